@@ -1,0 +1,593 @@
+"""From one person's facts to the flat mapping of facts that rules talk about.
+
+`derive(facts)` is pure: the same facts give the same mapping. It computes
+measurements only ("months in role: 8", "sponsors: 1"); comparing them with
+thresholds is the ruleset's job, so a coach can tune every number.
+
+Unknown stays unknown: a value is ``None`` when the inputs it needs were not
+given. Each derived fact records which input facts it needs, so the advice
+can tell a person which missing facts would change it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Callable, Iterable, Literal, Optional, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .dates import add_months, days_between, months_between
+from .facts import Facts, Organisation, PromotionRequest
+
+Kind = Literal["number", "bool", "enum", "date", "text"]
+DENIED = ("denied", "not_yet")
+DEFAULT_BUDGET_MONTHS = (10, 11, 12)
+LOOKBACK_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    """What a rule may know about one fact: its type, meaning and the inputs behind it."""
+
+    name: str
+    kind: Kind
+    description: str
+    inputs: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+
+
+FACTS: dict[str, FactInfo] = {}
+_COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
+
+
+def derive(facts: Facts) -> dict[str, Any]:
+    """Every fact in `FACTS` for this person, ``None`` where unknown."""
+    if facts.as_of is None:
+        raise ValueError("derive() needs facts.as_of; Advisor fills it in")
+    return {name: compute(facts, facts.as_of) for name, compute in _COMPUTE.items()}
+
+
+# ------------------------------------------------------------ registration
+
+
+def _kind_of(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
+    args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
+    inner = args[0]
+    if get_origin(inner) is Annotated:
+        inner = get_args(inner)[0]
+    if inner is bool:
+        return "bool", ()
+    if inner in (int, float):
+        return "number", ()
+    if inner is date:
+        return "date", ()
+    literal_values = get_args(inner)
+    if literal_values and all(isinstance(v, str) for v in literal_values):
+        return "enum", tuple(literal_values)
+    return "text", ()
+
+
+def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
+    """Every scalar field of the facts model is a fact rules can use as it is."""
+    for field_name, info in model.model_fields.items():
+        kind, choices = _kind_of(info.annotation)
+        if kind == "text" and field_name not in ("current_title", "target_title"):
+            continue  # lists and nested groups are summarised by computed facts below
+        name = prefix + field_name
+        source = path + field_name
+
+        def read(facts: Facts, as_of: date, _field=field_name, _group=path):
+            holder = facts.org if _group else facts
+            return None if holder is None else getattr(holder, _field)
+
+        FACTS[name] = FactInfo(name, kind, info.description or "", (source,), choices)
+        _COMPUTE[name] = read
+
+
+def computed(name: str, kind: Kind, inputs: Iterable[str], description: str, choices: tuple[str, ...] = ()):
+    """Register a computed fact."""
+
+    def register(function: Callable[[Facts, date], Any]):
+        FACTS[name] = FactInfo(name, kind, description, tuple(inputs), choices)
+        _COMPUTE[name] = function
+        return function
+
+    return register
+
+
+_register_inputs(Facts, "", "")
+del FACTS["as_of"], _COMPUTE["as_of"]
+_register_inputs(Organisation, "org_", "org.")
+
+
+def _since(start: Optional[date], as_of: date, unit: Callable[[date, date], int]) -> Optional[int]:
+    """Time from a past event to as_of; unknown if the event is unknown or after as_of."""
+    if start is None or start > as_of:
+        return None
+    return unit(start, as_of)
+
+
+def _any3(values: Iterable[Optional[bool]]) -> Optional[bool]:
+    """Three-valued OR: true if any is true, false if all are false, else unknown."""
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    if values and all(v is False for v in values):
+        return False
+    return None
+
+
+def _latest(records, as_of: date, keep=lambda r: True):
+    dated = [r for r in (records or ()) if r.date <= as_of and keep(r)]
+    return max(dated, key=lambda r: r.date) if dated else None
+
+
+def _recent(records, as_of: date):
+    """Records from the last twelve months (nothing after as_of)."""
+    since = add_months(as_of, -LOOKBACK_MONTHS)
+    return [r for r in records if since <= r.date <= as_of]
+
+
+# ------------------------------------------------------------ role and tenure
+
+computed("as_of", "date", (), "The day the advice is for.")(lambda f, d: d)
+
+
+@computed("months_in_role", "number", ["role_start_date"], "Whole months in the current role.")
+def _months_in_role(f: Facts, as_of: date):
+    return _since(f.role_start_date, as_of, months_between)
+
+
+@computed("months_since_promotion", "number", ["last_promotion_date"], "Whole months since the last promotion.")
+def _months_since_promotion(f: Facts, as_of: date):
+    return _since(f.last_promotion_date, as_of, months_between)
+
+
+# ------------------------------------------------------------ performance foundation
+
+
+@computed("months_since_self_assessment", "number", ["self_assessment_date"], "Months since the self-assessment.")
+def _months_since_self_assessment(f: Facts, as_of: date):
+    return _since(f.self_assessment_date, as_of, months_between)
+
+
+@computed("open_gap_count", "number", ["performance_gaps"], "Performance gaps not yet closed.")
+def _open_gap_count(f: Facts, as_of: date):
+    if f.performance_gaps is None:
+        return None
+    return sum(1 for gap in f.performance_gaps if gap.status != "closed")
+
+
+@computed(
+    "months_since_improvement_cycle_start", "number", ["improvement_cycle_start"], "Months into the improvement cycle."
+)
+def _months_into_cycle(f: Facts, as_of: date):
+    return _since(f.improvement_cycle_start, as_of, months_between)
+
+
+@computed("setback_count_12m", "number", ["setbacks"], "Setbacks in the last twelve months.")
+def _setback_count(f: Facts, as_of: date):
+    return None if f.setbacks is None else len(_recent(f.setbacks, as_of))
+
+
+@computed("latest_setback_date", "date", ["setbacks"], "Date of the most recent setback.")
+def _latest_setback_date(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return latest.date if latest else None
+
+
+@computed("days_since_last_setback", "number", ["setbacks"], "Days since the most recent setback.")
+def _days_since_setback(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return days_between(latest.date, as_of) if latest else None
+
+
+@computed("last_setback_addressed", "bool", ["setbacks"], "The most recent setback has been dealt with.")
+def _last_setback_addressed(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return latest.addressed if latest else None
+
+
+# ------------------------------------------------------------ stepping up
+
+
+def _active_kinds(f: Facts) -> Optional[set[str]]:
+    if f.above_level_activities is None:
+        return None
+    return {a.kind for a in f.above_level_activities if a.active}
+
+
+@computed(
+    "above_level_activity_count",
+    "number",
+    ["above_level_activities"],
+    "Kinds of next-level work going on now (doing the current job better does not count).",
+)
+def _above_level_count(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else len(kinds - {"higher_caliber"})
+
+
+@computed("mentoring_active", "bool", ["above_level_activities"], "Mentoring others now.")
+def _mentoring(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else "mentoring" in kinds
+
+
+@computed("leading_within_role", "bool", ["above_level_activities"], "Leading within the current role now.")
+def _leading(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else "lead_within_role" in kinds
+
+
+@computed(
+    "visible_at_target_level",
+    "bool",
+    ["above_level_activities", "achievements"],
+    "Seen doing next-level work: cross-functional work, publications, or visible above-role results.",
+)
+def _visible(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    by_activity = None if kinds is None else bool(kinds & {"cross_functional", "publication"})
+    by_result = None
+    if f.achievements is not None:
+        by_result = any(bool(a.visible and a.above_role) for a in f.achievements)
+    return _any3([by_activity, by_result])
+
+
+# ------------------------------------------------------------ evidence and case
+
+
+@computed("achievements_12m", "number", ["achievements"], "Results from the last twelve months.")
+def _achievements_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else len(_recent(f.achievements, as_of))
+
+
+@computed(
+    "quantified_achievements_12m", "number", ["achievements"], "Results with a number, from the last twelve months."
+)
+def _quantified_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(a.quantified for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "above_role_achievements_12m", "number", ["achievements"], "Results beyond the role, from the last twelve months."
+)
+def _above_role_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(bool(a.above_role) for a in _recent(f.achievements, as_of))
+
+
+def _is_major_win(achievement) -> bool:
+    return achievement.major_win and achievement.visible is not False
+
+
+@computed("major_win_count_12m", "number", ["achievements"], "Visible major wins in the last twelve months.")
+def _major_wins(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(_is_major_win(a) for a in _recent(f.achievements, as_of))
+
+
+@computed("latest_major_win_date", "date", ["achievements"], "Date of the most recent visible major win.")
+def _latest_win_date(f: Facts, as_of: date):
+    latest = _latest(f.achievements, as_of, _is_major_win)
+    return latest.date if latest else None
+
+
+@computed("days_since_major_win", "number", ["achievements"], "Days since the most recent visible major win.")
+def _days_since_win(f: Facts, as_of: date):
+    latest = _latest(f.achievements, as_of, _is_major_win)
+    return days_between(latest.date, as_of) if latest else None
+
+
+@computed(
+    "months_since_log_update", "number", ["achievement_log_last_updated"], "Months since the achievement log was updated."
+)
+def _log_age(f: Facts, as_of: date):
+    return _since(f.achievement_log_last_updated, as_of, months_between)
+
+
+@computed("leveling_criteria_count", "number", ["leveling_criteria"], "Documented criteria for the next level.")
+def _criteria_count(f: Facts, as_of: date):
+    return None if f.leveling_criteria is None else len(f.leveling_criteria)
+
+
+@computed("case_document_exists", "bool", ["case_document"], "A written promotion case exists.")
+def _case_exists(f: Facts, as_of: date):
+    return None if f.case_document is None else f.case_document.exists
+
+
+@computed("case_component_count", "number", ["case_document"], "How many of the five parts the written case covers.")
+def _case_components(f: Facts, as_of: date):
+    if f.case_document is None:
+        return None
+    if not f.case_document.exists:
+        return 0
+    return None if f.case_document.components is None else len(set(f.case_document.components))
+
+
+@computed(
+    "case_tenure_or_effort_only", "bool", ["case_document.tenure_or_effort_only"], "The case rests on time or effort alone."
+)
+def _case_effort_only(f: Facts, as_of: date):
+    return None if f.case_document is None else f.case_document.tenure_or_effort_only
+
+
+@computed(
+    "paid_below_market",
+    "bool",
+    ["current_comp", "market_rate_current_level"],
+    "Current pay is below the market rate for the current level.",
+)
+def _below_market(f: Facts, as_of: date):
+    if f.current_comp is None or f.market_rate_current_level is None:
+        return None
+    return f.current_comp < f.market_rate_current_level
+
+
+# ------------------------------------------------------------ relationships
+
+
+def _counts_as_sponsor(p) -> bool:
+    return (
+        p.strength in ("meaningful", "strong")
+        and p.stance in ("champion", "supportive")
+        and p.can_influence is True
+        and not p.endorsement_backfire_risk
+        and not p.ask_crosses_political_line
+    )
+
+
+@computed(
+    "sponsor_count",
+    "number",
+    ["people"],
+    "People who would speak up for the person: a meaningful relationship, supportive, influential, safe to ask.",
+)
+def _sponsors(f: Facts, as_of: date):
+    return None if f.people is None else sum(_counts_as_sponsor(p) for p in f.people)
+
+
+@computed(
+    "champions_to_ask", "number", ["people"], "Sponsors not yet advocating who have not said no: people still to ask."
+)
+def _to_ask(f: Facts, as_of: date):
+    if f.people is None:
+        return None
+    return sum(
+        _counts_as_sponsor(p) and not p.already_advocating and p.asked_response != "no" for p in f.people
+    )
+
+
+# ------------------------------------------------------------ organisation and calendar
+
+
+def _org(f: Facts, name: str):
+    return None if f.org is None else getattr(f.org, name)
+
+
+@computed(
+    "freeze_active",
+    "bool",
+    ["org.company_freeze", "org.hiring_freeze", "org.financial_difficulty"],
+    "A company freeze, a hiring freeze or financial trouble.",
+)
+def _freeze(f: Facts, as_of: date):
+    return _any3(_org(f, n) for n in ("company_freeze", "hiring_freeze", "financial_difficulty"))
+
+
+@computed("org_high_turnover", "bool", ["org.dysfunction.high_turnover"], "People keep leaving the unit.")
+def _turnover(f: Facts, as_of: date):
+    dysfunction = _org(f, "dysfunction")
+    return None if dysfunction is None else dysfunction.high_turnover
+
+
+@computed(
+    "org_chronic_inefficiency", "bool", ["org.dysfunction.chronic_inefficiency"], "The unit chronically runs badly."
+)
+def _inefficiency(f: Facts, as_of: date):
+    dysfunction = _org(f, "dysfunction")
+    return None if dysfunction is None else dysfunction.chronic_inefficiency
+
+
+@computed(
+    "days_until_review_start",
+    "number",
+    ["org.next_review_start"],
+    "Days until the next review cycle starts (negative once it has started).",
+)
+def _days_to_review(f: Facts, as_of: date):
+    start = _org(f, "next_review_start")
+    return None if start is None else days_between(as_of, start)
+
+
+@computed("review_ended", "bool", ["org.review_end"], "The review cycle has ended.")
+def _review_ended(f: Facts, as_of: date):
+    end = _org(f, "review_end")
+    return None if end is None else as_of > end
+
+
+@computed("in_budget_season", "bool", [], "Budgets are being set this month (Q4 unless the organisation says otherwise).")
+def _budget_season(f: Facts, as_of: date):
+    months = _org(f, "budget_season_months") or DEFAULT_BUDGET_MONTHS
+    return as_of.month in months
+
+
+@computed(
+    "next_budget_season_start",
+    "date",
+    [],
+    "The first day of the next budget season (Q4 unless the organisation says otherwise).",
+)
+def _next_budget_season(f: Facts, as_of: date):
+    months = set(_org(f, "budget_season_months") or DEFAULT_BUDGET_MONTHS)
+    for ahead in range(1, 13):
+        day = add_months(as_of.replace(day=1), ahead)
+        if day.month in months and add_months(day, -1).month not in months:
+            return day
+    return None
+
+
+@computed("months_since_funding", "number", ["org.last_funding_date"], "Months since the company last raised money.")
+def _since_funding(f: Facts, as_of: date):
+    return _since(_org(f, "last_funding_date"), as_of, months_between)
+
+
+@computed("days_until_meeting", "number", ["meeting_scheduled"], "Days until the booked promotion meeting.")
+def _days_to_meeting(f: Facts, as_of: date):
+    return None if f.meeting_scheduled is None else days_between(as_of, f.meeting_scheduled)
+
+
+# ------------------------------------------------------------ promotion-request history
+
+
+def _past_requests(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
+    if f.promotion_requests is None:
+        return None
+    return sorted((r for r in f.promotion_requests if r.date <= as_of), key=lambda r: r.date)
+
+
+def _since_last_promotion(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
+    requests = _past_requests(f, as_of)
+    if requests is None or f.last_promotion_date is None:
+        return requests
+    return [r for r in requests if r.date > f.last_promotion_date]
+
+
+def _trailing(requests: list[PromotionRequest], keep: Callable[[PromotionRequest], bool]) -> int:
+    count = 0
+    for request in reversed(requests):
+        if request.outcome == "pending":
+            continue
+        if not keep(request):
+            break
+        count += 1
+    return count
+
+
+@computed("request_count", "number", ["promotion_requests"], "How many times the person has asked.")
+def _request_count(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else len(requests)
+
+
+@computed("pending_request", "bool", ["promotion_requests"], "A request is waiting for an answer.")
+def _pending(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else any(r.outcome == "pending" for r in requests)
+
+
+@computed(
+    "denial_count",
+    "number",
+    ["promotion_requests", "last_promotion_date"],
+    "Answers of 'no' or 'not yet' since the last promotion.",
+)
+def _denials(f: Facts, as_of: date):
+    requests = _since_last_promotion(f, as_of)
+    return None if requests is None else sum(r.outcome in DENIED for r in requests)
+
+
+@computed("consecutive_denials", "number", ["promotion_requests"], "The latest unbroken run of 'no' or 'not yet'.")
+def _consecutive(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else _trailing(requests, lambda r: r.outcome in DENIED)
+
+
+@computed(
+    "consecutive_vague_denials",
+    "number",
+    ["promotion_requests"],
+    "The latest unbroken run of 'no' or 'not yet' without specific criteria.",
+)
+def _consecutive_vague(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    if requests is None:
+        return None
+    return _trailing(requests, lambda r: r.outcome in DENIED and r.feedback_specific is not True)
+
+
+@computed(
+    "criteria_move_count", "number", ["promotion_requests"], "Times the criteria moved since the last promotion."
+)
+def _criteria_moves(f: Facts, as_of: date):
+    requests = _since_last_promotion(f, as_of)
+    return None if requests is None else sum(bool(r.criteria_changed_vs_previous) for r in requests)
+
+
+def _latest_request(f: Facts, as_of: date) -> Optional[PromotionRequest]:
+    requests = _past_requests(f, as_of)
+    return requests[-1] if requests else None
+
+
+def _latest_denial(f: Facts, as_of: date) -> Optional[PromotionRequest]:
+    requests = _past_requests(f, as_of) or []
+    denied = [r for r in requests if r.outcome in DENIED]
+    return denied[-1] if denied else None
+
+
+@computed(
+    "latest_outcome",
+    "enum",
+    ["promotion_requests"],
+    "The outcome of the latest request.",
+    ("pending", "approved", "denied", "not_yet"),
+)
+def _latest_outcome(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None else latest.outcome
+
+
+@computed("latest_denial_date", "date", ["promotion_requests"], "When the latest 'no' or 'not yet' came.")
+def _latest_denial_date(f: Facts, as_of: date):
+    latest = _latest_denial(f, as_of)
+    return None if latest is None else latest.date
+
+
+@computed("days_since_latest_denial", "number", ["promotion_requests"], "Days since the latest 'no' or 'not yet'.")
+def _days_since_denial(f: Facts, as_of: date):
+    latest = _latest_denial(f, as_of)
+    return None if latest is None else days_between(latest.date, as_of)
+
+
+def _latest_field(name: str, kind: Kind, description: str) -> None:
+    """Expose one field of the latest request as ``latest_<name>``."""
+    choices = ()
+    if kind == "enum":
+        choices = tuple(get_args(get_args(PromotionRequest.model_fields[name].annotation)[0]))
+
+    def read(f: Facts, as_of: date):
+        latest = _latest_request(f, as_of)
+        return None if latest is None else getattr(latest, name)
+
+    computed(f"latest_{name}", kind, [f"promotion_requests[-1].{name}"], description, choices)(read)
+
+
+for _name, _kind, _text in (
+    ("stated_reason", "enum", "The reason given for the latest answer."),
+    ("feedback_specific", "bool", "The latest answer came with specific criteria."),
+    ("timeline_given", "bool", "The latest answer came with a 'by when'."),
+    ("summarised_in_writing", "bool", "The latest conversation was summarised in writing."),
+    ("plan_offered", "bool", "The manager offered a plan after the latest answer."),
+    ("action_plan_agreed", "bool", "A plan was agreed after the latest answer."),
+    ("manager_declined_meaningful_feedback", "bool", "The manager would not give real feedback last time."),
+    ("progress_since", "enum", "Progress since the latest plan."),
+    ("feedback_meeting_held", "bool", "The feedback meeting after the latest answer took place."),
+    ("plan_agreed_date", "date", "When the latest plan was agreed."),
+    ("revisit_date", "date", "The agreed date to revisit the latest request."),
+):
+    _latest_field(_name, _kind, _text)
+
+
+@computed(
+    "months_since_plan_agreed", "number", ["promotion_requests[-1].plan_agreed_date"], "Months since the latest plan."
+)
+def _plan_age(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None else _since(latest.plan_agreed_date, as_of, months_between)
+
+
+# ------------------------------------------------------------ offers and outcomes
+
+
+@computed("external_offer_exists", "bool", ["external_offer"], "A competing offer is on the table.")
+def _offer(f: Facts, as_of: date):
+    return None if f.external_offer is None else True

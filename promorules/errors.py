@@ -1,0 +1,54 @@
+"""Problems found in user input, each pointing at the place a person can fix.
+
+Every layer (YAML reading, facts validation, ruleset loading) reports a list of
+`Problem`s instead of raising on the first one, so a coach or a user sees all
+mistakes at once, each as ``file:line:col: message``.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file. Line and column are 1-based; 0 means "unknown"."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col or 1}"
+        return self.file
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake: where it is, and what to do about it."""
+
+    location: Location
+    message: str
+    field: str = ""
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        if self.field and not self.location.line:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class InputError(Exception):
+    """Raised with every problem found in one piece of input."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.location, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean "x"?)' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""

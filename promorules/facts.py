@@ -1,0 +1,311 @@
+"""One person's situation, as they (or their coach) describe it.
+
+Every field is optional, and a missing field means *unknown*, never *false*:
+a rule that needs an unknown fact does not fire, and the advice lists the fact
+as one worth giving. An empty list is known ("no setbacks"); a missing list is
+unknown. Dates are ISO (``2026-11-24``). Unknown keys are errors.
+
+The groups follow the guidance catalogue: role and tenure, performance
+foundation, stepping up, evidence and case, relationships, organisation and
+context, promotion-request history, offers and outcomes.
+"""
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MAX_ITEMS = 1000
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+Count = Annotated[int, Field(ge=0, le=1_000_000)]
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+
+
+def items(description: str):
+    """A list field: bounded in length, with a description for the schema."""
+    return Field(default=None, max_length=MAX_ITEMS, description=description)
+
+
+def fact(description: str):
+    return Field(default=None, description=description)
+
+
+class Strict(BaseModel):
+    """Base of every facts model: unknown keys are errors, values are not coerced loosely."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ---------------------------------------------------------------- list items
+
+
+class PerformanceGap(Strict):
+    area: Text = Field(description="What the gap is about, e.g. 'presentation structure'.")
+    kind: Optional[
+        Literal["skill", "consistency", "effort", "relationship", "reputation", "communication", "other"]
+    ] = fact("The kind of gap.")
+    plan: Optional[list[Text]] = items("Specific habits or steps planned to close it.")
+    status: Literal["open", "in_progress", "closed"] = Field(
+        default="open", description="Whether the gap is still open."
+    )
+    opened: Optional[Date] = fact("When the gap was noticed.")
+
+
+class Setback(Strict):
+    date: Date = Field(description="When it happened.")
+    kind: Optional[Literal["mistake", "missed_target", "critical_feedback"]] = fact("What kind of setback.")
+    addressed: Optional[bool] = fact("Whether it has been dealt with.")
+
+
+class AboveLevelActivity(Strict):
+    kind: Literal[
+        "higher_caliber",
+        "next_role_duty",
+        "new_initiative",
+        "carve_out",
+        "support_boss",
+        "lead_within_role",
+        "skill_exchange",
+        "apprenticeship",
+        "mentoring",
+        "cross_functional",
+        "publication",
+    ] = Field(description="What kind of next-level work it is.")
+    started: Optional[Date] = fact("When it started.")
+    active: bool = Field(default=True, description="Whether it is still going on.")
+    self_initiated: Optional[bool] = fact("Started on the person's own initiative.")
+    measured: Optional[bool] = fact("Its results are measured.")
+    shared_with_manager: Optional[bool] = fact("The manager knows about it.")
+
+
+class Achievement(Strict):
+    title: Text = Field(description="A short name for the result.")
+    date: Date = Field(description="When it was achieved.")
+    quantified: bool = Field(default=False, description="It has a number attached (%, money, time, count).")
+    metric: Optional[Text] = fact("The number, e.g. 'cut handling time by 18%'.")
+    above_role: Optional[bool] = fact("It goes beyond the current job description.")
+    self_initiated: Optional[bool] = fact("Started on the person's own initiative.")
+    visible: Optional[bool] = fact("Leadership saw it.")
+    major_win: bool = Field(default=False, description="A visible success: a launch, a deal, an initiative led.")
+    criteria: Optional[list[Text]] = items("Next-level criteria this result shows.")
+    org_goal_aligned: Optional[bool] = fact("Tied to team or company goals.")
+    testimonial: Optional[bool] = fact("Someone praised it in words that can be quoted.")
+
+
+class Person(Strict):
+    name: Text = Field(description="Who (a name or a role).")
+    relation: Optional[
+        Literal["manager", "skip", "exec", "peer", "subordinate", "customer", "mentor", "external"]
+    ] = fact("How they relate to the person.")
+    strength: Optional[Literal["none", "weak", "meaningful", "strong"]] = fact("How strong the relationship is.")
+    stance: Optional[Literal["champion", "supportive", "unknown", "opposed"]] = fact("Where they stand.")
+    can_influence: Optional[bool] = fact("They can influence the decision.")
+    endorsement_backfire_risk: Optional[bool] = fact("Their endorsement could hurt.")
+    ask_crosses_political_line: Optional[bool] = fact("Asking them would cross a political line.")
+    already_advocating: Optional[bool] = fact("They already speak up for the person.")
+    asked_date: Optional[Date] = fact("When they were asked to put in a good word.")
+    asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
+
+
+class CaseDocument(Strict):
+    exists: bool = Field(default=True, description="A written case exists.")
+    format: Optional[Literal["memo", "deck", "email", "outline"]] = fact("Its format.")
+    components: Optional[
+        list[Literal["current_role", "above_beyond", "impact", "ask", "forward_looking"]]
+    ] = Field(default=None, max_length=5, description="Which of the five parts it covers.")
+    forward_looking_framing: Optional[Literal["org", "self"]] = fact("Whose gain the ending talks about.")
+    tenure_or_effort_only: Optional[bool] = fact("The case rests on time served or effort alone.")
+
+
+class PromotionRequest(Strict):
+    date: Date = Field(description="When the person asked.")
+    channel: Optional[Literal["dedicated_meeting", "end_of_1on1", "casual", "written"]] = fact("How they asked.")
+    case_document_used: Optional[bool] = fact("A written case was brought.")
+    outcome: Literal["pending", "approved", "denied", "not_yet"] = Field(description="What happened.")
+    stated_reason: Optional[
+        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural", "none_given"]
+    ] = fact("The reason the manager gave.")
+    direct_conversation_held: Optional[bool] = fact("The person asked point-blank what is needed.")
+    criteria_requested: Optional[bool] = fact("The person asked what must change, by when.")
+    feedback_specific: Optional[bool] = fact("Concrete, actionable criteria were given.")
+    criteria: Optional[list[Text]] = items("The criteria given.")
+    criteria_changed_vs_previous: Optional[bool] = fact("The criteria moved since the last request.")
+    timeline_given: Optional[bool] = fact("A 'by when' was given.")
+    revisit_date: Optional[Date] = fact("The agreed date to revisit.")
+    summarised_in_writing: Optional[bool] = fact("A follow-up email summarised the conversation.")
+    plan_offered: Optional[bool] = fact("The manager offered or helped build a plan.")
+    action_plan_agreed: Optional[bool] = fact("A plan exists and the manager bought in.")
+    plan_agreed_date: Optional[Date] = fact("When the plan was agreed.")
+    manager_declined_meaningful_feedback: Optional[bool] = fact("The manager would not give real feedback.")
+    progress_since: Optional[Literal["none", "some", "criteria_met"]] = fact("Movement since the plan.")
+    feedback_meeting_held: Optional[bool] = fact("The feedback meeting after the answer took place.")
+
+
+class ExternalOffer(Strict):
+    date: Optional[Date] = fact("When the offer came.")
+    level: Optional[Text] = fact("The level offered.")
+    comp: Optional[Money] = fact("The pay offered.")
+
+
+class Dysfunction(Strict):
+    high_turnover: Optional[bool] = fact("People keep leaving.")
+    chronic_inefficiency: Optional[bool] = fact("Things chronically run badly.")
+
+
+class Organisation(Strict):
+    size: Optional[Count] = fact("Headcount of the relevant unit.")
+    formality: Optional[Literal["formal", "informal"]] = fact("How formally people communicate.")
+    approval_path: Optional[Literal["manager", "multi_dept", "committee"]] = fact("Who approves promotions.")
+    typical_approval_weeks: Optional[Count] = fact("How long approval usually takes, in weeks.")
+    traditional_low_competition: Optional[bool] = fact("A structured organisation with little competition.")
+    target_contested: Optional[bool] = fact("Others compete for the same role.")
+    culture_encourages_initiative: Optional[bool] = fact("The culture rewards initiative.")
+    company_freeze: Optional[bool] = fact("A company-wide freeze is on.")
+    hiring_freeze: Optional[bool] = fact("Hiring is paused.")
+    financial_difficulty: Optional[bool] = fact("The company is in financial trouble.")
+    next_review_start: Optional[Date] = fact("Start of the next review cycle.")
+    review_end: Optional[Date] = fact("End of that review cycle.")
+    budget_season_months: Optional[list[Annotated[int, Field(ge=1, le=12)]]] = Field(
+        default=None, max_length=12, description="Months when budgets are set (1-12); Q4 if not given."
+    )
+    last_funding_date: Optional[Date] = fact("When the company last raised money.")
+    recently_promoted_someone_into_target: Optional[bool] = fact("Someone else was just promoted into the target.")
+    values_person_skillset: Optional[bool] = fact("The organisation values the person's skills.")
+    function_outsourced_or_automated: Optional[bool] = fact("The person's function is being outsourced or automated.")
+    dysfunction: Optional[Dysfunction] = fact("Signs the unit is dysfunctional.")
+
+    @model_validator(mode="after")
+    def _review_in_order(self) -> "Organisation":
+        if self.next_review_start and self.review_end and self.review_end < self.next_review_start:
+            raise ValueError("review_end comes before next_review_start")
+        return self
+
+
+# ---------------------------------------------------------------- the person
+
+
+class Facts(Strict):
+    """Everything known about one person's promotion situation on one day."""
+
+    as_of: Optional[Date] = fact("The day the advice is for; today if not given.")
+
+    # A. Role and tenure
+    current_title: Optional[Text] = fact("Current title or level.")
+    target_title: Optional[Text] = fact("The role being pursued.")
+    target_role_exists: Optional[bool] = fact("The target is a defined position in the organisation.")
+    target_role_is_management: Optional[bool] = fact("The target involves leading people.")
+    role_start_date: Optional[Date] = fact("When the current role started.")
+    scope_change: Optional[Literal["none", "expanded", "dramatic"]] = fact(
+        "How much the role's scope has grown: none, expanded or dramatic."
+    )
+    last_promotion_date: Optional[Date] = fact("When the person was last promoted.")
+    target_role_tried: Optional[Literal["not_tried", "liked", "disliked"]] = fact(
+        "Result of trying the target role's duties."
+    )
+    target_value_aligned_with_org_goals: Optional[bool] = fact("The target's value is tied to the organisation's goals.")
+
+    # B. Performance foundation
+    self_assessment_done: Optional[bool] = fact("A candid written self-assessment has been done.")
+    self_assessment_date: Optional[Date] = fact("When the self-assessment was done.")
+    self_assessment_discussed: Optional[bool] = fact("It was discussed with a trusted person.")
+    performance_gaps: Optional[list[PerformanceGap]] = items("Gaps found by self-assessment or feedback.")
+    meets_all_responsibilities: Optional[bool] = fact("Fully covering every assigned duty.")
+    informal_review_done: Optional[bool] = fact("An informal review with the supervisor took place.")
+    informal_review_date: Optional[Date] = fact("When the informal review took place.")
+    informal_review_expectations_agreed: Optional[bool] = fact("Expectations were agreed in it.")
+    feedback_unclear: Optional[bool] = fact("Unsure how they are performing.")
+    improvement_cycle_start: Optional[Date] = fact("Start of the current improvement cycle.")
+    setbacks: Optional[list[Setback]] = items("Recent mistakes, missed targets or critical feedback.")
+    effort_trend: Optional[Literal["rising", "steady", "declining"]] = fact("Where effort is heading.")
+    frustrated: Optional[bool] = fact("Feeling frustrated.")
+    strategy: Optional[Literal["wait_to_be_noticed", "active"]] = fact(
+        "Waiting to be noticed, or actively making the case."
+    )
+    hinting_only: Optional[bool] = fact("Has only hinted at wanting a promotion.")
+
+    # C. Stepping up
+    above_level_activities: Optional[list[AboveLevelActivity]] = items("Next-level work being done.")
+    capacity_constrained: Optional[bool] = fact("Too stretched to take on whole next-level duties.")
+    boss_territorial: Optional[bool] = fact("The person above guards their work.")
+    lacks_experience_for_next_role: Optional[bool] = fact("Cannot yet do the core of the next job.")
+    leadership_evidence: Optional[bool] = fact("Has shown delegation, leadership and soft skills.")
+    has_mentor: Optional[bool] = fact("Has a senior mentor.")
+
+    # D. Evidence and case
+    achievements: Optional[list[Achievement]] = items("The evidence: results, dated.")
+    achievement_log_last_updated: Optional[Date] = fact("When the achievement log was last updated.")
+    leveling_criteria: Optional[list[Text]] = items("The documented criteria for the next level.")
+    criteria_self_rating: Optional[dict[Text, Literal["met", "partial", "not_met"]]] = Field(
+        default=None, max_length=MAX_ITEMS, description="Self-rating against each next-level criterion."
+    )
+    case_document: Optional[CaseDocument] = fact("The written promotion case.")
+    comp_in_ask: Optional[bool] = fact("Pay is part of the request.")
+    current_comp: Optional[Money] = fact("Current pay.")
+    market_rate_current_level: Optional[Money] = fact("Market pay for the current level.")
+    market_rate_next_level: Optional[Money] = fact("Market pay for the target level.")
+    walk_away_number: Optional[Money] = fact("The lowest acceptable pay.")
+    revenue_attributed: Optional[Money] = fact("Revenue or value brought in.")
+    negotiation_experience: Optional[Literal["low", "medium", "high"]] = fact("Experience negotiating.")
+
+    # E. Relationships
+    people: Optional[list[Person]] = items("Potential sponsors and endorsers.")
+    manager_relationship: Optional[Literal["weak", "ok", "strong"]] = fact("Quality of the relationship with the manager.")
+    manager_not_advocating: Optional[bool] = fact("The manager is not pushing the case.")
+    relying_on_relationships: Optional[bool] = fact("The plan leans on connections rather than record.")
+
+    # F. Organisation and context
+    org: Optional[Organisation] = fact("The organisation and its calendar.")
+    manager_visibly_stressed: Optional[bool] = fact("The manager is visibly under pressure.")
+    remote: Optional[bool] = fact("Works remotely.")
+    manager_onsite: Optional[bool] = fact("The manager works on site.")
+    planned_setting: Optional[
+        Literal["dedicated_1on1", "end_of_1on1", "casual", "lunch_arranged", "video", "phone"]
+    ] = fact("Where the request would be made.")
+    meeting_scheduled: Optional[Date] = fact("Date of a booked meeting to discuss the promotion.")
+
+    # G. Promotion-request history
+    promotion_requests: Optional[list[PromotionRequest]] = items("Every time the person asked, oldest first.")
+
+    # H. Offers and outcomes
+    promotion_approved: Optional[bool] = fact("The latest request was approved.")
+    terms_final: Optional[bool] = fact("Title and pay are already fixed.")
+    terms_negotiable: Optional[bool] = fact("The terms can be negotiated.")
+    external_offer: Optional[ExternalOffer] = fact("A competing offer.")
+    job_search_active: Optional[bool] = fact("Currently looking elsewhere.")
+    soul_search_done: Optional[bool] = fact("Has honestly reflected on their own gaps.")
+    soul_search_found_gaps: Optional[bool] = fact("That reflection found real gaps.")
+    growth_blocked: Optional[bool] = fact("No growth is available in this part of the company.")
+
+    @model_validator(mode="after")
+    def _past_dates_not_after_as_of(self) -> "Facts":
+        """Events that have happened cannot be dated after the day of the advice."""
+        if self.as_of is None:
+            return self
+        late = [name for name, value in _past_dates(self) if value > self.as_of]
+        if late:
+            raise ValueError(f"{', '.join(late)} after as_of ({self.as_of.isoformat()})")
+        return self
+
+
+def _past_dates(facts: Facts):
+    """(field path, date) for every date that must not lie in the future."""
+    for name in (
+        "role_start_date",
+        "last_promotion_date",
+        "self_assessment_date",
+        "informal_review_date",
+        "improvement_cycle_start",
+        "achievement_log_last_updated",
+    ):
+        value = getattr(facts, name)
+        if value is not None:
+            yield name, value
+    for group in ("achievements", "setbacks", "promotion_requests"):
+        for index, item in enumerate(getattr(facts, group) or ()):
+            yield f"{group}[{index}].date", item.date
+    for index, request in enumerate(facts.promotion_requests or ()):
+        if request.plan_agreed_date is not None:
+            yield f"promotion_requests[{index}].plan_agreed_date", request.plan_agreed_date
+    if facts.org is not None and facts.org.last_funding_date is not None:
+        yield "org.last_funding_date", facts.org.last_funding_date

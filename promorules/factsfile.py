@@ -1,0 +1,146 @@
+"""Read a facts file (YAML or JSON) into a validated `Facts`, or say exactly what is wrong.
+
+Messages name the file and, for YAML, the line and column; for JSON, the
+field path. Unknown keys get a "did you mean" hint.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from typing import Any, Optional, Union, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, Location, Problem, did_you_mean
+from .facts import Facts
+from .yamlsource import Located, load_yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def read_facts(source: str, as_of: Optional[date] = None) -> Facts:
+    """Load facts from a path, or from standard input when ``source`` is ``-``."""
+    name = "<stdin>" if source == "-" else source
+    if source == "-":
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    else:
+        try:
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise InputError([Problem(Location(name), f"cannot read the file: {exc.strerror}")]) from None
+    return parse_facts(raw, name, as_of=as_of)
+
+
+def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None) -> Facts:
+    """Parse facts from bytes or text; JSON when the name ends in .json or the text starts with '{'."""
+    if isinstance(raw, bytes):
+        if len(raw) > MAX_FILE_BYTES:
+            raise InputError([Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")])
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                [Problem(Location(name), f"not UTF-8 text (bad byte at offset {exc.start}); save it as UTF-8")]
+            ) from None
+    else:
+        text = raw
+    if name.lower().endswith(".json") or text.lstrip().startswith("{"):
+        located = _load_json(text, name)
+    else:
+        located = load_yaml(text, name)
+    return validate_facts(located, as_of=as_of)
+
+
+def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
+    data = located.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+        raise InputError([Problem(located.where(()), f"facts must be a mapping of names to values, not {kind}")])
+    if as_of is not None:
+        data = {**data, "as_of": as_of}
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as exc:
+        raise InputError([_problem(located, error) for error in exc.errors()]) from None
+
+
+def field_path(loc: tuple) -> str:
+    """('promotion_requests', 1, 'outcome') -> 'promotion_requests[1].outcome'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _problem(located: Located, error: dict) -> Problem:
+    loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    path = field_path(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        known = _field_names(Facts, loc[:-1])
+        message = f'unknown fact "{path}"{did_you_mean(str(loc[-1]), known)}'
+    elif kind == "missing":
+        message = f'"{path}" is required here'
+    elif kind.startswith("date"):
+        message = f"{path}: must be a date like 2026-11-24"
+    elif kind == "value_error":
+        reason = error["msg"].removeprefix("Value error, ")
+        message = f"{path}: {reason}" if path else reason
+    else:
+        message = f"{path}: {error['msg']}" if path else error["msg"]
+        if "input" in error and kind not in ("model_type", "list_type", "dict_type"):
+            shown = repr(error["input"])
+            message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
+    return Problem(located.where(loc), message, field=path)
+
+
+def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
+    """The field names of the model found by following ``loc`` from ``model``."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        current = _model_in(current.model_fields[part].annotation) if part in current.model_fields else None
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _model_in(annotation: Any) -> Optional[type[BaseModel]]:
+    """The pydantic model inside Optional[...] / list[...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _load_json(text: str, name: str) -> Located:
+    def no_duplicates(pairs):
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                raise ValueError(f'the key "{key}" appears twice in the same object')
+            result[key] = value
+        return result
+
+    def no_constants(token):
+        raise ValueError(f"{token} is not a number JSON allows")
+
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(Location(name, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")]) from None
+    except (ValueError, RecursionError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError([Problem(Location(name), f"not valid JSON: {message}")]) from None
+    return Located(data, name)

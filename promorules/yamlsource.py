@@ -1,0 +1,142 @@
+"""Read YAML into plain data while remembering where every value came from.
+
+PyYAML's composer gives nodes with line and column marks; we build plain
+dicts, lists and scalars from them ourselves so that:
+
+* every key and value has a position (for ``file:line:col`` messages);
+* nothing but plain data is ever constructed (tags such as ``!!python/object``
+  are refused, not executed);
+* anchors and aliases are refused, which also defeats "billion laughs" files;
+* duplicate keys are errors instead of silently keeping the last one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Location, Problem
+
+Path = tuple  # a path into the data: keys and list indexes
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+try:  # the C loader is much faster on large files; both give the same nodes
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml not available
+    _Loader = yaml.SafeLoader
+_scalars = yaml.constructor.SafeConstructor()
+
+
+@dataclass
+class Located:
+    """Plain data plus the position of every path in it."""
+
+    data: Any
+    file: str
+    positions: dict = field(default_factory=dict)
+
+    def where(self, path: Path) -> Location:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                line, col = self.positions[path]
+                return Location(self.file, line, col)
+            path = path[:-1]
+        line, col = self.positions.get((), (0, 0))
+        return Location(self.file, line, col)
+
+
+def load_yaml(text: str, file: str) -> Located:
+    """Parse one YAML document into plain data; raise InputError on any problem."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        reason = exc.problem or exc.context or "not valid YAML"
+        raise InputError([Problem(where, f"not valid YAML: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(Location(file), f"not valid YAML: {exc}")]) from None
+    located = Located(None, file)
+    if node is None:
+        return located
+    builder = _Builder(located)
+    located.data = builder.build(node, (), 0)
+    if builder.problems:
+        raise InputError(builder.problems)
+    return located
+
+
+class _Builder:
+    def __init__(self, located: Located):
+        self.located = located
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+        self.count = 0
+
+    def _loc(self, node) -> Location:
+        return Location(self.located.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _fail(self, node, message: str) -> None:
+        self.problems.append(Problem(self._loc(node), message))
+
+    def build(self, node, path: Path, depth: int) -> Any:
+        self.located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self._fail(node, f"too large: more than {MAX_NODES} values")
+            return None
+        if depth > MAX_DEPTH:
+            self._fail(node, f"nested more than {MAX_DEPTH} levels deep")
+            return None
+        if id(node) in self.seen:
+            self._fail(node, "anchors and aliases (&name / *name) are not supported; write the value out")
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _PLAIN_TAGS:
+            self._fail(node, f"the tag {node.tag!r} is not allowed; use plain values")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        try:
+            return _scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self._fail(node, f"cannot read this value: {exc}")
+            return None
+
+    def _mapping(self, node, path: Path, depth: int) -> dict:
+        result: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail(key_node, "merge keys (<<) are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
+                self._fail(key_node, "keys must be plain words")
+                continue
+            key = key_node.value
+            if key in result:
+                self._fail(key_node, f'the key "{key}" appears twice in the same mapping')
+                continue
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+            self.located.positions[path + (key,)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
+        return result
