@@ -10,6 +10,7 @@ can tell a person which missing facts would change it.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Callable, Iterable, Literal, Optional, get_args, get_origin
@@ -38,6 +39,25 @@ class FactInfo:
 
 FACTS: dict[str, FactInfo] = {}
 _COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
+
+
+def input_description(path: str) -> str:
+    """The description of an input fact, from its path (``org.hiring_freeze``, ``promotion_requests[-1].x``)."""
+    model: Any = Facts
+    info = None
+    for part in re.sub(r"\[-?\d+\]", "", path).split("."):
+        fields = getattr(model, "model_fields", {})
+        if part not in fields:
+            return ""
+        info = fields[part]
+        model = next((a for a in (info.annotation, *_nested(info.annotation)) if hasattr(a, "model_fields")), None)
+    return (info.description or "") if info else ""
+
+
+def _nested(annotation: Any):
+    for arg in get_args(annotation):
+        yield arg
+        yield from _nested(arg)
 
 
 def derive(facts: Facts) -> dict[str, Any]:
@@ -483,6 +503,12 @@ def _pending(f: Facts, as_of: date):
 )
 def _denials(f: Facts, as_of: date):
     requests = _since_last_promotion(f, as_of)
+    return None if requests is None else sum(r.outcome in DENIED for r in requests)
+
+
+@computed("denied_request_count", "number", ["promotion_requests"], "Answers of 'no' or 'not yet', ever.")
+def _all_denials(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
     return None if requests is None else sum(r.outcome in DENIED for r in requests)
 
 

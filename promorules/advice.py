@@ -1,0 +1,83 @@
+"""The advice one person gets: the output contract of the CLI, the Python API and the service.
+
+Field order is fixed and every list is ordered by our own keys, so the same
+facts and ruleset always give byte-identical JSON.
+"""
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+FactValue = Union[bool, int, float, str, Date, None]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reason(_Out):
+    """One condition of a rule, with the person's value and the threshold it was held against."""
+
+    condition: str = Field(description="The condition as written in the ruleset.")
+    fact: str = Field(description="The fact (or signal) the condition tests.")
+    value: FactValue = Field(description="The person's value; null when unknown.")
+    threshold: Optional[str] = Field(default=None, description="The threshold's name, if one was used.")
+    threshold_value: Optional[Union[int, float, str]] = Field(default=None, description="Its value.")
+    holds: bool = Field(description="Whether the condition holds for this person.")
+
+
+class Citation(_Out):
+    source: str = Field(description="The source's id in the ruleset.")
+    file: str = Field(description="The source document's file name.")
+    title: str = Field(description="The source document's title.")
+    section: str = Field(description="The section the rule draws on.")
+
+
+class Recommendation(_Out):
+    rank: int = Field(description="1 for the first thing to do.")
+    rule_id: str
+    category: str
+    priority: int = Field(description="The rule's priority (lower comes first).")
+    title: str
+    text: str = Field(description="The advice, filled in with the person's own numbers.")
+    why: list[Reason] = Field(description="The conditions that made this rule apply.")
+    sources: list[Citation]
+    date: Optional[Date] = Field(default=None, description="A date that goes with the advice, if any.")
+    date_label: Optional[str] = Field(default=None, description="What the date means.")
+    holds_back: list[str] = Field(default_factory=list, description="Rules this one holds back.")
+
+
+class HeldBack(_Out):
+    rule_id: str
+    title: str
+    held_back_by: list[str] = Field(description="The rules holding it back.")
+
+
+class MissingFact(_Out):
+    fact: str = Field(description="The input fact, as a path in the facts file.")
+    description: str
+    rules: list[str] = Field(description="Rules that could not be decided without it.")
+
+
+class Stage(_Out):
+    name: str
+    title: str
+    description: str = ""
+
+
+class RulesetInfo(_Out):
+    name: str
+    version: str
+
+
+class Advice(_Out):
+    """Ordered recommendations for one person on one day, with reasons and sources."""
+
+    ruleset: RulesetInfo
+    as_of: Date
+    stage: Optional[Stage] = Field(description="Where the person is in the promotion cycle.")
+    recommendations: list[Recommendation]
+    held_back: list[HeldBack] = Field(description="Advice that applies but is held back by another rule.")
+    missing_facts: list[MissingFact] = Field(description="Unknown facts that could change the advice.")

@@ -1,0 +1,81 @@
+"""The Python evaluator: decides every rule and signal for one person, and says why.
+
+It applies the same three-valued conditions as the durable-rules network and
+serves three purposes: explanations ("months in role: 8, needs 12"), the
+facts that would change the advice, and the oracle the durable engine is
+tested against. It is also the engine where durable-rules cannot be imported.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import conditions as c
+from .ruleset import Rule, Ruleset
+
+
+@dataclass(frozen=True)
+class Match:
+    """What an engine decided for one person: the rules whose condition holds, and the signals."""
+
+    fired: frozenset  # rule ids, recommendation, hold-back and derive rules alike
+    signals: dict  # signal name -> True / False (absent: unknown)
+
+
+def signal_order(ruleset: Ruleset) -> list[str]:
+    """Signals in an order where each comes after the signals it depends on."""
+    depends: dict[str, set] = {}
+    for rule in ruleset.rules:
+        if rule.derive:
+            depends.setdefault(rule.derive, set()).update(a.name for a in c.atoms(rule.condition) if a.signal)
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for other in sorted(depends.get(name, ())):
+            visit(other)
+        ordered.append(name)
+
+    for name in depends:
+        visit(name)
+    return ordered
+
+
+class PythonMatcher:
+    """Evaluates a ruleset directly in Python. Stateless, so safe to share between threads."""
+
+    def __init__(self, ruleset: Ruleset):
+        self.ruleset = ruleset
+        self._order = signal_order(ruleset)
+        self._derivers = {name: [r for r in ruleset.rules if r.derive == name] for name in self._order}
+
+    def signals(self, facts: dict) -> dict[str, Optional[bool]]:
+        """Every signal's three-valued truth: true if any deriving rule holds, false if none can."""
+        values: dict[str, Optional[bool]] = {}
+        for name in self._order:
+            results = [c.evaluate(rule.condition, facts, values) for rule in self._derivers[name]]
+            values[name] = True if True in results else (None if None in results else False)
+        return values
+
+    def match(self, facts: dict) -> Match:
+        values = self.signals(facts)
+        fired = {r.id for r in self.ruleset.rules if c.evaluate(r.condition, facts, values) is True}
+        return Match(frozenset(fired), {k: v for k, v in values.items() if v is not None})
+
+    def undecided_inputs(self, rule: Rule, facts: dict, signals: dict) -> set[str]:
+        """Fact names whose being unknown leaves ``rule`` undecided, following signals down."""
+        found: set[str] = set()
+        seen: set[str] = set()
+
+        def collect(condition: c.Condition) -> None:
+            for atom in c.undecided_atoms(condition, facts, signals):
+                if not atom.signal:
+                    found.add(atom.name)
+                elif atom.name not in seen:
+                    seen.add(atom.name)
+                    for deriver in self._derivers.get(atom.name, ()):
+                        collect(deriver.condition)
+
+        collect(rule.condition)
+        return found

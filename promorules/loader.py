@@ -1,0 +1,598 @@
+"""Load a ruleset directory, reporting every mistake at once as ``file:line:col: message``.
+
+A ruleset is a directory with ``ruleset.yaml`` (the manifest: name, version,
+sources, thresholds, categories, stages) and any number of other ``*.yaml``
+files holding rules. docs/rulesets.md describes the format for coaches.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from . import conditions as c
+from .derive import FACTS
+from .errors import InputError, Location, Problem, did_you_mean
+from .factsfile import field_path
+from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
+from .yamlsource import Located, load_yaml
+
+MANIFEST = "ruleset.yaml"
+MAX_RULES = 1000
+MAX_BRANCHES = 32  # OR-branches of one rule once written without "not"
+MAX_SIGNALS_PER_BRANCH = 12
+MAX_FILE_BYTES = 1024 * 1024
+ID = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
+NAME = r"^[a-z][a-z0-9_]{0,63}$"
+TAG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+
+
+# ------------------------------------------------------------------ schema of the files
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _SourceSpec(_Strict):
+    file: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=300)
+
+
+class _ThresholdSpec(_Strict):
+    default: Union[int, float, str]
+    unit: str = Field(min_length=1, max_length=40)
+    meaning: str = Field(min_length=1, max_length=500)
+    choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
+    origin: str = Field(default="", max_length=500)
+
+    @field_validator("default")
+    @classmethod
+    def _finite(cls, value):
+        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("must be a finite number")
+        if isinstance(value, bool):
+            raise ValueError("must be a number or one of the choices, not true/false")
+        return value
+
+
+class _StageSpec(_Strict):
+    name: str = Field(pattern=NAME)
+    title: str = Field(min_length=1, max_length=100)
+    signal: Optional[str] = Field(default=None, pattern=NAME)
+    description: str = Field(default="", max_length=500)
+
+
+class _ManifestSpec(_Strict):
+    name: str = Field(pattern=ID)
+    version: str = Field(min_length=1, max_length=40)
+    description: str = Field(min_length=1, max_length=2000)
+    sources: dict[str, _SourceSpec] = Field(default_factory=dict)
+    thresholds: dict[str, _ThresholdSpec] = Field(default_factory=dict)
+    categories: list[str] = Field(min_length=1, max_length=50)
+    stages: list[_StageSpec] = Field(default_factory=list, max_length=30)
+
+
+class _RuleSpec(_Strict):
+    id: str = Field(pattern=ID)
+    category: Optional[str] = None
+    priority: int = Field(ge=1, le=999)
+    title: str = Field(min_length=1, max_length=200)
+    when: Any = None
+    recommend: Optional[str] = Field(default=None, min_length=1, max_length=4000)
+    derive: Optional[str] = Field(default=None, pattern=NAME)
+    hold_back: list[str] = Field(default_factory=list, max_length=50)
+    tags: list[str] = Field(default_factory=list, max_length=20)
+    date: Optional[str] = Field(default=None, max_length=200)
+    date_label: str = Field(default="", max_length=100)
+    rationale: str = Field(default="", max_length=4000)
+    sources: list[dict[str, str]] = Field(default_factory=list, max_length=20)
+
+
+class _RuleFileSpec(_Strict):
+    category: Optional[str] = None
+    rules: list[Any] = Field(default_factory=list, max_length=MAX_RULES)
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_ruleset(path: Union[str, Path]) -> Ruleset:
+    """Load and check a ruleset directory; raise InputError listing every problem."""
+    loader = _Loader(Path(path))
+    ruleset = loader.load()
+    if loader.problems:
+        raise InputError(loader.problems)
+    return ruleset
+
+
+class _Loader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.problems: list[Problem] = []
+
+    # -- helpers
+
+    def fail(self, where: Location, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def read(self, path: Path) -> Optional[Located]:
+        shown = str(path)
+        try:
+            resolved = path.resolve(strict=True)
+            if self.root.resolve() not in resolved.parents:
+                self.fail(Location(shown), "files of a ruleset must lie inside its directory")
+                return None
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.fail(Location(shown), f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if len(raw) > MAX_FILE_BYTES:
+            self.fail(Location(shown), f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+            return None
+        try:
+            return load_yaml(raw.decode("utf-8-sig"), shown)
+        except UnicodeDecodeError:
+            self.fail(Location(shown), "not UTF-8 text; save it as UTF-8")
+        except InputError as exc:
+            self.problems.extend(exc.problems)
+        return None
+
+    def validate(self, model: type[BaseModel], data: Any, located: Located, base: tuple = ()):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = base + tuple(error["loc"])
+                message = error["msg"].removeprefix("Value error, ")
+                if error["type"] == "extra_forbidden":
+                    message = f'unknown key "{loc[-1]}"{did_you_mean(str(loc[-1]), model_keys(model, error["loc"]))}'
+                elif error["type"] == "missing":
+                    message = f'"{loc[-1]}" is required'
+                elif error["type"] == "string_pattern_mismatch":
+                    message = f"{field_path(loc)}: use lower-case letters, digits, '_' (and '-' or '.' in ids)"
+                else:
+                    message = f"{field_path(loc)}: {message}"
+                self.fail(located.where(loc), message)
+            return None
+
+    # -- the whole directory
+
+    def load(self) -> Ruleset:
+        if not self.root.is_dir():
+            self.fail(Location(str(self.root)), "not a ruleset directory")
+            return Ruleset("", "", "")
+        manifest_path = self.root / MANIFEST
+        located = self.read(manifest_path) if manifest_path.exists() else None
+        if located is None:
+            if not manifest_path.exists():
+                self.fail(Location(str(manifest_path)), f"missing: a ruleset needs a {MANIFEST}")
+            return Ruleset("", "", "")
+        if not isinstance(located.data, dict):
+            self.fail(located.where(()), "the manifest must be a mapping (name:, version:, ...)")
+            return Ruleset("", "", "")
+        spec = self.validate(_ManifestSpec, located.data, located)
+        if spec is None:
+            return Ruleset("", "", "")
+        sources = {key: Source(key, value.file, value.title) for key, value in spec.sources.items()}
+        thresholds = self.thresholds(spec, located)
+        specs = []
+        for file in sorted(self.root.glob("*.yaml")):
+            if file.name != MANIFEST:
+                specs.extend(self.rule_specs(file, spec.categories))
+        rules = self.rules(specs, spec, thresholds)
+        stages = self.stages(spec, located, {rule.derive for rule in rules if rule.derive})
+        return Ruleset(
+            name=spec.name,
+            version=spec.version,
+            description=spec.description,
+            sources=sources,
+            thresholds=thresholds,
+            categories=tuple(spec.categories),
+            stages=stages,
+            rules=tuple(rules),
+            path=str(self.root),
+        )
+
+    def thresholds(self, spec: _ManifestSpec, located: Located) -> dict:
+        result = {}
+        for name, item in spec.thresholds.items():
+            where = located.where(("thresholds", name))
+            if not re.match(NAME, name):
+                self.fail(where, f'threshold name "{name}": use lower-case letters, digits and "_"')
+                continue
+            if name in FACTS:
+                self.fail(where, f'threshold "{name}" has the same name as a fact')
+                continue
+            value = item.default
+            if item.choices is not None:
+                if value not in item.choices:
+                    self.fail(where, f'threshold "{name}": default "{value}" is not one of {", ".join(item.choices)}')
+                    continue
+            elif isinstance(value, str):
+                self.fail(where, f'threshold "{name}": the default must be a number (or list choices:)')
+                continue
+            result[name] = Threshold(name, value, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where)
+        return result
+
+    def stages(self, spec: _ManifestSpec, located: Located, signals: set) -> tuple:
+        stages = []
+        for index, item in enumerate(spec.stages):
+            where = located.where(("stages", index))
+            if item.signal is None and index != len(spec.stages) - 1:
+                self.fail(where, "only the last stage may leave out signal: (it is the stage when no other applies)")
+            if item.signal is not None and item.signal not in signals:
+                self.fail(where, f'stage "{item.name}": no rule derives the signal "{item.signal}"'
+                          f"{did_you_mean(item.signal, signals)}")
+            stages.append(Stage(item.name, item.title, item.signal, item.description))
+        return tuple(stages)
+
+    # -- rule files
+
+    def rule_specs(self, file: Path, categories: list[str]):
+        located = self.read(file)
+        if located is None:
+            return []
+        if not isinstance(located.data, dict):
+            self.fail(located.where(()), "a rule file must be a mapping with a rules: list")
+            return []
+        spec = self.validate(_RuleFileSpec, located.data, located)
+        if spec is None:
+            return []
+        found = []
+        for index, raw in enumerate(spec.rules):
+            base = ("rules", index)
+            if not isinstance(raw, dict):
+                self.fail(located.where(base), "each rule must be a mapping (id:, priority:, when:, ...)")
+                continue
+            rule = self.validate(_RuleSpec, raw, located, base)
+            if rule is None:
+                continue
+            category = rule.category or spec.category
+            where = located.where(base + ("category",) if rule.category else base)
+            if category is None:
+                self.fail(located.where(base), f'rule "{rule.id}" has no category')
+                continue
+            if category not in categories:
+                self.fail(where, f'unknown category "{category}"{did_you_mean(category, categories)}')
+            found.append((rule, category, located, base))
+        return found
+
+    def rules(self, specs: list, manifest: _ManifestSpec, thresholds: dict) -> list[Rule]:
+        if len(specs) > MAX_RULES:
+            self.fail(Location(str(self.root)), f"more than {MAX_RULES} rules")
+            return []
+        signals = {spec.derive for spec, *_ in specs if spec.derive}
+        for name in signals & set(FACTS):
+            self.fail(Location(str(self.root)), f'the signal "{name}" has the same name as a fact')
+        for name in signals & set(thresholds):
+            self.fail(Location(str(self.root)), f'the signal "{name}" has the same name as a threshold')
+        tags = {tag for spec, *_ in specs for tag in spec.tags}
+        ids: dict[str, Location] = {}
+        rules = []
+        for spec, category, located, base in specs:
+            where = located.where(base + ("id",))
+            if spec.id in ids:
+                self.fail(where, f'rule id "{spec.id}" is used twice (first at {ids[spec.id]})')
+                continue
+            ids[spec.id] = where
+            rule = _RuleBuilder(self, spec, category, located, base, manifest, thresholds, signals).build()
+            if rule is not None:
+                rules.append(rule)
+        for rule in rules:
+            self.check_references(rule, ids, tags)
+        self.check_cycles(rules)
+        return rules
+
+    def check_references(self, rule: Rule, ids: dict, tags: set) -> None:
+        for name in rule.hold_back:
+            if name in ids and name in tags:
+                self.fail(rule.location, f'hold_back "{name}" is both a rule id and a tag; rename the tag')
+            elif name not in ids and name not in tags:
+                self.fail(rule.location, f'hold_back names "{name}", which is neither a rule id nor a tag'
+                          f"{did_you_mean(name, set(ids) | tags)}")
+            elif name == rule.id:
+                self.fail(rule.location, "a rule cannot hold itself back")
+
+    def check_cycles(self, rules: list[Rule]) -> None:
+        """A signal may not depend, through other signals, on itself."""
+        uses: dict[str, set] = {}
+        where: dict[str, Location] = {}
+        for rule in rules:
+            if rule.derive:
+                uses.setdefault(rule.derive, set()).update(a.name for a in c.atoms(rule.condition) if a.signal)
+                where.setdefault(rule.derive, rule.location)
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                loop = trail[trail.index(name):] + [name]
+                self.fail(where[name], f"signals depend on each other in a loop: {' -> '.join(loop)}")
+                return
+            state[name] = 1
+            for other in sorted(uses.get(name, ())):
+                visit(other, trail + [name])
+            state[name] = 2
+
+        for name in sorted(uses):
+            visit(name, [])
+
+
+def model_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Allowed keys at the place an unknown key was found (rules and manifests are shallow)."""
+    nested = {"sources": _SourceSpec, "thresholds": _ThresholdSpec, "stages": _StageSpec}
+    for part in loc[:-1]:
+        if isinstance(part, str) and part in nested:
+            return list(nested[part].model_fields)
+    return list(model.model_fields)
+
+
+# ------------------------------------------------------------------ one rule
+
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_DATE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(?:([+-])\s*([a-z_][a-z0-9_]*|\d+)\s*(days?|weeks?|months?))?\s*$")
+
+
+class _RuleBuilder:
+    """Turns one rule's raw spec into a checked `Rule`, reporting problems to the loader."""
+
+    def __init__(self, loader: _Loader, spec: _RuleSpec, category: str, located: Located, base: tuple,
+                 manifest: _ManifestSpec, thresholds: dict, signals: set):
+        self.loader = loader
+        self.spec = spec
+        self.category = category
+        self.located = located
+        self.base = base
+        self.manifest = manifest
+        self.thresholds = thresholds
+        self.signals = signals
+        self.ok = True
+
+    def where(self, *path) -> Location:
+        return self.located.where(self.base + path)
+
+    def fail(self, where: Location, message: str) -> None:
+        self.ok = False
+        self.loader.fail(where, f'rule "{self.spec.id}": {message}')
+
+    def build(self) -> Optional[Rule]:
+        spec = self.spec
+        effects = [name for name in ("recommend", "derive") if getattr(spec, name)]
+        if spec.derive and (spec.recommend or spec.hold_back or spec.tags or spec.date):
+            self.fail(self.where("derive"), "a rule that derives a signal only derives it "
+                      "(no recommend, hold_back, tags or date)")
+        if not effects and not spec.hold_back:
+            self.fail(self.where(), "needs an effect: recommend:, derive: or hold_back:")
+        if spec.date and not spec.recommend:
+            self.fail(self.where("date"), "date: goes with recommend:")
+        for tag in spec.tags:
+            if not re.match(TAG, tag):
+                self.fail(self.where("tags"), f'tag "{tag}": use lower-case letters, digits, "-" and "_"')
+        condition = self.condition(spec.when, ("when",)) if spec.when is not None else c.ALWAYS
+        try:
+            branches = c.to_dnf(condition, MAX_BRANCHES)
+        except c.TooManyBranches:
+            self.fail(self.where("when"), f"the condition has more than {MAX_BRANCHES} alternative branches "
+                      "once written without not:; split the rule")
+            branches = []
+        for branch in branches:
+            if sum(atom.signal for atom in branch) > MAX_SIGNALS_PER_BRANCH:
+                self.fail(self.where("when"), f"a branch uses more than {MAX_SIGNALS_PER_BRANCH} signals")
+                break
+        date = self.date(spec.date) if spec.date else None
+        recommend = self.template(spec.recommend, ("recommend",), date is not None) if spec.recommend else None
+        sources = self.citations()
+        if not self.ok:
+            return None
+        return Rule(
+            id=spec.id,
+            category=self.category,
+            priority=spec.priority,
+            title=spec.title,
+            condition=condition,
+            recommend=recommend,
+            derive=spec.derive,
+            hold_back=tuple(spec.hold_back),
+            tags=tuple(spec.tags),
+            date=date,
+            date_label=spec.date_label or ("Date" if date else ""),
+            rationale=spec.rationale,
+            sources=sources,
+            location=self.where("id"),
+        )
+
+    # -- conditions
+
+    def condition(self, raw: Any, path: tuple) -> c.Condition:
+        where = self.where(*path)
+        if isinstance(raw, str):
+            return self.atom(raw, where)
+        if isinstance(raw, list):
+            return c.All(tuple(self.condition(item, path + (i,)) for i, item in enumerate(raw)), where)
+        if isinstance(raw, dict) and len(raw) == 1:
+            (key, value), = raw.items()
+            inner = path + (key,)
+            if key in ("all", "any"):
+                if not isinstance(value, list) or not value:
+                    self.fail(self.where(*inner), f"{key}: needs a list of conditions")
+                    return c.ALWAYS
+                items = tuple(self.condition(item, inner + (i,)) for i, item in enumerate(value))
+                return c.All(items, where) if key == "all" else c.AnyOf(items, where)
+            if key == "not":
+                return c.Not(self.condition(value, inner), where)
+            self.fail(where, f'unknown combinator "{key}"{did_you_mean(key, ["all", "any", "not"])}; use all:, any: or not:')
+            return c.ALWAYS
+        self.fail(where, "a condition is a text like \"months_in_role < 12\", or all:/any:/not: with a list")
+        return c.ALWAYS
+
+    def atom(self, text: str, where: Location) -> c.Condition:
+        try:
+            raw = c.parse_atom(text, where)
+        except c.ConditionSyntaxError as exc:
+            self.fail(where, str(exc))
+            return c.ALWAYS
+        checked = self.check_atom(raw, text, where)
+        return c.Not(checked, where) if raw.negated else checked
+
+    def check_atom(self, raw: c.RawAtom, text: str, where: Location) -> c.Condition:
+        name = raw.name
+        if name in self.thresholds:
+            return self.constant(raw, text, where)
+        if name in self.signals:
+            if raw.op != "bool":
+                self.fail(where, f'"{name}" is a signal: write "{name}" or "not {name}"')
+                return c.ALWAYS
+            return c.Atom(name, "eq", True, None, True, where)
+        info = FACTS.get(name)
+        if info is None:
+            hint = did_you_mean(name, set(FACTS) | self.signals | set(self.thresholds))
+            self.fail(where, f'unknown fact "{name}"{hint}')
+            return c.ALWAYS
+        if raw.op in ("known", "unknown"):
+            return c.Atom(name, raw.op, None, None, False, where)
+        if info.kind in ("date", "text"):
+            self.fail(where, f'"{name}" is a {info.kind}; conditions can only ask whether it "is known"')
+            return c.ALWAYS
+        if raw.op == "bool":
+            if info.kind != "bool":
+                self.fail(where, f'"{name}" is a {info.kind}, not yes/no: compare it, e.g. "{name} >= 1"')
+                return c.ALWAYS
+            return c.Atom(name, "eq", True, None, False, where)
+        if raw.op in ("in", "notin"):
+            values = [self.operand(info, "eq", item, text, where) for item in raw.operands]
+            if any(v is None for v in values):
+                return c.ALWAYS
+            options = tuple(c.Atom(name, "eq", v[0], v[1], False, where) for v in values)
+            group = c.AnyOf(options, where)
+            return c.Not(group, where) if raw.op == "notin" else group
+        resolved = self.operand(info, raw.op, raw.operands[0], text, where)
+        if resolved is None:
+            return c.ALWAYS
+        return c.Atom(name, raw.op, resolved[0], resolved[1], False, where)
+
+    def operand(self, info, op: str, operand: Any, text: str, where: Location):
+        """(value, threshold name or None) after checking it fits the fact's type."""
+        threshold = None
+        value = operand
+        if isinstance(operand, tuple):
+            kind, word = operand
+            if kind == "word" and word in self.thresholds:
+                threshold = word
+                value = self.thresholds[word].value
+            elif info.kind == "enum":
+                value = word
+                if word not in info.choices:
+                    self.fail(where, f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
+                              f"{did_you_mean(word, info.choices)}")
+                    return None
+            else:
+                hint = did_you_mean(word, self.thresholds)
+                self.fail(where, f'unknown threshold "{word}"{hint}')
+                return None
+        if info.kind == "number":
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.fail(where, f'"{info.name}" is a number; "{text}" compares it with {value!r}')
+                return None
+        elif info.kind == "bool":
+            if not isinstance(value, bool) or op not in ("eq", "ne"):
+                self.fail(where, f'"{info.name}" is yes/no: write "{info.name}" or "not {info.name}"')
+                return None
+        elif info.kind == "enum":
+            if op not in ("eq", "ne"):
+                self.fail(where, f'"{info.name}" is one of {", ".join(info.choices)}: compare it with == or !=')
+                return None
+            if value not in info.choices:
+                self.fail(where, f'"{value}" is not a value of {info.name} ({", ".join(info.choices)})')
+                return None
+        return value, threshold
+
+    def constant(self, raw: c.RawAtom, text: str, where: Location) -> c.Condition:
+        """A condition on a threshold alone (e.g. a policy switch) is decided when loading."""
+        threshold = self.thresholds[raw.name]
+        if raw.op not in ("eq", "ne", "in", "notin"):
+            self.fail(where, f'compare the threshold "{raw.name}" with == or in [...]')
+            return c.ALWAYS
+        words = []
+        for operand in raw.operands:
+            word = operand[1] if isinstance(operand, tuple) else operand
+            allowed = threshold.choices or ()
+            if allowed and word not in allowed:
+                self.fail(where, f'"{word}" is not a choice of {raw.name} ({", ".join(allowed)})')
+                return c.ALWAYS
+            words.append(word)
+        holds = threshold.value in words
+        if raw.op in ("ne", "notin"):
+            holds = not holds
+        return c.ALWAYS if holds else c.AnyOf((), where)
+
+    # -- effects
+
+    def template(self, text: str, path: tuple, has_date: bool) -> Optional[Template]:
+        parts: list = []
+        where = self.where(*path)
+        position = 0
+        for match in _PLACEHOLDER.finditer(text):
+            parts.append(text[position:match.start()])
+            position = match.end()
+            token = match.group(0)
+            if token in ("{{", "}}"):
+                parts.append(token[0])
+                continue
+            name = match.group(1)
+            if name is None:
+                self.fail(where, 'a lone "{" or "}" in the text; write "{{" or "}}" for a brace')
+                continue
+            name = name.strip()
+            if name == "date" and has_date:
+                parts.append(("date", name))
+            elif name in self.thresholds:
+                parts.append(("threshold", name))
+            elif name in FACTS:
+                parts.append(("fact", name))
+            else:
+                hint = did_you_mean(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
+                self.fail(where, f'the placeholder "{{{name}}}" is not a fact or threshold{hint}')
+        parts.append(text[position:])
+        return Template(tuple(part for part in parts if part != ""))
+
+    def date(self, text: str) -> Optional[DateExpr]:
+        where = self.where("date")
+        match = _DATE.match(text)
+        if not match:
+            self.fail(where, f'cannot read the date "{text}"; write e.g. "role_start_date + min_months_in_role months"')
+            return None
+        fact, sign, amount, unit = match.groups()
+        info = FACTS.get(fact)
+        if info is None or info.kind != "date":
+            dates = [name for name, item in FACTS.items() if item.kind == "date"]
+            self.fail(where, f'"{fact}" is not a date fact{did_you_mean(fact, dates)}')
+            return None
+        if not sign:
+            return DateExpr(fact)
+        threshold = None
+        if amount.isdigit():
+            number = int(amount)
+        elif amount in self.thresholds and isinstance(self.thresholds[amount].value, int):
+            threshold, number = amount, self.thresholds[amount].value
+        else:
+            self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold')
+            return None
+        return DateExpr(fact, -number if sign == "-" else number, unit.rstrip("s") + "s", threshold)
+
+    def citations(self) -> tuple:
+        result = []
+        for index, item in enumerate(self.spec.sources):
+            where = self.where("sources", index)
+            if len(item) != 1:
+                self.fail(where, 'write each source as "- S3: Section title"')
+                continue
+            (source, section), = item.items()
+            if source not in self.manifest.sources:
+                self.fail(where, f'unknown source "{source}"{did_you_mean(source, self.manifest.sources)}')
+                continue
+            result.append(Citation(source, str(section)))
+        return tuple(result)

@@ -1,0 +1,125 @@
+"""A loaded, checked ruleset: what every other part of promorules works from.
+
+These are plain frozen records. `loader.load_ruleset` builds them from the
+YAML a coach edits, after every name, type and reference has been checked,
+so nothing downstream needs to re-validate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Optional, Union
+
+from .conditions import Condition
+from .dates import add_months
+from .errors import Location
+
+ThresholdValue = Union[int, float, str]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    file: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str  # a Source id from the manifest
+    section: str
+
+
+@dataclass(frozen=True)
+class Threshold:
+    name: str
+    value: ThresholdValue
+    unit: str
+    meaning: str
+    choices: tuple[str, ...] = ()
+    origin: str = ""
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Template:
+    """Text with ``{name}`` placeholders for facts and thresholds, nothing else."""
+
+    parts: tuple  # str for literal text, ("fact"|"threshold"|"date", name) for a placeholder
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(part[1] for part in self.parts if isinstance(part, tuple))
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    """``<date fact> [+/- N days|weeks|months]``, N a number or a threshold."""
+
+    fact: str
+    amount: int = 0
+    unit: str = "days"
+    threshold: Optional[str] = None
+
+    def apply(self, facts: dict) -> Optional[date]:
+        start = facts.get(self.fact)
+        if start is None:
+            return None
+        if self.unit == "months":
+            return add_months(start, self.amount)
+        days = self.amount * (7 if self.unit == "weeks" else 1)
+        return start + timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    priority: int
+    title: str
+    condition: Condition
+    recommend: Optional[Template] = None
+    derive: Optional[str] = None
+    hold_back: tuple[str, ...] = ()  # rule ids and tags, as written
+    tags: tuple[str, ...] = ()
+    date: Optional[DateExpr] = None
+    date_label: str = ""
+    rationale: str = ""
+    sources: tuple[Citation, ...] = ()
+    location: Location = Location("")
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    title: str
+    signal: Optional[str]  # None: the stage when no other applies
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    name: str
+    version: str
+    description: str
+    sources: dict = field(default_factory=dict)  # id -> Source
+    thresholds: dict = field(default_factory=dict)  # name -> Threshold
+    categories: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    path: str = ""
+
+    @property
+    def signals(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(rule.derive for rule in self.rules if rule.derive))
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def held_back_by(self, rule: Rule) -> tuple[str, ...]:
+        """The ids of the rules that ``rule``'s hold-back names (directly or by tag)."""
+        names = set(rule.hold_back)
+        return tuple(r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags)))
