@@ -1,0 +1,161 @@
+"""A coach's mistakes in a ruleset are all reported at once, each at its file and line."""
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from promorules.errors import InputError
+from promorules.loader import load_ruleset
+
+DEFAULT = Path(__file__).resolve().parent.parent / "rulesets" / "default"
+
+GOOD_RULE = """\
+rules:
+  - id: extra.ok
+    category: timing
+    priority: 50
+    title: A fine rule
+    when: months_in_role >= min_months_in_role
+    recommend: You have {months_in_role} months in the role.
+    sources:
+      - S3: Good timing
+"""
+
+
+def ruleset_with(tmp_path, text: str, name: str = "extra.yaml") -> Path:
+    root = tmp_path / "rs"
+    shutil.copytree(DEFAULT, root)
+    (root / name).write_text(textwrap.dedent(text))
+    return root
+
+
+def problems(root: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_ruleset(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_default_ruleset_loads():
+    ruleset = load_ruleset(DEFAULT)
+    assert ruleset.name == "default"
+    assert any(rule.id == "timing.avoid-freeze" for rule in ruleset.rules)
+
+
+def test_a_good_extra_rule_loads(tmp_path):
+    ruleset = load_ruleset(ruleset_with(tmp_path, GOOD_RULE))
+    assert ruleset.rule("extra.ok").priority == 50
+
+
+@pytest.mark.parametrize(
+    "line, expected, text",
+    [
+        (6, 'unknown fact "months_in_rol" (did you mean "months_in_role"?)',
+         GOOD_RULE.replace("months_in_role >= min", "months_in_rol >= min")),
+        (6, 'unknown threshold "min_month_in_role" (did you mean "min_months_in_role"?)',
+         GOOD_RULE.replace("min_months_in_role", "min_month_in_role")),
+        (4, "priority: Input should be less than or equal to 999",
+         GOOD_RULE.replace("priority: 50", "priority: 70000")),
+        (6, 'write "==" to compare', GOOD_RULE.replace(">=", "=")),
+        (6, '"huge" is not a value of scope_change',
+         GOOD_RULE.replace("months_in_role >= min_months_in_role", "scope_change == huge")),
+        (6, '"freeze_active" is yes/no',
+         GOOD_RULE.replace("months_in_role >= min_months_in_role", "freeze_active > 3")),
+        (6, '"role_start_date" is a date; conditions can only ask whether it "is known"',
+         GOOD_RULE.replace("months_in_role >= min_months_in_role", "role_start_date < 3")),
+        (7, 'the placeholder "{months_in_role.__class__}" is not a fact or threshold',
+         GOOD_RULE.replace("{months_in_role}", "{months_in_role.__class__}")),
+        (7, 'the placeholder "{0}" is not a fact or threshold', GOOD_RULE.replace("{months_in_role}", "{0}")),
+        (7, 'a lone "{" or "}"', GOOD_RULE.replace("{months_in_role}", "{months_in_role")),
+        (9, 'unknown source "S9"', GOOD_RULE.replace("S3: Good", "S9: Good")),
+        (3, 'unknown category "timming" (did you mean "timing"?)', GOOD_RULE.replace("category: timing", "category: timming")),
+        (7, 'unknown key "recomend" (did you mean "recommend"?)', GOOD_RULE.replace("recommend:", "recomend:")),
+        (2, "needs an effect", GOOD_RULE.replace("    recommend: You have {months_in_role} months in the role.\n", "")),
+        (2, '"title" is required', GOOD_RULE.replace("    title: A fine rule\n", "")),
+        (6, 'unknown combinator "either"', GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
+                                                             "when: {either: [freeze_active]}")),
+        (2, 'hold_back names "ask-later"', GOOD_RULE.replace("    title:", "    hold_back: [ask-later]\n    title:")),
+        (6, '"in_review_window" is a signal', GOOD_RULE.replace("months_in_role >= min_months_in_role",
+                                                                "in_review_window == 3")),
+        (2, "the key \"rules\" appears twice", "rules: []\n" + GOOD_RULE),
+        (6, "anchors and aliases", GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
+                                                     "when: &a months_in_role >= 1\n    rationale: *a")),
+        (6, "the tag", GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
+                                         "when: !!python/object/apply:os.system [echo hacked]")),
+    ],
+)
+def test_each_mistake_is_reported_at_its_line(tmp_path, line, expected, text):
+    found = problems(ruleset_with(tmp_path, text))
+    where = f"extra.yaml:{line}:"
+    assert any(where in p and expected in p for p in found), found
+
+
+def test_all_mistakes_are_reported_together(tmp_path):
+    text = GOOD_RULE.replace("months_in_role >=", "months_in_rol >=").replace("S3:", "S9:")
+    text = text.replace("category: timing", "category: timming")
+    assert len(problems(ruleset_with(tmp_path, text))) == 3
+
+
+def test_duplicate_ids_point_at_both_places(tmp_path):
+    text = GOOD_RULE + GOOD_RULE.replace("rules:\n", "")
+    found = problems(ruleset_with(tmp_path, text))
+    assert any('rule id "extra.ok" is used twice (first at' in p and "extra.yaml:10:" in p for p in found), found
+
+
+def test_signal_cycles_are_refused(tmp_path):
+    text = """\
+    rules:
+      - id: loop.a
+        category: timing
+        priority: 1
+        title: a
+        when: loop_b
+        derive: loop_a
+      - id: loop.b
+        category: timing
+        priority: 1
+        title: b
+        when: loop_a
+        derive: loop_b
+    """
+    found = problems(ruleset_with(tmp_path, text))
+    assert any("signals depend on each other in a loop: loop_a -> loop_b -> loop_a" in p for p in found), found
+
+
+def test_too_many_branches_is_refused(tmp_path):
+    alternatives = "\n".join(f"          - months_in_role == {n}" for n in range(6))
+    text = GOOD_RULE.replace(
+        "when: months_in_role >= min_months_in_role",
+        "when:\n" + "\n".join(f"      - any:\n{alternatives}" for _ in range(2)),
+    )
+    found = problems(ruleset_with(tmp_path, text))
+    assert any("more than 32 alternative branches" in p for p in found), found
+
+
+def test_manifest_mistakes_point_at_the_manifest(tmp_path):
+    root = ruleset_with(tmp_path, GOOD_RULE)
+    manifest = root / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace("    unit: months\n", "    unit: months\n    units: x\n", 1))
+    found = problems(root)
+    assert any("ruleset.yaml:" in p and 'unknown key "units" (did you mean "unit"?)' in p for p in found), found
+
+
+def test_a_rule_file_that_is_a_list_is_refused(tmp_path):
+    found = problems(ruleset_with(tmp_path, "- id: x\n"))
+    assert any("extra.yaml:1:1: a rule file must be a mapping" in p for p in found), found
+
+
+def test_a_missing_directory_is_reported(tmp_path):
+    assert any("not a ruleset directory" in p for p in problems(tmp_path / "nothing"))
+
+
+def test_a_policy_threshold_is_decided_when_loading(tmp_path):
+    root = ruleset_with(tmp_path, GOOD_RULE.replace(
+        "when: months_in_role >= min_months_in_role", "when: [leave_policy == aggressive, freeze_active]"))
+    manifest = root / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace(
+        "thresholds:\n",
+        "thresholds:\n  leave_policy:\n    default: balanced\n    unit: policy\n    meaning: How readily to advise leaving.\n"
+        "    choices: [conservative, balanced, aggressive]\n", 1))
+    ruleset = load_ruleset(root)
+    assert ruleset.rule("extra.ok").condition.items[0].items == ()  # an "any" of nothing: never true
