@@ -1,0 +1,25 @@
+"""promorules: career-promotion guidance as declarative rulesets, and an engine that applies it.
+
+    from promorules import Advisor
+    advice = Advisor().advise({"as_of": "2026-11-24", "role_start_date": "2026-05-01"})
+"""
+from .advice import Advice
+from .advisor import Advisor, bundled_ruleset_path
+from .errors import InputError, Problem
+from .facts import Facts
+from .factsfile import parse_facts, read_facts
+from .loader import load_ruleset
+from .ruleset import Ruleset
+
+__all__ = [
+    "Advice",
+    "Advisor",
+    "Facts",
+    "InputError",
+    "Problem",
+    "Ruleset",
+    "bundled_ruleset_path",
+    "load_ruleset",
+    "parse_facts",
+    "read_facts",
+]
