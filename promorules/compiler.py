@@ -149,6 +149,9 @@ def check_network(network: Network) -> None:
     definition = json.loads(network.definition)
     if len(definition) > MAX_DURABLE_RULES:
         raise NetworkError(f"{len(definition)} durable rules; at most {MAX_DURABLE_RULES}")
+    reserved = [name for name in network.facts if name in ("sid", "id") or name[:1] in "_$" or "." in name]
+    if reserved:
+        raise NetworkError(f"fact names reserved by durable-rules: {', '.join(reserved)}")
     person_properties = 1 + network.groups + len(network.facts) + 2  # + sid and id
     if person_properties > MAX_PERSON_PROPERTIES:
         raise NetworkError(f"a person fact would carry {person_properties} properties; at most {MAX_PERSON_PROPERTIES}")
