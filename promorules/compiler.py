@@ -128,6 +128,8 @@ def person_fact(network: Network, facts: dict) -> dict:
 
 def encode(fact: dict) -> str:
     """JSON that durable's parser reads correctly: it rejects '1e-05', so exponents get a '.0'."""
+    if not any(isinstance(value, float) for value in fact.values()):
+        return json.dumps(fact, separators=(",", ":"))
     parts = []
     for key, value in fact.items():
         if isinstance(value, float):

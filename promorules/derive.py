@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Annotated, Any, Callable, Iterable, Literal, Optional, get_args, get_origin
 
@@ -41,6 +42,7 @@ FACTS: dict[str, FactInfo] = {}
 _COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
 
 
+@lru_cache(maxsize=None)
 def input_description(path: str) -> str:
     """The description of an input fact, from its path (``org.hiring_freeze``, ``promotion_requests[-1].x``)."""
     model: Any = Facts

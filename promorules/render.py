@@ -30,7 +30,7 @@ def to_text(advice: Advice) -> str:
         for reason in rec.why:
             lines += _wrap(f"Why: {reason_text(reason)}", "   ", "        ")
         for cite in rec.sources:
-            lines += _wrap(f'Source: {cite.file}, "{cite.section}"', "   ", "           ")
+            lines += _wrap(f"Source: {cite.title}, \"{cite.section}\" ({cite.file})", "   ", "           ")
         if rec.holds_back:
             lines += _wrap(f"Holds back: {', '.join(rec.holds_back)}", "   ", "       ")
         lines.append("")
