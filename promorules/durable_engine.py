@@ -127,11 +127,13 @@ class DurableMatcher:
 
         fired: set[str] = set()
         signals: dict[str, bool] = {}
-        offset = assert_fact(person)
-        started = _call(_durable.start_action_for_state, handle, offset)
-        messages = started[1] if started else None
+        offset: Optional[int] = None
+        messages: Optional[str] = None
         firings = 0
         try:
+            offset = assert_fact(person)
+            started = _call(_durable.start_action_for_state, handle, offset)
+            messages = started[1] if started else None
             while messages is not None:
                 firings += 1
                 if firings > MAX_FIRINGS:
@@ -145,15 +147,22 @@ class DurableMatcher:
                     offset = assert_fact({"__type": "signal", "name": action.signal, "value": action.value})
                 messages = _call(_durable.complete_and_start_action, handle, offset)
         except BaseException:
-            if messages is not None:
-                try:
-                    _durable.abandon_action(handle, offset)
-                except _durable.error:
-                    pass  # the session is quarantined by the caller either way
+            _clean_up_after_failure(handle, offset if messages is not None else None, stored)
             raise
         for text in stored:
             _call(_durable.retract_fact, handle, text)
         return Match(frozenset(fired), signals)
+
+
+def _clean_up_after_failure(handle: int, offset: Optional[int], stored: list[str]) -> None:
+    """Best effort: release the action lease and the facts, so a quarantined session holds little memory."""
+    try:
+        if offset is not None:
+            _durable.abandon_action(handle, offset)
+        for text in stored:
+            _durable.retract_fact(handle, text)
+    except _durable.error:
+        pass  # the session is quarantined by the caller either way
 
 
 def _call(function, *args):
