@@ -157,9 +157,6 @@ def check_network(network: Network) -> None:
     person_properties = 1 + network.groups + len(network.facts) + 2  # + sid and id
     if person_properties > MAX_PERSON_PROPERTIES:
         raise NetworkError(f"a person fact would carry {person_properties} properties; at most {MAX_PERSON_PROPERTIES}")
-    signals = {pattern_value for rule in definition.values() for pattern_value in _signal_names(rule)}
-    if len(signals) > MAX_SIGNALS:
-        raise NetworkError(f"{len(signals)} signals; at most {MAX_SIGNALS}")
     trie: dict = {}
     chains: Counter = Counter()
     for name, rule in definition.items():
@@ -188,6 +185,9 @@ def check_network(network: Network) -> None:
                 node = node.setdefault(key, {})
             signature.append(tuple(json.dumps(s, sort_keys=True) for s in steps))
         chains[tuple(signature)] += 1
+    signals = {name for rule in definition.values() for name in _signal_names(rule)}
+    if len(signals) > MAX_SIGNALS:
+        raise NetworkError(f"{len(signals)} signals; at most {MAX_SIGNALS}")
     _check_fan_out(trie, "root")
     worst = max(chains.values(), default=0)
     if worst > MAX_IDENTICAL_CHAINS:
