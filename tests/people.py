@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import json
+
+from hypothesis import HealthCheck, find, settings
 from hypothesis import strategies as st
 
 AS_OF = date(2026, 11, 24)
@@ -78,3 +81,24 @@ facts = st.fixed_dictionaries(
         "org": org,
     },
 )
+
+
+def varied_people(count: int) -> list[dict]:
+    """Distinct, reproducible people drawn from the same strategy as the property tests."""
+    found: list[dict] = []
+    seen: set[str] = set()
+
+    def collect(person) -> bool:
+        key = json.dumps(person, sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            found.append(person)
+        return len(found) >= count
+
+    find(
+        facts,
+        collect,
+        settings=settings(max_examples=20 * count, database=None, derandomize=True,
+                          suppress_health_check=list(HealthCheck)),
+    )
+    return found

@@ -5,7 +5,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, find, settings
 
 from promorules import Advisor
 from promorules.advisor import with_as_of
@@ -15,30 +14,9 @@ from promorules.derive import derive
 from promorules.durable_engine import DurableMatcher
 from promorules.evaluator import PythonMatcher
 from promorules.loader import load_ruleset
-from tests import people
+from tests.people import varied_people
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def varied_people(count: int) -> list[dict]:
-    """Distinct, reproducible people drawn from the same strategy as the property tests."""
-    found: list[dict] = []
-    seen: set[str] = set()
-
-    def collect(person) -> bool:
-        key = json.dumps(person, sort_keys=True, default=str)
-        if key not in seen:
-            seen.add(key)
-            found.append(person)
-        return len(found) >= count
-
-    find(
-        people.facts,
-        collect,
-        settings=settings(max_examples=20 * count, database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck)),
-    )
-    return found
 
 
 PEOPLE = varied_people(50)
