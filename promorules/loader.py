@@ -69,10 +69,10 @@ class _ManifestSpec(_Strict):
     name: str = Field(pattern=ID)
     version: str = Field(min_length=1, max_length=40)
     description: str = Field(min_length=1, max_length=2000)
-    sources: dict[str, _SourceSpec] = Field(default_factory=dict)
-    thresholds: dict[str, _ThresholdSpec] = Field(default_factory=dict)
+    sources: dict[str, Any] = Field(default_factory=dict)  # entries are checked one by one,
+    thresholds: dict[str, Any] = Field(default_factory=dict)  # so one bad entry does not
     categories: list[str] = Field(min_length=1, max_length=50)
-    stages: list[_StageSpec] = Field(default_factory=list, max_length=30)
+    stages: list[Any] = Field(default_factory=list, max_length=30)  # hide the rule files' mistakes
 
 
 class _RuleSpec(_Strict):
@@ -112,6 +112,7 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # names of manifest entries already reported as wrong
 
     # -- helpers
 
@@ -176,13 +177,19 @@ class _Loader:
         spec = self.validate(_ManifestSpec, located.data, located)
         if spec is None:
             return Ruleset("", "", "")
-        sources = {key: Source(key, value.file, value.title) for key, value in spec.sources.items()}
+        sources = {}
+        for key, raw in spec.sources.items():
+            item = self.validate(_SourceSpec, raw, located, ("sources", key))
+            if item is None:
+                self.broken.add(key)
+            else:
+                sources[key] = Source(key, item.file, item.title)
         thresholds = self.thresholds(spec, located)
         specs = []
         for file in sorted(self.root.glob("*.yaml")):
             if file.name != MANIFEST:
                 specs.extend(self.rule_specs(file, spec.categories))
-        rules = self.rules(specs, spec, thresholds)
+        rules = self.rules(specs, sources, thresholds)
         stages = self.stages(spec, located, {rule.derive for rule in rules if rule.derive})
         return Ruleset(
             name=spec.name,
@@ -198,8 +205,12 @@ class _Loader:
 
     def thresholds(self, spec: _ManifestSpec, located: Located) -> dict:
         result = {}
-        for name, item in spec.thresholds.items():
+        for name, raw in spec.thresholds.items():
             where = located.where(("thresholds", name))
+            item = self.validate(_ThresholdSpec, raw, located, ("thresholds", name))
+            if item is None:
+                self.broken.add(name)
+                continue
             if not re.match(NAME, name):
                 self.fail(where, f'threshold name "{name}": use lower-case letters, digits and "_"')
                 continue
@@ -219,8 +230,11 @@ class _Loader:
 
     def stages(self, spec: _ManifestSpec, located: Located, signals: set) -> tuple:
         stages = []
-        for index, item in enumerate(spec.stages):
+        for index, raw in enumerate(spec.stages):
             where = located.where(("stages", index))
+            item = self.validate(_StageSpec, raw, located, ("stages", index))
+            if item is None:
+                continue
             if item.signal is None and index != len(spec.stages) - 1:
                 self.fail(where, "only the last stage may leave out signal: (it is the stage when no other applies)")
             if item.signal is not None and item.signal not in signals:
@@ -260,7 +274,7 @@ class _Loader:
             found.append((rule, category, located, base))
         return found
 
-    def rules(self, specs: list, manifest: _ManifestSpec, thresholds: dict) -> list[Rule]:
+    def rules(self, specs: list, sources: dict, thresholds: dict) -> list[Rule]:
         if len(specs) > MAX_RULES:
             self.fail(Location(str(self.root)), f"more than {MAX_RULES} rules")
             return []
@@ -278,7 +292,7 @@ class _Loader:
                 self.fail(where, f'rule id "{spec.id}" is used twice (first at {ids[spec.id]})')
                 continue
             ids[spec.id] = where
-            rule = _RuleBuilder(self, spec, category, located, base, manifest, thresholds, signals).build()
+            rule = _RuleBuilder(self, spec, category, located, base, sources, thresholds, signals).build()
             if rule is not None:
                 rules.append(rule)
         for rule in rules:
@@ -341,13 +355,13 @@ class _RuleBuilder:
     """Turns one rule's raw spec into a checked `Rule`, reporting problems to the loader."""
 
     def __init__(self, loader: _Loader, spec: _RuleSpec, category: str, located: Located, base: tuple,
-                 manifest: _ManifestSpec, thresholds: dict, signals: set):
+                 sources: dict, thresholds: dict, signals: set):
         self.loader = loader
         self.spec = spec
         self.category = category
         self.located = located
         self.base = base
-        self.manifest = manifest
+        self.sources = sources
         self.thresholds = thresholds
         self.signals = signals
         self.ok = True
@@ -355,9 +369,11 @@ class _RuleBuilder:
     def where(self, *path) -> Location:
         return self.located.where(self.base + path)
 
-    def fail(self, where: Location, message: str) -> None:
+    def fail(self, where: Location, message: str, name: str = "") -> None:
+        """Report a problem, unless it only repeats one already reported in the manifest."""
         self.ok = False
-        self.loader.fail(where, f'rule "{self.spec.id}": {message}')
+        if name not in self.loader.broken:
+            self.loader.fail(where, f'rule "{self.spec.id}": {message}')
 
     def build(self) -> Optional[Rule]:
         spec = self.spec
@@ -384,7 +400,7 @@ class _RuleBuilder:
                 self.fail(self.where("when"), f"a branch uses more than {MAX_SIGNALS_PER_BRANCH} signals")
                 break
         date = self.date(spec.date) if spec.date else None
-        recommend = self.template(spec.recommend, ("recommend",), date is not None) if spec.recommend else None
+        recommend = self.template(spec.recommend, ("recommend",), spec.date is not None) if spec.recommend else None
         sources = self.citations()
         if not self.ok:
             return None
@@ -450,7 +466,7 @@ class _RuleBuilder:
         info = FACTS.get(name)
         if info is None:
             hint = did_you_mean(name, set(FACTS) | self.signals | set(self.thresholds))
-            self.fail(where, f'unknown fact "{name}"{hint}')
+            self.fail(where, f'unknown fact "{name}"{hint}', name)
             return c.ALWAYS
         if raw.op in ("known", "unknown"):
             return c.Atom(name, raw.op, None, None, False, where)
@@ -491,7 +507,7 @@ class _RuleBuilder:
                     return None
             else:
                 hint = did_you_mean(word, self.thresholds)
-                self.fail(where, f'unknown threshold "{word}"{hint}')
+                self.fail(where, f'unknown threshold "{word}"{hint}', word)
                 return None
         if info.kind == "number":
             if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -555,7 +571,7 @@ class _RuleBuilder:
                 parts.append(("fact", name))
             else:
                 hint = did_you_mean(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
-                self.fail(where, f'the placeholder "{{{name}}}" is not a fact or threshold{hint}')
+                self.fail(where, f'the placeholder "{{{name}}}" is not a fact or threshold{hint}', name)
         parts.append(text[position:])
         return Template(tuple(part for part in parts if part != ""))
 
@@ -579,7 +595,7 @@ class _RuleBuilder:
         elif amount in self.thresholds and isinstance(self.thresholds[amount].value, int):
             threshold, number = amount, self.thresholds[amount].value
         else:
-            self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold')
+            self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold', amount)
             return None
         return DateExpr(fact, -number if sign == "-" else number, unit.rstrip("s") + "s", threshold)
 
@@ -591,8 +607,8 @@ class _RuleBuilder:
                 self.fail(where, 'write each source as "- S3: Section title"')
                 continue
             (source, section), = item.items()
-            if source not in self.manifest.sources:
-                self.fail(where, f'unknown source "{source}"{did_you_mean(source, self.manifest.sources)}')
+            if source not in self.sources:
+                self.fail(where, f'unknown source "{source}"{did_you_mean(source, self.sources)}', source)
                 continue
             result.append(Citation(source, str(section)))
         return tuple(result)

@@ -159,3 +159,13 @@ def test_a_policy_threshold_is_decided_when_loading(tmp_path):
         "    choices: [conservative, balanced, aggressive]\n", 1))
     ruleset = load_ruleset(root)
     assert ruleset.rule("extra.ok").condition.items[0].items == ()  # an "any" of nothing: never true
+
+
+def test_a_broken_threshold_does_not_hide_the_rule_files_mistakes(tmp_path):
+    root = ruleset_with(tmp_path, GOOD_RULE.replace("months_in_role >=", "months_in_rol >="))
+    manifest = root / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace("    unit: months\n", "    unit: months\n    units: x\n", 1))
+    found = problems(root)
+    assert any('unknown key "units"' in p for p in found), found
+    assert any('unknown fact "months_in_rol"' in p for p in found), found
+    assert not any('"min_months_in_role"' in p for p in found), found  # no echo of the broken threshold
