@@ -155,22 +155,24 @@ def _recent(records, as_of: date):
 computed("as_of", "date", (), "The day the advice is for.")(lambda f, d: d)
 
 
-@computed("months_in_role", "number", ["role_start_date"], "Whole months in the current role.")
-def _months_in_role(f: Facts, as_of: date):
-    return _since(f.role_start_date, as_of, months_between)
+def _months_since(name: str, field: str, description: str) -> None:
+    """Register ``name``: whole months from the date in ``field`` to as_of."""
+    computed(name, "number", [field], description)(
+        lambda f, as_of: _since(getattr(f, field), as_of, months_between)
+    )
 
 
-@computed("months_since_promotion", "number", ["last_promotion_date"], "Whole months since the last promotion.")
-def _months_since_promotion(f: Facts, as_of: date):
-    return _since(f.last_promotion_date, as_of, months_between)
+for _name, _field, _text in (
+    ("months_in_role", "role_start_date", "Whole months in the current role."),
+    ("months_since_promotion", "last_promotion_date", "Whole months since the last promotion."),
+    ("months_since_self_assessment", "self_assessment_date", "Months since the self-assessment."),
+    ("months_since_improvement_cycle_start", "improvement_cycle_start", "Months into the improvement cycle."),
+    ("months_since_log_update", "achievement_log_last_updated", "Months since the achievement log was updated."),
+):
+    _months_since(_name, _field, _text)
 
 
 # ------------------------------------------------------------ performance foundation
-
-
-@computed("months_since_self_assessment", "number", ["self_assessment_date"], "Months since the self-assessment.")
-def _months_since_self_assessment(f: Facts, as_of: date):
-    return _since(f.self_assessment_date, as_of, months_between)
 
 
 @computed("open_gap_count", "number", ["performance_gaps"], "Performance gaps not yet closed.")
@@ -178,13 +180,6 @@ def _open_gap_count(f: Facts, as_of: date):
     if f.performance_gaps is None:
         return None
     return sum(1 for gap in f.performance_gaps if gap.status != "closed")
-
-
-@computed(
-    "months_since_improvement_cycle_start", "number", ["improvement_cycle_start"], "Months into the improvement cycle."
-)
-def _months_into_cycle(f: Facts, as_of: date):
-    return _since(f.improvement_cycle_start, as_of, months_between)
 
 
 @computed("setback_count_12m", "number", ["setbacks"], "Setbacks in the last twelve months.")
@@ -298,13 +293,6 @@ def _latest_win_date(f: Facts, as_of: date):
 def _days_since_win(f: Facts, as_of: date):
     latest = _latest(f.achievements, as_of, _is_major_win)
     return days_between(latest.date, as_of) if latest else None
-
-
-@computed(
-    "months_since_log_update", "number", ["achievement_log_last_updated"], "Months since the achievement log was updated."
-)
-def _log_age(f: Facts, as_of: date):
-    return _since(f.achievement_log_last_updated, as_of, months_between)
 
 
 @computed("leveling_criteria_count", "number", ["leveling_criteria"], "Documented criteria for the next level.")
