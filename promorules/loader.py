@@ -208,24 +208,15 @@ class _Loader:
         for name, raw in spec.thresholds.items():
             where = located.where(("thresholds", name))
             item = self.validate(_ThresholdSpec, raw, located, ("thresholds", name))
-            if item is None:
-                self.broken.add(name)
+            problem = _threshold_problem(name, item) if item is not None else None
+            if problem:
+                self.fail(where, problem)
+            if item is None or problem:
+                self.broken.add(name)  # rules naming it are not reported again
                 continue
-            if not re.match(NAME, name):
-                self.fail(where, f'threshold name "{name}": use lower-case letters, digits and "_"')
-                continue
-            if name in FACTS:
-                self.fail(where, f'threshold "{name}" has the same name as a fact')
-                continue
-            value = item.default
-            if item.choices is not None:
-                if value not in item.choices:
-                    self.fail(where, f'threshold "{name}": default "{value}" is not one of {", ".join(item.choices)}')
-                    continue
-            elif isinstance(value, str):
-                self.fail(where, f'threshold "{name}": the default must be a number (or list choices:)')
-                continue
-            result[name] = Threshold(name, value, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where)
+            result[name] = Threshold(
+                name, item.default, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where
+            )
         return result
 
     def stages(self, spec: _ManifestSpec, located: Located, signals: set) -> tuple:
@@ -334,6 +325,18 @@ class _Loader:
 
         for name in sorted(uses):
             visit(name, [])
+
+
+def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
+    if not re.match(NAME, name):
+        return f'threshold name "{name}": use lower-case letters, digits and "_"'
+    if name in FACTS:
+        return f'threshold "{name}" has the same name as a fact'
+    if item.choices is not None and item.default not in item.choices:
+        return f'threshold "{name}": default "{item.default}" is not one of {", ".join(item.choices)}'
+    if item.choices is None and isinstance(item.default, str):
+        return f'threshold "{name}": the default must be a number (or list choices:)'
+    return None
 
 
 def model_keys(model: type[BaseModel], loc: tuple) -> list[str]:
