@@ -149,7 +149,7 @@ class _Loader:
                 loc = base + tuple(error["loc"])
                 message = error["msg"].removeprefix("Value error, ")
                 if error["type"] == "extra_forbidden":
-                    message = f'unknown key "{loc[-1]}"{did_you_mean(str(loc[-1]), model_keys(model, error["loc"]))}'
+                    message = f'unknown key "{loc[-1]}"{did_you_mean(str(loc[-1]), model.model_fields)}'
                 elif error["type"] == "missing":
                     message = f'"{loc[-1]}" is required'
                 elif error["type"] == "string_pattern_mismatch":
@@ -337,15 +337,6 @@ def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
     if item.choices is None and isinstance(item.default, str):
         return f'threshold "{name}": the default must be a number (or list choices:)'
     return None
-
-
-def model_keys(model: type[BaseModel], loc: tuple) -> list[str]:
-    """Allowed keys at the place an unknown key was found (rules and manifests are shallow)."""
-    nested = {"sources": _SourceSpec, "thresholds": _ThresholdSpec, "stages": _StageSpec}
-    for part in loc[:-1]:
-        if isinstance(part, str) and part in nested:
-            return list(nested[part].model_fields)
-    return list(model.model_fields)
 
 
 # ------------------------------------------------------------------ one rule
