@@ -87,6 +87,7 @@ class _RuleSpec(_Strict):
     tags: list[str] = Field(default_factory=list, max_length=20)
     date: Optional[str] = Field(default=None, max_length=200)
     date_label: str = Field(default="", max_length=100)
+    stages: list[str] = Field(default_factory=list, max_length=30)
     rationale: str = Field(default="", max_length=4000)
     sources: list[dict[str, str]] = Field(default_factory=list, max_length=20)
 
@@ -189,7 +190,8 @@ class _Loader:
         for file in sorted(self.root.glob("*.yaml")):
             if file.name != MANIFEST:
                 specs.extend(self.rule_specs(file, spec.categories))
-        rules = self.rules(specs, sources, thresholds)
+        stage_names = {raw.get("name") for raw in spec.stages if isinstance(raw, dict)}
+        rules = self.rules(specs, sources, thresholds, stage_names)
         stages = self.stages(spec, located, {rule.derive for rule in rules if rule.derive})
         return Ruleset(
             name=spec.name,
@@ -265,7 +267,7 @@ class _Loader:
             found.append((rule, category, located, base))
         return found
 
-    def rules(self, specs: list, sources: dict, thresholds: dict) -> list[Rule]:
+    def rules(self, specs: list, sources: dict, thresholds: dict, stage_names: set) -> list[Rule]:
         if len(specs) > MAX_RULES:
             self.fail(Location(str(self.root)), f"more than {MAX_RULES} rules")
             return []
@@ -283,7 +285,8 @@ class _Loader:
                 self.fail(where, f'rule id "{spec.id}" is used twice (first at {ids[spec.id]})')
                 continue
             ids[spec.id] = where
-            rule = _RuleBuilder(self, spec, category, located, base, sources, thresholds, signals).build()
+            builder = _RuleBuilder(self, spec, category, located, base, sources, thresholds, signals, stage_names)
+            rule = builder.build()
             if rule is not None:
                 rules.append(rule)
         for rule in rules:
@@ -349,7 +352,7 @@ class _RuleBuilder:
     """Turns one rule's raw spec into a checked `Rule`, reporting problems to the loader."""
 
     def __init__(self, loader: _Loader, spec: _RuleSpec, category: str, located: Located, base: tuple,
-                 sources: dict, thresholds: dict, signals: set):
+                 sources: dict, thresholds: dict, signals: set, stage_names: set):
         self.loader = loader
         self.spec = spec
         self.category = category
@@ -358,6 +361,7 @@ class _RuleBuilder:
         self.sources = sources
         self.thresholds = thresholds
         self.signals = signals
+        self.stage_names = stage_names
         self.ok = True
 
     def where(self, *path) -> Location:
@@ -379,6 +383,9 @@ class _RuleBuilder:
             self.fail(self.where(), "needs an effect: recommend:, derive: or hold_back:")
         if spec.date and not spec.recommend:
             self.fail(self.where("date"), "date: goes with recommend:")
+        for name in spec.stages:
+            if name not in self.stage_names:
+                self.fail(self.where("stages"), f'unknown stage "{name}"{did_you_mean(name, self.stage_names)}')
         for tag in spec.tags:
             if not re.match(TAG, tag):
                 self.fail(self.where("tags"), f'tag "{tag}": use lower-case letters, digits, "-" and "_"')
@@ -408,6 +415,7 @@ class _RuleBuilder:
             derive=spec.derive,
             hold_back=tuple(spec.hold_back),
             tags=tuple(spec.tags),
+            stages=tuple(spec.stages),
             date=date,
             date_label=spec.date_label or ("Date" if date else ""),
             rationale=spec.rationale,

@@ -25,13 +25,19 @@ def build_advice(ruleset: Ruleset, facts: dict, match: Match, evaluator: PythonM
             for target in ruleset.held_back_by(rule):
                 if target in fired:
                     holders.setdefault(target, []).append(rule.id)
-    shown = sorted((r for r in ruleset.rules if r.id in fired and r.recommend), key=lambda r: (r.priority, r.id))
+    stage, stage_rules = _stage(ruleset, signals)
+    current = stage.name if stage else None
+
+    def order(rule: Rule):
+        """Advice for the person's stage (or for every stage) first, then by priority and id."""
+        return (bool(rule.stages) and current not in rule.stages, rule.priority, rule.id)
+
+    shown = sorted((r for r in ruleset.rules if r.id in fired and r.recommend), key=order)
     active = [r for r in shown if r.id not in holders]
     recommendations = [
         _recommendation(rank, rule, ruleset, facts, signals, holders) for rank, rule in enumerate(active, start=1)
     ]
     held = [out.HeldBack(rule_id=r.id, title=r.title, held_back_by=sorted(holders[r.id])) for r in shown if r.id in holders]
-    stage, stage_rules = _stage(ruleset, signals)
     missing = _missing(ruleset, facts, signals, fired, evaluator, stage_rules)
     return out.Advice(
         ruleset=out.RulesetInfo(name=ruleset.name, version=ruleset.version),

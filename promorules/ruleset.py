@@ -82,6 +82,7 @@ class Rule:
     derive: Optional[str] = None
     hold_back: tuple[str, ...] = ()  # rule ids and tags, as written
     tags: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()  # the stages this advice belongs to; empty: every stage
     date: Optional[DateExpr] = None
     date_label: str = ""
     rationale: str = ""

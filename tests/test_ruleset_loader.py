@@ -169,3 +169,8 @@ def test_a_broken_threshold_does_not_hide_the_rule_files_mistakes(tmp_path):
     assert any('unknown key "units"' in p for p in found), found
     assert any('unknown fact "months_in_rol"' in p for p in found), found
     assert not any('"min_months_in_role"' in p for p in found), found  # no echo of the broken threshold
+
+
+def test_a_rule_can_only_name_stages_of_the_manifest(tmp_path):
+    found = problems(ruleset_with(tmp_path, GOOD_RULE.replace("    title:", "    stages: [fundation]\n    title:")))
+    assert any('unknown stage "fundation" (did you mean "foundation"?)' in p for p in found), found
