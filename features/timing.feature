@@ -235,6 +235,7 @@ Feature: When to ask for a promotion, and when to wait
   Scenario: Someone who has told us nothing gets the foundation stage and a list of facts to give
     Given the default ruleset
     When they ask for advice on 2026-11-24 with no facts at all
-    Then there are no recommendations
-    And the stage is "foundation"
+    Then the stage is "foundation"
+    And "readiness.self-assessment" is ranked 1
+    And the advice does not include "timing.avoid-freeze"
     And the missing facts include "org.hiring_freeze"

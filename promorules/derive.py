@@ -182,6 +182,13 @@ def _open_gap_count(f: Facts, as_of: date):
     return sum(1 for gap in f.performance_gaps if gap.status != "closed")
 
 
+@computed("open_gaps_without_plan", "number", ["performance_gaps"], "Open performance gaps with no plan yet.")
+def _gaps_without_plan(f: Facts, as_of: date):
+    if f.performance_gaps is None:
+        return None
+    return sum(1 for gap in f.performance_gaps if gap.status != "closed" and not gap.plan)
+
+
 @computed("setback_count_12m", "number", ["setbacks"], "Setbacks in the last twelve months.")
 def _setback_count(f: Facts, as_of: date):
     return None if f.setbacks is None else len(_recent(f.setbacks, as_of))
@@ -298,6 +305,11 @@ def _days_since_win(f: Facts, as_of: date):
 @computed("leveling_criteria_count", "number", ["leveling_criteria"], "Documented criteria for the next level.")
 def _criteria_count(f: Facts, as_of: date):
     return None if f.leveling_criteria is None else len(f.leveling_criteria)
+
+
+@computed("criteria_rated_count", "number", ["criteria_self_rating"], "Next-level criteria rated honestly so far.")
+def _criteria_rated(f: Facts, as_of: date):
+    return None if f.criteria_self_rating is None else len(f.criteria_self_rating)
 
 
 @computed("case_document_exists", "bool", ["case_document"], "A written promotion case exists.")

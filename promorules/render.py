@@ -53,6 +53,8 @@ def to_text(advice: Advice) -> str:
 def reason_text(reason: Reason) -> str:
     """'months_in_role < min_months_in_role: months_in_role is 8, min_months_in_role is 12'."""
     text = f"{reason.fact} is {show(reason.value)}"
+    if reason.condition.endswith(("is known", "is unknown")):
+        return reason.condition
     if reason.condition not in (reason.fact, f"not {reason.fact}"):
         text = f"{reason.condition}: {text}"
     if reason.threshold:

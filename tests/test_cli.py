@@ -48,7 +48,7 @@ def test_facts_from_standard_input_and_as_of_override():
     assert advice["as_of"] == "2026-12-01"
     ranked = [r["rule_id"] for r in advice["recommendations"]]
     # 41 days before the review cycle, in Q4 budget season, and no freeze any more
-    assert ranked == ["timing.already-doing-next-level", "timing.review-season", "timing.budget-allocation"]
+    assert ranked[:3] == ["timing.already-doing-next-level", "timing.review-season", "timing.budget-allocation"]
 
 
 def test_claire_gets_her_stage_and_what_to_tell_us():
