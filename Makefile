@@ -17,7 +17,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 setup: $(STAMP)
 
 advise: $(STAMP)
-	$(BIN)/promorules advise examples/priya-hiring-freeze.yaml
+	$(BIN)/promorules advise examples/claire-first-visit.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -55,6 +55,8 @@ def test_claire_gets_her_stage_and_what_to_tell_us():
     result = run("advise", CLAIRE)
     assert result.exit_code == 0, result.output
     assert "Stage: Build the foundation." in result.output
+    assert "1. First make the current role rock-solid" in result.output
+    assert "2. Write an honest review of yourself" in result.output
     assert "Facts that could change this advice:" in result.output
 
 
