@@ -281,6 +281,23 @@ def _above_role_12m(f: Facts, as_of: date):
     return None if f.achievements is None else sum(bool(a.above_role) for a in _recent(f.achievements, as_of))
 
 
+@computed(
+    "unquantified_achievements_12m", "number", ["achievements"], "Results without a number, from the last twelve months."
+)
+def _unquantified_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(not a.quantified for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "unmapped_achievements_12m",
+    "number",
+    ["achievements"],
+    "Results from the last twelve months not yet linked to a next-level criterion.",
+)
+def _unmapped_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(not a.criteria for a in _recent(f.achievements, as_of))
+
+
 def _is_major_win(achievement) -> bool:
     return achievement.major_win and achievement.visible is not False
 
@@ -327,6 +344,19 @@ def _case_components(f: Facts, as_of: date):
 
 
 @computed(
+    "case_ends_with_gain_for_org",
+    "bool",
+    ["case_document.components", "case_document.forward_looking_framing"],
+    "The written case ends with what the organisation gains.",
+)
+def _case_forward(f: Facts, as_of: date):
+    case = f.case_document
+    if case is None or case.components is None:
+        return None
+    return "forward_looking" in case.components and case.forward_looking_framing != "self"
+
+
+@computed(
     "case_tenure_or_effort_only", "bool", ["case_document.tenure_or_effort_only"], "The case rests on time or effort alone."
 )
 def _case_effort_only(f: Facts, as_of: date):
@@ -366,6 +396,18 @@ def _counts_as_sponsor(p) -> bool:
 )
 def _sponsors(f: Facts, as_of: date):
     return None if f.people is None else sum(_counts_as_sponsor(p) for p in f.people)
+
+
+@computed(
+    "people_not_to_ask",
+    "number",
+    ["people"],
+    "Supportive people whose good word would not help: a weak tie, no influence, a backfire risk or a political line.",
+)
+def _not_to_ask(f: Facts, as_of: date):
+    if f.people is None:
+        return None
+    return sum(p.stance in ("champion", "supportive") and not _counts_as_sponsor(p) for p in f.people)
 
 
 @computed(

@@ -30,4 +30,4 @@ def test_each_rule_file_example_loads_beside_the_default_rules(tmp_path, block):
 def test_the_fact_table_lists_exactly_the_facts_rules_can_use():
     facts_section = DOC.split("## Facts a rule can use", 1)[1]
     table = re.findall(r"^\| `([a-z0-9_]+)` \|", facts_section, re.M)
-    assert sorted(table) == sorted(FACTS)
+    assert sorted(table) == sorted(FACTS), "run: .venv/bin/python docs/facts_table.py"
