@@ -356,6 +356,12 @@ def _case_forward(f: Facts, as_of: date):
     return "forward_looking" in case.components and case.forward_looking_framing != "self"
 
 
+@computed("case_ask_terms_count", "number", ["case_document.ask_terms"], "Terms the ask spells out (title, pay, ...).")
+def _ask_terms(f: Facts, as_of: date):
+    case = f.case_document
+    return None if case is None or case.ask_terms is None else len(set(case.ask_terms))
+
+
 @computed(
     "case_tenure_or_effort_only", "bool", ["case_document.tenure_or_effort_only"], "The case rests on time or effort alone."
 )
@@ -641,10 +647,18 @@ for _name, _kind, _text in (
     ("manager_declined_meaningful_feedback", "bool", "The manager would not give real feedback last time."),
     ("progress_since", "enum", "Progress since the latest plan."),
     ("feedback_meeting_held", "bool", "The feedback meeting after the latest answer took place."),
+    ("direct_conversation_held", "bool", "The person asked point-blank what is needed, last time."),
+    ("criteria_requested", "bool", "The person asked what must change, by when, last time."),
     ("plan_agreed_date", "date", "When the latest plan was agreed."),
     ("revisit_date", "date", "The agreed date to revisit the latest request."),
 ):
     _latest_field(_name, _kind, _text)
+
+
+@computed("latest_criteria_count", "number", ["promotion_requests[-1].criteria"], "Criteria given with the latest answer.")
+def _latest_criteria(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None or latest.criteria is None else len(latest.criteria)
 
 
 @computed(
@@ -656,6 +670,18 @@ def _plan_age(f: Facts, as_of: date):
 
 
 # ------------------------------------------------------------ offers and outcomes
+
+
+@computed(
+    "log_updated_since_promotion",
+    "bool",
+    ["achievement_log_last_updated", "last_promotion_date"],
+    "The achievement log has entries from the new role.",
+)
+def _log_since_promotion(f: Facts, as_of: date):
+    if f.last_promotion_date is None or f.achievement_log_last_updated is None:
+        return None
+    return f.achievement_log_last_updated >= f.last_promotion_date
 
 
 @computed("external_offer_exists", "bool", ["external_offer"], "A competing offer is on the table.")

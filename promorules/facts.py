@@ -115,6 +115,9 @@ class CaseDocument(Strict):
         list[Literal["current_role", "above_beyond", "impact", "ask", "forward_looking"]]
     ] = Field(default=None, max_length=5, description="Which of the five parts it covers.")
     forward_looking_framing: Optional[Literal["org", "self"]] = fact("Whose gain the ending talks about.")
+    ask_terms: Optional[list[Literal["title", "salary", "benefits", "responsibilities"]]] = Field(
+        default=None, max_length=4, description="The terms the ask spells out."
+    )
     tenure_or_effort_only: Optional[bool] = fact("The case rests on time served or effort alone.")
 
 

@@ -30,7 +30,9 @@ DURABLE_ADVISOR = Advisor(DEFAULT, engine="durable")
 PYTHON_ADVISOR = Advisor(DEFAULT, engine="python")
 
 
-EDGES = sorted({t.value + d for t in DEFAULT.thresholds.values() for d in (-1, 0, 1)} | {2, 3, 4, 6, 7, 8, 11, 12, 13})
+EDGES = sorted(
+    {t.value + d for t in DEFAULT.thresholds.values() if not t.choices for d in (-1, 0, 1)} | {2, 3, 4, 6, 7, 8, 11, 12, 13}
+)
 
 
 def value_of(kind: str, choices: tuple):

@@ -150,15 +150,16 @@ def test_a_missing_directory_is_reported(tmp_path):
 
 
 def test_a_policy_threshold_is_decided_when_loading(tmp_path):
-    root = ruleset_with(tmp_path, GOOD_RULE.replace(
-        "when: months_in_role >= min_months_in_role", "when: [leave_policy == aggressive, freeze_active]"))
+    text = GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
+                             "when: [leave_policy == aggressive, freeze_active]")
+    balanced = load_ruleset(ruleset_with(tmp_path / "b", text))
+    assert balanced.rule("extra.ok").condition.items[0].items == ()  # an "any" of nothing: never true
+    root = ruleset_with(tmp_path / "a", text)
     manifest = root / "ruleset.yaml"
-    manifest.write_text(manifest.read_text().replace(
-        "thresholds:\n",
-        "thresholds:\n  leave_policy:\n    default: balanced\n    unit: policy\n    meaning: How readily to advise leaving.\n"
-        "    choices: [conservative, balanced, aggressive]\n", 1))
-    ruleset = load_ruleset(root)
-    assert ruleset.rule("extra.ok").condition.items[0].items == ()  # an "any" of nothing: never true
+    manifest.write_text(manifest.read_text().replace("default: balanced", "default: aggressive"))
+    aggressive = load_ruleset(root)
+    assert aggressive.rule("extra.ok").condition.items[0].items == ()  # an "all" of nothing: always true
+    assert type(aggressive.rule("extra.ok").condition.items[0]).__name__ == "All"
 
 
 def test_a_broken_threshold_does_not_hide_the_rule_files_mistakes(tmp_path):
