@@ -43,7 +43,7 @@ Feature: When to ask for a promotion, and when to wait
     Then the stage is "make_the_case"
     And "timing.already-doing-next-level" is ranked 1
     And the text of "timing.already-doing-next-level" mentions "2 kinds of it, with 5 measured results"
-    And "timing.no-review-ask-soon" is ranked 2
+    And "timing.already-doing-next-level" comes before "timing.no-review-ask-soon"
     And "timing.no-review-ask-soon" is dated 2026-09-29
 
   Scenario: A hiring freeze holds back the request
