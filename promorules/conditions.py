@@ -291,21 +291,22 @@ def deciding_atoms(condition: Condition, facts: dict, signals: dict) -> list[Ato
 
 
 def undecided_atoms(condition: Condition, facts: dict, signals: dict) -> list[Atom]:
-    """Comparisons whose unknown value leaves an unknown condition undecided."""
-    if evaluate(condition, facts, signals) is not None:
-        return []
-    found: list[Atom] = []
+    """Comparisons whose unknown value leaves an unknown condition undecided (one pass)."""
+    return _truth_and_unknowns(condition, facts, signals)[1]
 
-    def walk(item: Condition) -> None:
-        if evaluate(item, facts, signals) is not None:
-            return
-        if isinstance(item, Atom):
-            found.append(item)
-        elif isinstance(item, Not):
-            walk(item.item)
-        else:
-            for part in item.items:
-                walk(part)
 
-    walk(condition)
-    return found
+def _truth_and_unknowns(node: Condition, facts: dict, signals: dict) -> tuple[Truth, list[Atom]]:
+    if isinstance(node, Atom):
+        truth = evaluate(node, facts, signals)
+        return truth, ([node] if truth is None else [])
+    if isinstance(node, Not):
+        truth, unknown = _truth_and_unknowns(node.item, facts, signals)
+        return (None if truth is None else not truth), unknown
+    decisive = isinstance(node, AnyOf)  # true decides an "any", false decides an "all"
+    unknown: list[Atom] = []
+    for item in node.items:
+        truth, below = _truth_and_unknowns(item, facts, signals)
+        if truth is decisive:
+            return decisive, []
+        unknown += below
+    return (None, unknown) if unknown else (not decisive, [])

@@ -63,19 +63,24 @@ class PythonMatcher:
         fired = {r.id for r in self.ruleset.rules if c.evaluate(r.condition, facts, values) is True}
         return Match(frozenset(fired), {k: v for k, v in values.items() if v is not None})
 
-    def undecided_inputs(self, rule: Rule, facts: dict, signals: dict) -> set[str]:
-        """Fact names whose being unknown leaves ``rule`` undecided, following signals down."""
-        found: set[str] = set()
-        seen: set[str] = set()
+    def undecided_inputs(self, rule: Rule, facts: dict, signals: dict, memo: Optional[dict] = None) -> set[str]:
+        """Fact names whose being unknown leaves ``rule`` undecided, following signals down.
 
-        def collect(condition: c.Condition) -> None:
+        ``memo`` (signal name -> fact names) can be shared across the rules of one evaluation.
+        """
+        memo = {} if memo is None else memo
+
+        def collect(condition: c.Condition) -> set[str]:
+            found: set[str] = set()
             for atom in c.undecided_atoms(condition, facts, signals):
                 if not atom.signal:
                     found.add(atom.name)
-                elif atom.name not in seen:
-                    seen.add(atom.name)
-                    for deriver in self._derivers.get(atom.name, ()):
-                        collect(deriver.condition)
+                    continue
+                if atom.name not in memo:  # signals never depend on themselves: the loader refuses loops
+                    memo[atom.name] = set().union(
+                        *(collect(deriver.condition) for deriver in self._derivers.get(atom.name, ()))
+                    )
+                found |= memo[atom.name]
+            return found
 
-        collect(rule.condition)
-        return found
+        return collect(rule.condition)

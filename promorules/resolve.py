@@ -101,11 +101,12 @@ def _stage(ruleset: Ruleset, signals: dict) -> tuple[Optional[out.Stage], list[s
 def _missing(ruleset, facts, signals, fired, evaluator: PythonMatcher, stage_rules: list[str]):
     needed: dict[str, set[str]] = {}
     descriptions: dict[str, str] = {}
+    memo: dict[str, set[str]] = {}
     for rule in ruleset.rules:
         deciding = rule.recommend is not None or rule.hold_back or rule.id in stage_rules
         if not deciding or rule.id in fired:
             continue
-        for name in evaluator.undecided_inputs(rule, facts, signals):
+        for name in evaluator.undecided_inputs(rule, facts, signals, memo):
             for path in FACTS[name].inputs:
                 needed.setdefault(path, set()).add(rule.id)
                 descriptions.setdefault(path, input_description(path) or FACTS[name].description)
