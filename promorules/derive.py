@@ -356,6 +356,19 @@ def _case_forward(f: Facts, as_of: date):
     return "forward_looking" in case.components and case.forward_looking_framing != "self"
 
 
+@computed(
+    "case_routine_items",
+    "number",
+    ["case_document.accomplishment_items"],
+    "Items of the case's accomplishments list that are only the current job.",
+)
+def _routine_items(f: Facts, as_of: date):
+    case = f.case_document
+    if case is None or case.accomplishment_items is None:
+        return None
+    return sum(item.above_role is False for item in case.accomplishment_items)
+
+
 @computed("case_ask_terms_count", "number", ["case_document.ask_terms"], "Terms the ask spells out (title, pay, ...).")
 def _ask_terms(f: Facts, as_of: date):
     case = f.case_document

@@ -108,6 +108,11 @@ class Person(Strict):
     asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
 
 
+class CaseItem(Strict):
+    text: Text = Field(description="The accomplishment as written in the case.")
+    above_role: Optional[bool] = fact("It goes beyond what the current role requires.")
+
+
 class CaseDocument(Strict):
     exists: bool = Field(default=True, description="A written case exists.")
     format: Optional[Literal["memo", "deck", "email", "outline"]] = fact("Its format.")
@@ -119,6 +124,7 @@ class CaseDocument(Strict):
         default=None, max_length=4, description="The terms the ask spells out."
     )
     tenure_or_effort_only: Optional[bool] = fact("The case rests on time served or effort alone.")
+    accomplishment_items: Optional[list[CaseItem]] = items("The items of the accomplishments list.")
 
 
 class PromotionRequest(Strict):
