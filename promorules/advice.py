@@ -67,6 +67,14 @@ class Stage(_Out):
     description: str = ""
 
 
+class Signal(_Out):
+    """A conclusion the ruleset draws for itself (such as "ready to ask"), which other rules use."""
+
+    name: str
+    value: Optional[bool] = Field(description="True or false; null when the facts given cannot decide it.")
+    derived_by: list[str] = Field(description="The rules whose conditions made it true.")
+
+
 class RulesetInfo(_Out):
     name: str
     version: str
@@ -81,3 +89,4 @@ class Advice(_Out):
     recommendations: list[Recommendation]
     held_back: list[HeldBack] = Field(description="Advice that applies but is held back by another rule.")
     missing_facts: list[MissingFact] = Field(description="Unknown facts that could change the advice.")
+    signals: list[Signal] = Field(description="Every signal of the ruleset, in name order.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Literal, Optional, Union
+from typing import Literal, Mapping, Optional, Union
 
 from .advice import Advice
 from .compiler import compile_ruleset
@@ -34,9 +34,18 @@ def bundled_ruleset_path() -> Path:
 class Advisor:
     """Gives advice from one ruleset. ``engine="auto"`` uses durable-rules where it is installed."""
 
-    def __init__(self, ruleset: Union[Ruleset, str, Path, None] = None, *, engine: Engine = "auto"):
+    def __init__(
+        self,
+        ruleset: Union[Ruleset, str, Path, None] = None,
+        *,
+        engine: Engine = "auto",
+        thresholds: Optional[Mapping[str, Union[int, float, str]]] = None,
+    ):
+        """``thresholds`` tunes a ruleset given by path, e.g. ``{"leave_policy": "conservative"}``."""
         if not isinstance(ruleset, Ruleset):
-            ruleset = load_ruleset(ruleset if ruleset is not None else bundled_ruleset_path())
+            ruleset = load_ruleset(ruleset if ruleset is not None else bundled_ruleset_path(), thresholds)
+        elif thresholds:
+            raise ValueError("thresholds can only be set when the advisor loads the ruleset itself")
         self.ruleset = ruleset
         self.evaluator = PythonMatcher(ruleset)
         network = compile_ruleset(ruleset)  # checked against durable's limits even when not used

@@ -12,6 +12,7 @@ from datetime import date
 from functools import wraps
 
 import click
+import yaml
 
 from .advisor import Advisor
 from .compiler import NetworkError
@@ -29,6 +30,20 @@ def _iso_date(ctx, param, value):
         return date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f'"{value}" is not a date like 2026-11-24') from None
+
+
+def _setting(ctx, param, values):
+    """NAME=VALUE pairs; the value is read like YAML (12, 1.5, balanced)."""
+    settings = {}
+    for text in values:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f'"{text}" is not NAME=VALUE, e.g. leave_policy=conservative')
+        try:
+            settings[name.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            settings[name.strip()] = value
+    return settings
 
 
 def friendly(command):
@@ -76,14 +91,16 @@ def main():
               help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Plain text for people, JSON for programs.")
+@click.option("--threshold", "thresholds", multiple=True, callback=_setting, metavar="NAME=VALUE",
+              help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
 @friendly
-def advise(facts, ruleset_path, as_of, output):
+def advise(facts, ruleset_path, as_of, output, thresholds):
     """Advise one person, from a YAML or JSON facts file (or - for standard input).
 
     \b
     Example:
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
-    advisor = Advisor(ruleset_path)
+    advisor = Advisor(ruleset_path, thresholds=thresholds)
     advice = advisor.advise(read_facts(facts, as_of=as_of))
     click.echo(to_json(advice) if output == "json" else to_text(advice), nl=False)

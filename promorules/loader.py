@@ -7,8 +7,9 @@ files holding rules. docs/rulesets.md describes the format for coaches.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -100,9 +101,14 @@ class _RuleFileSpec(_Strict):
 # ------------------------------------------------------------------ loading
 
 
-def load_ruleset(path: Union[str, Path]) -> Ruleset:
-    """Load and check a ruleset directory; raise InputError listing every problem."""
-    loader = _Loader(Path(path))
+def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
+    """Load and check a ruleset directory; raise InputError listing every problem.
+
+    ``thresholds`` sets threshold values in place of the manifest's defaults
+    (a coach tuning one organisation, a scenario trying a policy). They are
+    applied before the rules are checked, so policy switches fold as usual.
+    """
+    loader = _Loader(Path(path), dict(thresholds or {}))
     ruleset = loader.load()
     if loader.problems:
         raise InputError(loader.problems)
@@ -110,8 +116,9 @@ def load_ruleset(path: Union[str, Path]) -> Ruleset:
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, overrides: Optional[dict] = None):
         self.root = root
+        self.overrides = overrides or {}
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # names of manifest entries already reported as wrong
 
@@ -219,7 +226,30 @@ class _Loader:
             result[name] = Threshold(
                 name, item.default, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where
             )
+        for name, value in self.overrides.items():
+            self.override(result, name, value)
         return result
+
+    def override(self, thresholds: dict, name: str, value: Any) -> None:
+        where = Location(f"{self.root} (threshold {name})")
+        if name not in thresholds:
+            if name not in self.broken:
+                self.fail(where, f'unknown threshold "{name}"{did_you_mean(name, thresholds)}')
+            return
+        threshold = thresholds[name]
+        if threshold.choices:
+            if value not in threshold.choices:
+                self.fail(where, f'"{value}" is not one of {", ".join(threshold.choices)}')
+                return
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+            self.fail(where, f'"{value}" is not a finite number')
+            return
+        elif isinstance(threshold.value, int) and isinstance(value, float):
+            if not value.is_integer():
+                self.fail(where, f"{value} is not a whole number ({threshold.unit})")
+                return
+            value = int(value)
+        thresholds[name] = replace(threshold, value=value)
 
     def stages(self, spec: _ManifestSpec, located: Located, signals: set) -> tuple:
         stages = []

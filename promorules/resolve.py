@@ -46,7 +46,20 @@ def build_advice(ruleset: Ruleset, facts: dict, match: Match, evaluator: PythonM
         recommendations=recommendations,
         held_back=held,
         missing_facts=missing,
+        signals=_signals(ruleset, signals, fired),
     )
+
+
+def _signals(ruleset: Ruleset, signals: dict, fired: frozenset) -> list[out.Signal]:
+    derivers: dict[str, list[str]] = {}
+    for rule in ruleset.rules:
+        if rule.derive:
+            derivers.setdefault(rule.derive, [])
+            if rule.id in fired:
+                derivers[rule.derive].append(rule.id)
+    return [
+        out.Signal(name=name, value=signals.get(name), derived_by=sorted(derivers[name])) for name in sorted(derivers)
+    ]
 
 
 def _recommendation(rank: int, rule: Rule, ruleset: Ruleset, facts: dict, signals: dict, holders: dict):

@@ -29,8 +29,8 @@ LISTS = {
 
 
 @lru_cache(maxsize=None)
-def advisor(ruleset: str, engine: str) -> Advisor:
-    return Advisor(ROOT / ruleset, engine=engine)
+def advisor(ruleset: str, engine: str, thresholds: tuple = ()) -> Advisor:
+    return Advisor(ROOT / ruleset, engine=engine, thresholds=dict(thresholds))
 
 
 def cell(text: str):
@@ -53,6 +53,7 @@ def put(facts: dict, dotted: str, value) -> None:
 class Scenario:
     def __init__(self):
         self.ruleset = "rulesets/default"
+        self.thresholds: dict = {}
         self.facts: dict = {}
         self.advice = None
 
@@ -62,6 +63,12 @@ class Scenario:
         held = ", ".join(f"{h.rule_id} (by {', '.join(h.held_back_by)})" for h in advice.held_back) or "none"
         stage = advice.stage.name if advice.stage else "none"
         return f"\n  recommendations: {ranked}\n  held back: {held}\n  stage: {stage}"
+
+    def fired(self) -> set[str]:
+        """Every rule whose conditions hold: recommended, held back, or deriving a signal."""
+        advice = self.advice
+        fired = {r.rule_id for r in advice.recommendations} | {h.rule_id for h in advice.held_back}
+        return fired.union(*(s.derived_by for s in advice.signals))
 
     def recommendation(self, rule_id: str):
         for rec in self.advice.recommendations:
@@ -86,6 +93,11 @@ def default_ruleset(scenario):
 @given(parsers.parse('the ruleset "{path}"'))
 def named_ruleset(scenario, path):
     scenario.ruleset = path
+
+
+@given(parsers.re(r'the threshold "(?P<name>[a-z0-9_]+)" is (?P<value>.+)'))
+def threshold_is(scenario, name, value):
+    scenario.thresholds[name] = cell(value.strip().strip('"'))
 
 
 @given("a person with these facts:")
@@ -125,8 +137,9 @@ def ask(scenario, on=None):
         facts = Facts.model_validate(data)
     except ValidationError as exc:
         pytest.fail(f"the facts are not valid:\n{exc}")
-    durable = advisor(scenario.ruleset, "durable").advise(facts)
-    python = advisor(scenario.ruleset, "python").advise(facts)
+    thresholds = tuple(sorted(scenario.thresholds.items()))
+    durable = advisor(scenario.ruleset, "durable", thresholds).advise(facts)
+    python = advisor(scenario.ruleset, "python", thresholds).advise(facts)
     assert durable == python, "durable-rules and the Python evaluator disagree"
     scenario.advice = durable
 
@@ -206,6 +219,31 @@ def mentions(scenario, rule_id, words):
 def missing_includes(scenario, path):
     missing = [m.fact for m in scenario.advice.missing_facts]
     assert path in missing, f'"{path}" is not among the missing facts: {missing}'
+
+
+@then(parsers.re(r'the top three are "(?P<first>[^"]+)", "(?P<second>[^"]+)" and "(?P<third>[^"]+)"'))
+def top_three(scenario, first, second, third):
+    top = [r.rule_id for r in scenario.advice.recommendations[:3]]
+    assert top == [first, second, third], f"the top three are {top}.{scenario.summary()}"
+
+
+@then(parsers.re(r'"(?P<rule_id>[^"]+)" fires'))
+def fires(scenario, rule_id):
+    assert rule_id in scenario.fired(), f'"{rule_id}" does not fire.{scenario.summary()}'
+
+
+@then(parsers.re(r'"(?P<rule_id>[^"]+)" does not fire'))
+def does_not_fire(scenario, rule_id):
+    assert rule_id not in scenario.fired(), f'"{rule_id}" fires.{scenario.summary()}'
+
+
+@then(parsers.re(r'the signal "(?P<name>[^"]+)" is (?P<state>true|false|unknown)'))
+def signal_is(scenario, name, state):
+    values = {s.name: s.value for s in scenario.advice.signals}
+    if name not in values:
+        pytest.fail(f'there is no signal "{name}"; the signals are: {", ".join(values)}')
+    found = {True: "true", False: "false", None: "unknown"}[values[name]]
+    assert found == state, f'the signal "{name}" is {found}, not {state}.{scenario.summary()}'
 
 
 @then("there are no recommendations")

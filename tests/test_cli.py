@@ -112,3 +112,16 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path):
     assert "NaN is not a number JSON allows" in done.stderr
     good = subprocess.run([str(script), "advise", PRIYA], capture_output=True, text=True)
     assert good.returncode == 0 and good.stdout.startswith("Advice for 2026-09-15")
+
+
+def test_a_coach_can_tune_a_threshold_from_the_command_line():
+    strict = run("advise", PRIYA, "--format", "json", "--threshold", "min_quantified_achievements=12")
+    assert strict.exit_code == 0, strict.output
+    ids = [r["rule_id"] for r in json.loads(strict.output)["recommendations"]]
+    assert "case.quantified-results-5-10" in ids
+    default = json.loads(run("advise", PRIYA, "--format", "json").output)["recommendations"]
+    assert "case.quantified-results-5-10" not in [r["rule_id"] for r in default]
+    bad = run("advise", PRIYA, "--threshold", "min_quantified_achievement=12")
+    assert bad.exit_code == 2
+    assert 'unknown threshold "min_quantified_achievement" (did you mean "min_quantified_achievements"?)' in bad.output
+    assert run("advise", PRIYA, "--threshold", "nonsense").exit_code == 2

@@ -175,3 +175,28 @@ def test_a_broken_threshold_does_not_hide_the_rule_files_mistakes(tmp_path):
 def test_a_rule_can_only_name_stages_of_the_manifest(tmp_path):
     found = problems(ruleset_with(tmp_path, GOOD_RULE.replace("    title:", "    stages: [fundation]\n    title:")))
     assert any('unknown stage "fundation" (did you mean "foundation"?)' in p for p in found), found
+
+
+def test_thresholds_can_be_tuned_when_loading_and_policies_fold_again(tmp_path):
+    text = GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
+                             "when: [leave_policy == aggressive, freeze_active]")
+    root = ruleset_with(tmp_path, text)
+    tuned = load_ruleset(root, {"leave_policy": "aggressive", "min_months_in_role": 9})
+    assert tuned.thresholds["min_months_in_role"].value == 9
+    assert type(tuned.rule("extra.ok").condition.items[0]).__name__ == "All"  # the switch is on
+    assert load_ruleset(root).thresholds["min_months_in_role"].value == 12  # the files are untouched
+
+
+@pytest.mark.parametrize("name, value, expected", [
+    ("leave_polcy", "aggressive", 'unknown threshold "leave_polcy" (did you mean "leave_policy"?)'),
+    ("leave_policy", "reckless", '"reckless" is not one of conservative, balanced, aggressive'),
+    ("min_months_in_role", "soon", '"soon" is not a finite number'),
+    ("min_months_in_role", 9.5, "9.5 is not a whole number (months)"),
+    ("min_months_in_role", float("nan"), "is not a finite number"),
+])
+def test_a_bad_threshold_setting_names_the_threshold(tmp_path, name, value, expected):
+    with pytest.raises(InputError) as caught:
+        load_ruleset(ruleset_with(tmp_path, GOOD_RULE), {name: value})
+    [problem] = caught.value.problems
+    assert f"(threshold {name})" in str(problem)
+    assert expected in problem.message
