@@ -201,3 +201,18 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
     When they ask for advice
     Then "relationships.ask-for-good-word" is held back by "timing.avoid-freeze"
     And the advice includes "case.equip-your-manager"
+
+  Scenario: Routine duties in the accomplishments list are moved to the opening paragraph
+    Given a person with these facts:
+      | fact                                | value |
+      | case_document.accomplishment_items  | [{text: Led the pricing test, above_role: true}, {text: Ran the monthly close, above_role: false}, {text: Answered audit queries, above_role: false}] |
+    When they ask for advice
+    Then the advice includes "case.above-role-items-only"
+    And the text of "case.above-role-items-only" mentions "2 items in your accomplishments list are simply your job"
+
+  Scenario: A list of only what goes beyond the job needs no trimming
+    Given a person with these facts:
+      | fact                                | value |
+      | case_document.accomplishment_items  | [{text: Led the pricing test, above_role: true}, {text: Mentored two analysts, above_role: true}] |
+    When they ask for advice
+    Then the advice does not include "case.above-role-items-only"
