@@ -41,7 +41,8 @@ Feature: When to ask for a promotion, and when to wait
   Scenario: Someone ready to ask, already doing the next job, with no review coming
     When they ask for advice
     Then the stage is "make_the_case"
-    And "timing.already-doing-next-level" is ranked 1
+    And "case.put-it-in-writing" is ranked 1
+    And "case.put-it-in-writing" comes before "timing.already-doing-next-level"
     And the text of "timing.already-doing-next-level" mentions "2 kinds of it, with 5 measured results"
     And "timing.already-doing-next-level" comes before "timing.no-review-ask-soon"
     And "timing.no-review-ask-soon" is dated 2026-09-29
