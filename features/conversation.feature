@@ -161,7 +161,8 @@ Feature: The conversation itself, and answers to the usual push-back
       | case_document.exists | false      |
     When they ask for advice
     Then the advice includes "conversation.plan-before-asking"
-    And "conversation.plan-before-asking" comes before "conversation.request-dedicated-meeting"
+    And "conversation.plan-before-asking" comes before "conversation.direct-opening"
+    And the advice does not include "conversation.request-dedicated-meeting"
 
   Scenario: The review cycle is near and no case has been mentioned: plan the conversation
     Given a person with these facts:

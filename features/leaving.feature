@@ -38,8 +38,8 @@ Feature: When to consider leaving, and only after an honest look at yourself
     Then the stage is "considering_a_move"
     And the advice includes "leave.repeated-denials-while-excelling"
     And the text of "leave.repeated-denials-while-excelling" mentions "turned down 3 times"
-    And the advice includes "leave.repeated-vague-no"
-    And the text of "leave.repeated-vague-no" mentions "3 answers in a row"
+    And "leave.repeated-denials-while-excelling" is ranked 1
+    And "leave.repeated-vague-no" is held back by "leave.repeated-denials-while-excelling"
     And "escalate.patient-up-to-a-point" is held back by "leave.repeated-denials-while-excelling"
     And the advice includes "leave.target-next-level-externally"
     And "leave.target-next-level-externally" comes before "leave.competing-offer-test"

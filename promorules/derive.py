@@ -625,6 +625,22 @@ def _latest_outcome(f: Facts, as_of: date):
     return None if latest is None else latest.outcome
 
 
+@computed(
+    "promotion_approved",
+    "bool",
+    ["promotion_approved", "promotion_requests"],
+    "The latest request was approved: as given, or else read from the latest request.",
+)
+def _approved(f: Facts, as_of: date):
+    """Someone who lists their requests has told us whether the latest was approved."""
+    if f.promotion_approved is not None:
+        return f.promotion_approved
+    requests = _past_requests(f, as_of)
+    if requests is None:
+        return None
+    return bool(requests) and requests[-1].outcome == "approved"
+
+
 @computed("latest_denial_date", "date", ["promotion_requests"], "When the latest 'no' or 'not yet' came.")
 def _latest_denial_date(f: Facts, as_of: date):
     latest = _latest_denial(f, as_of)

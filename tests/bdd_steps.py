@@ -16,6 +16,8 @@ from pydantic import ValidationError
 from pytest_bdd import given, parsers, then, when
 
 from promorules import Advisor, Facts
+from promorules.errors import InputError
+from promorules.factsfile import read_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = {
@@ -98,6 +100,16 @@ def named_ruleset(scenario, path):
 @given(parsers.re(r'the threshold "(?P<name>[a-z0-9_]+)" is (?P<value>.+)'))
 def threshold_is(scenario, name, value):
     scenario.thresholds[name] = cell(value.strip().strip('"'))
+
+
+@given(parsers.parse('the person described in "{path}"'))
+def person_from_file(scenario, path):
+    """A facts file (YAML or JSON), relative to the project; later tables add to it."""
+    try:
+        facts = read_facts(str(ROOT / path))
+    except InputError as exc:
+        pytest.fail(f"the facts file is not valid:\n{exc}")
+    scenario.facts = facts.model_dump(exclude_none=True)
 
 
 @given("a person with these facts:")

@@ -120,3 +120,13 @@ def test_input_descriptions_come_from_the_facts_model():
 def test_derive_is_deterministic():
     facts = {"role_start_date": "2024-03-31", "achievements": [{"title": "x", "date": "2026-02-01", "quantified": True}]}
     assert derived(**facts) == derived(**facts)
+
+
+def test_approval_is_read_from_the_latest_request_unless_given():
+    assert derived()["promotion_approved"] is None
+    assert derived(promotion_requests=[])["promotion_approved"] is False
+    denied = [{"date": "2026-05-01", "outcome": "denied"}]
+    approved = denied + [{"date": "2026-10-01", "outcome": "approved"}]
+    assert derived(promotion_requests=denied)["promotion_approved"] is False
+    assert derived(promotion_requests=approved)["promotion_approved"] is True
+    assert derived(promotion_requests=approved, promotion_approved=False)["promotion_approved"] is False
