@@ -211,3 +211,17 @@ Feature: When to consider leaving, and only after an honest look at yourself
       | target_role_tried | disliked |
     When they ask for advice
     Then the advice includes "leave.stay-open-nonlinear"
+
+  Scenario: Even the aggressive policy waits for the honest reflection
+    Given the threshold "leave_policy" is "aggressive"
+    And a person with these facts:
+      | fact             | value |
+      | soul_search_done | false |
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | plan_offered |
+      | 2026-05-04 | denied  | true              | true         |
+    When they ask for advice
+    Then "signal.leave-trigger-no-plan" fires
+    But "leave.no-plan-offered" does not fire
+    And the signal "leave_considered" is false
+    And the advice includes "escalate.soul-search"
