@@ -6,70 +6,14 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
-import os
-import sys
-from datetime import date
-from functools import wraps
-
 import click
-import yaml
 
 from .advisor import Advisor
-from .compiler import NetworkError
-from .errors import InputError
+from .cli_support import friendly, iso_date, threshold_settings
 from .factsfile import read_facts
 from .render import to_json, to_text
 
 EXAMPLE = "promorules advise examples/priya-hiring-freeze.yaml"
-
-
-def _iso_date(ctx, param, value):
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f'"{value}" is not a date like 2026-11-24') from None
-
-
-def _setting(ctx, param, values):
-    """NAME=VALUE pairs; the value is read like YAML (12, 1.5, balanced)."""
-    settings = {}
-    for text in values:
-        name, sep, value = text.partition("=")
-        if not sep or not name.strip():
-            raise click.BadParameter(f'"{text}" is not NAME=VALUE, e.g. leave_policy=conservative')
-        try:
-            settings[name.strip()] = yaml.safe_load(value) if value.strip() else ""
-        except yaml.YAMLError:
-            settings[name.strip()] = value
-    return settings
-
-
-def friendly(command):
-    """Turn expected failures into messages and exit codes, and hide tracebacks."""
-
-    @wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except InputError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(2)
-        except NetworkError as exc:
-            click.echo(f"error: the ruleset is too large for the engine: {exc}", err=True)
-            sys.exit(2)
-        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the promise is "no traceback"
-            if os.environ.get("PROMORULES_DEBUG"):
-                raise
-            click.echo(f"promorules: internal problem ({type(exc).__name__}: {exc}). "
-                       "Run again with PROMORULES_DEBUG=1 for details.", err=True)
-            sys.exit(1)
-
-    return run
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -87,11 +31,11 @@ def main():
 @click.argument("facts", metavar="FACTS|-")
 @click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
               help="A ruleset directory. Default: the bundled guidance.")
-@click.option("--as-of", callback=_iso_date, default=None, metavar="DATE",
+@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Plain text for people, JSON for programs.")
-@click.option("--threshold", "thresholds", multiple=True, callback=_setting, metavar="NAME=VALUE",
+@click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings, metavar="NAME=VALUE",
               help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
 @friendly
 def advise(facts, ruleset_path, as_of, output, thresholds):
@@ -104,3 +48,6 @@ def advise(facts, ruleset_path, as_of, output, thresholds):
     advisor = Advisor(ruleset_path, thresholds=thresholds)
     advice = advisor.advise(read_facts(facts, as_of=as_of))
     click.echo(to_json(advice) if output == "json" else to_text(advice), nl=False)
+
+
+# Command families defined in their own modules register below, one line each.

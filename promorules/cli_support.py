@@ -1,0 +1,67 @@
+"""What every ``promorules`` command shares: the promise of no traceback, and option parsers.
+
+Exit codes: 0 success; 2 bad input (facts, ruleset or options), with a message
+naming the file and line or the field; 1 an internal problem. Never a
+traceback (set PROMORULES_DEBUG=1 to see one).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from functools import wraps
+
+import click
+import yaml
+
+from .compiler import NetworkError
+from .errors import InputError
+
+
+def iso_date(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f'"{value}" is not a date like 2026-11-24') from None
+
+
+def threshold_settings(ctx, param, values):
+    """NAME=VALUE pairs; the value is read like YAML (12, 1.5, balanced)."""
+    settings = {}
+    for text in values:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f'"{text}" is not NAME=VALUE, e.g. leave_policy=conservative')
+        try:
+            settings[name.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            settings[name.strip()] = value
+    return settings
+
+
+def friendly(command):
+    """Turn expected failures into messages and exit codes, and hide tracebacks."""
+
+    @wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(2)
+        except NetworkError as exc:
+            click.echo(f"error: the ruleset is too large for the engine: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the promise is "no traceback"
+            if os.environ.get("PROMORULES_DEBUG"):
+                raise
+            click.echo(f"promorules: internal problem ({type(exc).__name__}: {exc}). "
+                       "Run again with PROMORULES_DEBUG=1 for details.", err=True)
+            sys.exit(1)
+
+    return run
