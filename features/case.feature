@@ -157,7 +157,7 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
       | Her manager | strong   | champion | true          |
       | A peer      | weak     | supportive | true        |
     When they ask for advice
-    Then the text of "relationships.sponsor-count-2-3" mentions "You can name 1 people"
+    Then the text of "relationships.sponsor-count-2-3" mentions "speak up for you, with a real relationship, influence and no risk of backfiring: 1 so far"
     And the text of "relationships.vet-endorsers" mentions "1 of the supportive people"
     And the advice includes "relationships.dig-the-well-early"
     And the advice does not include "relationships.ask-for-good-word"

@@ -75,6 +75,33 @@ class Signal(_Out):
     derived_by: list[str] = Field(description="The rules whose conditions made it true.")
 
 
+class Change(_Out):
+    """One fact that would have to change, as the person can act on it."""
+
+    fact: str = Field(description="The fact (as rules name it) that would have to change.")
+    description: str = Field(description="What the fact means.")
+    now: FactValue = Field(description="Its value today; null when unknown.")
+    needed: str = Field(description="The condition it would have to meet, e.g. 'sponsor_count >= min_sponsors'.")
+    needed_value: Optional[Union[int, float, str, bool]] = Field(default=None, description="The value it is held against.")
+    gap: Optional[Union[int, float]] = Field(default=None, description="How far off it is, for numbers (e.g. 1 more).")
+    from_date: Optional[Date] = Field(default=None, description="When time alone would make it true, if it will.")
+    text: str = Field(description="The change in a sentence.")
+
+
+class NearMiss(_Out):
+    """The smallest change of facts that would unlock advice that is held back or not yet due."""
+
+    changes: list[Change]
+    unlocks: list[str] = Field(description="The rules it would unlock.")
+    titles: list[str] = Field(description="Their titles, in the same order.")
+
+
+class PlanItem(_Out):
+    date: Date
+    what: str
+    rule_id: Optional[str] = Field(default=None, description="The rule the date comes from, if any.")
+
+
 class RulesetInfo(_Out):
     name: str
     version: str
@@ -90,3 +117,11 @@ class Advice(_Out):
     held_back: list[HeldBack] = Field(description="Advice that applies but is held back by another rule.")
     missing_facts: list[MissingFact] = Field(description="Unknown facts that could change the advice.")
     signals: list[Signal] = Field(description="Every signal of the ruleset, in name order.")
+    nearest_misses: list[NearMiss] = Field(
+        default_factory=list,
+        description="What would change this advice: the smallest changes that unlock the 'ask now' advice."
+        " Filled by promorules.outlook (the CLI always fills it).",
+    )
+    plan: list[PlanItem] = Field(
+        default_factory=list, description="Dated next steps, earliest first. Filled by promorules.outlook."
+    )

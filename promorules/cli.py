@@ -6,12 +6,15 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .advisor import Advisor
 from .cli_support import friendly, iso_date, threshold_settings
 from .factsfile import read_facts
-from .render import to_json, to_text
+from .outlook import full_advice
+from .render import print_terminal, to_json, to_markdown, to_text
 
 EXAMPLE = "promorules advise examples/priya-hiring-freeze.yaml"
 
@@ -33,8 +36,10 @@ def main():
               help="A ruleset directory. Default: the bundled guidance.")
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Plain text for people, JSON for programs.")
+@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True,
+              help="text for people (laid out in colour on a terminal, plain when piped), "
+                   "markdown to share with a coach, json for programs (see `promorules schema advice`).")
 @click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings, metavar="NAME=VALUE",
               help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
 @friendly
@@ -46,8 +51,19 @@ def advise(facts, ruleset_path, as_of, output, thresholds):
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
     advisor = Advisor(ruleset_path, thresholds=thresholds)
-    advice = advisor.advise(read_facts(facts, as_of=as_of))
-    click.echo(to_json(advice) if output == "json" else to_text(advice), nl=False)
+    show_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output)
+
+
+def show_advice(advice, output: str) -> None:
+    """Print advice in the chosen format; the text format is laid out in colour on a terminal."""
+    if output == "json":
+        click.echo(to_json(advice), nl=False)
+    elif output == "markdown":
+        click.echo(to_markdown(advice), nl=False)
+    elif sys.stdout.isatty():
+        print_terminal(advice)
+    else:
+        click.echo(to_text(advice), nl=False)
 
 
 # Command families defined in their own modules register below, one line each.

@@ -1,66 +1,159 @@
-"""Advice as a person reads it (plain text) or a program reads it (JSON)."""
+"""Advice as a person reads it (text, Markdown, a terminal) or a program reads it (JSON).
+
+Text and Markdown show the same sections in the same order: where the person
+stands, what to do first and why (in their own numbers), what is held back,
+what would change the advice, a dated plan, and what else to tell us. The
+terminal view is the Markdown, laid out and coloured by rich.
+"""
 from __future__ import annotations
 
 import textwrap
+from typing import Optional
 
 from .advice import Advice, Reason
 from .resolve import show
 
 WIDTH = 78
 MISSING_SHOWN = 8
+WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "", "!=": "anything but"}
 
 
 def to_json(advice: Advice) -> str:
     return advice.model_dump_json(indent=2) + "\n"
 
 
-def to_text(advice: Advice) -> str:
-    lines = [f"Advice for {advice.as_of.isoformat()} (ruleset {advice.ruleset.name} {advice.ruleset.version})"]
-    if advice.stage:
-        lines.append(f"Stage: {advice.stage.title}. {advice.stage.description}".rstrip())
-    lines.append("")
+def headline(advice: Advice) -> str:
+    """Where the person stands, in one line."""
+    if advice.stage is None:
+        return "Your advice"
+    return f"{advice.stage.title}: {advice.stage.description}".rstrip(": ")
+
+
+def verdict(advice: Advice) -> str:
+    """The advice in one sentence."""
     if not advice.recommendations:
-        lines.append("No recommendation applies yet. The facts below would let the rules decide more.")
-        lines.append("")
-    for rec in advice.recommendations:
-        lines.append(f"{rec.rank}. {rec.title}  [{rec.category}]")
-        lines += _wrap(rec.text, "   ")
-        if rec.date:
-            lines.append(f"   {rec.date_label}: {rec.date.isoformat()}")
-        for reason in rec.why:
-            lines += _wrap(f"Why: {reason_text(reason)}", "   ", "        ")
-        for cite in rec.sources:
-            lines += _wrap(f"Source: {cite.title}, \"{cite.section}\" ({cite.file})", "   ", "           ")
-        if rec.holds_back:
-            lines += _wrap(f"Holds back: {', '.join(rec.holds_back)}", "   ", "       ")
-        lines.append("")
-    if advice.held_back:
-        lines.append("Held back for now:")
-        for held in advice.held_back:
-            lines += _wrap(f"- {held.title} ({held.rule_id}), held back by {', '.join(held.held_back_by)}", "  ", "    ")
-        lines.append("")
-    if advice.missing_facts:
-        lines.append("Facts that could change this advice:")
-        for missing in advice.missing_facts[:MISSING_SHOWN]:
-            lines += _wrap(f"- {missing.fact}: {missing.description}", "  ", "    ")
-        hidden = len(advice.missing_facts) - MISSING_SHOWN
-        if hidden > 0:
-            lines.append(f"  ... and {hidden} more (--format json lists them all)")
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+        return "Nothing applies yet: tell us a little more (see the end) and the advice will sharpen."
+    first = advice.recommendations[0].title.rstrip(".")
+    if advice.nearest_misses:
+        miss = advice.nearest_misses[0]
+        return f"Start with: {first}. Asking now waits on {_joined(c.text for c in miss.changes)}."
+    return f"Start with: {first}."
 
 
 def reason_text(reason: Reason) -> str:
-    """'months_in_role < min_months_in_role: months_in_role is 8, min_months_in_role is 12'."""
-    text = f"{reason.fact} is {show(reason.value)}"
+    """A condition in the person's numbers: 'sponsor count is 1, which is under 2 (min_sponsors)'."""
+    name = reason.fact.replace("_", " ")
     if reason.condition.endswith(("is known", "is unknown")):
-        return reason.condition
-    if reason.condition not in (reason.fact, f"not {reason.fact}"):
-        text = f"{reason.condition}: {text}"
+        return f"{name}: {show(reason.value)}" if reason.value is not None else f"{name}: not given"
+    value = f"{name}: {show(reason.value)}"
     if reason.threshold:
-        text += f", {reason.threshold} is {show(reason.threshold_value)}"
+        symbol = reason.condition.split()[1]
+        bound = f"{WORDS.get(symbol, symbol)} {show(reason.threshold_value)}".strip()
+        return f"{name} is {show(reason.value)}, which is {bound} ({reason.threshold})"
+    return value
+
+
+def _joined(parts, separator: str = "; ") -> str:
+    """Items that may hold commas themselves, kept apart."""
+    return separator.join(parts)
+
+
+def _titles(advice: Advice) -> dict[str, str]:
+    titles = {r.rule_id: r.title for r in advice.recommendations}
+    titles.update({h.rule_id: h.title for h in advice.held_back})
+    return titles
+
+
+def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """The document, format-free: (heading, [(item, [detail lines])])."""
+    titles = _titles(advice)
+    sections = []
+    recs = []
+    for rec in advice.recommendations:
+        details = [rec.text]
+        if rec.date:
+            details.append(f"{rec.date_label}: {rec.date.isoformat()}")
+        details += [f"Why: {reason_text(reason)}" for reason in rec.why]
+        details += [f"Source: {cite.title}, \"{cite.section}\" ({cite.file})" for cite in rec.sources]
+        recs.append((f"{rec.title} ({rec.category}, {rec.rule_id})", details))
+    sections.append(("What to do, in order", recs))
+    if advice.held_back:
+        held = [
+            (f"{h.title} ({h.rule_id})", [f"Held back by: {_joined(titles.get(b, b) for b in h.held_back_by)}"])
+            for h in advice.held_back
+        ]
+        sections.append(("Held back for now", held))
+    if advice.nearest_misses:
+        misses = [
+            (_joined(c.text for c in miss.changes), [f"Would unlock: {_joined(miss.titles)}"])
+            for miss in advice.nearest_misses
+        ]
+        sections.append(("What would change this advice", misses))
+    if advice.plan:
+        sections.append(("Your dated plan", [(f"{item.date.isoformat()}: {item.what}", []) for item in advice.plan]))
+    if advice.missing_facts:
+        shown = [(f"{m.fact}: {m.description}", []) for m in advice.missing_facts[:MISSING_SHOWN]]
+        hidden = len(advice.missing_facts) - MISSING_SHOWN
+        if hidden > 0:
+            shown.append((f"... and {hidden} more (--format json lists them all)", []))
+        sections.append(("Tell us more: facts that could change this advice", shown))
+    return sections
+
+
+def to_text(advice: Advice) -> str:
+    lines = [f"{headline(advice)}", verdict(advice),
+             f"(advice for {advice.as_of.isoformat()}, ruleset {advice.ruleset.name} {advice.ruleset.version})", ""]
+    for heading, items in _sections(advice):
+        lines += [heading, "-" * len(heading)]
+        numbered = heading == "What to do, in order"
+        for index, (item, details) in enumerate(items, start=1):
+            marker = f"{index}. " if numbered else "- "
+            lines += _wrap(item, marker, " " * len(marker))
+            for detail in details:
+                lines += _wrap(detail, "   ", "     " if detail.startswith(("Why:", "Source:", "Held", "Would")) else "   ")
+            if details:
+                lines.append("")
+        if not items:
+            lines.append("Nothing yet.")
+        if not lines[-1] == "":
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def to_markdown(advice: Advice) -> str:
+    lines = [f"# {headline(advice)}", "", verdict(advice), "",
+             f"_Advice for {advice.as_of.isoformat()}, ruleset {advice.ruleset.name} {advice.ruleset.version}._", ""]
+    for heading, items in _sections(advice):
+        lines += [f"## {heading}", ""]
+        numbered = heading == "What to do, in order"
+        for index, (item, details) in enumerate(items, start=1):
+            if numbered:
+                lines += [f"### {index}. {_md(item)}", ""]
+                lines += [_md(details[0]), ""] if details else []
+                lines += [f"- {_md(d)}" for d in details[1:]]
+            else:
+                lines.append(f"- {_md(item)}" + (f"  \n  {_md(details[0])}" if details else ""))
+            if numbered:
+                lines.append("")
+        if not numbered:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def print_terminal(advice: Advice, file=None) -> None:
+    """The Markdown view, laid out and coloured for a terminal."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console(file=file, width=min(100, Console().width)).print(Markdown(to_markdown(advice)))
+
+
+def _md(text: str) -> str:
+    """Plain text that Markdown shows as written."""
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
+        text = text.replace(char, "\\" + char)
     return text
 
 
-def _wrap(text: str, indent: str, subsequent: str = "") -> list[str]:
+def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
     return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent) or [indent]

@@ -1,0 +1,278 @@
+"""What would change this advice, and when: the nearest misses and the dated plan.
+
+A person told "not yet" wants to know what exactly stands in the way. For
+each piece of "ask now" advice that is held back or not yet due, this finds
+the smallest set of facts that would have to change (following signals down
+to the facts behind them), checks the change really unlocks it, and, where
+time alone will do it (months in role, a freeze window), says from when.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any, Optional, Union
+
+from . import conditions as c
+from .advice import Advice, Change, NearMiss, PlanItem
+from .advisor import Advisor, with_as_of
+from .dates import add_months
+from .derive import FACTS, derive
+from .facts import Facts
+from .resolve import show
+from .ruleset import Rule
+
+ASK_NOW = "ask-now"
+MAX_CHANGES = 3
+MISSES_SHOWN = 3
+HORIZON_MONTHS = 36
+REVISIT_MONTHS = 3
+HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
+
+Plan = list[tuple[c.Atom, ...]]
+
+
+def full_advice(advisor: Advisor, facts: Union[Facts, dict], as_of: Optional[date] = None) -> Advice:
+    """The advice with its nearest misses and dated plan filled in (what the CLI shows)."""
+    person = with_as_of(facts, as_of)
+    advice = advisor.advise(person)
+    misses = nearest_misses(advisor, person, advice)
+    return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(person, advice, misses)})
+
+
+# ------------------------------------------------------------------ nearest misses
+
+
+def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice) -> list[NearMiss]:
+    """The smallest changes that would unlock each "ask now" rule not recommended today."""
+    ruleset = advisor.ruleset
+    derived = derive(facts)
+    signals = advisor.evaluator.signals(derived)
+    search = _Search(ruleset, derived, signals)
+    active = {r.rule_id for r in advice.recommendations}
+    found: dict[tuple, list[Rule]] = {}
+    for rule in ruleset.rules:
+        if ASK_NOW not in rule.tags or not rule.recommend or rule.id in active:
+            continue
+        needed = search.unlock(rule)
+        if needed is None or not needed or len(needed) > MAX_CHANGES:
+            continue
+        if not _unlocks(advisor, derived, rule, needed):
+            continue
+        found.setdefault(tuple(sorted(needed, key=_atom_key)), []).append(rule)
+    misses = []
+    clock = _Clock(facts, derived)
+    for atoms, rules in found.items():
+        changes = [_change(atom, derived, clock) for atom in atoms]
+        if any(change is None for change in changes):
+            continue
+        rules.sort(key=lambda r: (r.priority, r.id))
+        misses.append(NearMiss(changes=changes, unlocks=[r.id for r in rules], titles=[r.title for r in rules]))
+    misses.sort(key=lambda m: (len(m.changes), -len(m.unlocks), ruleset.rule(m.unlocks[0]).priority, m.unlocks[0]))
+    return misses[:MISSES_SHOWN]
+
+
+class _Search:
+    """Cheapest sets of comparisons that would make a condition true or false, through signals."""
+
+    def __init__(self, ruleset, facts: dict, signals: dict):
+        self.ruleset = ruleset
+        self.facts = facts
+        self.signals = signals
+        self.memo: dict[tuple, Optional[frozenset]] = {}
+
+    def unlock(self, rule: Rule) -> Optional[frozenset]:
+        needed = self.make(rule.condition, True)
+        if needed is None:
+            return None
+        for holder in self.ruleset.rules:
+            if rule.id in self.ruleset.held_back_by(holder):
+                if c.evaluate(holder.condition, self.facts, self.signals) is True:
+                    stop = self.make(holder.condition, False)
+                    if stop is None:
+                        return None
+                    needed |= stop
+        return needed
+
+    def make(self, condition: c.Condition, want: bool) -> Optional[frozenset]:
+        return self._true(c.nnf(condition, negate=not want))
+
+    def _true(self, node: c.Condition) -> Optional[frozenset]:
+        if isinstance(node, c.Atom):
+            return self._atom(node)
+        parts = [self._true(item) for item in node.items]
+        if isinstance(node, c.All):
+            if any(p is None for p in parts):
+                return None
+            return frozenset().union(*parts)
+        options = [p for p in parts if p is not None]
+        return min(options, key=lambda p: (len(p), sorted(map(_atom_key, p)))) if options else None
+
+    def _atom(self, atom: c.Atom) -> Optional[frozenset]:
+        if c.evaluate(atom, self.facts, self.signals) is True:
+            return frozenset()
+        if not atom.signal:
+            # An unknown fact is a question to ask (the missing facts), not a change to make.
+            return None if self.facts.get(atom.name) is None else frozenset([atom])
+        key = (atom.name, atom.value)
+        if key not in self.memo:
+            self.memo[key] = None  # the loader refuses signal loops; this only guards re-entry
+            derivers = [r.condition for r in self.ruleset.rules if r.derive == atom.name]
+            whole = c.nnf(c.AnyOf(tuple(derivers)), negate=not atom.value)
+            self.memo[key] = self._true(whole)
+        return self.memo[key]
+
+
+def _unlocks(advisor: Advisor, derived: dict, rule: Rule, needed: frozenset) -> bool:
+    """Apply the change to the derived facts and check the rule is then recommended, not held back."""
+    changed = dict(derived)
+    for atom in needed:
+        value = _satisfying(atom)
+        if value is _NO_VALUE:
+            return False
+        changed[atom.name] = value
+    match = advisor.evaluator.match(changed)
+    if rule.id not in match.fired:
+        return False
+    ruleset = advisor.ruleset
+    return not any(rule.id in ruleset.held_back_by(h) for h in ruleset.rules if h.id in match.fired)
+
+
+_NO_VALUE = object()
+
+
+def _satisfying(atom: c.Atom) -> Any:
+    """A value of the fact that meets the comparison."""
+    info = FACTS[atom.name]
+    value = atom.value
+    if atom.op == "eq":
+        return value
+    if atom.op in ("ge", "le"):
+        return value
+    if atom.op in ("gt", "lt"):
+        step = 1 if isinstance(value, int) else 1e-6
+        return value + step if atom.op == "gt" else value - step
+    if atom.op == "ne":
+        if isinstance(value, bool):
+            return not value
+        others = [choice for choice in info.choices if choice != value]
+        return others[0] if others else _NO_VALUE
+    return _NO_VALUE  # "is known" needs a real answer; "is unknown" cannot be asked for
+
+
+def _atom_key(atom: c.Atom) -> tuple:
+    return (atom.name, atom.op, str(atom.value))
+
+
+def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Optional[Change]:
+    """The change as the person reads it; None when it cannot happen (time only moves forward)."""
+    info = FACTS[atom.name]
+    now = derived.get(atom.name)
+    when = clock.first_day(atom)
+    if when is None and (clock.moves(atom.name) or set(info.inputs) & HISTORY):
+        return None
+    gap = None
+    if isinstance(now, (int, float)) and not isinstance(now, bool) and isinstance(atom.value, (int, float)):
+        gap = abs(_satisfying(atom) - now)
+        gap = round(gap, 2) if isinstance(gap, float) else gap
+    return Change(
+        fact=atom.name,
+        description=info.description,
+        now=now,
+        needed=atom.text(),
+        needed_value=atom.value if atom.op not in ("known", "unknown") else None,
+        gap=gap,
+        from_date=when,
+        text=_change_text(atom, now, gap, when),
+    )
+
+
+def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
+    name = atom.name.replace("_", " ")
+    if now is None:
+        return f"tell us about {name} (unknown so far)"
+    if atom.op in ("ge", "gt") and gap:
+        text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
+    elif atom.op in ("le", "lt") and gap:
+        text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} less"
+    elif atom.op == "eq" and isinstance(atom.value, bool):
+        text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
+    elif atom.op == "eq":
+        text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
+    else:
+        text = f"{name}: {show(now)} now, needs {atom.text()}"
+    return f"{text}, from {when.isoformat()}" if when else text
+
+
+def _bound(atom: c.Atom) -> str:
+    words = {"ge": "needs at least", "gt": "needs more than", "le": "needs at most", "lt": "needs under"}[atom.op]
+    threshold = f" ({atom.threshold})" if atom.threshold else ""
+    return f"{words} {show(atom.value)}{threshold}"
+
+
+class _Clock:
+    """What time alone does to the facts: which ones move, and when a comparison comes true."""
+
+    def __init__(self, facts: Facts, derived: dict):
+        self.facts = facts
+        self.derived = derived
+        self.later = [self._on(add_months(facts.as_of, months)) for months in (1, 4, 7, 12)]
+
+    def _on(self, day: date) -> dict:
+        return derive(self.facts.model_copy(update={"as_of": day}))
+
+    def moves(self, name: str) -> bool:
+        return any(later.get(name) != self.derived.get(name) for later in self.later)
+
+    def first_day(self, atom: c.Atom) -> Optional[date]:
+        """The first day on which the comparison holds by time alone, within three years."""
+        if not self.moves(atom.name):
+            return None
+        start = self.facts.as_of
+
+        def holds(day: date) -> bool:
+            return c.compare(atom, self._on(day).get(atom.name)) is True
+
+        previous = start
+        for months in range(1, HORIZON_MONTHS + 1):
+            day = add_months(start, months)
+            if holds(day):
+                low, high = previous, day  # false at low, true at high
+                while (high - low).days > 1:
+                    middle = low + timedelta(days=(high - low).days // 2)
+                    low, high = (low, middle) if holds(middle) else (middle, high)
+                return high
+            previous = day
+        return None
+
+
+# ------------------------------------------------------------------ the dated plan
+
+
+def dated_plan(facts: Facts, advice: Advice, misses: list[NearMiss]) -> list[PlanItem]:
+    """Dated next steps from today on: the advice's dates, the calendar, and what time will change."""
+    today = advice.as_of
+    derived = derive(facts)
+    items: list[PlanItem] = []
+    for rec in advice.recommendations:
+        if rec.date and rec.date >= today:
+            items.append(PlanItem(date=rec.date, what=f"{rec.date_label}: {rec.title}", rule_id=rec.rule_id))
+    calendar = {
+        "meeting_scheduled": "Your promotion meeting",
+        "org_next_review_start": "The review cycle starts",
+        "org_review_end": "The review cycle ends",
+        "next_budget_season_start": "Budget season starts",
+        "latest_revisit_date": "The agreed date to revisit the decision",
+    }
+    advised_days = {item.date for item in items}
+    for name, what in calendar.items():
+        day = derived.get(name)
+        if isinstance(day, date) and day >= today and day not in advised_days:
+            items.append(PlanItem(date=day, what=what))
+    for miss in misses:
+        for change in miss.changes:
+            if change.from_date:
+                what = f"Time brings \"{miss.titles[0]}\" within reach ({change.needed})"
+                items.append(PlanItem(date=change.from_date, what=what, rule_id=miss.unlocks[0]))
+    revisit = min((item.date for item in items if item.date > today), default=add_months(today, REVISIT_MONTHS))
+    items.append(PlanItem(date=revisit, what="Update your facts and ask for advice again"))
+    unique = {(item.date, item.what): item for item in items}
+    return [unique[key] for key in sorted(unique)]
