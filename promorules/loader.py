@@ -3,11 +3,17 @@
 A ruleset is a directory with ``ruleset.yaml`` (the manifest: name, version,
 sources, thresholds, categories, stages) and any number of other ``*.yaml``
 files holding rules. docs/rulesets.md describes the format for coaches.
+
+A ruleset can also be a *layer* on another one (``extends: default`` or
+``extends: ../path``): it changes thresholds, disables or replaces rules by
+id and adds rules, without copying the base. Layers are merged before the
+rules are checked, and every mistake points at the file that holds it.
 """
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Union
 
@@ -21,6 +27,8 @@ from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template,
 from .yamlsource import Located, load_yaml
 
 MANIFEST = "ruleset.yaml"
+BUNDLED = "default"  # ``extends: default`` names the ruleset that ships with promorules
+MAX_LAYERS = 16
 MAX_RULES = 1000
 MAX_BRANCHES = 32  # OR-branches of one rule once written without "not"
 MAX_SIGNALS_PER_BRANCH = 12
@@ -42,6 +50,14 @@ class _SourceSpec(_Strict):
     title: str = Field(min_length=1, max_length=300)
 
 
+def _finite_default(value):
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        raise ValueError("must be a finite number")
+    if isinstance(value, bool):
+        raise ValueError("must be a number or one of the choices, not true/false")
+    return value
+
+
 class _ThresholdSpec(_Strict):
     default: Union[int, float, str]
     unit: str = Field(min_length=1, max_length=40)
@@ -52,11 +68,22 @@ class _ThresholdSpec(_Strict):
     @field_validator("default")
     @classmethod
     def _finite(cls, value):
-        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("must be a finite number")
-        if isinstance(value, bool):
-            raise ValueError("must be a number or one of the choices, not true/false")
-        return value
+        return _finite_default(value)
+
+
+class _ThresholdPatch(_Strict):
+    """A layer's change to a threshold of the ruleset it extends: only the keys it gives change."""
+
+    default: Optional[Union[int, float, str]] = None
+    unit: Optional[str] = Field(default=None, min_length=1, max_length=40)
+    meaning: Optional[str] = Field(default=None, min_length=1, max_length=500)
+    choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
+    origin: Optional[str] = Field(default=None, max_length=500)
+
+    @field_validator("default")
+    @classmethod
+    def _finite(cls, value):
+        return None if value is None else _finite_default(value)
 
 
 class _StageSpec(_Strict):
@@ -76,8 +103,23 @@ class _ManifestSpec(_Strict):
     stages: list[Any] = Field(default_factory=list, max_length=30)  # hide the rule files' mistakes
 
 
+class _LayerSpec(_Strict):
+    """The manifest of a ruleset that extends another."""
+
+    extends: str = Field(min_length=1, max_length=500)
+    name: str = Field(pattern=ID)
+    version: str = Field(min_length=1, max_length=40)
+    description: Optional[str] = Field(default=None, min_length=1, max_length=2000)
+    sources: dict[str, Any] = Field(default_factory=dict)  # new sources only
+    categories: list[str] = Field(default_factory=list, max_length=50)  # added to the base's
+    thresholds: dict[str, Any] = Field(default_factory=dict)  # changes, or new thresholds
+    disable: list[str] = Field(default_factory=list, max_length=MAX_RULES)
+    stages: Any = None  # refused with a message: stages come from the base
+
+
 class _RuleSpec(_Strict):
     id: str = Field(pattern=ID)
+    replaces: bool = False
     category: Optional[str] = None
     priority: int = Field(ge=1, le=999)
     title: str = Field(min_length=1, max_length=200)
@@ -101,6 +143,30 @@ class _RuleFileSpec(_Strict):
 # ------------------------------------------------------------------ loading
 
 
+@dataclass(frozen=True)
+class RuleOrigin:
+    """A rule as the coach wrote it, and where: what the effective view and the handbook show."""
+
+    data: dict  # the rule's mapping as written (``replaces`` included)
+    category: str
+    location: Location  # where its id is
+    replaced: Optional[Location] = None  # where the rule it replaces was, for a replacing rule
+
+
+@dataclass
+class LoadReport:
+    """Everything a load found out: the ruleset (None when there are problems) and how it was made."""
+
+    ruleset: Optional[Ruleset]
+    problems: list[Problem]
+    rule_count: int = 0  # rules found in the files, before any was refused
+    layers: tuple[str, ...] = ()  # manifest files, base first
+    manifest: dict = field(default_factory=dict)  # the merged manifest as plain data
+    origins: dict = field(default_factory=dict)  # rule id -> RuleOrigin, in the merged order
+    threshold_changes: dict = field(default_factory=dict)  # name -> locations of the layers that changed it
+    threshold_uses: dict = field(default_factory=dict)  # name -> locations of the rules that use it
+
+
 def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
     """Load and check a ruleset directory; raise InputError listing every problem.
 
@@ -108,11 +174,43 @@ def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]
     (a coach tuning one organisation, a scenario trying a policy). They are
     applied before the rules are checked, so policy switches fold as usual.
     """
+    report = inspect_ruleset(path, thresholds)
+    if report.problems:
+        raise InputError(report.problems)
+    return report.ruleset
+
+
+def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> LoadReport:
+    """Load a ruleset and say how it was made, without raising on the coach's mistakes."""
     loader = _Loader(Path(path), dict(thresholds or {}))
     ruleset = loader.load()
-    if loader.problems:
-        raise InputError(loader.problems)
-    return ruleset
+    problems = sorted(loader.problems, key=lambda p: (p.location, p.message))
+    return LoadReport(
+        ruleset=None if problems else ruleset,
+        problems=problems,
+        rule_count=loader.rule_count,
+        layers=tuple(str(layer.located.file) for layer in loader.layers),
+        manifest=loader.manifest,
+        origins=loader.origins,
+        threshold_changes=loader.threshold_changes,
+        threshold_uses=loader.threshold_uses,
+    )
+
+
+def resolve_extends(target: str, root: Path) -> Path:
+    """Where ``extends:`` points: the bundled ruleset for ``default``, else a path relative to the layer."""
+    if target == BUNDLED:
+        from .advisor import bundled_ruleset_path  # the advisor imports this module
+
+        return bundled_ruleset_path()
+    return Path(os.path.normpath(root / target))
+
+
+@dataclass
+class _Layer:
+    root: Path
+    located: Located
+    spec: Any  # _ManifestSpec for the base, _LayerSpec for a layer on it
 
 
 class _Loader:
@@ -121,17 +219,29 @@ class _Loader:
         self.overrides = overrides or {}
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # names of manifest entries already reported as wrong
+        self.layers: list[_Layer] = []
+        self.rule_count = 0
+        self.manifest: dict = {}
+        self.origins: dict[str, RuleOrigin] = {}
+        self.threshold_changes: dict[str, list[Location]] = {}
+        self.threshold_uses: dict[str, list[Location]] = {}
+        self.removed: dict[str, Location] = {}  # rule id -> the disable: entry or replacing rule that removed it
+        self.lost_signals: dict[str, Location] = {}  # signal -> where the rule deriving it was removed
+        self.silenced: dict[str, list[str]] = {}  # broken name -> rules whose mistake about it was not repeated
+        self.removed_tags: set[str] = set()  # tags of the removed rules
+        self.origins_replaced: dict[str, Location] = {}  # rule id -> where the rule it replaces was
 
     # -- helpers
 
     def fail(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
 
-    def read(self, path: Path) -> Optional[Located]:
+    def read(self, path: Path, root: Optional[Path] = None) -> Optional[Located]:
         shown = str(path)
+        root = root or self.root
         try:
             resolved = path.resolve(strict=True)
-            if self.root.resolve() not in resolved.parents:
+            if root.resolve() not in resolved.parents:
                 self.fail(Location(shown), "files of a ruleset must lie inside its directory")
                 return None
             raw = path.read_bytes()
@@ -167,68 +277,168 @@ class _Loader:
                 self.fail(located.where(loc), message)
             return None
 
-    # -- the whole directory
+    # -- the whole directory, and the directories it extends
 
     def load(self) -> Ruleset:
-        if not self.root.is_dir():
-            self.fail(Location(str(self.root)), "not a ruleset directory")
+        self.layers = self.read_layers()
+        if not self.layers:
             return Ruleset("", "", "")
-        manifest_path = self.root / MANIFEST
-        located = self.read(manifest_path) if manifest_path.exists() else None
-        if located is None:
-            if not manifest_path.exists():
-                self.fail(Location(str(manifest_path)), f"missing: a ruleset needs a {MANIFEST}")
-            return Ruleset("", "", "")
-        if not isinstance(located.data, dict):
-            self.fail(located.where(()), "the manifest must be a mapping (name:, version:, ...)")
-            return Ruleset("", "", "")
-        spec = self.validate(_ManifestSpec, located.data, located)
-        if spec is None:
-            return Ruleset("", "", "")
-        sources = {}
-        for key, raw in spec.sources.items():
-            item = self.validate(_SourceSpec, raw, located, ("sources", key))
-            if item is None:
-                self.broken.add(key)
-            else:
-                sources[key] = Source(key, item.file, item.title)
-        thresholds = self.thresholds(spec, located)
-        specs = []
-        for file in sorted(self.root.glob("*.yaml")):
-            if file.name != MANIFEST:
-                specs.extend(self.rule_specs(file, spec.categories))
-        stage_names = {raw.get("name") for raw in spec.stages if isinstance(raw, dict)}
+        base = self.layers[0]
+        sources = self.sources()
+        categories = list(base.spec.categories)
+        for layer in self.layers[1:]:
+            categories += [name for name in layer.spec.categories if name not in categories]
+        thresholds = self.thresholds()
+        specs = self.merged_rule_specs(categories)
+        self.rule_count = len(specs)
+        stage_names = {raw.get("name") for raw in base.spec.stages if isinstance(raw, dict)}
         rules = self.rules(specs, sources, thresholds, stage_names)
-        stages = self.stages(spec, located, {rule.derive for rule in rules if rule.derive})
+        stages = self.stages(base.spec, base.located, {rule.derive for rule in rules if rule.derive})
+        self.report_lost_signals()
+        top = self.layers[-1].spec
+        description = next(l.spec.description for l in reversed(self.layers) if l.spec.description)
+        self.manifest = self.merged_manifest(top, description, categories)
         return Ruleset(
-            name=spec.name,
-            version=spec.version,
-            description=spec.description,
+            name=top.name,
+            version=top.version,
+            description=description,
             sources=sources,
             thresholds=thresholds,
-            categories=tuple(spec.categories),
+            categories=tuple(categories),
             stages=stages,
             rules=tuple(rules),
             path=str(self.root),
         )
 
-    def thresholds(self, spec: _ManifestSpec, located: Located) -> dict:
+    def read_layers(self) -> list[_Layer]:
+        """The manifests from the top layer down to the base, returned base first."""
+        layers: list[_Layer] = []
+        seen: dict[Path, str] = {}
+        root, referrer = self.root, None  # referrer: the extends: that led here
+        while True:
+            manifest_path = root / MANIFEST
+            if not root.is_dir() or not manifest_path.exists():
+                if referrer is not None:
+                    target = referrer[1].spec.extends
+                    missing = "is not a ruleset directory" if not root.is_dir() else f"has no {MANIFEST}"
+                    self.fail(referrer[0], f'extends: "{target}" {missing} ({root})')
+                elif not root.is_dir():
+                    self.fail(Location(str(root)), "not a ruleset directory")
+                else:
+                    self.fail(Location(str(manifest_path)), f"missing: a ruleset needs a {MANIFEST}")
+                return []
+            located = self.read(manifest_path, root)
+            if located is None:
+                return []
+            if not isinstance(located.data, dict):
+                self.fail(located.where(()), "the manifest must be a mapping (name:, version:, ...)")
+                return []
+            seen[root.resolve()] = str(manifest_path)
+            if "extends" not in located.data:
+                spec = self.validate(_ManifestSpec, located.data, located)
+                if spec is None:
+                    return []
+                layers.append(_Layer(root, located, spec))
+                return list(reversed(layers))
+            spec = self.validate(_LayerSpec, located.data, located)
+            if spec is None:
+                return []
+            if spec.stages is not None:
+                self.fail(located.where(("stages",)), "a ruleset that extends another keeps its stages; "
+                          "remove stages: from this manifest")
+            layer = _Layer(root, located, spec)
+            layers.append(layer)
+            where = located.where(("extends",))
+            try:
+                target = resolve_extends(spec.extends, root)
+            except FileNotFoundError as exc:
+                self.fail(where, str(exc))
+                return []
+            if target.resolve() in seen:
+                loop = [*seen.values(), seen[target.resolve()]]
+                self.fail(where, f"rulesets extend each other in a loop: {' -> '.join(loop)}")
+                return []
+            if len(layers) >= MAX_LAYERS:
+                self.fail(where, f"more than {MAX_LAYERS} rulesets extend one another")
+                return []
+            root, referrer = target, (where, layer)
+
+    def sources(self) -> dict:
+        sources: dict[str, Source] = {}
+        seen: set[str] = set()
+        for layer in self.layers:
+            for key, raw in layer.spec.sources.items():
+                if key in seen:
+                    self.fail(layer.located.where(("sources", key)), f'the source "{key}" is already defined by '
+                              "the ruleset this one extends; give yours another id")
+                    continue
+                seen.add(key)
+                item = self.validate(_SourceSpec, raw, layer.located, ("sources", key))
+                if item is None:
+                    self.broken.add(key)
+                else:
+                    sources[key] = Source(key, item.file, item.title)
+        return sources
+
+    def thresholds(self) -> dict:
+        base = self.layers[0]
         result = {}
-        for name, raw in spec.thresholds.items():
-            where = located.where(("thresholds", name))
-            item = self.validate(_ThresholdSpec, raw, located, ("thresholds", name))
-            problem = _threshold_problem(name, item) if item is not None else None
-            if problem:
-                self.fail(where, problem)
-            if item is None or problem:
-                self.broken.add(name)  # rules naming it are not reported again
-                continue
-            result[name] = Threshold(
-                name, item.default, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where
-            )
+        for name, raw in base.spec.thresholds.items():
+            self.add_threshold(result, name, raw, base.located)
+        for layer in self.layers[1:]:
+            for name, raw in layer.spec.thresholds.items():
+                if name in self.broken:
+                    continue
+                if name in result:
+                    self.change_threshold(result, name, raw, layer.located)
+                else:
+                    self.add_threshold(result, name, raw, layer.located)
         for name, value in self.overrides.items():
             self.override(result, name, value)
         return result
+
+    def add_threshold(self, result: dict, name: str, raw: Any, located: Located) -> None:
+        where = located.where(("thresholds", name))
+        item = self.validate(_ThresholdSpec, raw, located, ("thresholds", name))
+        problem = _threshold_problem(name, item) if item is not None else None
+        if problem:
+            self.fail(where, problem)
+        if item is None or problem:
+            self.broken.add(name)  # rules naming it are not reported again
+            return
+        result[name] = Threshold(
+            name, item.default, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where
+        )
+
+    def change_threshold(self, result: dict, name: str, raw: Any, located: Located) -> None:
+        """A layer changes some keys of a threshold it inherits; the rest stay as they were."""
+        where = located.where(("thresholds", name))
+        patch = self.validate(_ThresholdPatch, raw, located, ("thresholds", name))
+        if patch is None:
+            self.broken.add(name)
+            return
+        old = result[name]
+        given = patch.model_dump(exclude_unset=True)
+        if not given:
+            self.fail(where, f'threshold "{name}": say what changes, e.g. "default: {old.value}"')
+            return
+        merged = {"default": old.value, "unit": old.unit, "meaning": old.meaning,
+                  "choices": list(old.choices) or None, "origin": old.origin, **given}
+        item = self.validate(_ThresholdSpec, merged, located, ("thresholds", name))
+        problem = _threshold_problem(name, item) if item is not None else None
+        if problem is None and item is not None and not item.choices:
+            problem = _whole_number_problem(old, item.default)
+        if item is None or problem:
+            if problem:
+                self.fail(where, problem)
+            self.broken.add(name)
+            result.pop(name)
+            return
+        value = int(item.default) if isinstance(old.value, int) and isinstance(item.default, float) else item.default
+        result[name] = Threshold(
+            name, value, item.unit, item.meaning, tuple(item.choices or ()), item.origin, old.location
+        )
+        self.threshold_changes.setdefault(name, []).append(where)
 
     def override(self, thresholds: dict, name: str, value: Any) -> None:
         where = Location(f"{self.root} (threshold {name})")
@@ -244,11 +454,13 @@ class _Loader:
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
             self.fail(where, f'"{value}" is not a finite number')
             return
-        elif isinstance(threshold.value, int) and isinstance(value, float):
-            if not value.is_integer():
-                self.fail(where, f"{value} is not a whole number ({threshold.unit})")
+        else:
+            problem = _whole_number_problem(threshold, value)
+            if problem:
+                self.fail(where, problem)
                 return
-            value = int(value)
+            if isinstance(threshold.value, int):
+                value = int(value)
         thresholds[name] = replace(threshold, value=value)
 
     def stages(self, spec: _ManifestSpec, located: Located, signals: set) -> tuple:
@@ -261,15 +473,37 @@ class _Loader:
             if item.signal is None and index != len(spec.stages) - 1:
                 self.fail(where, "only the last stage may leave out signal: (it is the stage when no other applies)")
             if item.signal is not None and item.signal not in signals:
-                self.fail(where, f'stage "{item.name}": no rule derives the signal "{item.signal}"'
-                          f"{did_you_mean(item.signal, signals)}")
+                if item.signal in self.lost_signals:
+                    self.silenced.setdefault(item.signal, []).append(f'the stage "{item.name}"')
+                else:
+                    self.fail(where, f'stage "{item.name}": no rule derives the signal "{item.signal}"'
+                              f"{did_you_mean(item.signal, signals)}")
             stages.append(Stage(item.name, item.title, item.signal, item.description))
         return tuple(stages)
 
+    def merged_manifest(self, top: Any, description: str, categories: list[str]) -> dict:
+        """The manifest the layers add up to, as plain data (what ``ruleset show --effective`` prints)."""
+        sources: dict = {}
+        thresholds: dict = {}
+        for layer in self.layers:
+            sources.update({k: v for k, v in layer.spec.sources.items() if k not in sources})
+            for name, raw in layer.spec.thresholds.items():
+                if isinstance(raw, dict):
+                    thresholds[name] = {**thresholds.get(name, {}), **raw}
+        return {
+            "name": top.name,
+            "version": top.version,
+            "description": description,
+            "sources": sources,
+            "categories": categories,
+            "thresholds": thresholds,
+            "stages": self.layers[0].spec.stages,
+        }
+
     # -- rule files
 
-    def rule_specs(self, file: Path, categories: list[str]):
-        located = self.read(file)
+    def rule_specs(self, file: Path, categories: list[str], root: Optional[Path] = None):
+        located = self.read(file, root)
         if located is None:
             return []
         if not isinstance(located.data, dict):
@@ -297,11 +531,92 @@ class _Loader:
             found.append((rule, category, located, base))
         return found
 
+    def layer_rule_specs(self, layer: _Layer, categories: list[str]) -> list:
+        files = sorted(file for file in layer.root.glob("*.yaml") if file.name != MANIFEST)
+        return [entry for file in files for entry in self.rule_specs(file, categories, layer.root)]
+
+    def merged_rule_specs(self, categories: list[str]) -> list:
+        """The base's rules, then each layer's: disabled ones out, replaced ones swapped in place."""
+        merged = self.layer_rule_specs(self.layers[0], categories)
+        for spec, _, located, base in merged:
+            if spec.replaces:
+                self.fail(located.where(base + ("replaces",)),
+                          f'rule "{spec.id}": replaces: only applies in a ruleset that extends another')
+        for layer in self.layers[1:]:
+            merged = self.apply_layer(layer, merged, self.layer_rule_specs(layer, categories))
+        return merged
+
+    def apply_layer(self, layer: _Layer, merged: list, found: list) -> list:
+        inherited = {}
+        for entry in merged:
+            inherited.setdefault(entry[0].id, entry)
+        disabled: dict[str, Location] = {}
+        for index, name in enumerate(layer.spec.disable):
+            where = layer.located.where(("disable", index))
+            if name not in inherited:
+                self.fail(where, f'disable: the ruleset this one extends has no rule "{name}"'
+                          f"{did_you_mean(name, inherited)}")
+            else:
+                disabled[name] = where
+        self.remove(inherited, disabled)
+        merged = [entry for entry in merged if entry[0].id not in disabled]
+        position = {entry[0].id: index for index, entry in enumerate(merged)}
+        replaced_here: set[str] = set()
+        for entry in found:
+            spec, _, located, base = entry
+            where = located.where(base + ("id",))
+            if spec.id in disabled:
+                self.fail(where, f'rule "{spec.id}" is disabled (at {disabled[spec.id]}) and defined again here; '
+                          "to change it, take it out of disable: and say replaces: true")
+            elif spec.id in inherited and spec.id not in replaced_here:
+                old = inherited[spec.id]
+                old_where = old[2].where(old[3] + ("id",))
+                if not spec.replaces:
+                    self.fail(where, f'rule id "{spec.id}" is already used by the ruleset this one extends '
+                              f'(at {old_where}); say "replaces: true" to replace that rule, or choose a new id')
+                    continue
+                replaced_here.add(spec.id)
+                merged[position[spec.id]] = entry
+                self.origins_replaced[spec.id] = old_where
+                if old[0].derive and old[0].derive != spec.derive:
+                    self.lose_signal(old[0].derive, where)
+            else:
+                if spec.replaces and spec.id not in inherited:
+                    self.fail(located.where(base + ("replaces",)),
+                              f'rule "{spec.id}" says replaces: true, but the ruleset this one extends has no '
+                              f'rule "{spec.id}"{did_you_mean(spec.id, inherited)}')
+                merged.append(entry)
+        return merged
+
+    def remove(self, inherited: dict, disabled: dict) -> None:
+        for name, where in disabled.items():
+            self.removed[name] = where
+            spec = inherited[name][0]
+            if spec.derive:
+                self.lose_signal(spec.derive, where)
+            self.removed_tags.update(spec.tags)
+
+    def lose_signal(self, signal: str, where: Location) -> None:
+        """A disabled or replaced rule derived ``signal``; reported once, at ``where``, if nothing else does."""
+        self.lost_signals.setdefault(signal, where)
+
+    def report_lost_signals(self) -> None:
+        for signal, where in sorted(self.lost_signals.items()):
+            users = sorted(set(self.silenced.get(signal, ())))
+            if users:
+                named = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+                self.fail(where, f'no rule derives the signal "{signal}" any more, but {named} '
+                          "use it; disable or replace them too")
+
     def rules(self, specs: list, sources: dict, thresholds: dict, stage_names: set) -> list[Rule]:
         if len(specs) > MAX_RULES:
             self.fail(Location(str(self.root)), f"more than {MAX_RULES} rules")
             return []
         signals = {spec.derive for spec, *_ in specs if spec.derive}
+        for name in set(self.lost_signals) - signals:
+            self.broken.add(name)  # the rules that use it are named once, where it was lost
+        for name in set(self.lost_signals) & signals:
+            del self.lost_signals[name]
         for name in signals & set(FACTS):
             self.fail(Location(str(self.root)), f'the signal "{name}" has the same name as a fact')
         for name in signals & set(thresholds):
@@ -315,6 +630,10 @@ class _Loader:
                 self.fail(where, f'rule id "{spec.id}" is used twice (first at {ids[spec.id]})')
                 continue
             ids[spec.id] = where
+            raw = located.data
+            for key in base:
+                raw = raw[key]
+            self.origins[spec.id] = RuleOrigin(raw, category, where, self.origins_replaced.get(spec.id))
             builder = _RuleBuilder(self, spec, category, located, base, sources, thresholds, signals, stage_names)
             rule = builder.build()
             if rule is not None:
@@ -329,6 +648,8 @@ class _Loader:
             if name in ids and name in tags:
                 self.fail(rule.location, f'hold_back "{name}" is both a rule id and a tag; rename the tag')
             elif name not in ids and name not in tags:
+                if name in self.removed or name in self.removed_tags:
+                    continue  # it names a rule a layer disabled: nothing left to hold back
                 self.fail(rule.location, f'hold_back names "{name}", which is neither a rule id nor a tag'
                           f"{did_you_mean(name, set(ids) | tags)}")
             elif name == rule.id:
@@ -358,6 +679,13 @@ class _Loader:
 
         for name in sorted(uses):
             visit(name, [])
+
+
+def _whole_number_problem(threshold: Threshold, value: Any) -> Optional[str]:
+    """A threshold given as a whole number stays one: dates and counts are built from it."""
+    if isinstance(threshold.value, int) and isinstance(value, float) and not value.is_integer():
+        return f"{value} is not a whole number ({threshold.unit})"
+    return None
 
 
 def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
@@ -402,6 +730,11 @@ class _RuleBuilder:
         self.ok = False
         if name not in self.loader.broken:
             self.loader.fail(where, f'rule "{self.spec.id}": {message}')
+        else:
+            self.loader.silenced.setdefault(name, []).append(f'"{self.spec.id}"')
+
+    def uses(self, threshold: str, where: Location) -> None:
+        self.loader.threshold_uses.setdefault(threshold, []).append(where)
 
     def build(self) -> Optional[Rule]:
         spec = self.spec
@@ -530,6 +863,7 @@ class _RuleBuilder:
             kind, word = operand
             if kind == "word" and word in self.thresholds:
                 threshold = word
+                self.uses(word, where)
                 value = self.thresholds[word].value
             elif info.kind == "enum":
                 value = word
@@ -561,6 +895,7 @@ class _RuleBuilder:
     def constant(self, raw: c.RawAtom, text: str, where: Location) -> c.Condition:
         """A condition on a threshold alone (e.g. a policy switch) is decided when loading."""
         threshold = self.thresholds[raw.name]
+        self.uses(raw.name, where)
         if raw.op not in ("eq", "ne", "in", "notin"):
             self.fail(where, f'compare the threshold "{raw.name}" with == or in [...]')
             return c.ALWAYS
@@ -599,6 +934,7 @@ class _RuleBuilder:
                 parts.append(("date", name))
             elif name in self.thresholds:
                 parts.append(("threshold", name))
+                self.uses(name, where)
             elif name in FACTS:
                 parts.append(("fact", name))
             else:
@@ -626,6 +962,7 @@ class _RuleBuilder:
             number = int(amount)
         elif amount in self.thresholds and isinstance(self.thresholds[amount].value, int):
             threshold, number = amount, self.thresholds[amount].value
+            self.uses(amount, where)
         else:
             self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold', amount)
             return None
