@@ -67,7 +67,8 @@ def show_advice(advice, output: str) -> None:
 
 
 # Command families defined in their own modules register below, one line each.
-from .person_cli import case, explain  # noqa: E402
+from .person_cli import case, explain, interview  # noqa: E402
 
 main.add_command(explain)
 main.add_command(case)
+main.add_command(interview)
