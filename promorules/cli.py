@@ -26,7 +26,12 @@ def main():
 
     \b
     Example:
+      promorules interview -o my-facts.yaml
       promorules advise examples/priya-hiring-freeze.yaml
+
+    \b
+    Exit codes: 0 success; 2 bad input (the message names the file and
+    line, or the field); 1 an internal problem.
     """
 
 

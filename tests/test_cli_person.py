@@ -124,7 +124,7 @@ def test_case_draft_has_five_parts_and_flags_the_weak_ones(tmp_path):
 
 
 def test_every_command_has_help_with_an_example():
-    for command in ("advise", "explain", "case"):
+    for command in ("advise", "explain", "case", "interview"):
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.output and "promorules " + command in result.output
