@@ -77,3 +77,6 @@ from .person_cli import case, explain, interview  # noqa: E402
 main.add_command(explain)
 main.add_command(case)
 main.add_command(interview)
+from .coach_cli import ruleset  # noqa: E402
+
+main.add_command(ruleset)

@@ -161,10 +161,10 @@ class LoadReport:
     problems: list[Problem]
     rule_count: int = 0  # rules found in the files, before any was refused
     layers: tuple[str, ...] = ()  # manifest files, base first
-    manifest: dict = field(default_factory=dict)  # the merged manifest as plain data
     origins: dict = field(default_factory=dict)  # rule id -> RuleOrigin, in the merged order
     threshold_changes: dict = field(default_factory=dict)  # name -> locations of the layers that changed it
     threshold_uses: dict = field(default_factory=dict)  # name -> locations of the rules that use it
+    switches: dict = field(default_factory=dict)  # location -> a condition on a threshold alone, as written
 
 
 def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
@@ -190,10 +190,10 @@ def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, An
         problems=problems,
         rule_count=loader.rule_count,
         layers=tuple(str(layer.located.file) for layer in loader.layers),
-        manifest=loader.manifest,
         origins=loader.origins,
         threshold_changes=loader.threshold_changes,
         threshold_uses=loader.threshold_uses,
+        switches=loader.switches,
     )
 
 
@@ -221,10 +221,10 @@ class _Loader:
         self.broken: set[str] = set()  # names of manifest entries already reported as wrong
         self.layers: list[_Layer] = []
         self.rule_count = 0
-        self.manifest: dict = {}
         self.origins: dict[str, RuleOrigin] = {}
         self.threshold_changes: dict[str, list[Location]] = {}
         self.threshold_uses: dict[str, list[Location]] = {}
+        self.switches: dict[Location, str] = {}
         self.removed: dict[str, Location] = {}  # rule id -> the disable: entry or replacing rule that removed it
         self.lost_signals: dict[str, Location] = {}  # signal -> where the rule deriving it was removed
         self.silenced: dict[str, list[str]] = {}  # broken name -> rules whose mistake about it was not repeated
@@ -296,8 +296,7 @@ class _Loader:
         stages = self.stages(base.spec, base.located, {rule.derive for rule in rules if rule.derive})
         self.report_lost_signals()
         top = self.layers[-1].spec
-        description = next(l.spec.description for l in reversed(self.layers) if l.spec.description)
-        self.manifest = self.merged_manifest(top, description, categories)
+        description = next(layer.spec.description for layer in reversed(self.layers) if layer.spec.description)
         return Ruleset(
             name=top.name,
             version=top.version,
@@ -480,25 +479,6 @@ class _Loader:
                               f"{did_you_mean(item.signal, signals)}")
             stages.append(Stage(item.name, item.title, item.signal, item.description))
         return tuple(stages)
-
-    def merged_manifest(self, top: Any, description: str, categories: list[str]) -> dict:
-        """The manifest the layers add up to, as plain data (what ``ruleset show --effective`` prints)."""
-        sources: dict = {}
-        thresholds: dict = {}
-        for layer in self.layers:
-            sources.update({k: v for k, v in layer.spec.sources.items() if k not in sources})
-            for name, raw in layer.spec.thresholds.items():
-                if isinstance(raw, dict):
-                    thresholds[name] = {**thresholds.get(name, {}), **raw}
-        return {
-            "name": top.name,
-            "version": top.version,
-            "description": description,
-            "sources": sources,
-            "categories": categories,
-            "thresholds": thresholds,
-            "stages": self.layers[0].spec.stages,
-        }
 
     # -- rule files
 
@@ -910,7 +890,8 @@ class _RuleBuilder:
         holds = threshold.value in words
         if raw.op in ("ne", "notin"):
             holds = not holds
-        return c.ALWAYS if holds else c.AnyOf((), where)
+        self.loader.switches[where] = re.sub(r"^\s*not\s+", "", text).strip()  # the "not" is outside
+        return c.All((), where) if holds else c.AnyOf((), where)
 
     # -- effects
 
