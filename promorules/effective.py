@@ -63,8 +63,22 @@ def _stage(stage) -> dict:
     return data
 
 
+class _Dumper(yaml.SafeDumper):
+    """Long texts stay readable: a text with line breaks is written as a block, as a coach would."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str):
+    if "\n" not in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    folded = value.endswith("\n") and value.count("\n") == 1
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=">" if folded else "|")
+
+
+_Dumper.add_representer(str, _text)
+
+
 def _dump(data) -> list[str]:
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return text.rstrip("\n").split("\n")
 
 

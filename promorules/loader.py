@@ -426,7 +426,8 @@ class _Loader:
         item = self.validate(_ThresholdSpec, merged, located, ("thresholds", name))
         problem = _threshold_problem(name, item) if item is not None else None
         if problem is None and item is not None and not item.choices:
-            problem = _whole_number_problem(old, item.default)
+            whole = _whole_number_problem(old, item.default)
+            problem = f'threshold "{name}": {whole}' if whole else None
         if item is None or problem:
             if problem:
                 self.fail(where, problem)

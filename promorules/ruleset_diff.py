@@ -37,6 +37,7 @@ class Move(_Out):
     rule_id: str
     old_rank: int
     new_rank: int
+    reordered: bool = Field(description="False when it only shifted because advice was added or removed above it.")
 
 
 class PersonChange(_Out):
@@ -115,6 +116,8 @@ def person_change(file: str, old: Advice, new: Advice) -> PersonChange:
     after = {rec.rule_id: rec.rank for rec in new.recommendations}
     held_before = {held.rule_id: held.held_back_by for held in old.held_back}
     held_after = {held.rule_id: held.held_back_by for held in new.held_back}
+    shared_before = [rule for rule in before if rule in after]
+    shared_after = [rule for rule in after if rule in before]
     return PersonChange(
         file=file,
         old_stage=old.stage.name if old.stage else None,
@@ -123,7 +126,8 @@ def person_change(file: str, old: Advice, new: Advice) -> PersonChange:
                for rule, rank in after.items() if rule not in before],
         removed=[Ranked(rule_id=rule, rank=rank, held_back_by=held_after.get(rule, []))
                  for rule, rank in before.items() if rule not in after],
-        moved=[Move(rule_id=rule, old_rank=before[rule], new_rank=rank)
+        moved=[Move(rule_id=rule, old_rank=before[rule], new_rank=rank,
+                    reordered=shared_before.index(rule) != shared_after.index(rule))
                for rule, rank in after.items() if rule in before and before[rule] != rank],
     )
 
@@ -152,7 +156,9 @@ def to_text(diff: RulesetDiff) -> str:
             lines.append(f"  - {item.rule_id} (was rank {item.rank}){now}")
         for move in person.moved:
             way = "up" if move.new_rank < move.old_rank else "down"
-            lines.append(f"  {'^' if way == 'up' else 'v'} {move.rule_id} moved {way}: {move.old_rank} -> {move.new_rank}")
+            why = "" if move.reordered else " (shifted by the advice added or removed above it)"
+            lines.append(f"  {'^' if way == 'up' else 'v'} {move.rule_id} moved {way}: "
+                         f"{move.old_rank} -> {move.new_rank}{why}")
     for bad in diff.unreadable:
         lines.append(f"{bad.file}: cannot be read")
         lines += [f"  {problem}" for problem in bad.problems]
