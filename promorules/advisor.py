@@ -1,10 +1,16 @@
 """The advisor: a ruleset, its engines, and `advise(facts) -> Advice`.
 
 An Advisor holds no global state: two advisors with different rulesets live
-side by side, and one advisor is safe to share between threads.
+side by side, and one advisor is safe to share between threads. Everything
+built from a ruleset (the ruleset, its engines and what the advice needs of
+it) lives in one immutable bundle, which `Advisor.reload` replaces with a
+single assignment: an evaluation reads the bundle once, so it uses the old
+ruleset or the new one wholly, never a mix.
 """
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Literal, Mapping, Optional, Union
@@ -16,10 +22,11 @@ from .durable_engine import DurableMatcher, durable_available
 from .evaluator import PythonMatcher
 from .facts import Facts
 from .loader import load_ruleset
-from .resolve import build_advice
+from .resolve import Resolver
 from .ruleset import Ruleset
 
 Engine = Literal["auto", "durable", "python"]
+Thresholds = Mapping[str, Union[int, float, str]]
 
 
 def bundled_ruleset_path() -> Path:
@@ -31,6 +38,17 @@ def bundled_ruleset_path() -> Path:
     raise FileNotFoundError("the bundled ruleset is missing from this installation")
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """One ruleset and everything built from it; replaced whole, never changed."""
+
+    ruleset: Ruleset
+    evaluator: PythonMatcher
+    matcher: Union[DurableMatcher, PythonMatcher]
+    resolver: Resolver
+    engine: str
+
+
 class Advisor:
     """Gives advice from one ruleset. ``engine="auto"`` uses durable-rules where it is installed."""
 
@@ -39,31 +57,80 @@ class Advisor:
         ruleset: Union[Ruleset, str, Path, None] = None,
         *,
         engine: Engine = "auto",
-        thresholds: Optional[Mapping[str, Union[int, float, str]]] = None,
+        thresholds: Optional[Thresholds] = None,
     ):
         """``thresholds`` tunes a ruleset given by path, e.g. ``{"leave_policy": "conservative"}``."""
-        if not isinstance(ruleset, Ruleset):
-            ruleset = load_ruleset(ruleset if ruleset is not None else bundled_ruleset_path(), thresholds)
-        elif thresholds:
-            raise ValueError("thresholds can only be set when the advisor loads the ruleset itself")
-        self.ruleset = ruleset
-        self.evaluator = PythonMatcher(ruleset)
+        if engine not in ("auto", "durable", "python"):
+            raise ValueError(f'engine must be "auto", "durable" or "python", not {engine!r}')
+        if isinstance(ruleset, Ruleset):
+            if thresholds:
+                raise ValueError("thresholds can only be set when the advisor loads the ruleset itself")
+            self._path: Optional[Path] = None
+        else:
+            self._path = Path(ruleset) if ruleset is not None else bundled_ruleset_path()
+            ruleset = load_ruleset(self._path, thresholds)
+        self._thresholds = dict(thresholds) if thresholds else None
+        self._engine_choice: Engine = engine
+        self._reload_lock = threading.Lock()
+        self._loaded = self._build(ruleset)
+
+    def _build(self, ruleset: Ruleset) -> _Loaded:
+        evaluator = PythonMatcher(ruleset)
         network = compile_ruleset(ruleset)  # checked against durable's limits even when not used
-        use_durable = engine == "durable" or (engine == "auto" and durable_available())
-        self.engine: str = "durable" if use_durable else "python"
-        self._matcher = DurableMatcher(network) if use_durable else self.evaluator
+        use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
+        matcher = DurableMatcher(network) if use_durable else evaluator
+        return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset, evaluator), "durable" if use_durable else "python")
 
-    def advise(self, facts: Union[Facts, dict], as_of: Optional[date] = None) -> Advice:
-        """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set."""
-        person = with_as_of(facts, as_of)
-        derived = derive(person)
-        match = self._matcher.match(derived)
-        return build_advice(self.ruleset, derived, match, self.evaluator)
+    @property
+    def ruleset(self) -> Ruleset:
+        return self._loaded.ruleset
+
+    @property
+    def evaluator(self) -> PythonMatcher:
+        """The Python evaluator of the current ruleset (explanations, what-ifs)."""
+        return self._loaded.evaluator
+
+    @property
+    def engine(self) -> str:
+        """The engine deciding the rules: "durable" or "python"."""
+        return self._loaded.engine
+
+    @property
+    def path(self) -> Optional[Path]:
+        """Where the ruleset is read from; None for an advisor given a loaded `Ruleset`."""
+        return self._path
+
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Advice:
+        """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set.
+
+        ``facts`` is a `Facts` or a plain mapping of the same shape (dates as
+        ``date`` or ``"2026-11-24"``); a mapping that does not fit raises
+        pydantic's ``ValidationError``, naming each field.
+        """
+        loaded = self._loaded  # read once: a reload during this evaluation does not affect it
+        derived = derive(with_as_of(facts, as_of))
+        return loaded.resolver.advice(derived, loaded.matcher.match(derived))
+
+    def reload(self) -> None:
+        """Read the ruleset again from its path and switch to it; evaluations under way finish on the old one.
+
+        A ruleset that fails to load raises (`InputError`, naming file and
+        line) and the advisor keeps the ruleset it had.
+        """
+        if self._path is None:
+            raise ValueError("this advisor was given a loaded Ruleset, so it has no path to reload from")
+        with self._reload_lock:  # two reloads at once still end on the newest file
+            self._loaded = self._build(load_ruleset(self._path, self._thresholds))
 
 
-def with_as_of(facts: Union[Facts, dict], as_of: Optional[date] = None) -> Facts:
+def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:
     """Validated facts with ``as_of`` set (re-checking dates against it)."""
-    data = facts.model_dump(exclude_none=True) if isinstance(facts, Facts) else dict(facts)
+    if isinstance(facts, Facts):
+        if as_of is None and facts.as_of is not None:
+            return facts  # already validated; nothing to change
+        data = facts.model_dump(exclude_none=True)
+    else:
+        data = dict(facts)
     if as_of is not None:
         data["as_of"] = as_of
     elif data.get("as_of") is None:

@@ -66,7 +66,8 @@ def derive(facts: Facts) -> dict[str, Any]:
     """Every fact in `FACTS` for this person, ``None`` where unknown."""
     if facts.as_of is None:
         raise ValueError("derive() needs facts.as_of; Advisor fills it in")
-    return {name: compute(facts, facts.as_of) for name, compute in _COMPUTE.items()}
+    as_of = facts.as_of
+    return {name: compute(facts, as_of) for name, compute in _COMPUTE.items()}
 
 
 # ------------------------------------------------------------ registration
@@ -502,10 +503,10 @@ def _budget_season(f: Facts, as_of: date):
 )
 def _next_budget_season(f: Facts, as_of: date):
     months = set(_org(f, "budget_season_months") or DEFAULT_BUDGET_MONTHS)
-    for ahead in range(1, 13):
-        day = add_months(as_of.replace(day=1), ahead)
-        if day.month in months and add_months(day, -1).month not in months:
-            return day
+    this_month = as_of.year * 12 + as_of.month - 1  # months since year 0, counting from 0
+    for index in range(this_month + 1, this_month + 13):
+        if index % 12 + 1 in months and (index - 1) % 12 + 1 not in months:
+            return date(index // 12, index % 12 + 1, 1)
     return None
 
 

@@ -83,6 +83,12 @@ class DurableMatcher:
         self.network = network
         signals = {a.signal for a in network.actions.values() if a.signal}
         self._max_facts = 1 + len(signals)
+        # A signal fact's JSON up to its session id, for each signal and value (see `_signal_text`).
+        self._signal_heads = {
+            (name, value): '{"__type":"signal","name":%s,"value":%s,"sid":' % (json.dumps(name), json.dumps(value))
+            for name in signals
+            for value in (True, False)
+        }
         self._state: Optional[_Process] = None
         self._build_lock = threading.Lock()
         self._process()  # build now, so a broken network fails at load time
@@ -112,46 +118,63 @@ class DurableMatcher:
             return match
 
     def _run(self, process: _Process, sid: str, person: dict) -> Match:
+        """Assert the person, run the agenda to its end, retract every fact asserted."""
         handle = process.handle
+        actions = self.network.actions
+        heads = self._signal_heads
         stored: list[str] = []
-        counter = itertools.count()
-
-        def assert_fact(fact: dict) -> int:
-            text = encode({**fact, "sid": sid, "id": f"{sid}.{next(counter)}"})
-            result, offset = _call(_durable.assert_fact, handle, text)
-            if result == 0:
-                stored.append(text)
-            elif result != 1:  # 1: no rule is interested in this fact
-                raise EngineError(f"durable-rules refused a fact (result {result})")
-            return offset
-
         fired: set[str] = set()
         signals: dict[str, bool] = {}
         offset: Optional[int] = None
         messages: Optional[str] = None
         firings = 0
         try:
-            offset = assert_fact(person)
-            started = _call(_durable.start_action_for_state, handle, offset)
+            text = encode({**person, "sid": sid, "id": f"{sid}.0"})
+            offset = _stored(_durable.assert_fact(handle, text), text, stored)
+            started = _durable.start_action_for_state(handle, offset)
             messages = started[1] if started else None
             while messages is not None:
                 firings += 1
                 if firings > MAX_FIRINGS:
                     raise EngineError("the rules keep firing without end")
-                name = next(iter(json.loads(messages)))
-                action = self.network.actions[name]
+                action = actions[_rule_name(messages)]
                 if action.rule_id is not None:
                     fired.add(action.rule_id)
                 if action.signal is not None and action.signal not in signals:
                     signals[action.signal] = action.value
-                    offset = assert_fact({"__type": "signal", "name": action.signal, "value": action.value})
-                messages = _call(_durable.complete_and_start_action, handle, offset)
-        except BaseException:
+                    text = f'{heads[action.signal, action.value]}"{sid}","id":"{sid}.{len(signals)}"}}'
+                    offset = _stored(_durable.assert_fact(handle, text), text, stored)
+                messages = _durable.complete_and_start_action(handle, offset)
+            for text in stored:
+                _durable.retract_fact(handle, text)
+        except BaseException as exc:
             _clean_up_after_failure(handle, offset if messages is not None else None, stored)
+            if isinstance(exc, _durable.error):
+                raise EngineError(f"durable-rules: {exc}") from None
             raise
-        for text in stored:
-            _call(_durable.retract_fact, handle, text)
         return Match(frozenset(fired), signals)
+
+
+def _stored(outcome: tuple, text: str, stored: list[str]) -> int:
+    """Note a fact durable kept (result 0), to retract it at the end; 1 means no rule wanted it."""
+    result, offset = outcome
+    if result == 0:
+        stored.append(text)
+    elif result != 1:
+        raise EngineError(f"durable-rules refused a fact (result {result})")
+    return offset
+
+
+def _rule_name(messages: str) -> str:
+    """The fired rule's name: the first key of the frame ``{"name": {...facts...}}``.
+
+    Only the key is decoded. The rest repeats every fact the rule matched,
+    and decoding it was most of an evaluation's time. Rule names come from
+    checked rule ids (``a-z 0-9 _ . -``, ``#``, ``~``), so the key ends at
+    the first quote.
+    """
+    end = messages.index('"', 2)
+    return json.loads(messages[1 : end + 1])
 
 
 def _clean_up_after_failure(handle: int, offset: Optional[int], stored: list[str]) -> None:
@@ -163,10 +186,3 @@ def _clean_up_after_failure(handle: int, offset: Optional[int], stored: list[str
             _durable.retract_fact(handle, text)
     except _durable.error:
         pass  # the session is quarantined by the caller either way
-
-
-def _call(function, *args):
-    try:
-        return function(*args)
-    except _durable.error as exc:
-        raise EngineError(f"durable-rules: {exc}") from None

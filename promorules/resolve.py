@@ -17,114 +17,160 @@ from .ruleset import Rule, Ruleset, Template
 
 
 def build_advice(ruleset: Ruleset, facts: dict, match: Match, evaluator: PythonMatcher) -> out.Advice:
-    fired = match.fired
-    signals = match.signals
-    holders: dict[str, list[str]] = {}
-    for rule in ruleset.rules:
-        if rule.id in fired and rule.hold_back:
-            for target in ruleset.held_back_by(rule):
-                if target in fired:
-                    holders.setdefault(target, []).append(rule.id)
-    stage, stage_rules = _stage(ruleset, signals)
-    current = stage.name if stage else None
-
-    def order(rule: Rule):
-        """Advice for the person's stage (or for every stage) first, then by priority and id."""
-        return (bool(rule.stages) and current not in rule.stages, rule.priority, rule.id)
-
-    shown = sorted((r for r in ruleset.rules if r.id in fired and r.recommend), key=order)
-    active = [r for r in shown if r.id not in holders]
-    recommendations = [
-        _recommendation(rank, rule, ruleset, facts, signals, holders) for rank, rule in enumerate(active, start=1)
-    ]
-    held = [out.HeldBack(rule_id=r.id, title=r.title, held_back_by=sorted(holders[r.id])) for r in shown if r.id in holders]
-    missing = _missing(ruleset, facts, signals, fired, evaluator, stage_rules)
-    return out.Advice(
-        ruleset=out.RulesetInfo(name=ruleset.name, version=ruleset.version),
-        as_of=facts["as_of"],
-        stage=stage,
-        recommendations=recommendations,
-        held_back=held,
-        missing_facts=missing,
-        signals=_signals(ruleset, signals, fired),
-    )
+    """The advice for one person (prepares the ruleset each time; an advisor keeps a `Resolver`)."""
+    return Resolver(ruleset, evaluator).advice(facts, match)
 
 
-def _signals(ruleset: Ruleset, signals: dict, fired: frozenset) -> list[out.Signal]:
-    derivers: dict[str, list[str]] = {}
-    for rule in ruleset.rules:
-        if rule.derive:
-            derivers.setdefault(rule.derive, [])
-            if rule.id in fired:
-                derivers[rule.derive].append(rule.id)
-    return [
-        out.Signal(name=name, value=signals.get(name), derived_by=sorted(derivers[name])) for name in sorted(derivers)
-    ]
+class Resolver:
+    """Turns what matched into advice. What depends only on the ruleset is worked out once, here.
 
+    Immutable after construction, so safe to share between threads.
+    """
 
-def _recommendation(rank: int, rule: Rule, ruleset: Ruleset, facts: dict, signals: dict, holders: dict):
-    when = rule.date.apply(facts) if rule.date else None
-    return out.Recommendation(
-        rank=rank,
-        rule_id=rule.id,
-        category=rule.category,
-        priority=rule.priority,
-        title=rule.title,
-        text=fill(rule.recommend, facts, ruleset, when),
-        why=[_reason(atom, facts, signals) for atom in c.deciding_atoms(rule.condition, facts, signals)],
-        sources=[
-            out.Citation(
-                source=cite.source,
-                file=ruleset.sources[cite.source].file,
-                title=ruleset.sources[cite.source].title,
-                section=cite.section,
+    def __init__(self, ruleset: Ruleset, evaluator: PythonMatcher):
+        self.ruleset = ruleset
+        self.evaluator = evaluator
+        rules = ruleset.rules
+        self._holding = [(rule.id, ruleset.held_back_by(rule)) for rule in rules if rule.hold_back]
+        self._recommending = [rule for rule in rules if rule.recommend]
+        self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
+        self._texts = {id(atom): atom.text() for node in self._normal.values() for atom in c.atoms(node)}
+        self._static = {
+            rule.id: {
+                "rule_id": rule.id,
+                "category": rule.category,
+                "priority": rule.priority,
+                "title": rule.title,
+                "sources": [
+                    {
+                        "source": cite.source,
+                        "file": ruleset.sources[cite.source].file,
+                        "title": ruleset.sources[cite.source].title,
+                        "section": cite.section,
+                    }
+                    for cite in rule.sources
+                ],
+            }
+            for rule in self._recommending
+        }
+        self._stages = [
+            (
+                stage.signal,
+                {"name": stage.name, "title": stage.title, "description": stage.description},
+                [r.id for r in rules if r.derive == stage.signal],
             )
-            for cite in rule.sources
-        ],
-        date=when,
-        date_label=rule.date_label if when else None,
-        holds_back=sorted(target for target, by in holders.items() if rule.id in by),
-    )
-
-
-def _reason(atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
-    value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
-    return out.Reason(
-        condition=atom.text(),
-        fact=atom.name,
-        value=value,
-        threshold=atom.threshold,
-        threshold_value=atom.value if atom.threshold else None,
-        holds=c.evaluate(atom, facts, signals) is True,
-    )
-
-
-def _stage(ruleset: Ruleset, signals: dict) -> tuple[Optional[out.Stage], list[str]]:
-    """The first stage whose signal holds; also the rules of earlier stages left undecided."""
-    undecided: list[str] = []
-    for stage in ruleset.stages:
-        value = signals.get(stage.signal) if stage.signal else True
-        if value is True:
-            return out.Stage(name=stage.name, title=stage.title, description=stage.description), undecided
-        if value is None:
-            undecided += [r.id for r in ruleset.rules if r.derive == stage.signal]
-    return None, undecided
-
-
-def _missing(ruleset, facts, signals, fired, evaluator: PythonMatcher, stage_rules: list[str]):
-    needed: dict[str, set[str]] = {}
-    descriptions: dict[str, str] = {}
-    memo: dict[str, set[str]] = {}
-    for rule in ruleset.rules:
-        deciding = rule.recommend is not None or rule.hold_back or rule.id in stage_rules
-        if not deciding or rule.id in fired:
-            continue
-        for name in evaluator.undecided_inputs(rule, facts, signals, memo):
+            for stage in ruleset.stages
+        ]
+        self._deciding = [(rule.id, rule.recommend is not None or bool(rule.hold_back)) for rule in rules]
+        derivers: dict[str, list[str]] = {}
+        for rule in rules:
+            if rule.derive:
+                derivers.setdefault(rule.derive, []).append(rule.id)
+        self._derivers = sorted(derivers.items())
+        names = sorted({name for rule in rules for name in _fact_names(rule.condition)})
+        self._paths = {name: FACTS[name].inputs for name in names}
+        self._descriptions: dict[str, str] = {}
+        for name in names:  # a path without a description of its own takes its first fact's
             for path in FACTS[name].inputs:
-                needed.setdefault(path, set()).add(rule.id)
-                descriptions.setdefault(path, input_description(path) or FACTS[name].description)
-    ordered = sorted(needed, key=lambda path: (-len(needed[path]), path))
-    return [out.MissingFact(fact=p, description=descriptions[p], rules=sorted(needed[p])) for p in ordered]
+                self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
+        self._info = {"name": ruleset.name, "version": ruleset.version}
+
+    def advice(self, facts: dict, match: Match) -> out.Advice:
+        fired = match.fired
+        signals = match.signals
+        holders: dict[str, list[str]] = {}
+        for rule_id, targets in self._holding:
+            if rule_id in fired:
+                for target in targets:
+                    if target in fired:
+                        holders.setdefault(target, []).append(rule_id)
+        stage, stage_rules = self._stage(signals)
+        current = stage["name"] if stage else None
+
+        def order(rule: Rule):
+            """Advice for the person's stage (or for every stage) first, then by priority and id."""
+            return (bool(rule.stages) and current not in rule.stages, rule.priority, rule.id)
+
+        shown = sorted((r for r in self._recommending if r.id in fired), key=order)
+        active = [r for r in shown if r.id not in holders]
+        recommendations = [
+            self._recommendation(rank, rule, facts, signals, holders) for rank, rule in enumerate(active, start=1)
+        ]
+        held = [
+            {"rule_id": r.id, "title": r.title, "held_back_by": sorted(holders[r.id])} for r in shown if r.id in holders
+        ]
+        return out.Advice.model_validate(
+            {
+                "ruleset": self._info,
+                "as_of": facts["as_of"],
+                "stage": stage,
+                "recommendations": recommendations,
+                "held_back": held,
+                "missing_facts": self._missing(facts, signals, fired, stage_rules),
+                "signals": [
+                    {"name": name, "value": signals.get(name), "derived_by": sorted(i for i in ids if i in fired)}
+                    for name, ids in self._derivers
+                ],
+            }
+        )
+
+    def _stage(self, signals: dict) -> tuple[Optional[dict], set[str]]:
+        """The first stage whose signal holds; also the rules of earlier stages left undecided."""
+        undecided: set[str] = set()
+        for signal, stage, derivers in self._stages:
+            value = signals.get(signal) if signal else True
+            if value is True:
+                return stage, undecided
+            if value is None:
+                undecided.update(derivers)
+        return None, undecided
+
+    def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> dict:
+        when = rule.date.apply(facts) if rule.date else None
+        texts = self._texts
+        why = []
+        for atom in c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals):
+            value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
+            why.append(
+                {
+                    "condition": texts[id(atom)],
+                    "fact": atom.name,
+                    "value": value,
+                    "threshold": atom.threshold,
+                    "threshold_value": atom.value if atom.threshold else None,
+                    "holds": c.evaluate(atom, facts, signals) is True,
+                }
+            )
+        return {
+            **self._static[rule.id],
+            "rank": rank,
+            "text": fill(rule.recommend, facts, self.ruleset, when),
+            "why": why,
+            "date": when,
+            "date_label": rule.date_label if when else None,
+            "holds_back": sorted(target for target, by in holders.items() if rule.id in by) if holders else [],
+        }
+
+    def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[dict]:
+        """Input facts that would let undecided rules decide, the most rules first."""
+        undecided = self.evaluator.undecided_by_rule(facts, signals, self._paths)
+        needed: dict[str, list[str]] = {}
+        for rule_id, deciding in self._deciding:
+            if rule_id in fired or not (deciding or rule_id in stage_rules):
+                continue
+            for path in undecided.get(rule_id) or ():
+                rules = needed.get(path)
+                if rules is None:
+                    needed[path] = [rule_id]
+                else:
+                    rules.append(rule_id)
+        descriptions = self._descriptions
+        ordered = sorted(needed.items(), key=lambda item: (-len(item[1]), item[0]))
+        return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for path, ids in ordered]
+
+
+def _fact_names(condition: c.Condition) -> set[str]:
+    return {atom.name for atom in c.atoms(condition) if not atom.signal}
 
 
 def fill(template: Template, facts: dict, ruleset: Ruleset, when: Optional[date] = None) -> str:

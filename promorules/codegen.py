@@ -1,0 +1,174 @@
+"""A ruleset's conditions written out as Python, compiled once per ruleset.
+
+Every evaluation decides every rule and signal, and the advice needs the facts
+that leave each undecided rule undecided. Walking the condition trees does
+that one node at a time; the same three-valued logic as straight-line Python
+runs many times faster. Truth values are small ints, so that ``all`` is
+``min``, ``any`` is ``max`` and ``not`` is ``2 - x``:
+
+    0 false, 1 unknown, 2 true
+
+`conditions.evaluate` stays the plain definition of the logic, and the tests
+hold the two equal on random facts and random rulesets. Only names from a
+checked ruleset reach the generated source, as string literals; values never
+do: each is bound to a name in the functions' namespace.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from . import conditions as c
+from .ruleset import Ruleset
+
+FALSE, UNKNOWN, TRUE = 0, 1, 2
+DECODE = (False, None, True)
+_COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
+
+
+@dataclass(frozen=True)
+class Program:
+    """The compiled functions of one ruleset (facts are the flat derived facts)."""
+
+    signals: Callable[[dict], dict]
+    """Every signal, in dependency order: True, False or None (unknown)."""
+    truths: Callable[[dict, dict], tuple]
+    """Each rule's condition (in ruleset order) as 0/1/2, given the signals."""
+    undecided: Callable[[dict, dict], dict]
+    """For each undecided rule (by index): the fact names and signal names left unknown."""
+    source: str
+
+
+def compile_program(ruleset: Ruleset, signal_order: list[str]) -> Program:
+    namespace: dict[str, Any] = {"DECODE": DECODE}
+    constants: dict[tuple, str] = {}
+    parts = [
+        _signals_function(ruleset, signal_order, namespace, constants),
+        _truths_function(ruleset, namespace, constants),
+        _undecided_function(ruleset, namespace, constants),
+    ]
+    source = "\n\n".join(parts) + "\n"
+    exec(compile(source, f"<conditions of {ruleset.name or 'a ruleset'}>", "exec"), namespace)  # noqa: S102
+    return Program(namespace["signals"], namespace["truths"], namespace["undecided"], source)
+
+
+class _Function:
+    """Straight-line code for one function: each atom and node is computed once, into a local."""
+
+    def __init__(self, namespace: dict, constants: dict[tuple, str]):
+        self.lines: list[str] = []
+        self.namespace = namespace
+        self.constants = constants
+        self.locals: dict[Any, str] = {}
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " + line)
+
+    def constant(self, value: Any) -> str:
+        key = (type(value), value)
+        if key not in self.constants:
+            name = f"k{len(self.constants)}"
+            self.constants[key] = name
+            self.namespace[name] = value
+        return self.constants[key]
+
+    def local(self, key: Any, expression: str) -> str:
+        if key not in self.locals:
+            name = f"t{len(self.locals)}"
+            self.locals[key] = name
+            self.emit(f"{name} = {expression}")
+        return self.locals[key]
+
+    def truth(self, node: c.Condition) -> str:
+        """The local (or literal) holding the node's truth, emitting the code that computes it."""
+        if isinstance(node, c.Atom):
+            return self.local(_atom_key(node), self._atom(node))
+        if isinstance(node, c.Not):
+            inner = self.truth(node.item)
+            if inner in ("0", "2"):
+                return "2" if inner == "0" else "0"
+            return self.local(("not", inner), f"2 - {inner}")
+        items = [self.truth(item) for item in node.items]
+        if not items:
+            return "2" if isinstance(node, c.All) else "0"
+        if len(items) == 1:
+            return items[0]
+        combine = "min" if isinstance(node, c.All) else "max"
+        return self.local((combine, *items), f"{combine}({', '.join(items)})")
+
+    def _atom(self, atom: c.Atom) -> str:
+        read = f"h({atom.name!r})" if atom.signal else f"g({atom.name!r})"
+        if atom.op == "known":
+            return f"0 if {read} is None else 2"
+        if atom.op == "unknown":
+            return f"2 if {read} is None else 0"
+        op = _COMPARE[atom.op]
+        return f"1 if (v := {read}) is None else (2 if v {op} {self.constant(atom.value)} else 0)"
+
+    def undecided_atoms(self, node: c.Condition, live: str) -> None:
+        """Code appending the names of the atoms whose unknown value keeps ``node`` undecided.
+
+        ``live`` is a Python expression that is true when every node above is undecided;
+        only undecided children of an undecided node matter (a decided child decides nothing).
+        """
+        truth = self.truth(node)
+        if truth in ("0", "2"):
+            return
+        here = f"{live} and {truth} == 1" if live else f"{truth} == 1"
+        if isinstance(node, c.Atom):
+            target = "S" if node.signal else "F"
+            self.emit(f"if {here}: {target}.append({node.name!r})")
+            return
+        flag = f"l{len(self.lines)}"
+        self.emit(f"{flag} = {here}")
+        children = [node.item] if isinstance(node, c.Not) else list(node.items)
+        for child in children:
+            self.undecided_atoms(child, flag)
+
+
+def _atom_key(atom: c.Atom) -> tuple:
+    return ("atom", atom.name, atom.op, type(atom.value), atom.value, atom.signal)
+
+
+def _signals_function(ruleset: Ruleset, order: list[str], namespace: dict, constants: dict) -> str:
+    body = _Function(namespace, constants)
+    body.emit("g = f.get")
+    body.emit("s = {}")
+    body.emit("h = s.get")
+    for name in order:
+        derivers = [body.truth(rule.condition) for rule in ruleset.rules if rule.derive == name]
+        value = derivers[0] if len(derivers) == 1 else f"max({', '.join(derivers)})" if derivers else "1"
+        body.emit(f"s[{name!r}] = DECODE[{value}]")
+    body.emit("return s")
+    return "def signals(f):\n" + "\n".join(body.lines)
+
+
+def _truths_function(ruleset: Ruleset, namespace: dict, constants: dict) -> str:
+    body = _Function(namespace, constants)
+    body.emit("g = f.get")
+    body.emit("h = s.get")
+    results = [body.truth(rule.condition) for rule in ruleset.rules]
+    body.emit(f"return ({', '.join(results)}{',' if len(results) == 1 else ''})")
+    return "def truths(f, s):\n" + "\n".join(body.lines)
+
+
+def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict) -> str:
+    body = _Function(namespace, constants)
+    body.emit("g = f.get")
+    body.emit("h = s.get")
+    body.emit("out = {}")
+    roots = [body.truth(rule.condition) for rule in ruleset.rules]
+    for index, (rule, root) in enumerate(zip(ruleset.rules, roots)):
+        if root in ("0", "2"):
+            continue
+        body.emit(f"if {root} == 1:")
+        block = _Function(namespace, constants)
+        block.locals = body.locals  # every truth is already computed above
+        block.lines = []
+        block.emit("F = []")
+        block.emit("S = []")
+        block.undecided_atoms(rule.condition, "")
+        block.emit(f"out[{index}] = (F, S)")
+        body.lines += ["    " + line for line in block.lines]
+    body.emit("return out")
+    return "def undecided(f, s):\n" + "\n".join(body.lines)
