@@ -1,5 +1,6 @@
 """A coach's ruleset extends the bundled one: thresholds changed, rules disabled, replaced and added, no copy."""
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -228,3 +229,23 @@ def test_show_without_effective_names_the_layers(tmp_path):
     rules = len(load_ruleset(bundled_ruleset_path()).rules)
     assert result.output.startswith(f"mine 1: {rules} rules, ")
     assert f"  {bundled_ruleset_path() / 'ruleset.yaml'}\n  {root / 'ruleset.yaml'}\n" in result.output
+
+
+def test_the_layer_examples_of_the_format_guide_load_and_their_mistakes_read_as_documented(tmp_path, monkeypatch):
+    doc = (ROOT / "docs" / "rulesets.md").read_text()
+    manifest = next(b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S) if b.startswith("# layer manifest"))
+    rules = next(b for b in re.findall(r"```yaml\n(.*?)```", doc, re.S) if b.startswith("# layer rule file"))
+    root = layer(tmp_path / "acme", manifest, timing=rules)
+    ruleset = load_ruleset(root)
+    assert ruleset.thresholds["min_sponsors"].value == 4
+    assert ruleset.thresholds["committee_lead_days"].unit == "days"
+    assert ruleset.rule("timing.avoid-freeze").title == "Budgets are frozen at Acme until March"
+    assert "after.share-and-lift-others" not in [rule.id for rule in ruleset.rules]
+    (root / "ruleset.yaml").write_text(manifest.replace("- after.share-and-lift-others", "- after.share-and-lift-other"))
+    (root / "timing.yaml").write_text(rules.replace("    replaces: true\n", ""))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as caught:
+        load_ruleset("acme")
+    shown = doc.split("and `replaces: true` left out of `timing.yaml`:\n\n```\n", 1)[1].split("```", 1)[0]
+    expected = shown.replace("...", str(bundled_ruleset_path())).splitlines()
+    assert [str(problem) for problem in caught.value.problems] == expected
