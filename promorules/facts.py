@@ -11,15 +11,32 @@ context, promotion-request history, offers and outcomes.
 """
 from __future__ import annotations
 
-from datetime import date as Date
+from datetime import date
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 MAX_ITEMS = 1000
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # room for any career, and for date arithmetic years ahead
+
+
+def _within_calendar(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"the year must be between {FIRST_YEAR} and {LAST_YEAR}")
+    return day
+
+
+def _not_true_or_false(value):
+    """YAML's true/false are not numbers, though Python would count them as 1 and 0."""
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true/false")
+    return value
+
+
+Date = Annotated[date, AfterValidator(_within_calendar)]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
-Count = Annotated[int, Field(ge=0, le=1_000_000)]
-Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_not_true_or_false)]
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), BeforeValidator(_not_true_or_false)]
 
 
 def items(description: str):
@@ -175,7 +192,7 @@ class Organisation(Strict):
     financial_difficulty: Optional[bool] = fact("The company is in financial trouble.")
     next_review_start: Optional[Date] = fact("Start of the next review cycle.")
     review_end: Optional[Date] = fact("End of that review cycle.")
-    budget_season_months: Optional[list[Annotated[int, Field(ge=1, le=12)]]] = Field(
+    budget_season_months: Optional[list[Annotated[int, Field(ge=1, le=12), BeforeValidator(_not_true_or_false)]]] = Field(
         default=None, max_length=12, description="Months when budgets are set (1-12); Q4 if not given."
     )
     last_funding_date: Optional[Date] = fact("When the company last raised money.")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+import yaml.reader
 
 from .errors import InputError, Location, Problem
 
@@ -69,6 +70,11 @@ def load_yaml(text: str, file: str) -> Located:
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         reason = exc.problem or exc.context or "not valid YAML"
         raise InputError([Problem(where, f"not valid YAML: {reason}")]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
+        before = text[: exc.position]
+        where = Location(file, before.count("\n") + 1, exc.position - (before.rfind("\n") + 1) + 1)
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise InputError([Problem(where, f"not valid YAML: the character U+{char:04X} is not allowed")]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(Location(file), f"not valid YAML: {exc}")]) from None
     located = Located(None, file)
