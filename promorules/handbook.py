@@ -81,7 +81,7 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict) -> list[str]:
     if rule.sources:
         cited = "; ".join(f'{ruleset.sources[cite.source].title} ({cite.source}), "{cite.section}"'
                           for cite in rule.sources)
-        lines += [f"Sources: {cited}.", ""]
+        lines += [f"Sources: {cited}", ""]
     return lines
 
 

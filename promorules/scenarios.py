@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import Callable, Optional, Sequence
 
 import yaml
+from gherkin.errors import CompositeParserException, ParserError
+from gherkin.parser import Parser
+from gherkin.pickles.compiler import Compiler
 from pydantic import ValidationError
 
 from .advisor import Advisor
@@ -415,10 +418,6 @@ class _Feature:
 
 def read_feature(path: Path) -> _Feature:
     """Parse one .feature file; mistakes are reported as file:line:col."""
-    from gherkin.errors import CompositeParserException, ParserError
-    from gherkin.parser import Parser
-    from gherkin.pickles.compiler import Compiler
-
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8-sig")

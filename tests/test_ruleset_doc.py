@@ -48,7 +48,7 @@ def test_a_rule_reads_in_plain_english_with_its_hold_backs_advice_and_sources():
     assert "Holds back `ask-now`: " in rule and "timing.already-doing-next-level" in rule
     assert "> You have been in this role for `{months_in_role}` months." in rule
     assert "A year in the role on: role start date + min_months_in_role (12) months." in rule
-    assert 'Sources: When and how to ask for a promotion (checklists and scripts) (S3), "Bad timing".' in rule
+    assert 'Sources: When and how to ask for a promotion (checklists and scripts) (S3), "Bad timing"\n' in rule
 
 
 def test_a_policy_switch_is_shown_with_the_policy_in_force():
