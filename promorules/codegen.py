@@ -16,10 +16,10 @@ do: each is bound to a name in the functions' namespace.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Container
 
 from . import conditions as c
-from .ruleset import Ruleset
+from .ruleset import Rule, Ruleset
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 DECODE = (False, None, True)
@@ -28,28 +28,51 @@ _COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="
 
 @dataclass(frozen=True)
 class Program:
-    """The compiled functions of one ruleset (facts are the flat derived facts)."""
+    """The compiled conditions of one ruleset (facts are the flat derived facts)."""
 
     signals: Callable[[dict], dict]
     """Every signal, in dependency order: True, False or None (unknown)."""
     truths: Callable[[dict, dict], tuple]
     """Each rule's condition (in ruleset order) as 0/1/2, given the signals."""
-    undecided: Callable[[dict, dict], dict]
-    """For each undecided rule (by index): the fact names and signal names left unknown."""
     source: str
 
 
 def compile_program(ruleset: Ruleset, signal_order: list[str]) -> Program:
     namespace: dict[str, Any] = {"DECODE": DECODE}
     constants: dict[tuple, str] = {}
-    parts = [
-        _signals_function(ruleset, signal_order, namespace, constants),
-        _truths_function(ruleset, namespace, constants),
-        _undecided_function(ruleset, namespace, constants),
-    ]
-    source = "\n\n".join(parts) + "\n"
-    exec(compile(source, f"<conditions of {ruleset.name or 'a ruleset'}>", "exec"), namespace)  # noqa: S102
-    return Program(namespace["signals"], namespace["truths"], namespace["undecided"], source)
+    source = "\n\n".join(
+        [
+            _signals_function(ruleset, signal_order, namespace, constants),
+            _truths_function(ruleset, namespace, constants),
+        ]
+    )
+    _run(source, ruleset, namespace)
+    return Program(namespace["signals"], namespace["truths"], source)
+
+
+def compile_undecided(
+    ruleset: Ruleset, report: Callable[[str], tuple[str, ...]], deciding: Callable[[Rule], bool]
+) -> Callable[[dict, dict, dict, dict, Container[str]], dict]:
+    """``undecided(facts, signals, needed, through, skip)``: what leaves each rule undecided.
+
+    For every undecided rule that ``deciding`` accepts and ``skip`` does not
+    hold, the rule id is added to ``needed[name]`` (a defaultdict of sets) for
+    each name ``report`` gives for a fact it compares while unknown, and to
+    ``through[signal]`` (a defaultdict of lists) for each signal it tests
+    while unknown. Returned: for each undecided rule that derives a signal
+    (by index), ``(names, signal names)`` the same way, to follow signals
+    down to their facts. Only comparisons under undecided parts of a
+    condition count: a decided part decides nothing.
+    """
+    namespace: dict[str, Any] = {"DECODE": DECODE}
+    source = _undecided_function(ruleset, namespace, {}, report, deciding)
+    _run(source, ruleset, namespace)
+    return namespace["undecided"]
+
+
+def _run(source: str, ruleset: Ruleset, namespace: dict) -> None:
+    code = compile(source + "\n", f"<conditions of {ruleset.name or 'a ruleset'}>", "exec")
+    exec(code, namespace)  # noqa: S102 - our own code, from checked names; values are bound, not written
 
 
 class _Function:
@@ -94,6 +117,10 @@ class _Function:
         if len(items) == 1:
             return items[0]
         combine = "min" if isinstance(node, c.All) else "max"
+        if len(items) == 2:  # a conditional is cheaper than a call
+            first, second = items
+            pick = "<=" if combine == "min" else ">="
+            return self.local((combine, *items), f"{first} if {first} {pick} {second} else {second}")
         return self.local((combine, *items), f"{combine}({', '.join(items)})")
 
     def _atom(self, atom: c.Atom) -> str:
@@ -105,25 +132,27 @@ class _Function:
         op = _COMPARE[atom.op]
         return f"1 if (v := {read}) is None else (2 if v {op} {self.constant(atom.value)} else 0)"
 
-    def undecided_atoms(self, node: c.Condition, live: str) -> None:
-        """Code appending the names of the atoms whose unknown value keeps ``node`` undecided.
+    def undecided_atoms(self, node: c.Condition, live: str, on_fact, on_signal) -> None:
+        """Code run for each atom whose unknown value keeps ``node`` undecided.
 
         ``live`` is a Python expression that is true when every node above is undecided;
         only undecided children of an undecided node matter (a decided child decides nothing).
+        ``on_fact(name)`` and ``on_signal(name)`` give the statement to run, or "".
         """
         truth = self.truth(node)
         if truth in ("0", "2"):
             return
         here = f"{live} and {truth} == 1" if live else f"{truth} == 1"
         if isinstance(node, c.Atom):
-            target = "S" if node.signal else "F"
-            self.emit(f"if {here}: {target}.append({node.name!r})")
+            statement = on_signal(node.name) if node.signal else on_fact(node.name)
+            if statement:
+                self.emit(f"if {here}: {statement}")
             return
         flag = f"l{len(self.lines)}"
         self.emit(f"{flag} = {here}")
         children = [node.item] if isinstance(node, c.Not) else list(node.items)
         for child in children:
-            self.undecided_atoms(child, flag)
+            self.undecided_atoms(child, flag, on_fact, on_signal)
 
 
 def _atom_key(atom: c.Atom) -> tuple:
@@ -152,7 +181,7 @@ def _truths_function(ruleset: Ruleset, namespace: dict, constants: dict) -> str:
     return "def truths(f, s):\n" + "\n".join(body.lines)
 
 
-def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict) -> str:
+def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict, report, deciding) -> str:
     body = _Function(namespace, constants)
     body.emit("g = f.get")
     body.emit("h = s.get")
@@ -161,14 +190,31 @@ def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict) -> s
     for index, (rule, root) in enumerate(zip(ruleset.rules, roots)):
         if root in ("0", "2"):
             continue
-        body.emit(f"if {root} == 1:")
+        rule_id = repr(rule.id)
         block = _Function(namespace, constants)
         block.locals = body.locals  # every truth is already computed above
-        block.lines = []
-        block.emit("F = []")
-        block.emit("S = []")
-        block.undecided_atoms(rule.condition, "")
-        block.emit(f"out[{index}] = (F, S)")
-        body.lines += ["    " + line for line in block.lines]
+        if deciding(rule):
+            block.lines = []
+            block.undecided_atoms(
+                rule.condition,
+                "",
+                lambda name: "; ".join(f"needed[{path!r}].add({rule_id})" for path in report(name)),
+                lambda name: f"through[{name!r}].append({rule_id})",
+            )
+            body.emit(f"if {root} == 1 and {rule_id} not in skip:")
+            body.lines += ["    " + line for line in block.lines]
+        if rule.derive:
+            block.lines = []
+            block.emit("F = []")
+            block.emit("S = []")
+            block.undecided_atoms(
+                rule.condition,
+                "",
+                lambda name: f"F += {tuple(report(name))!r}" if report(name) else "",
+                lambda name: f"S.append({name!r})",
+            )
+            block.emit(f"out[{index}] = (F, S)")
+            body.emit(f"if {root} == 1:")
+            body.lines += ["    " + line for line in block.lines]
     body.emit("return out")
-    return "def undecided(f, s):\n" + "\n".join(body.lines)
+    return "def undecided(f, s, needed, through, skip):\n" + "\n".join(body.lines)

@@ -23,7 +23,7 @@ import threading
 from collections import deque
 from typing import Optional
 
-from .compiler import Network, encode, person_fact
+from .compiler import Action, Network, encode, person_fact
 from .evaluator import Match
 
 try:
@@ -89,6 +89,7 @@ class DurableMatcher:
             for name in signals
             for value in (True, False)
         }
+        self._names: dict[str, Action] = {}  # a frame's opening '{"name"' -> the action, once decoded
         self._state: Optional[_Process] = None
         self._build_lock = threading.Lock()
         self._process()  # build now, so a broken network fails at load time
@@ -121,6 +122,7 @@ class DurableMatcher:
         """Assert the person, run the agenda to its end, retract every fact asserted."""
         handle = process.handle
         actions = self.network.actions
+        names = self._names
         heads = self._signal_heads
         stored: list[str] = []
         fired: set[str] = set()
@@ -137,7 +139,10 @@ class DurableMatcher:
                 firings += 1
                 if firings > MAX_FIRINGS:
                     raise EngineError("the rules keep firing without end")
-                action = actions[_rule_name(messages)]
+                key = messages[: messages.index('"', 2) + 1]
+                action = names.get(key)
+                if action is None:
+                    action = names[key] = actions[_rule_name(messages)]
                 if action.rule_id is not None:
                     fired.add(action.rule_id)
                 if action.signal is not None and action.signal not in signals:

@@ -6,11 +6,13 @@ then rule id.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date
 from typing import Any, Optional
 
 from . import advice as out
 from . import conditions as c
+from .codegen import compile_undecided
 from .derive import FACTS, input_description
 from .evaluator import Match, PythonMatcher
 from .ruleset import Rule, Ruleset, Template
@@ -35,45 +37,56 @@ class Resolver:
         self._recommending = [rule for rule in rules if rule.recommend]
         self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
         self._texts = {id(atom): atom.text() for node in self._normal.values() for atom in c.atoms(node)}
+        # Records made only of strings are immutable, so one instance serves every advice
+        # (validation takes a record of the right class as it is).
         self._static = {
             rule.id: {
                 "rule_id": rule.id,
                 "category": rule.category,
                 "priority": rule.priority,
                 "title": rule.title,
-                "sources": [
-                    {
-                        "source": cite.source,
-                        "file": ruleset.sources[cite.source].file,
-                        "title": ruleset.sources[cite.source].title,
-                        "section": cite.section,
-                    }
+                "sources": tuple(
+                    out.Citation(
+                        source=cite.source,
+                        file=ruleset.sources[cite.source].file,
+                        title=ruleset.sources[cite.source].title,
+                        section=cite.section,
+                    )
                     for cite in rule.sources
-                ],
+                ),
             }
             for rule in self._recommending
         }
         self._stages = [
             (
                 stage.signal,
-                {"name": stage.name, "title": stage.title, "description": stage.description},
+                out.Stage(name=stage.name, title=stage.title, description=stage.description),
                 [r.id for r in rules if r.derive == stage.signal],
             )
             for stage in ruleset.stages
         ]
-        self._deciding = [(rule.id, rule.recommend is not None or bool(rule.hold_back)) for rule in rules]
         derivers: dict[str, list[str]] = {}
         for rule in rules:
             if rule.derive:
                 derivers.setdefault(rule.derive, []).append(rule.id)
-        self._derivers = sorted(derivers.items())
+        self._derivers = [(name, sorted(ids)) for name, ids in sorted(derivers.items())]
         names = sorted({name for rule in rules for name in _fact_names(rule.condition)})
-        self._paths = {name: FACTS[name].inputs for name in names}
+        stage_signals = {stage.signal for stage in ruleset.stages if stage.signal}
+        self._stage_rules = frozenset(r.id for r in rules if r.derive in stage_signals)
+        self._undecided = compile_undecided(
+            ruleset,
+            lambda name: FACTS[name].inputs,
+            lambda rule: rule.recommend is not None or bool(rule.hold_back) or rule.id in self._stage_rules,
+        )
+        self._deriver_indexes: dict[str, tuple[int, ...]] = {}
+        for index, rule in enumerate(rules):
+            if rule.derive:
+                self._deriver_indexes[rule.derive] = self._deriver_indexes.get(rule.derive, ()) + (index,)
         self._descriptions: dict[str, str] = {}
         for name in names:  # a path without a description of its own takes its first fact's
             for path in FACTS[name].inputs:
                 self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
-        self._info = {"name": ruleset.name, "version": ruleset.version}
+        self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version)
 
     def advice(self, facts: dict, match: Match) -> out.Advice:
         fired = match.fired
@@ -85,7 +98,7 @@ class Resolver:
                     if target in fired:
                         holders.setdefault(target, []).append(rule_id)
         stage, stage_rules = self._stage(signals)
-        current = stage["name"] if stage else None
+        current = stage.name if stage else None
 
         def order(rule: Rule):
             """Advice for the person's stage (or for every stage) first, then by priority and id."""
@@ -108,13 +121,13 @@ class Resolver:
                 "held_back": held,
                 "missing_facts": self._missing(facts, signals, fired, stage_rules),
                 "signals": [
-                    {"name": name, "value": signals.get(name), "derived_by": sorted(i for i in ids if i in fired)}
+                    {"name": name, "value": signals.get(name), "derived_by": [i for i in ids if i in fired]}
                     for name, ids in self._derivers
                 ],
             }
         )
 
-    def _stage(self, signals: dict) -> tuple[Optional[dict], set[str]]:
+    def _stage(self, signals: dict) -> tuple[Optional[out.Stage], set[str]]:
         """The first stage whose signal holds; also the rules of earlier stages left undecided."""
         undecided: set[str] = set()
         for signal, stage, derivers in self._stages:
@@ -141,8 +154,10 @@ class Resolver:
                     "holds": c.evaluate(atom, facts, signals) is True,
                 }
             )
+        static = self._static[rule.id]
         return {
-            **self._static[rule.id],
+            **static,
+            "sources": list(static["sources"]),
             "rank": rank,
             "text": fill(rule.recommend, facts, self.ruleset, when),
             "why": why,
@@ -152,18 +167,35 @@ class Resolver:
         }
 
     def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[dict]:
-        """Input facts that would let undecided rules decide, the most rules first."""
-        undecided = self.evaluator.undecided_by_rule(facts, signals, self._paths)
-        needed: dict[str, list[str]] = {}
-        for rule_id, deciding in self._deciding:
-            if rule_id in fired or not (deciding or rule_id in stage_rules):
-                continue
-            for path in undecided.get(rule_id) or ():
-                rules = needed.get(path)
-                if rules is None:
-                    needed[path] = [rule_id]
-                else:
-                    rules.append(rule_id)
+        """Input facts that would let undecided rules decide, the most rules first.
+
+        A rule is undecided by the facts it compares while they are unknown,
+        and by the facts behind each unknown signal it tests (through the
+        signal's own undecided rules).
+        """
+        needed: defaultdict[str, set[str]] = defaultdict(set)
+        through: defaultdict[str, list[str]] = defaultdict(list)  # signal -> the rules it leaves undecided
+        skip = fired | (self._stage_rules - stage_rules) if stage_rules else fired | self._stage_rules
+        undecided = self._undecided(facts, signals, needed, through, skip)
+        derivers = self._deriver_indexes
+        expanded: dict[str, set[str]] = {}
+
+        def behind(signal: str) -> set[str]:
+            found = expanded.get(signal)
+            if found is None:  # signals never depend on themselves: the loader refuses loops
+                found = set()
+                for index in derivers.get(signal, ()):
+                    entry = undecided.get(index)
+                    if entry is not None:
+                        found.update(entry[0])
+                        for below in entry[1]:
+                            found |= behind(below)
+                expanded[signal] = found
+            return found
+
+        for signal, rule_ids in through.items():
+            for path in behind(signal):
+                needed[path].update(rule_ids)
         descriptions = self._descriptions
         ordered = sorted(needed.items(), key=lambda item: (-len(item[1]), item[0]))
         return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for path, ids in ordered]
