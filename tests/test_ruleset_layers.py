@@ -249,3 +249,47 @@ def test_the_layer_examples_of_the_format_guide_load_and_their_mistakes_read_as_
     shown = doc.split("and `replaces: true` left out of `timing.yaml`:\n\n```\n", 1)[1].split("```", 1)[0]
     expected = shown.replace("...", str(bundled_ruleset_path())).splitlines()
     assert [str(problem) for problem in caught.value.problems] == expected
+
+
+def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tmp_path):
+    root = layer(tmp_path / "mine", """\
+        extends: default
+        name: mine
+        version: '1'
+        categories: [acme]
+        sources:
+          ACME:
+            file: acme-promotion-policy.pdf
+            title: Acme's promotion policy
+    """, acme="""\
+        category: acme
+        rules:
+          - id: acme.read-the-policy
+            priority: 30
+            title: Read the promotion policy
+            recommend: Read Acme's promotion policy before anything else.
+            sources:
+              - ACME: Section 2, Criteria
+    """)
+    ruleset = load_ruleset(root)
+    assert ruleset.categories[-1] == "acme"
+    assert ruleset.sources["ACME"].title == "Acme's promotion policy"
+    advice = Advisor(root).advise(read_facts(str(PRIYA)))
+    cited = next(r.sources for r in advice.recommendations if r.rule_id == "acme.read-the-policy")
+    assert [(c.source, c.file, c.section) for c in cited] == [("ACME", "acme-promotion-policy.pdf", "Section 2, Criteria")]
+    (root / "ruleset.yaml").write_text("extends: default\nname: mine\nversion: '1'\n"
+                                       "sources:\n  S3: {file: x.txt, title: X}\n")
+    (root / "acme.yaml").unlink()
+    with pytest.raises(InputError) as caught:
+        load_ruleset(root)
+    assert [str(p) for p in caught.value.problems] == [
+        f'{root / "ruleset.yaml"}:5:3: the source "S3" is already defined by the ruleset this one extends; '
+        "give yours another id"]
+
+
+def test_a_folder_called_default_is_reached_with_a_path(tmp_path):
+    layer(tmp_path / "default", "extends: default\nname: team\nversion: '1'\n", relationships=NEW_RULE)
+    top = layer(tmp_path / "mine", "extends: ../default\nname: mine\nversion: '1'\n")
+    assert "coach.brief-the-committee" in [rule.id for rule in load_ruleset(top).rules]
+    beside = layer(tmp_path / "beside", "extends: default\nname: beside\nversion: '1'\n")
+    assert "coach.brief-the-committee" not in [rule.id for rule in load_ruleset(beside).rules]  # the bundled one
