@@ -135,6 +135,8 @@ class Scenario:
         self.thresholds: dict = {}
         self.facts: dict = {}
         self.advice = None
+        self.person: Optional[Facts] = None  # the validated facts the advice was given for
+        self._outlook = None
 
     def path(self, written: str) -> Path:
         given = Path(written)
@@ -163,6 +165,16 @@ class Scenario:
         if self.advice is None:
             fail('ask for advice first ("When they ask for advice")')
         return self.advice
+
+    def outlook(self):
+        """The advice with what would change it and the dated plan (worked out on first use)."""
+        self.need_advice()
+        if self._outlook is None:
+            from .outlook import full_advice
+
+            advisor = self.advisors.get(self.ruleset, "python", self.thresholds)
+            self._outlook = full_advice(advisor, self.person)
+        return self._outlook
 
     def recommendation(self, rule_id: str):
         for rec in self.need_advice().recommendations:
@@ -268,6 +280,8 @@ def ask(scenario: Scenario, on: Optional[date] = None) -> None:
         fail(f"the ruleset {scenario.ruleset} cannot be used:\n{exc}")
     check(all(advice == advices[0] for advice in advices), "durable-rules and the Python evaluator disagree")
     scenario.advice = advices[0]
+    scenario.person = facts
+    scenario._outlook = None
 
 
 @step("when", r"they ask for advice", "they ask for advice")
@@ -381,6 +395,59 @@ def signal_is(scenario: Scenario, name: str, state: str) -> None:
         fail(f'there is no signal "{name}"; the signals are: {", ".join(values)}')
     found = {True: "true", False: "false", None: "unknown"}[values[name]]
     check(found == state, f'the signal "{name}" is {found}, not {state}.')
+
+
+def _misses_of(scenario: Scenario, rule_id: str):
+    misses = [miss for miss in scenario.outlook().nearest_misses if rule_id in miss.unlocks]
+    if not misses:
+        shown = "; ".join(f"{', '.join(c.text for c in m.changes)} -> {', '.join(m.unlocks)}"
+                          for m in scenario.outlook().nearest_misses) or "none"
+        fail(f'nothing near would unlock "{rule_id}". What would change the advice: {shown}')
+    return misses[0]
+
+
+@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by changing only "(?P<fact>[^"]+)"',
+      '"RULE" would be unlocked by changing only "FACT"')
+def unlocked_by_only(scenario: Scenario, rule_id: str, fact: str) -> None:
+    changes = [c.fact for c in _misses_of(scenario, rule_id).changes]
+    check(changes == [fact], f'"{rule_id}" would need changes to: {", ".join(changes)}')
+
+
+@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by "(?P<fact>[^"]+)" going from (?P<now>\S+) to (?P<needed>\S+)',
+      '"RULE" would be unlocked by "FACT" going from 1 to 2')
+def unlocked_by_value(scenario: Scenario, rule_id: str, fact: str, now: str, needed: str) -> None:
+    change = next((c for c in _misses_of(scenario, rule_id).changes if c.fact == fact), None)
+    if change is None:
+        fail(f'"{rule_id}" does not wait on "{fact}"')
+    check((change.now, change.needed_value) == (cell(now), cell(needed)),
+          f'"{fact}" would go from {change.now} to {change.needed_value}')
+
+
+@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by time on (?P<day>\d{4}-\d{2}-\d{2})',
+      '"RULE" would be unlocked by time on 2027-03-01')
+def unlocked_on(scenario: Scenario, rule_id: str, day: str) -> None:
+    days = [c.from_date for c in _misses_of(scenario, rule_id).changes if c.from_date]
+    check(_day(day) in days, f'"{rule_id}" would be unlocked by time on {", ".join(map(str, days)) or "no date"}')
+
+
+@step("then", r'what would change the advice mentions "(?P<words>.+?)"', 'what would change the advice mentions "WORDS"')
+def changes_mention(scenario: Scenario, words: str) -> None:
+    texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
+    check(any(words in text for text in texts), f'no change mentions "{words}": {texts}')
+
+
+@step("then", r"nothing near would unlock any held-back advice", "nothing near would unlock any held-back advice")
+def no_misses(scenario: Scenario) -> None:
+    misses = scenario.outlook().nearest_misses
+    check(not misses, f"there are nearest misses: {[c.text for m in misses for c in m.changes]}")
+
+
+@step("then", r'the dated plan includes "(?P<words>.+?)" on (?P<day>\d{4}-\d{2}-\d{2})',
+      'the dated plan includes "WORDS" on 2027-01-11')
+def plan_includes(scenario: Scenario, words: str, day: str) -> None:
+    plan = scenario.outlook().plan
+    check(any(item.date == _day(day) and words in item.what for item in plan),
+          f'the plan has no "{words}" on {day}: {[(str(i.date), i.what) for i in plan]}')
 
 
 @step("then", r"there are no recommendations", "there are no recommendations")
