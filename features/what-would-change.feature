@@ -49,6 +49,7 @@ Feature: What would change the advice, and when
       | Head of ops | meaningful | supportive | true          |
     When they ask for advice
     Then the advice includes "conversation.request-dedicated-meeting"
+    And nothing near would unlock any held-back advice
     And the dated plan includes "review cycle" on 2027-01-11
 
   Scenario: Eight months in the role: time alone unlocks the request, on the day of the first year
