@@ -2,6 +2,8 @@
 
     from promorules import Advisor
     advice = Advisor().advise({"as_of": "2026-11-24", "role_start_date": "2026-05-01"})
+
+docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP service.
 """
 from .advice import Advice
 from .advisor import Advisor, bundled_ruleset_path
@@ -10,6 +12,7 @@ from .facts import Facts
 from .factsfile import parse_facts, read_facts
 from .loader import load_ruleset
 from .ruleset import Ruleset
+from .schema import json_schema
 
 __all__ = [
     "Advice",
@@ -19,6 +22,7 @@ __all__ = [
     "Problem",
     "Ruleset",
     "bundled_ruleset_path",
+    "json_schema",
     "load_ruleset",
     "parse_facts",
     "read_facts",

@@ -80,3 +80,8 @@ main.add_command(interview)
 from .coach_cli import ruleset  # noqa: E402
 
 main.add_command(ruleset)
+from .service_cli import batch, schema, serve  # noqa: E402
+
+main.add_command(schema)
+main.add_command(batch)
+main.add_command(serve)

@@ -1,0 +1,330 @@
+"""Advice for a whole workforce: JSONL or CSV in, one JSON line out per record, in input order.
+
+Every record gives exactly one line, ``{"record": n, "advice": {...}}`` or
+``{"record": n, "error": {"field": ..., "message": ...}, "errors": [...]}``
+(``error`` is the first problem, ``errors`` all of them), so N records in
+make N lines out and nothing is dropped. ``n`` is the 1-based line of a JSONL
+file or the 1-based data row of a CSV file.
+
+The input is streamed: records are read lazily in chunks, at most a few
+chunks per worker are in flight, and results are written as soon as they
+are next in order, so memory stays flat however long the file is. Workers
+are processes (durable-rules holds the GIL), each loading the ruleset once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Literal, Optional, TextIO
+
+from .errors import InputError, Location, Problem
+
+Format = Literal["auto", "jsonl", "csv"]
+CHUNK = 200  # records per task sent to a worker
+IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
+Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error", payload)
+
+
+@dataclass(frozen=True)
+class Summary:
+    records: int
+    advised: int
+    errors: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"records: {self.records:,}, advised: {self.advised:,}, errors: {self.errors:,}, "
+            f"seconds: {self.seconds:.1f}"
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What each worker needs to build its own advisor (it travels to worker processes)."""
+
+    ruleset: Optional[str]
+    thresholds: Optional[dict]
+    as_of: date  # --as-of, or the day the batch started, for records that do not give one
+    override: bool  # True: as_of replaces every record's own date
+
+
+def run_batch(
+    source: str,
+    output: TextIO,
+    *,
+    workers: int = 1,
+    ruleset: Optional[str] = None,
+    thresholds: Optional[dict] = None,
+    as_of: Optional[date] = None,
+    input_format: Format = "auto",
+    progress: Optional[Callable[[int], None]] = None,
+) -> Summary:
+    """Advise every record of ``source`` into ``output``; raises InputError if the file itself cannot be read.
+
+    A record without ``as_of`` is advised for the day the batch started, so
+    a run that crosses midnight still treats everyone alike.
+    """
+    from .advisor import Advisor
+
+    started = time.perf_counter()
+    settings = Settings(ruleset, thresholds, as_of or date.today(), as_of is not None)
+    Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
+    records = read_records(source, input_format)
+    counts = {"records": 0, "advised": 0}
+    for lines in _advise_all(records, settings, workers):
+        for line, advised in lines:
+            output.write(line)
+            output.write("\n")
+            counts["records"] += 1
+            counts["advised"] += advised
+        if progress is not None:
+            progress(counts["records"])
+    output.flush()
+    total, advised = counts["records"], counts["advised"]
+    return Summary(total, advised, total - advised, time.perf_counter() - started)
+
+
+def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[list[tuple[str, bool]]]:
+    """Chunks of output lines, in input order; in this process for one worker, else in a pool."""
+    chunks = _chunked(records, CHUNK)
+    if workers <= 1:
+        worker = _Worker(settings)
+        for chunk in chunks:
+            yield worker.advise_chunk(chunk)
+        return
+    window = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
+    failure: list[BaseException] = []
+
+    def bounded() -> Iterator[list[Record]]:
+        """Chunks for the pool, never more than the window ahead of the writer; read errors kept for later."""
+        try:
+            for chunk in chunks:
+                window.acquire()
+                yield chunk
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
+            failure.append(exc)
+
+    with multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        for lines in pool.imap(_advise_in_worker, bounded()):
+            window.release()
+            yield lines
+    if failure:
+        raise failure[0]
+
+
+def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    iterator = iter(records)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]:
+    """The records of a JSONL or CSV file, lazily; InputError (raised on first use) if the file cannot be read."""
+    path = Path(source)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator
+    except OSError as exc:
+        raise InputError([Problem(Location(source), f"cannot read the file: {exc.strerror}")]) from None
+    kind = input_format if input_format != "auto" else _guess_format(path, handle)
+    return _jsonl_records(handle, source) if kind == "jsonl" else _csv_records(handle, source)
+
+
+def _guess_format(path: Path, handle) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    start = handle.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n") if hasattr(handle, "peek") else b""
+    return "jsonl" if start.startswith(b"{") else "csv"
+
+
+def _jsonl_records(handle, source: str) -> Iterator[Record]:
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield number, "json", raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, "error", (None, f"not UTF-8 text (bad byte at offset {exc.start} of the line)")
+
+
+def _csv_records(handle, source: str) -> Iterator[Record]:
+    """The data rows of a CSV file; the header row is checked now, before any row is read."""
+    from .csvfacts import check_header
+
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    reader = csv.DictReader(text)
+    try:
+        header = reader.fieldnames
+    except (UnicodeDecodeError, csv.Error) as exc:
+        text.close()
+        raise InputError([Problem(Location(source, 1), f"cannot read the header row: {exc}")]) from None
+    problems = check_header(list(header or []))
+    if problems:
+        text.close()
+        raise InputError([Problem(Location(source, 1), message) for message in problems])
+    return _csv_rows(text, reader, source)
+
+
+def _csv_rows(text: TextIO, reader: csv.DictReader, source: str) -> Iterator[Record]:
+    with text:
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise InputError(
+                    [Problem(Location(source, reader.line_num + 1), f"cannot read the file from here on: {exc}")]
+                ) from None
+            number += 1
+            yield number, "row", row
+
+
+# ------------------------------------------------------------------ advising, in a worker
+
+
+class _Worker:
+    """One advisor, and how to turn a record into its output line."""
+
+    def __init__(self, settings: Settings):
+        from .advisor import Advisor
+
+        self.settings = settings
+        self.advisor = Advisor(settings.ruleset, thresholds=settings.thresholds)
+
+    def advise_chunk(self, chunk: list[Record]) -> list[tuple[str, bool]]:
+        return [self.advise_record(record) for record in chunk]
+
+    def advise_record(self, record: Record) -> tuple[str, bool]:
+        from .csvfacts import CellError, row_facts
+
+        number, kind, payload = record
+        try:
+            if kind == "error":
+                raise RecordError([payload])
+            data = parse_json(payload) if kind == "json" else row_facts(payload)
+        except RecordError as exc:
+            return error_line(number, exc.problems), False
+        except CellError as exc:
+            return error_line(number, [(exc.field or None, exc.message)]), False
+        settings = self.settings
+        return advise_line(self.advisor, number, data, settings.as_of, settings.override)
+
+
+def advise_line(advisor, number: int, data: Any, as_of: date, override: bool) -> tuple[str, bool]:
+    """The output line for one record of parsed JSON, and whether it was advised.
+
+    ``as_of`` is used when ``override`` is set or the record gives no date.
+    Problems become an error line naming each field; nothing raises.
+    """
+    from .factsfile import validate_facts
+    from .yamlsource import Located
+
+    try:
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
+            raise RecordError([(None, f"a record must be a JSON object of facts, not {kind}")])
+        if override or data.get("as_of") is None:
+            data = {**data, "as_of": as_of}
+        advice = advisor.advise(validate_facts(Located(data, "record")))
+    except RecordError as exc:
+        return error_line(number, exc.problems), False
+    except InputError as exc:
+        return error_line(number, [(p.field or None, p.message) for p in exc.problems]), False
+    except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
+        return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
+    return f'{{"record":{number},"advice":{advice.model_dump_json()}}}', True
+
+
+class RecordError(Exception):
+    """A record that cannot be advised, with its problems as (field or None, message)."""
+
+    def __init__(self, problems: list[tuple[Optional[str], str]]):
+        super().__init__(problems[0][1])
+        self.problems = problems
+
+
+def parse_json(text: str) -> Any:
+    """One JSONL line's value: duplicate keys and NaN refused, like a facts file."""
+
+    def no_duplicates(pairs):
+        result = {}
+        for key, value in pairs:
+            if key in result:
+                raise ValueError(f'the key "{key}" appears twice in the same object')
+            result[key] = value
+        return result
+
+    def no_constants(token):
+        raise ValueError(f"{token} is not a number JSON allows")
+
+    if not text.strip():
+        raise RecordError([(None, "empty: expected one JSON object of facts")])
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise RecordError([(None, f"not valid JSON: {exc.msg} (column {exc.colno})")]) from None
+    except (ValueError, RecursionError) as exc:
+        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise RecordError([(None, f"not valid JSON: {message}")]) from None
+    return data
+
+
+def error_line(number: int, problems: list[tuple[Optional[str], str]]) -> str:
+    errors = [{"field": field, "message": message} for field, message in problems]
+    line = {"record": number, "error": errors[0], "errors": errors}
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+
+
+_WORKER: Optional[_Worker] = None  # the advisor of this worker process
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = _Worker(settings)
+
+
+def _advise_in_worker(chunk: list[Record]) -> list[tuple[str, bool]]:
+    assert _WORKER is not None, "the worker was not started"
+    return _WORKER.advise_chunk(chunk)
+
+
+# ------------------------------------------------------------------ progress
+
+
+class ProgressLine:
+    """A one-line progress report on a terminal's standard error, at most twice a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr):
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def __call__(self, records: int) -> None:
+        now = time.perf_counter()
+        if now - self.shown >= 0.5:
+            self.shown = now
+            rate = records / max(now - self.started, 1e-9)
+            self.stream.write(f"\r{records:,} records ({rate:,.0f}/s)")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()

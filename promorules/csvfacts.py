@@ -1,0 +1,103 @@
+"""One person's facts from one CSV row, for HR exports that come as spreadsheets.
+
+Columns are fact names: flat names (``role_start_date``) and dotted names
+for the organisation group (``org.hiring_freeze``, ``org.dysfunction.high_turnover``).
+A cell is read as the field expects: text, a number, a yes/no (``true``,
+``false``, ``yes``, ``no``, ``1``, ``0``) or a date (``2026-11-24``); list and
+group fields (``achievements``, ``people``, ``case_document``, ...) hold JSON
+(``[{"title": "Launch", "date": "2026-03-01"}]``). An empty cell means
+unknown, exactly like a fact left out of a facts file.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .errors import did_you_mean
+from .facts import Facts
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``field`` is its column."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def check_header(columns: list[str]) -> list[str]:
+    """Problems with the header row (unknown or repeated columns), one message each."""
+    problems = []
+    seen: set[str] = set()
+    for column in columns:
+        name = column.strip()
+        if name in seen:
+            problems.append(f'the column "{name}" appears twice')
+        seen.add(name)
+        if not name:
+            problems.append("a column has no name")
+            continue
+        model: Any = Facts
+        parts = name.split(".")
+        for depth, part in enumerate(parts):
+            fields = model.model_fields
+            if part not in fields:
+                known = [f"{'.'.join(parts[:depth])}.{f}" if depth else f for f in fields]
+                problems.append(f'unknown column "{name}"{did_you_mean(name, known)}')
+                break
+            model = _model_of(fields[part].annotation)
+            if depth < len(parts) - 1 and model is None:
+                problems.append(f'the column "{name}": "{part}" has no fields of its own')
+                break
+    return problems
+
+
+def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
+    """The facts of one row (header already checked); raises CellError for a cell that is not JSON where JSON is due."""
+    facts: dict[str, Any] = {}
+    for column, cell in row.items():
+        if column is None:
+            raise CellError("", "the row has more cells than the header has columns")
+        if cell is None or not cell.strip():
+            continue  # empty: unknown
+        name = column.strip()
+        value: Any = cell.strip()
+        if _is_structured(name):
+            try:
+                value = json.loads(cell)
+            except json.JSONDecodeError as exc:
+                raise CellError(name, f"{name}: this column holds JSON (a list or an object); {exc.msg}") from None
+        target = facts
+        *groups, last = name.split(".")
+        for group in groups:
+            target = target.setdefault(group, {})
+            if not isinstance(target, dict):
+                raise CellError(name, f'{name}: the column "{group}" already gives the whole group')
+        target[last] = value
+    return facts
+
+
+def _is_structured(name: str) -> bool:
+    """Whether the field behind a column is a list, a mapping or a group (so the cell holds JSON)."""
+    model: Any = Facts
+    annotation: Any = None
+    for part in name.split("."):
+        annotation = model.model_fields[part].annotation
+        model = _model_of(annotation)
+    inner = _without_none(annotation)
+    return get_origin(inner) in (list, dict) or (isinstance(inner, type) and issubclass(inner, BaseModel))
+
+
+def _without_none(annotation: Any) -> Any:
+    if get_origin(annotation) is Union:
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _model_of(annotation: Any) -> Optional[type[BaseModel]]:
+    inner = _without_none(annotation)
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None

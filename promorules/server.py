@@ -1,0 +1,234 @@
+"""The HTTP service: advice for one person or a batch, the facts schema, the ruleset, health.
+
+    POST /v1/advice            a facts object (optional query as_of=YYYY-MM-DD) -> the advice
+    POST /v1/advice/batch      a list of facts objects -> one result per item, in order
+    GET  /v1/schema/facts      the JSON Schema of the facts (also /v1/schema/advice)
+    GET  /v1/ruleset           name, version and every threshold with its value, unit and meaning
+    GET  /healthz              {"status": "ok"} once the ruleset is loaded
+    GET  /openapi.json, /docs  the OpenAPI description
+
+Bad facts get 422 with ``{"errors": [{"field": "org.hiring_freeze", "message": ...}]}``;
+bodies over the size limit get 413, and so do batches over the item limit.
+Request bodies are never logged (the access log is off unless asked for).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Optional
+
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from .advice import Advice
+from .advisor import Advisor
+from .batch import RecordError, advise_line, parse_json
+from .errors import InputError
+from .facts import Facts
+from .factsfile import field_path, validate_facts
+from .yamlsource import Located
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_BATCH_ITEMS = 1000
+JSON = "application/json"
+
+
+def create_app(
+    advisor: Optional[Advisor] = None,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    max_batch_items: int = MAX_BATCH_ITEMS,
+) -> FastAPI:
+    """The service around one advisor (the bundled ruleset if none is given)."""
+    advisor = advisor or Advisor()
+    app = FastAPI(
+        title="promorules",
+        description="Ordered promotion advice, with reasons and sources, from one person's facts.",
+        version=_version(),
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        """Query parameters that do not fit, named like facts are."""
+        errors = [
+            {"field": field_path(tuple(error["loc"][1:])) or None, "message": error["msg"]} for error in exc.errors()
+        ]
+        return JSONResponse({"errors": errors}, status_code=422)
+
+    @app.post("/v1/advice", response_model=Advice, responses=_ERRORS,
+              openapi_extra=_body({"$ref": "#/components/schemas/Facts"}))
+    async def advise(
+        request: Request,
+        as_of: Optional[date] = Query(None, description="Advise for this day instead of the facts' as_of (or today)."),
+    ) -> Response:
+        """Advice for one person."""
+        try:
+            facts = validate_facts(Located(_parse(await request.body()), "request"), as_of=as_of)
+        except RecordError as exc:
+            return _problems(exc.problems, 400)
+        except InputError as exc:
+            return _problems([(p.field or None, p.message) for p in exc.problems], 422)
+        return Response(advisor.advise(facts).model_dump_json(), media_type=JSON)
+
+    @app.post("/v1/advice/batch", responses=_ERRORS, openapi_extra=_body(
+        {"type": "array", "items": {"$ref": "#/components/schemas/Facts"}, "maxItems": max_batch_items}))
+    async def advise_batch(
+        request: Request,
+        as_of: Optional[date] = Query(None, description="Advise everyone for this day."),
+    ) -> Response:
+        """Advice for many people: one result per item, in order, each the advice or its named errors.
+
+        Each result is ``{"record": n, "advice": {...}}`` or ``{"record": n, "error": {...}, "errors": [...]}``
+        with ``n`` counting from 1, as ``promorules batch`` writes them.
+        """
+        try:
+            items = _parse(await request.body())
+        except RecordError as exc:
+            return _problems(exc.problems, 400)
+        if not isinstance(items, list):
+            return _problems([(None, "the body must be a JSON list of facts objects")], 422)
+        if len(items) > max_batch_items:
+            return _problems([(None, f"{len(items)} items; at most {max_batch_items} per request")], 413)
+        day = as_of or date.today()
+        lines = await run_in_threadpool(
+            lambda: [advise_line(advisor, n, item, day, as_of is not None)[0] for n, item in enumerate(items, 1)]
+        )
+        return Response("[" + ",".join(lines) + "]", media_type=JSON)
+
+    @app.get("/v1/schema/facts")
+    async def facts_schema() -> JSONResponse:
+        """The JSON Schema of a facts object, as /v1/advice validates it."""
+        return JSONResponse(Facts.model_json_schema())
+
+    @app.get("/v1/schema/advice")
+    async def advice_schema() -> JSONResponse:
+        """The JSON Schema of the advice /v1/advice returns."""
+        return JSONResponse(Advice.model_json_schema(mode="serialization"))
+
+    @app.get("/v1/ruleset")
+    async def ruleset() -> dict[str, Any]:
+        """The ruleset in use: name, version, and every threshold with its value, unit and meaning."""
+        current = advisor.ruleset
+        return {
+            "name": current.name,
+            "version": current.version,
+            "description": current.description,
+            "engine": advisor.engine,
+            "thresholds": [
+                {
+                    "name": t.name,
+                    "value": t.value,
+                    "unit": t.unit,
+                    "meaning": t.meaning,
+                    "choices": list(t.choices),
+                }
+                for t in sorted(current.thresholds.values(), key=lambda t: t.name)
+            ],
+        }
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """Ready to advise."""
+        return {"status": "ok", "ruleset": f"{advisor.ruleset.name} {advisor.ruleset.version}"}
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's description, plus the Facts schema the request bodies refer to."""
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            facts = Facts.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(facts.pop("$defs", {}))
+            components["Facts"] = facts
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(_BodyLimit, limit=max_body_bytes)
+    return app
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not JSON."},
+    413: {"description": "The body, or the batch, is too large."},
+    422: {"description": 'Facts that do not fit, each named: {"errors": [{"field": ..., "message": ...}]}.'},
+}
+
+
+def _body(schema: dict) -> dict:
+    return {"requestBody": {"required": True, "content": {JSON: {"schema": schema}}}}
+
+
+def _parse(body: bytes) -> Any:
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RecordError([(None, "the body is not UTF-8 text")]) from None
+    return parse_json(text)
+
+
+def _problems(problems: list, status: int) -> JSONResponse:
+    return JSONResponse({"errors": [{"field": field, "message": message} for field, message in problems]}, status)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("promorules")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
+        return "0"
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BodyLimit:
+    """ASGI middleware: a request body over the limit gets 413 before the app sees all of it."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _too_large(send, self.limit)
+            return
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _too_large(send, self.limit)
+
+
+async def _too_large(send, limit: int) -> None:
+    body = json.dumps({"errors": [{"field": None, "message": f"the body is larger than {limit:,} bytes"}]}).encode()
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", JSON.encode()), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
