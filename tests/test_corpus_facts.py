@@ -6,12 +6,18 @@ through the installed command in a child process, where a crash, a hang or
 code run from the YAML would show; the rest run through click's CliRunner.
 Cases too big to keep in the repository are written to a temporary directory
 from the recipes below.
+
+The same records go to the programs' doors too: each, as one JSONL line,
+must give a named error row from `promorules batch` (one output line per
+record, in order), and, as the body of POST /v1/advice, an error answer from
+the service (422 naming the field where a field is wrong).
 """
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -20,6 +26,8 @@ from click.testing import CliRunner
 
 from promorules import Advisor
 from promorules.cli import main
+from promorules.errors import InputError
+from promorules.yamlsource import load_yaml
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "facts"
 INDEX = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -121,3 +129,110 @@ def test_oversized_and_overnested_facts_are_refused(name, case, tmp_path):
     path.write_text(RECIPES[name](), encoding="utf-8")
     check_refused(path, case, tmp_path)
 
+
+
+# ------------------------------------------------------------------ the same records through batch and serve
+
+ALL_CASES = {**INDEX["files"], **INDEX["generated"]}
+
+
+@lru_cache(maxsize=None)
+def as_record(name: str) -> bytes:
+    """The case as one JSON line: JSON files as written, YAML that reads as data converted, the rest as raw text."""
+    raw = RECIPES[name]().encode("utf-8") if name in RECIPES else (CORPUS / name).read_bytes()
+    if not name.endswith(".json"):
+        try:
+            data = load_yaml(raw.decode("utf-8-sig"), name).data
+            return json.dumps(data, default=lambda value: value.isoformat()).encode("utf-8")
+        except (InputError, UnicodeDecodeError):
+            pass  # not data in any form: the program gets the text itself
+    return raw.replace(b"\r", b" ").replace(b"\n", b" ")
+
+
+def _as_of(case: dict) -> list[str]:
+    args = case.get("args", [])
+    return args[args.index("--as-of"):][:2] if "--as-of" in args else []
+
+
+def names_the_field(case: dict, errors: list[dict]) -> bool:
+    return any(case["field"] in (e.get("field") or "") + " " + e["message"] for e in errors)
+
+
+@pytest.fixture(scope="module")
+def batch_rows(tmp_path_factory) -> dict:
+    """Every record through the installed `promorules batch`, one run per set of options: name -> output row."""
+    rows: dict = {}
+    groups: dict = {}
+    for name, case in ALL_CASES.items():
+        groups.setdefault(tuple(_as_of(case)), []).append(name)
+    for options, names in groups.items():
+        folder = tmp_path_factory.mktemp("batch")
+        (folder / "records.jsonl").write_bytes(b"".join(as_record(name) + b"\n" for name in names))
+        done = subprocess.run([str(PROMORULES), "batch", "records.jsonl", "-o", "out.jsonl", "--workers", "2",
+                               *options], cwd=folder, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
+        lines = (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()
+        assert len(lines) == len(names), "one output line per input record"
+        for number, (name, line) in enumerate(zip(names, lines), start=1):
+            row = json.loads(line)
+            assert row["record"] == number, "output in input order"
+            rows[name] = row
+    return rows
+
+
+@pytest.mark.parametrize("name", list(ALL_CASES))
+def test_batch_gives_each_bad_record_a_named_error_row(name, batch_rows):
+    case = ALL_CASES[name]
+    row = batch_rows[name]
+    assert "advice" not in row and row["error"]["message"], row
+    assert row["error"] == row["errors"][0]
+    if "field" in case:
+        assert names_the_field(case, row["errors"]), row["errors"]
+
+
+class Service:
+    """The HTTP service in this process, called through its ASGI interface (no port is opened)."""
+
+    def __init__(self):
+        from promorules.server import create_app
+
+        self.app = create_app(Advisor())
+
+    def post(self, path: str, **options):
+        import asyncio
+
+        import httpx
+
+        async def call():
+            transport = httpx.ASGITransport(app=self.app)  # app exceptions propagate: a crash fails the test
+            async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+                return await client.post(path, **options)
+
+        return asyncio.run(call())
+
+
+@pytest.fixture(scope="module")
+def service() -> Service:
+    return Service()
+
+
+@pytest.mark.parametrize("name", list(ALL_CASES))
+def test_the_service_answers_each_bad_record_with_a_named_error(name, service):
+    from promorules.server import MAX_BODY_BYTES
+
+    case = ALL_CASES[name]
+    body = as_record(name)
+    as_of = _as_of(case)
+    answer = service.post("/v1/advice", content=body, params={"as_of": as_of[1]} if as_of else None,
+                          headers={"content-type": "application/json"})
+    assert "Traceback" not in answer.text
+    if len(body) > MAX_BODY_BYTES:
+        assert answer.status_code == 413
+    elif "field" in case:
+        assert answer.status_code == 422, answer.text[:500]
+    else:
+        assert answer.status_code in (400, 422), answer.text[:500]
+    errors = answer.json()["errors"]
+    assert errors and all(e["message"] for e in errors)
+    if "field" in case and answer.status_code == 422:
+        assert names_the_field(case, errors), errors
