@@ -102,22 +102,33 @@ def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> 
         for chunk in chunks:
             yield worker.advise_chunk(chunk)
         return
-    window = threading.BoundedSemaphore(workers * IN_FLIGHT_PER_WORKER)
+    window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+    stopped = threading.Event()
     failure: list[BaseException] = []
 
     def bounded() -> Iterator[list[Record]]:
-        """Chunks for the pool, never more than the window ahead of the writer; read errors kept for later."""
+        """Chunks for the pool, never more than the window ahead of the writer; read errors kept for later.
+
+        The pool reads this in a thread of its own, which must end when the
+        writer stops early (an error, Ctrl-C), or closing the pool would wait
+        for it forever.
+        """
         try:
             for chunk in chunks:
-                window.acquire()
+                while not window.acquire(timeout=0.1):
+                    if stopped.is_set():
+                        return
                 yield chunk
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
             failure.append(exc)
 
     with multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        for lines in pool.imap(_advise_in_worker, bounded()):
-            window.release()
-            yield lines
+        try:
+            for lines in pool.imap(_advise_in_worker, bounded()):
+                window.release()
+                yield lines
+        finally:
+            stopped.set()
     if failure:
         raise failure[0]
 

@@ -1,0 +1,190 @@
+"""`promorules batch`: N records in, N lines out, in order, each the advice or a named error."""
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from promorules import Advisor
+from promorules import batch as batch_module
+from promorules.batch import CHUNK, IN_FLIGHT_PER_WORKER, Settings, _advise_all
+from tests.people import varied_people
+
+ROOT = Path(__file__).resolve().parent.parent
+PROMORULES = [sys.executable, "-c", "from promorules.cli import main; main()"]
+PEOPLE = [json.loads(json.dumps(p, default=str)) for p in varied_people(40)]
+ADVISOR = Advisor()
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*PROMORULES, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def expected_line(number: int, person: dict) -> dict:
+    return {"record": number, "advice": json.loads(ADVISOR.advise(person).model_dump_json())}
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> tuple[Path, list]:
+    """A JSONL file with good people and every kind of bad record mixed in."""
+    lines: list = []
+    bad = {
+        3: "this is not json",
+        7: json.dumps({"as_of": "2026-11-24", "org": {"hiring_freeze": "maybe"}}),
+        11: "",
+        15: json.dumps(["a", "list"]),
+        19: json.dumps({"as_of": "2026-11-24", "role_start_dat": "2025-01-01"}),
+        23: json.dumps({"as_of": "2026-11-24", "promotion_requests": [{"date": "2026-01-05", "outcome": "perhaps"}]}),
+        27: '{"as_of": "2026-11-24", "frustrated": true, "frustrated": false}',
+    }
+    people = iter(PEOPLE)
+    for number in range(1, 46):
+        lines.append(bad[number] if number in bad else json.dumps(next(people)))
+    path = tmp_path_factory.mktemp("batch") / "people.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path, lines
+
+
+def test_n_lines_in_n_lines_out_with_bad_records_named(mixed, tmp_path):
+    source, lines = mixed
+    out = tmp_path / "advice.jsonl"
+    done = run("batch", source, "-o", out, "--workers", "2")
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(results) == len(lines) == 45
+    assert [r["record"] for r in results] == list(range(1, 46))
+    errors = {r["record"]: r["error"] for r in results if "error" in r}
+    assert sorted(errors) == [3, 7, 11, 15, 19, 23, 27]
+    assert errors[3]["field"] is None and "not valid JSON" in errors[3]["message"]
+    assert errors[7]["field"] == "org.hiring_freeze"
+    assert errors[11]["field"] is None and "empty" in errors[11]["message"]
+    assert "not a list" in errors[15]["message"] or "a list" in errors[15]["message"]
+    assert errors[19]["field"] == "role_start_dat" and 'did you mean "role_start_date"' in errors[19]["message"]
+    assert errors[23]["field"] == "promotion_requests[0].outcome"
+    assert "appears twice" in errors[27]["message"]
+    for result in results:
+        if "advice" in result:
+            assert result == expected_line(result["record"], json.loads(lines[result["record"] - 1]))
+    assert done.stderr.strip().splitlines() == ["records: 45, advised: 38, errors: 7, seconds: " +
+                                                done.stderr.strip().split("seconds: ")[-1]]
+
+
+def test_one_worker_and_two_workers_write_the_same_bytes(mixed, tmp_path):
+    source, _ = mixed
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert run("batch", source, "-o", one, "--workers", "1").returncode == 0
+    assert run("batch", source, "-o", two, "--workers", "2").returncode == 0
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_every_error_of_a_record_is_listed(tmp_path):
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"as_of": "2026-11-24", "frustrated": "often", "org": {"size": -3}}) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert run("batch", source, "-o", out, "--workers", "1").returncode == 0
+    (result,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [e["field"] for e in result["errors"]] == ["frustrated", "org.size"]
+    assert result["error"] == result["errors"][0]
+
+
+CSV_HEADER = "as_of,role_start_date,scope_change,org.hiring_freeze,org.dysfunction.high_turnover,achievements,frustrated"
+
+
+def test_csv_columns_map_to_facts(tmp_path):
+    achievements = '"[{""title"": ""Launch"", ""date"": ""2026-03-01"", ""quantified"": true}]"'
+    source = tmp_path / "people.csv"
+    source.write_text(
+        CSV_HEADER + "\n"
+        f"2026-11-24,2025-01-06,expanded,true,false,{achievements},yes\n"
+        "2026-11-24,,,,,,\n"
+        "2026-11-24,2025-01-06,none,maybe,,,\n"
+        "2026-11-24,2025-01-06,none,false,,[not json,\n"
+        "2026-11-24,2025-01-06,none,false,,,no,surplus\n"
+    )
+    out = tmp_path / "o.jsonl"
+    done = run("batch", source, "-o", out, "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["record"] for r in results] == [1, 2, 3, 4, 5]
+    first = {
+        "as_of": "2026-11-24", "role_start_date": "2025-01-06", "scope_change": "expanded", "frustrated": True,
+        "org": {"hiring_freeze": True, "dysfunction": {"high_turnover": False}},
+        "achievements": [{"title": "Launch", "date": "2026-03-01", "quantified": True}],
+    }
+    assert results[0] == expected_line(1, first)
+    assert results[1] == expected_line(2, {"as_of": "2026-11-24"})  # empty cells are unknown facts
+    assert results[2]["error"]["field"] == "org.hiring_freeze"
+    assert results[3]["error"]["field"] == "achievements" and "JSON" in results[3]["error"]["message"]
+    assert "more cells" in results[4]["error"]["message"]
+
+
+def test_an_unknown_csv_column_stops_the_batch_with_its_name(tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("as_of,org.hiring_frieze\n2026-11-24,true\n")
+    out = tmp_path / "o.jsonl"
+    done = run("batch", source, "-o", out)
+    assert done.returncode == 2
+    assert f'{source}:1:1: unknown column "org.hiring_frieze" (did you mean "org.hiring_freeze"?)' in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_missing_input_file_exits_2_with_a_message(tmp_path):
+    done = run("batch", tmp_path / "nobody.jsonl", "-o", tmp_path / "o.jsonl")
+    assert done.returncode == 2
+    assert "nobody.jsonl: cannot read the file: No such file or directory" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_as_of_applies_to_records_without_a_date_and_the_option_overrides_all(tmp_path):
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"role_start_date": "2025-01-06"}) + "\n" +
+                      json.dumps({"as_of": "2026-03-01", "role_start_date": "2025-01-06"}) + "\n")
+    out = tmp_path / "o.jsonl"
+    assert run("batch", source, "-o", out, "--workers", "1").returncode == 0
+    days = [json.loads(line)["advice"]["as_of"] for line in out.read_text().splitlines()]
+    assert days == [date.today().isoformat(), "2026-03-01"]
+    assert run("batch", source, "-o", out, "--as-of", "2027-02-02", "--workers", "1").returncode == 0
+    days = [json.loads(line)["advice"]["as_of"] for line in out.read_text().splitlines()]
+    assert days == ["2027-02-02", "2027-02-02"]
+
+
+def test_no_progress_line_when_standard_error_is_not_a_terminal(mixed, tmp_path):
+    source, _ = mixed
+    done = run("batch", source, "-o", tmp_path / "o.jsonl", "--workers", "1")
+    assert "\r" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_reader_never_runs_more_than_a_few_chunks_ahead():
+    """Bounded memory: however long the input, only a window of chunks is read ahead of the writer."""
+    pulled = 0
+
+    def endless():
+        nonlocal pulled
+        number = 0
+        while True:
+            number += 1
+            pulled += 1
+            yield number, "json", json.dumps({"as_of": "2026-11-24"})
+
+    settings = Settings(None, None, date(2026, 11, 24), False)
+    results = _advise_all(endless(), settings, workers=2)
+    first = next(results)
+    assert len(first) == CHUNK
+    import time
+
+    time.sleep(1.0)  # give the pool's feeder every chance to read ahead
+    window = 2 * IN_FLIGHT_PER_WORKER + 1
+    assert pulled <= (window + 1) * CHUNK, pulled
+    results.close()
+
+
+def test_the_batch_module_does_not_start_a_pool_for_one_worker(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch_module.multiprocessing, "get_context", lambda *a: pytest.fail("no pool for 1 worker"))
+    source = tmp_path / "p.jsonl"
+    source.write_text(json.dumps({"as_of": "2026-11-24"}) + "\n")
+    with open(tmp_path / "o.jsonl", "w") as out:
+        summary = batch_module.run_batch(str(source), out, workers=1)
+    assert (summary.records, summary.advised, summary.errors) == (1, 1, 0)

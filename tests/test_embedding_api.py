@@ -1,0 +1,109 @@
+"""The Python API as an HR platform embeds it: no global state, atomic reloads, typed, shipped."""
+import json
+import shutil
+import subprocess
+import sys
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from promorules import Advisor, InputError, bundled_ruleset_path, load_ruleset
+
+ROOT = Path(__file__).resolve().parent.parent
+PERSON = {"as_of": "2026-11-24", "role_start_date": "2026-02-02", "scope_change": "none"}
+
+
+def copy_with(tmp_path: Path, name: str, version: str, months: int) -> Path:
+    """The bundled ruleset under another version, with another minimum time in role."""
+    root = tmp_path / name
+    shutil.copytree(bundled_ruleset_path(), root)
+    write_manifest(root, version, months)
+    return root
+
+
+def write_manifest(root: Path, version: str, months: int) -> None:
+    text = (bundled_ruleset_path() / "ruleset.yaml").read_text()
+    text = text.replace("version: 0.1.0", f"version: {version}", 1)
+    text = text.replace("min_months_in_role:\n    default: 12", f"min_months_in_role:\n    default: {months}", 1)
+    (root / "ruleset.yaml").write_text(text)
+
+
+def test_two_advisors_with_different_rulesets_in_one_process(tmp_path):
+    bundled = Advisor()
+    patient = Advisor(copy_with(tmp_path, "patient", "2.0.0", 24))
+    ours, theirs = patient.advise(PERSON), bundled.advise(PERSON)
+    assert (ours.ruleset.version, theirs.ruleset.version) == ("2.0.0", "0.1.0")
+    tenure = "timing.avoid-under-12-months"
+    assert next(r for r in ours.recommendations if r.rule_id == tenure).date.isoformat() == "2028-02-02"
+    assert next(r for r in theirs.recommendations if r.rule_id == tenure).date.isoformat() == "2027-02-02"
+    assert Advisor().advise(PERSON) == theirs  # the first advisor was not changed by the second
+
+
+def test_reload_swaps_the_whole_ruleset_while_evaluations_go_on(tmp_path):
+    root = copy_with(tmp_path, "live", "1.0.0", 12)
+    advisor = Advisor(root)
+    expected = {
+        "1.0.0": advisor.advise(PERSON).model_dump_json(),
+        "2.0.0": Advisor(copy_with(tmp_path, "other", "2.0.0", 6)).advise(PERSON).model_dump_json(),
+    }
+    assert expected["1.0.0"] != expected["2.0.0"].replace('"2.0.0"', '"1.0.0"')  # more differs than the version
+    seen: dict[str, int] = {}
+    wrong: list[str] = []
+    stop = threading.Event()
+
+    def evaluate() -> None:
+        while not stop.is_set():
+            text = advisor.advise(PERSON).model_dump_json()
+            version = json.loads(text)["ruleset"]["version"]
+            seen[version] = seen.get(version, 0) + 1
+            if expected.get(version) != text:
+                wrong.append(text)
+
+    threads = [threading.Thread(target=evaluate) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for turn in range(12):
+            version, months = ("2.0.0", 6) if turn % 2 == 0 else ("1.0.0", 12)
+            write_manifest(root, version, months)
+            advisor.reload()
+            assert advisor.ruleset.version == version
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert not wrong, "an evaluation mixed two rulesets"
+    assert seen.get("1.0.0") and seen.get("2.0.0")
+
+
+def test_a_ruleset_with_problems_is_not_loaded_and_the_old_one_stays(tmp_path):
+    root = copy_with(tmp_path, "live", "1.0.0", 12)
+    advisor = Advisor(root)
+    before = advisor.advise(PERSON)
+    (root / "ruleset.yaml").write_text("name: [broken\n")
+    with pytest.raises(InputError) as raised:
+        advisor.reload()
+    assert str(root / "ruleset.yaml") in str(raised.value)
+    assert advisor.advise(PERSON) == before
+
+
+def test_an_advisor_given_a_loaded_ruleset_says_it_cannot_reload():
+    advisor = Advisor(load_ruleset(bundled_ruleset_path()))
+    with pytest.raises(ValueError, match="no path to reload from"):
+        advisor.reload()
+    with pytest.raises(ValueError, match="engine must be"):
+        Advisor(engine="fast")  # type: ignore[arg-type]
+
+
+def test_the_wheel_ships_py_typed(tmp_path):
+    assert (ROOT / "promorules" / "py.typed").is_file()
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    wheel = next(tmp_path.glob("promorules-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        assert "promorules/py.typed" in archive.namelist()
