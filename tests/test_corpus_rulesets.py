@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -206,7 +207,10 @@ def test_load_ruleset_refuses_at_the_file_and_line(section, name, case, tmp_path
         problems = _problems(target, in_child=case.get("command", False))
     assert problems is not None, "the ruleset was accepted"
     file, line = _expected(root, case)
-    at_place = [message for where, number, message in problems if where == file and number == line]
+    if case["at"] == ".":  # the ruleset as a whole: the directory, or a file in it, without a line
+        at_place = [message for where, number, message in problems if where.startswith(file) and not number]
+    else:
+        at_place = [message for where, number, message in problems if where == file and number == line]
     assert at_place, f"nothing reported at {case['at']}; reported: {problems}"
     assert any(case.get("expect", "") in message for message in at_place), at_place
 
@@ -230,30 +234,59 @@ def durable_networks(monkeypatch):
     return created
 
 
-@pytest.mark.parametrize("section, name, case", _params("cases", "cli_gap") + _params("generated", "cli_gap"))
-def test_advise_with_the_ruleset_exits_2_naming_the_place(section, name, case, tmp_path, durable_networks):
-    root, target, watch = _case(section, name, case, tmp_path)
-    args = ["advise", str(PERSON), "--ruleset", str(target)]
+def _command(args: list[str], case: dict, tmp_path: Path, watch: Optional[PipeWatch]) -> tuple[int, str, str]:
+    """Run a promorules command: in a child process for hostile cases, else in this process."""
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     if case.get("command") or watch:
+        run = lambda: subprocess.run([str(PROMORULES), *args], capture_output=True, text=True, cwd=cwd,  # noqa: E731
+                                     timeout=TIMEOUT)
         if watch:
             with watch:
-                done = subprocess.run([str(PROMORULES), *args], capture_output=True, text=True, cwd=cwd, timeout=TIMEOUT)
+                done = run()
             assert not watch.opened, "the command opened a named pipe (it would wait for a writer forever)"
         else:
-            done = subprocess.run([str(PROMORULES), *args], capture_output=True, text=True, cwd=cwd, timeout=TIMEOUT)
+            done = run()
         code, out, err = done.returncode, done.stdout, done.stderr
     else:
         result = CliRunner().invoke(main, args)
         code, out, err = result.exit_code, result.stdout, result.stderr
-        assert durable_networks == [], "a refused ruleset must never reach durable-rules"
     assert "Traceback" not in out + err
+    assert list(cwd.iterdir()) == [], "nothing is written, and nothing in the ruleset is run"
+    return code, out, err
+
+
+def _names_the_place(lines: list[str], root: Path, case: dict) -> bool:
+    """Some problem line names the case's file:line (for "." the directory, or a file in it, without a line)."""
+    file, line = _expected(root, case)
+    texts = [text.removeprefix("error: ") for text in lines]
+    if line:
+        found = [text for text in texts if text.startswith(f"{file}:{line}:")]
+    elif case["at"] == ".":
+        found = [text for text in texts if re.match(re.escape(str(root)) + r"(/[^:]*)?: ", text)]
+    else:
+        found = [text for text in texts if text.startswith(f"{file}: ")]
+    return any(case.get("expect", "") in text for text in found)
+
+
+@pytest.mark.parametrize("section, name, case", _params("cases", "cli_gap") + _params("generated", "cli_gap"))
+def test_advise_with_the_ruleset_exits_2_naming_the_place(section, name, case, tmp_path, durable_networks):
+    root, target, watch = _case(section, name, case, tmp_path)
+    code, out, err = _command(["advise", str(PERSON), "--ruleset", str(target)], case, tmp_path, watch)
+    if not (case.get("command") or watch):
+        assert durable_networks == [], "a refused ruleset must never reach durable-rules"
     assert code == 2, f"exit {code}: {(out + err)[-800:]}"
     assert out == ""
     lines = [line for line in err.splitlines() if line.strip()]
     assert lines and all(line.startswith("error: ") for line in lines), err[:1000]
-    file, line = _expected(root, case)
-    assert (f"{file}:{line}:" if line else f"{file}: ") in err, err[:1000]
-    assert case.get("expect", "") in err
-    assert list(cwd.iterdir()) == [], "nothing is written, and nothing in the ruleset is run"
+    assert _names_the_place(lines, root, case), err[:1000]
+
+
+@pytest.mark.parametrize("section, name, case", _params("cases", "validate_gap") + _params("generated", "validate_gap"))
+def test_ruleset_validate_reports_the_place(section, name, case, tmp_path):
+    """What a coach runs while writing: a problem line per mistake at its file:line, then a summary line."""
+    root, target, watch = _case(section, name, case, tmp_path)
+    code, out, err = _command(["ruleset", "validate", str(target)], case, tmp_path, watch)
+    assert code in (1, 2) and "internal problem" not in out + err, f"exit {code}: {(out + err)[-800:]}"
+    lines = [line for line in (out + err).splitlines() if line.strip() and not re.search(r": \d+ rules?, ", line)]
+    assert _names_the_place(lines, root, case), (out + err)[:1000]

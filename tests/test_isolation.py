@@ -220,8 +220,8 @@ def test_failed_evaluations_do_not_poison_the_next_ones(fail_on, ruleset_path, p
     raised: list[int] = []
 
     def work(thread: int) -> None:
-        for n in range(60):
-            index = (thread * 60 + n * 11) % len(people)
+        for n in range(40):
+            index = (thread * 40 + n * 11) % len(people)
             try:
                 text = advisor.advise(people[index]).model_dump_json()
             except EngineError:
