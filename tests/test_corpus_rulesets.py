@@ -3,10 +3,12 @@
 The corpus is tests/corpus/rulesets/ (one directory per case) and its index
 cases.yaml; cases that need symlinks, a named pipe or oversized files are
 built in a temporary directory from the recipes below. Each case is checked
-twice: `load_ruleset` must raise InputError naming the exact file:line, and
-`promorules advise --ruleset` must exit 2 with `error:` lines, no traceback,
-and without creating a durable-rules network. Hostile cases run in a child
-process, where a crash or a hang cannot take the test run down.
+three ways: `load_ruleset` must raise InputError naming the exact file:line;
+`promorules advise --ruleset` must exit 2 with `error:` lines naming it, no
+traceback, and without creating a durable-rules network; and `promorules
+ruleset validate`, what a coach runs while writing, must report the same
+place. Hostile cases run in a child process, where a crash or a hang cannot
+take the test run down.
 """
 from __future__ import annotations
 
