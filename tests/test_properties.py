@@ -1,4 +1,5 @@
-"""Properties over random input: valid facts never crash durable, and random rulesets advise alike on both engines.
+"""Properties over random input: valid facts never crash durable, random rulesets advise alike on both engines,
+and random text is read or refused with InputError, never anything else.
 
 Where a crash in durable-rules' C code would kill the process, the
 evaluations run in a child process: a segfault there is a failed test that
@@ -24,7 +25,9 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from promorules import Advisor
+from promorules.errors import InputError
 from promorules.facts import Facts
+from promorules.factsfile import parse_facts
 from promorules.loader import load_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,3 +271,42 @@ def test_random_rulesets_load_compile_and_advise_alike_on_both_engines(tmp_path_
     assert durable.engine == "durable"
     for person in people:
         assert durable.advise(person).model_dump_json() == python.advise(person).model_dump_json(), (rule_file, person)
+
+
+# ------------------------------------------------------------------ random text: refused, never a crash
+
+YAML_PIECES = list("abc_:-[]{}!&*<>|'\"#%@`,?. \n\t0123456789eE+.~") + [
+    "as_of", "org", "frustrated", "achievements", "\x00", "é", "2026-11-24", "!!python/", "NaN", "true", "- ", ": ",
+]
+RULE_PIECES = [
+    "category: c\n", "rules:\n", "  - id: r1\n", "  - id: r2\n", "    priority: 5\n", "    title: t\n", "    when: ",
+    "    recommend: ", "    derive: s\n", "    hold_back: [r1]\n", "    date: as_of + 3 days\n", "months_in_role < 12\n",
+    "not s\n", "s\n", "{any: [frustrated, remote]}\n", "[frustrated, not remote]\n", "'{months_in_role} by {date}'\n",
+    "x\n", "{", "}", "[", "]", ": ", "- ", "&a ", "*a ", "!!str ", "'", '"', "\n", "  ", "0.5", "1e5", "-3", "not ",
+    "in [none, dramatic]", "scope_change ", "== ", "\x00", "é",
+]
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.one_of(st.binary(max_size=60), st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join)),
+       st.sampled_from(["facts.yaml", "facts.json"]))
+def test_any_bytes_as_facts_are_read_or_refused_with_input_error(raw, name):
+    try:
+        parse_facts(raw if isinstance(raw, bytes) else raw.encode(), name)
+    except InputError as exc:
+        assert exc.problems and all(str(p).startswith(name) for p in exc.problems)
+
+
+@settings(max_examples=150, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(RULE_PIECES), max_size=30).map("".join))
+def test_any_text_as_a_rule_file_is_loaded_or_refused_with_input_error(tmp_path_factory, text):
+    root = tmp_path_factory.mktemp("rules")
+    (root / "ruleset.yaml").write_text("name: r\nversion: '1'\ndescription: d\ncategories: [c]\n")
+    (root / "rules.yaml").write_text(text, encoding="utf-8")
+    try:
+        loaded = load_ruleset(root)
+    except InputError as exc:
+        assert exc.problems and all(p.location.file.startswith(str(root)) for p in exc.problems)
+        return
+    Advisor(loaded, engine="python").advise({"as_of": AS_OF, "role_start_date": date(2026, 1, 5), "frustrated": True})
