@@ -111,25 +111,51 @@ def person_fact(network: Network, facts: dict) -> dict:
 
     Dates and texts are only ever tested for being known, so they travel as 1.
     """
-    fact: dict[str, Any] = {"__type": "person"}
-    for group in range(network.groups):
-        fact[f"__g{group}"] = 1
-    for name in network.facts:
-        value = facts.get(name)
-        if value is None:
-            continue
-        if FACTS[name].kind in ("date", "text"):
-            value = 1
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"{name} is not a finite number")
-        fact[name] = value
-    return fact
+    return PersonFact(network)(facts)
+
+
+class PersonFact:
+    """`person_fact` for one network, with what depends only on the network worked out once."""
+
+    def __init__(self, network: Network):
+        self.head = {"__type": "person", **{f"__g{group}": 1 for group in range(network.groups)}}
+        self.fields = tuple((name, FACTS[name].kind in ("date", "text")) for name in network.facts)
+
+    def __call__(self, facts: dict) -> dict:
+        return self.fact(facts)[0]
+
+    def fact(self, facts: dict) -> tuple[dict, bool]:
+        """The person fact, and whether it holds a float (which `encode` has to write itself)."""
+        fact: dict[str, Any] = dict(self.head)
+        get = facts.get
+        floats = False
+        for name, as_one in self.fields:
+            value = get(name)
+            if value is None:
+                continue
+            if as_one:
+                value = 1
+            elif isinstance(value, float):
+                if not math.isfinite(value):
+                    raise ValueError(f"{name} is not a finite number")
+                floats = True
+            fact[name] = value
+        return fact, floats
+
+    @staticmethod
+    def text(fact: dict, floats: bool, sid: str, fact_id: str) -> str:
+        """A person fact from `fact` as durable reads it, with its session and fact ids."""
+        fact = {**fact, "sid": sid, "id": fact_id}
+        return encode(fact) if floats else _compact(fact)
+
+
+_compact = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def encode(fact: dict) -> str:
     """JSON that durable's parser reads correctly: it rejects '1e-05', so exponents get a '.0'."""
     if not any(isinstance(value, float) for value in fact.values()):
-        return json.dumps(fact, separators=(",", ":"))
+        return _compact(fact)
     parts = []
     for key, value in fact.items():
         if isinstance(value, float):

@@ -178,8 +178,14 @@ def _latest(records, as_of: date, keep=lambda r: True):
 
 def _recent(records, as_of: date):
     """Records from the last twelve months (nothing after as_of)."""
-    since = add_months(as_of, -LOOKBACK_MONTHS)
+    since = _lookback_start(as_of)
     return [r for r in records if since <= r.date <= as_of]
+
+
+@lru_cache(maxsize=1024)
+def _lookback_start(as_of: date) -> date:
+    """The first day of the look-back window (several facts need it for the same day)."""
+    return add_months(as_of, -LOOKBACK_MONTHS)
 
 
 # ------------------------------------------------------------ role and tenure

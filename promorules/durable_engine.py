@@ -23,7 +23,7 @@ import threading
 from collections import deque
 from typing import Optional
 
-from .compiler import Action, Network, encode, person_fact
+from .compiler import Action, Network, PersonFact
 from .evaluator import Match
 
 try:
@@ -89,6 +89,7 @@ class DurableMatcher:
             for name in signals
             for value in (True, False)
         }
+        self._person = PersonFact(network)
         self._names: dict[str, Action] = {}  # a frame's opening '{"name"' -> the action, once decoded
         self._state: Optional[_Process] = None
         self._build_lock = threading.Lock()
@@ -106,19 +107,19 @@ class DurableMatcher:
             return self._state
 
     def match(self, facts: dict) -> Match:
-        person = person_fact(self.network, facts)
+        person, floats = self._person.fact(facts)  # refuses what durable cannot read, before taking a session
         process = self._process()
         with process.lock:
             sid = process.pool.popleft()
             try:
-                match = self._run(process, sid, person)
+                match = self._run(process, sid, PersonFact.text(person, floats, sid, f"{sid}.0"))
             except BaseException:
                 process.pool.append(process.new_sid())  # quarantine: never reuse a session that failed
                 raise
             process.pool.append(sid)
             return match
 
-    def _run(self, process: _Process, sid: str, person: dict) -> Match:
+    def _run(self, process: _Process, sid: str, person: str) -> Match:
         """Assert the person, run the agenda to its end, retract every fact asserted."""
         handle = process.handle
         actions = self.network.actions
@@ -131,8 +132,7 @@ class DurableMatcher:
         messages: Optional[str] = None
         firings = 0
         try:
-            text = encode({**person, "sid": sid, "id": f"{sid}.0"})
-            offset = _stored(_durable.assert_fact(handle, text), text, stored)
+            offset = _stored(_durable.assert_fact(handle, person), person, stored)
             started = _durable.start_action_for_state(handle, offset)
             messages = started[1] if started else None
             while messages is not None:

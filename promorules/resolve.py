@@ -17,6 +17,8 @@ from .derive import FACTS, input_description
 from .evaluator import Match, PythonMatcher
 from .ruleset import Rule, Ruleset, Template
 
+MAX_REMEMBERED_REASONS = 50_000
+
 
 def build_advice(ruleset: Ruleset, facts: dict, match: Match, evaluator: PythonMatcher) -> out.Advice:
     """The advice for one person (prepares the ruleset each time; an advisor keeps a `Resolver`)."""
@@ -36,7 +38,11 @@ class Resolver:
         self._holding = [(rule.id, ruleset.held_back_by(rule)) for rule in rules if rule.hold_back]
         self._recommending = [rule for rule in rules if rule.recommend]
         self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
-        self._texts = {id(atom): atom.text() for node in self._normal.values() for atom in c.atoms(node)}
+        # A condition without "any" is explained by all of its comparisons, whatever the facts.
+        self._always = {
+            rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)
+        }
+        self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
         self._static = {
@@ -140,31 +146,39 @@ class Resolver:
 
     def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> dict:
         when = rule.date.apply(facts) if rule.date else None
-        texts = self._texts
-        why = []
-        for atom in c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals):
-            value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
-            why.append(
-                {
-                    "condition": texts[id(atom)],
-                    "fact": atom.name,
-                    "value": value,
-                    "threshold": atom.threshold,
-                    "threshold_value": atom.value if atom.threshold else None,
-                    "holds": c.evaluate(atom, facts, signals) is True,
-                }
-            )
+        atoms = self._always.get(rule.id)
+        if atoms is None:
+            atoms = c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
         static = self._static[rule.id]
         return {
             **static,
             "sources": list(static["sources"]),
             "rank": rank,
             "text": fill(rule.recommend, facts, self.ruleset, when),
-            "why": why,
+            "why": [self._reason(atom, facts, signals) for atom in atoms],
             "date": when,
             "date_label": rule.date_label if when else None,
             "holds_back": sorted(target for target, by in holders.items() if rule.id in by) if holders else [],
         }
+
+    def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
+        """One comparison with the person's value; the same comparison and value give the same record."""
+        value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
+        key = (id(atom), type(value), value)
+        reason = self._reasons.get(key)
+        if reason is None:
+            if len(self._reasons) >= MAX_REMEMBERED_REASONS:
+                self._reasons.clear()
+            reason = out.Reason(
+                condition=atom.text(),
+                fact=atom.name,
+                value=value,
+                threshold=atom.threshold,
+                threshold_value=atom.value if atom.threshold else None,
+                holds=c.evaluate(atom, facts, signals) is True,
+            )
+            self._reasons[key] = reason
+        return reason
 
     def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[dict]:
         """Input facts that would let undecided rules decide, the most rules first.
@@ -199,6 +213,14 @@ class Resolver:
         descriptions = self._descriptions
         ordered = sorted(needed.items(), key=lambda item: (-len(item[1]), item[0]))
         return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for path, ids in ordered]
+
+
+def _has_any(node: c.Condition) -> bool:
+    if isinstance(node, c.Atom):
+        return False
+    if isinstance(node, c.Not):
+        return _has_any(node.item)
+    return isinstance(node, c.AnyOf) or any(_has_any(item) for item in node.items)
 
 
 def _fact_names(condition: c.Condition) -> set[str]:

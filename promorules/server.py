@@ -96,7 +96,7 @@ def create_app(
         lines = await run_in_threadpool(
             lambda: [advise_line(advisor, n, item, day, as_of is not None)[0] for n, item in enumerate(items, 1)]
         )
-        return Response("[" + ",".join(lines) + "]", media_type=JSON)
+        return Response(b"[" + b",".join(lines) + b"]", media_type=JSON)
 
     @app.get("/v1/schema/facts")
     async def facts_schema() -> JSONResponse:

@@ -69,10 +69,10 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     workers = workers or os.cpu_count() or 1
     progress = ProgressLine() if sys.stderr.isatty() else None
     if output == "-":
-        summary = run_batch(source, sys.stdout, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
-                            as_of=as_of, input_format=input_format, progress=progress)
+        summary = run_batch(source, sys.stdout.buffer, workers=workers, ruleset=ruleset_path,
+                            thresholds=thresholds or None, as_of=as_of, input_format=input_format, progress=progress)
     else:
-        with open(output, "w", encoding="utf-8", newline="\n") as handle:
+        with open(output, "wb") as handle:
             summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path,
                                 thresholds=thresholds or None, as_of=as_of, input_format=input_format,
                                 progress=progress)

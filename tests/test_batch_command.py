@@ -171,8 +171,8 @@ def test_the_reader_never_runs_more_than_a_few_chunks_ahead():
 
     settings = Settings(None, None, date(2026, 11, 24), False)
     results = _advise_all(endless(), settings, workers=2)
-    first = next(results)
-    assert len(first) == CHUNK
+    lines, count, advised = next(results)
+    assert count == advised == CHUNK and lines.count(b"\n") == CHUNK
     import time
 
     time.sleep(1.0)  # give the pool's feeder every chance to read ahead
@@ -185,6 +185,6 @@ def test_the_batch_module_does_not_start_a_pool_for_one_worker(tmp_path, monkeyp
     monkeypatch.setattr(batch_module.multiprocessing, "get_context", lambda *a: pytest.fail("no pool for 1 worker"))
     source = tmp_path / "p.jsonl"
     source.write_text(json.dumps({"as_of": "2026-11-24"}) + "\n")
-    with open(tmp_path / "o.jsonl", "w") as out:
+    with open(tmp_path / "o.jsonl", "wb") as out:
         summary = batch_module.run_batch(str(source), out, workers=1)
     assert (summary.records, summary.advised, summary.errors) == (1, 1, 0)
