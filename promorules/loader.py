@@ -33,6 +33,9 @@ MAX_RULES = 1000
 MAX_BRANCHES = 32  # OR-branches of one rule once written without "not"
 MAX_SIGNALS_PER_BRANCH = 12
 MAX_FILE_BYTES = 1024 * 1024
+MAX_NUMBER = 1e12  # beyond this, durable-rules saturates or refuses numbers
+MAX_DECIMALS = 4  # more would be written in exponent form, which durable-rules refuses
+MAX_DATE_SHIFT = {"days": 36_500, "weeks": 5_200, "months": 1_200}  # a century either way
 ID = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
 NAME = r"^[a-z][a-z0-9_]{0,63}$"
 TAG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -244,9 +247,15 @@ class _Loader:
             if root.resolve() not in resolved.parents:
                 self.fail(Location(shown), "files of a ruleset must lie inside its directory")
                 return None
+            if not resolved.is_file():
+                self.fail(Location(shown), "cannot read the file: it is not a regular file")
+                return None
             raw = path.read_bytes()
         except OSError as exc:
             self.fail(Location(shown), f"cannot read the file: {exc.strerror or exc}")
+            return None
+        except RuntimeError:  # a link that leads back to itself
+            self.fail(Location(shown), "cannot read the file: it is a link that leads back to itself")
             return None
         if len(raw) > MAX_FILE_BYTES:
             self.fail(Location(shown), f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
@@ -455,7 +464,7 @@ class _Loader:
             self.fail(where, f'"{value}" is not a finite number')
             return
         else:
-            problem = _whole_number_problem(threshold, value)
+            problem = _whole_number_problem(threshold, value) or number_problem(value)
             if problem:
                 self.fail(where, problem)
                 return
@@ -593,15 +602,19 @@ class _Loader:
         if len(specs) > MAX_RULES:
             self.fail(Location(str(self.root)), f"more than {MAX_RULES} rules")
             return []
-        signals = {spec.derive for spec, *_ in specs if spec.derive}
+        signals = {spec.derive for spec, *_ in specs if spec.derive} - set(FACTS) - set(thresholds)
         for name in set(self.lost_signals) - signals:
             self.broken.add(name)  # the rules that use it are named once, where it was lost
         for name in set(self.lost_signals) & signals:
             del self.lost_signals[name]
-        for name in signals & set(FACTS):
-            self.fail(Location(str(self.root)), f'the signal "{name}" has the same name as a fact')
-        for name in signals & set(thresholds):
-            self.fail(Location(str(self.root)), f'the signal "{name}" has the same name as a threshold')
+        for spec, _, located, base in specs:
+            if spec.derive in FACTS:
+                self.fail(located.where(base + ("derive",)), f'the signal "{spec.derive}" has the same name as a fact')
+                self.broken.add(spec.derive)
+            elif spec.derive in thresholds:
+                self.fail(located.where(base + ("derive",)),
+                          f'the signal "{spec.derive}" has the same name as a threshold')
+                self.broken.add(spec.derive)
         tags = {tag for spec, *_ in specs for tag in spec.tags}
         ids: dict[str, Location] = {}
         rules = []
@@ -622,7 +635,26 @@ class _Loader:
         for rule in rules:
             self.check_references(rule, ids, tags)
         self.check_cycles(rules)
+        self.check_signal_negations(rules)
         return rules
+
+    def check_signal_negations(self, rules: list[Rule]) -> None:
+        """ "Not x" holds when every rule deriving x fails; written out, that must stay within the limits."""
+        derivers: dict[str, list[Rule]] = {}
+        for rule in rules:
+            if rule.derive:
+                derivers.setdefault(rule.derive, []).append(rule)
+        for signal, group in derivers.items():
+            negation = c.Not(c.AnyOf(tuple(rule.condition for rule in group)))
+            try:
+                branches = c.to_dnf(negation, MAX_BRANCHES)
+            except c.TooManyBranches:
+                self.fail(group[0].location, f'"not {signal}" has more than {MAX_BRANCHES} alternative branches '
+                          f"across the {len(group)} rules deriving it; merge them into fewer, simpler rules")
+                continue
+            if any(sum(atom.signal for atom in branch) > MAX_SIGNALS_PER_BRANCH for branch in branches):
+                self.fail(group[0].location, f'"not {signal}" needs more than {MAX_SIGNALS_PER_BRANCH} signals at '
+                          f"once across the {len(group)} rules deriving it; merge them into fewer rules")
 
     def check_references(self, rule: Rule, ids: dict, tags: set) -> None:
         for name in rule.hold_back:
@@ -678,6 +710,19 @@ def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
         return f'threshold "{name}": default "{item.default}" is not one of {", ".join(item.choices)}'
     if item.choices is None and isinstance(item.default, str):
         return f'threshold "{name}": the default must be a number (or list choices:)'
+    if item.choices is None and number_problem(item.default):
+        return f'threshold "{name}": {number_problem(item.default)}'
+    return None
+
+
+def number_problem(value) -> Optional[str]:
+    """Why a number cannot go into a condition, if it cannot: the engine's range and precision."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if value != value or abs(value) > MAX_NUMBER:
+        return f"{value} is out of range: numbers must lie between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}"
+    if isinstance(value, float) and round(value, MAX_DECIMALS) != value:
+        return f"{value} has more than {MAX_DECIMALS} decimal places"
     return None
 
 
@@ -860,6 +905,10 @@ class _RuleBuilder:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.fail(where, f'"{info.name}" is a number; "{text}" compares it with {value!r}')
                 return None
+            problem = number_problem(value) if threshold is None else None
+            if problem:
+                self.fail(where, f'"{text}": {problem}')
+                return None
         elif info.kind == "bool":
             if not isinstance(value, bool) or op not in ("eq", "ne"):
                 self.fail(where, f'"{info.name}" is yes/no: write "{info.name}" or "not {info.name}"')
@@ -947,6 +996,10 @@ class _RuleBuilder:
             self.uses(amount, where)
         else:
             self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold', amount)
+            return None
+        limit = MAX_DATE_SHIFT[unit.rstrip("s") + "s"]
+        if number > limit:
+            self.fail(where, f"{number} {unit.rstrip('s')}s is too far: at most {limit:,}", amount)
             return None
         return DateExpr(fact, -number if sign == "-" else number, unit.rstrip("s") + "s", threshold)
 
