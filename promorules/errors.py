@@ -35,7 +35,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = str(self.location)
-        if self.field and not self.location.line:
+        if self.field and not self.location.line and not self.message.startswith(self.field):
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
 

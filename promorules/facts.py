@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal, Optional
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_ITEMS = 1000
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # room for any career, and for date arithmetic years ahead
@@ -308,14 +309,26 @@ class Facts(Strict):
         """Events that have happened cannot be dated after the day of the advice."""
         if self.as_of is None:
             return self
-        late = [name for name, value in _past_dates(self) if value > self.as_of]
+        late = [(loc, value) for loc, value in _past_dates(self) if value > self.as_of]
         if late:
-            raise ValueError(f"{', '.join(late)} after as_of ({self.as_of.isoformat()})")
+            raise ValidationError.from_exception_data("Facts", [
+                InitErrorDetails(
+                    type=PydanticCustomError("late_date", "{field} after as_of ({as_of})",
+                                             {"field": _path(loc), "as_of": self.as_of.isoformat()}),
+                    loc=loc,
+                    input=value.isoformat(),
+                )
+                for loc, value in late
+            ])
         return self
 
 
+def _path(loc: tuple) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
 def _past_dates(facts: Facts):
-    """(field path, date) for every date that must not lie in the future."""
+    """(field location, date) for every date that must not lie in the future."""
     for name in (
         "role_start_date",
         "last_promotion_date",
@@ -326,12 +339,12 @@ def _past_dates(facts: Facts):
     ):
         value = getattr(facts, name)
         if value is not None:
-            yield name, value
+            yield (name,), value
     for group in ("achievements", "setbacks", "promotion_requests"):
         for index, item in enumerate(getattr(facts, group) or ()):
-            yield f"{group}[{index}].date", item.date
+            yield (group, index, "date"), item.date
     for index, request in enumerate(facts.promotion_requests or ()):
         if request.plan_agreed_date is not None:
-            yield f"promotion_requests[{index}].plan_agreed_date", request.plan_agreed_date
+            yield ("promotion_requests", index, "plan_agreed_date"), request.plan_agreed_date
     if facts.org is not None and facts.org.last_funding_date is not None:
-        yield "org.last_funding_date", facts.org.last_funding_date
+        yield ("org", "last_funding_date"), facts.org.last_funding_date

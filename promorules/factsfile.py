@@ -90,6 +90,8 @@ def _problem(located: Located, error: dict) -> Problem:
         message = f'"{path}" is required here'
     elif kind.startswith("date"):
         message = f"{path}: must be a date like 2026-11-24"
+    elif kind == "late_date":
+        message = error["msg"]
     elif kind == "value_error":
         reason = error["msg"].removeprefix("Value error, ")
         message = f"{path}: {reason}" if path else reason
