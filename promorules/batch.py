@@ -14,6 +14,7 @@ are processes (durable-rules holds the GIL), each loading the ruleset once.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import multiprocessing
@@ -315,6 +316,7 @@ _WORKER: Optional[_Worker] = None  # the advisor of this worker process
 def _start_worker(settings: Settings) -> None:
     global _WORKER
     _WORKER = _Worker(settings)
+    gc.freeze()  # the advisor lives as long as the worker: keep it out of every garbage collection
 
 
 def _advise_in_worker(chunk: list[Record]) -> tuple[bytes, int, int]:

@@ -12,7 +12,9 @@ The driver follows what was measured about durable-rules 2.0.28:
   silently blocks the session for 30 s); a session that saw any error is
   quarantined and replaced, never reused;
 * one lock per engine around each evaluation; after ``fork`` a process builds
-  its own network on first use.
+  its own network on first use;
+* after `MAX_QUARANTINED` quarantined sessions the handle is replaced, since
+  durable holds a limited number of sessions and never frees one.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ except ImportError:  # pragma: no cover - durable-rules does not build on Python
     _durable = None
 
 POOL_SIZE = 4
+MAX_QUARANTINED = 100  # sessions retired after errors before the handle is replaced (durable holds 1,024)
 MAX_FIRINGS = 20_000
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 16777619
 
@@ -61,6 +64,7 @@ class _Process:
         self.handle = _durable.create_ruleset(f"{network.name}-{id(self)}", network.definition)
         self.max_facts = max_facts
         self.hashes: set[int] = set()
+        self.quarantined = 0
         self.names = (f"w{n}" for n in itertools.count())
         self.pool = deque(self.new_sid() for _ in range(POOL_SIZE))
 
@@ -115,9 +119,27 @@ class DurableMatcher:
                 match = self._run(process, sid, PersonFact.text(person, floats, sid, f"{sid}.0"))
             except BaseException:
                 process.pool.append(process.new_sid())  # quarantine: never reuse a session that failed
+                process.quarantined += 1
+                if process.quarantined >= MAX_QUARANTINED:
+                    self._replace(process)
                 raise
             process.pool.append(sid)
             return match
+
+    def _replace(self, process: _Process) -> None:
+        """Go on with a fresh handle once many sessions are quarantined.
+
+        durable keeps at most 1,024 sessions per ruleset and a quarantined
+        one is never released, so without this a long-running service would
+        fail every evaluation after about a thousand errors. The old handle
+        is left alone: deleting a ruleset can crash durable.
+        """
+        with self._build_lock:
+            if self._state is process:
+                try:
+                    self._state = _Process(self.network, self._max_facts)
+                except Exception:  # noqa: BLE001 - keep the old handle; the error being raised says enough
+                    pass
 
     def _run(self, process: _Process, sid: str, person: str) -> Match:
         """Assert the person, run the agenda to its end, retract every fact asserted."""

@@ -211,8 +211,8 @@ class Resolver:
             for path in behind(signal):
                 needed[path].update(rule_ids)
         descriptions = self._descriptions
-        ordered = sorted(needed.items(), key=lambda item: (-len(item[1]), item[0]))
-        return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for path, ids in ordered]
+        ordered = sorted([(-len(ids), path, ids) for path, ids in needed.items()])  # paths are unique
+        return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for _, path, ids in ordered]
 
 
 def _has_any(node: c.Condition) -> bool:

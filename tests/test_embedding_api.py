@@ -107,3 +107,33 @@ def test_the_wheel_ships_py_typed(tmp_path):
     wheel = next(tmp_path.glob("promorules-*.whl"))
     with zipfile.ZipFile(wheel) as archive:
         assert "promorules/py.typed" in archive.namelist()
+
+
+class _FailingDurable:
+    """durable's C module, failing in the middle of every agenda as durable reports its errors."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def __getattr__(self, name):
+        if name == "complete_and_start_action":
+            def fail(*args):
+                raise self.real.error("simulated failure")
+
+            return fail
+        return getattr(self.real, name)
+
+
+def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatch):
+    """Each failure retires a session; durable holds only 1,024, so the engine must start afresh in time."""
+    from promorules import durable_engine
+
+    advisor = Advisor(engine="durable")
+    people = [{**PERSON, "role_start_date": f"2025-{month:02d}-01"} for month in range(1, 13)]
+    expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
+    monkeypatch.setattr(durable_engine, "_durable", _FailingDurable(durable_engine._durable))
+    for n in range(1100):
+        with pytest.raises(durable_engine.EngineError):
+            advisor.advise(people[n % len(people)])
+    monkeypatch.undo()
+    assert [advisor.advise(p).model_dump_json() for p in people * 3] == expected * 3
