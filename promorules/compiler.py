@@ -78,12 +78,12 @@ def compile_ruleset(ruleset: Ruleset) -> Network:
     actions: dict[str, Action] = {}
     for position, (name, term, action) in enumerate(branches):
         group = position // GROUP_SIZE
-        person = [{"__type": "person"}, {f"__g{group}": 1}]
+        person: list[dict] = [{"__type": "person"}, {f"__g{group}": 1}]
         person += [_expression(atom) for atom in sorted((a for a in term if not a.signal), key=_atom_key)]
         patterns = [{"m": {"$and": person}}]
         for index, atom in enumerate(sorted((a for a in term if a.signal), key=_atom_key)):
-            signal = [{"__type": "signal"}, {"name": atom.name}, {"value": bool(atom.value)}]
-            patterns.append({f"s{index}": {"$and": signal}})
+            steps: list[dict] = [{"__type": "signal"}, {"name": atom.name}, {"value": bool(atom.value)}]
+            patterns.append({f"s{index}": {"$and": steps}})
         definition[name] = {"pri": 0 if action.signal else 1, "all": patterns}
         actions[name] = action
     groups = math.ceil(len(branches) / GROUP_SIZE) if branches else 0

@@ -88,7 +88,7 @@ Condition = Union[Atom, All, AnyOf, Not]
 ALWAYS = All(())
 
 
-def _literal(value: Value) -> str:
+def _literal(value: Optional[Value]) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -199,6 +199,7 @@ def to_dnf(condition: Condition, limit: int) -> list[tuple[Atom, ...]]:
                 if len(terms) > limit:
                     raise TooManyBranches(len(terms))
             return terms
+        assert isinstance(node, All), "nnf leaves a Not only inside an atom"
         terms = [()]
         for item in node.items:
             terms = [left + right for left in terms for right in expand(item)]
@@ -286,6 +287,7 @@ def deciding_atoms_of_normal(node: Condition, facts: dict, signals: dict) -> lis
             return [item]
         if isinstance(item, All):
             return [atom for part in item.items for atom in walk(part)]
+        assert isinstance(item, AnyOf), "a condition in nnf has no Not above an atom"
         for part in item.items:
             if evaluate(part, facts, signals) is True:
                 return walk(part)
@@ -304,8 +306,8 @@ def _truth_and_unknowns(node: Condition, facts: dict, signals: dict) -> tuple[Tr
         truth = evaluate(node, facts, signals)
         return truth, ([node] if truth is None else [])
     if isinstance(node, Not):
-        truth, unknown = _truth_and_unknowns(node.item, facts, signals)
-        return (None if truth is None else not truth), unknown
+        truth, below = _truth_and_unknowns(node.item, facts, signals)
+        return (None if truth is None else not truth), below
     decisive = isinstance(node, AnyOf)  # true decides an "any", false decides an "all"
     unknown: list[Atom] = []
     for item in node.items:

@@ -719,7 +719,7 @@ for _name, _kind, _text in (
     ("plan_agreed_date", "date", "When the latest plan was agreed."),
     ("revisit_date", "date", "The agreed date to revisit the latest request."),
 ):
-    _latest_field(_name, _kind, _text)
+    _latest_field(_name, _kind, _text)  # type: ignore[arg-type]  # the kinds above are all Kind values
 
 
 @computed("latest_criteria_count", "number", ["promotion_requests[-1].criteria"], "Criteria given with the latest answer.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from . import advice as out
 from . import conditions as c
@@ -45,7 +45,7 @@ class Resolver:
         self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
-        self._static = {
+        self._static: dict[str, dict[str, Any]] = {
             rule.id: {
                 "rule_id": rule.id,
                 "category": rule.category,
@@ -146,10 +146,10 @@ class Resolver:
 
     def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> dict:
         when = rule.date.apply(facts) if rule.date else None
-        atoms = self._always.get(rule.id)
-        if atoms is None:
-            atoms = c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
+        atoms: Sequence[c.Atom]
+        atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
         static = self._static[rule.id]
+        assert rule.recommend is not None  # only recommending rules are shown
         return {
             **static,
             "sources": list(static["sources"]),
