@@ -93,6 +93,7 @@ class DurableMatcher:
             for name in signals
             for value in (True, False)
         }
+        self._read = _signals_read(network)
         self._person = PersonFact(network)
         self._names: dict[str, Action] = {}  # a frame's opening '{"name"' -> the action, once decoded
         self._state: Optional[_Process] = None
@@ -147,6 +148,7 @@ class DurableMatcher:
         actions = self.network.actions
         names = self._names
         heads = self._signal_heads
+        read = self._read
         stored: list[str] = []
         fired: set[str] = set()
         signals: dict[str, bool] = {}
@@ -169,8 +171,9 @@ class DurableMatcher:
                     fired.add(action.rule_id)
                 if action.signal is not None and action.signal not in signals:
                     signals[action.signal] = action.value
-                    text = f'{heads[action.signal, action.value]}"{sid}","id":"{sid}.{len(signals)}"}}'
-                    offset = _stored(_durable.assert_fact(handle, text), text, stored)
+                    if (action.signal, action.value) in read:  # else no pattern could match it
+                        text = f'{heads[action.signal, action.value]}"{sid}","id":"{sid}.{len(signals)}"}}'
+                        offset = _stored(_durable.assert_fact(handle, text), text, stored)
                 messages = _durable.complete_and_start_action(handle, offset)
             for text in stored:
                 _durable.retract_fact(handle, text)
@@ -180,6 +183,18 @@ class DurableMatcher:
                 raise EngineError(f"durable-rules: {exc}") from None
             raise
         return Match(frozenset(fired), signals)
+
+
+def _signals_read(network: Network) -> frozenset:
+    """The (signal, value) pairs some pattern of the network tests; asserting any other would match nothing."""
+    read = set()
+    for rule in json.loads(network.definition).values():
+        for pattern in rule["all"]:
+            steps = next(iter(pattern.values()))["$and"]
+            if steps[0] == {"__type": "signal"}:
+                fields = {key: value for step in steps[1:] for key, value in step.items()}
+                read.add((fields["name"], fields["value"]))
+    return frozenset(read)
 
 
 def _stored(outcome: tuple, text: str, stored: list[str]) -> int:
