@@ -101,7 +101,7 @@ def serve(host, port, ruleset_path, thresholds, access_log):
     \b
     Example:
       promorules serve --port 8000
-      curl -s localhost:8000/v1/advice -d @examples/claire-first-visit.json
+      curl -s localhost:8000/v1/advice -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
     """
     try:
         import uvicorn

@@ -181,3 +181,17 @@ def test_sighup_rereads_the_ruleset(tmp_path):
         assert "the ruleset was not changed" in running.log.read_text()
     finally:
         running.stop()
+
+
+def test_without_the_server_extra_advise_works_and_serve_says_what_to_install(tmp_path):
+    """fastapi and uvicorn are imported only by serve; without them the rest of the CLI works."""
+    blocked = "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None; "
+    run = [sys.executable, "-c", blocked + "from promorules.cli import main; main()"]
+    advise = subprocess.run([*run, "advise", "examples/priya-hiring-freeze.yaml"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert advise.returncode == 0, advise.stderr
+    serve = subprocess.run([*run, "serve", "--port", str(free_port())], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert serve.returncode == 1
+    assert "pip install 'promorules[server]'" in serve.stderr
+    assert "Traceback" not in serve.stderr
