@@ -31,6 +31,7 @@ from .errors import InputError, Location, Problem
 
 Format = Literal["auto", "jsonl", "csv"]
 CHUNK = 200  # records per task sent to a worker
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memory
 IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
 Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error", payload)
 
@@ -169,8 +170,20 @@ def _guess_format(path: Path, handle) -> str:
 
 
 def _jsonl_records(handle, source: str) -> Iterator[Record]:
+    """One record per line; a line over `MAX_RECORD_BYTES` is skipped unread, as an error record.
+
+    Lines up to the limit are read and validated, so a record that is too
+    large because of one fact is refused naming that fact.
+    """
     with handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        while raw := handle.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # the rest of the oversized line, read in pieces and dropped
+                yield number, "error", (None, f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+                continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:

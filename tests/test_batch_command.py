@@ -188,3 +188,15 @@ def test_the_batch_module_does_not_start_a_pool_for_one_worker(tmp_path, monkeyp
     with open(tmp_path / "o.jsonl", "wb") as out:
         summary = batch_module.run_batch(str(source), out, workers=1)
     assert (summary.records, summary.advised, summary.errors) == (1, 1, 0)
+
+
+def test_a_record_over_the_size_limit_is_an_error_and_the_next_ones_go_on(tmp_path):
+    source = tmp_path / "p.jsonl"
+    huge = json.dumps({"as_of": "2026-11-24", "current_title": "x" * (batch_module.MAX_RECORD_BYTES + 10)})
+    source.write_text("\n".join([json.dumps({"as_of": "2026-11-24"}), huge, json.dumps({"as_of": "2026-11-24"})]))
+    out = tmp_path / "o.jsonl"
+    assert run("batch", source, "-o", out, "--workers", "1").returncode == 0
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["record"] for r in results] == [1, 2, 3]
+    assert "advice" in results[0] and "advice" in results[2]
+    assert results[1]["error"] == {"field": None, "message": "the record is larger than 16 MiB"}
