@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import socket
 import statistics
 import subprocess
@@ -166,12 +167,16 @@ def batch(records: int) -> None:
             for person in people(records, seed=5):
                 handle.write(json.dumps(person) + "\n")
         command = PROMORULES + ["batch", str(source), "-o", str(output), "--workers", "2"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load = os.getloadavg()[0]
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         samples = _watch(process, output)
         stderr = process.stderr.read() if process.stderr else ""
         process.wait()
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         lines = sum(1 for _ in output.open()) if output.exists() else 0
     if process.returncode != 0:
         print(f"(c) batch failed ({process.returncode}): {stderr[-500:]}")
@@ -185,6 +190,8 @@ def batch(records: int) -> None:
     target = 60 * records / 100_000
     print(f"    ratio time / target: {seconds / target:.2f}  (target: 100,000 in at most 60 s, "
           f"{target:.0f} s for this count; lines out = records in: {lines == records})")
+    print(f"    CPU time of the batch and its workers: {cpu:.1f} s, so {cpu / 2:.1f} s on 2 otherwise idle cores "
+          f"(ratio to target {cpu / 2 / target:.2f}); load average when it started: {load:.2f}")
     print(f"    {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
 
 
@@ -283,7 +290,7 @@ def service(seconds: float, clients: int = 8) -> None:
     def percentile(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-    print(f"(d) service on loopback, {clients} client threads for {seconds:.0f} s (one server process, "
+    print(f"(d) service on loopback (load average {os.getloadavg()[0]:.2f} at the end), {clients} client threads for {seconds:.0f} s (one server process, "
           f"the client on the same 2 cores): {len(latencies) / elapsed:,.0f} requests/s, "
           f"{failures[0]} failures")
     print(f"    latency p50 {percentile(0.50):.1f} ms, p90 {percentile(0.90):.1f} ms, p99 {percentile(0.99):.1f} ms")

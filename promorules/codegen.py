@@ -9,9 +9,10 @@ runs many times faster. Truth values are small ints, so that ``all`` is
     0 false, 1 unknown, 2 true
 
 `conditions.evaluate` stays the plain definition of the logic, and the tests
-hold the two equal on random facts and random rulesets. Only names from a
-checked ruleset reach the generated source, as string literals; values never
-do: each is bound to a name in the functions' namespace.
+hold the two equal on random facts and random rulesets. Only names and rule
+ids from a checked ruleset, and the input paths of our own derived facts,
+reach the generated source, as string literals written by ``repr``; values
+never do: each is bound to a name in the functions' namespace.
 """
 from __future__ import annotations
 
