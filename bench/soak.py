@@ -90,8 +90,10 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
     bases = varied_people(100)
     people = [person(i, bases[i % len(bases)]) for i in range(threads * 25)]
     advisor = Advisor(root, engine="durable")
-    began = time.perf_counter()
     serial = [advisor.advise(p).model_dump_json() for p in people]
+    began = time.perf_counter()  # timed on a second pass, warm like the threads will be
+    for p in people:
+        advisor.advise(p)
     serial_rate = len(people) / (time.perf_counter() - began)
     own = all(expected_text(i) in text and text.count("Advice for P") == 1 for i, text in enumerate(serial))
     wrong: list[int] = []
