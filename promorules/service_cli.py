@@ -72,7 +72,13 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
         summary = run_batch(source, sys.stdout.buffer, workers=workers, ruleset=ruleset_path,
                             thresholds=thresholds or None, as_of=as_of, input_format=input_format, progress=progress)
     else:
-        with open(output, "wb") as handle:
+        try:
+            handle = open(output, "wb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            from .errors import InputError, Location, Problem
+
+            raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror}")]) from None
+        with handle:
             summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path,
                                 thresholds=thresholds or None, as_of=as_of, input_format=input_format,
                                 progress=progress)

@@ -200,3 +200,12 @@ def test_a_record_over_the_size_limit_is_an_error_and_the_next_ones_go_on(tmp_pa
     assert [r["record"] for r in results] == [1, 2, 3]
     assert "advice" in results[0] and "advice" in results[2]
     assert results[1]["error"] == {"field": None, "message": "the record is larger than 16 MiB"}
+
+
+def test_an_output_that_cannot_be_written_exits_2_naming_it(mixed, tmp_path):
+    source, _ = mixed
+    target = tmp_path / "no-such-folder" / "advice.jsonl"
+    done = run("batch", source, "-o", target)
+    assert done.returncode == 2
+    assert f"{target}: cannot write the file: No such file or directory" in done.stderr
+    assert "Traceback" not in done.stderr
