@@ -44,7 +44,8 @@ class InputError(Exception):
     """Raised with every problem found in one piece of input."""
 
     def __init__(self, problems: Sequence[Problem]):
-        self.problems = sorted(problems, key=lambda p: (p.location, p.message))
+        # The same mistake reached twice (e.g. through a YAML alias) is reported once.
+        self.problems = sorted(set(problems), key=lambda p: (p.location, p.message, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
