@@ -29,6 +29,8 @@ class Reason(_Out):
 
 
 class Citation(_Out):
+    """Where a piece of advice comes from."""
+
     source: str = Field(description="The source's id in the ruleset.")
     file: str = Field(description="The source document's file name.")
     title: str = Field(description="The source document's title.")
@@ -37,40 +39,46 @@ class Citation(_Out):
 
 class Recommendation(_Out):
     rank: int = Field(description="1 for the first thing to do.")
-    rule_id: str
-    category: str
+    rule_id: str = Field(description="The id of the rule that gives this advice.")
+    category: str = Field(description="The rule's category, e.g. timing or case.")
     priority: int = Field(description="The rule's priority (lower comes first).")
-    title: str
+    title: str = Field(description="The advice in a few words.")
     text: str = Field(description="The advice, filled in with the person's own numbers.")
     why: list[Reason] = Field(description="The conditions that made this rule apply.")
-    sources: list[Citation]
+    sources: list[Citation] = Field(description="The sources the advice draws on, with their sections.")
     date: Optional[Date] = Field(default=None, description="A date that goes with the advice, if any.")
     date_label: Optional[str] = Field(default=None, description="What the date means.")
     holds_back: list[str] = Field(default_factory=list, description="Rules this one holds back.")
 
 
 class HeldBack(_Out):
-    rule_id: str
-    title: str
+    """Advice that applies to the person but waits for another rule."""
+
+    rule_id: str = Field(description="The id of the rule held back.")
+    title: str = Field(description="Its title.")
     held_back_by: list[str] = Field(description="The rules holding it back.")
 
 
 class MissingFact(_Out):
+    """An unknown fact that could change the advice."""
+
     fact: str = Field(description="The input fact, as a path in the facts file.")
-    description: str
+    description: str = Field(description="What the fact means.")
     rules: list[str] = Field(description="Rules that could not be decided without it.")
 
 
 class Stage(_Out):
-    name: str
-    title: str
-    description: str = ""
+    """Where the person is in the promotion cycle."""
+
+    name: str = Field(description="The stage's name in the ruleset, e.g. make_the_case.")
+    title: str = Field(description="The stage in a few words.")
+    description: str = Field(default="", description="What the stage means.")
 
 
 class Signal(_Out):
     """A conclusion the ruleset draws for itself (such as "ready to ask"), which other rules use."""
 
-    name: str
+    name: str = Field(description="The signal's name in the ruleset, e.g. ready_to_ask.")
     value: Optional[bool] = Field(description="True or false; null when the facts given cannot decide it.")
     derived_by: list[str] = Field(description="The rules whose conditions made it true.")
 
@@ -91,29 +99,33 @@ class Change(_Out):
 class NearMiss(_Out):
     """The smallest change of facts that would unlock advice that is held back or not yet due."""
 
-    changes: list[Change]
+    changes: list[Change] = Field(description="The facts that would have to change, each as the person can act on it.")
     unlocks: list[str] = Field(description="The rules it would unlock.")
     titles: list[str] = Field(description="Their titles, in the same order.")
 
 
 class PlanItem(_Out):
-    date: Date
-    what: str
+    """A dated next step."""
+
+    date: Date = Field(description="When.")
+    what: str = Field(description="What happens or what to do then.")
     rule_id: Optional[str] = Field(default=None, description="The rule the date comes from, if any.")
 
 
 class RulesetInfo(_Out):
-    name: str
-    version: str
+    """The ruleset that gave the advice."""
+
+    name: str = Field(description="The ruleset's name.")
+    version: str = Field(description="The ruleset's version.")
 
 
 class Advice(_Out):
     """Ordered recommendations for one person on one day, with reasons and sources."""
 
-    ruleset: RulesetInfo
-    as_of: Date
+    ruleset: RulesetInfo = Field(description="The ruleset that gave the advice.")
+    as_of: Date = Field(description="The day the advice is for.")
     stage: Optional[Stage] = Field(description="Where the person is in the promotion cycle.")
-    recommendations: list[Recommendation]
+    recommendations: list[Recommendation] = Field(description="What to do, in order: the person's stage first.")
     held_back: list[HeldBack] = Field(description="Advice that applies but is held back by another rule.")
     missing_facts: list[MissingFact] = Field(description="Unknown facts that could change the advice.")
     signals: list[Signal] = Field(description="Every signal of the ruleset, in name order.")

@@ -76,7 +76,7 @@ class Advisor:
 
     def _build(self, ruleset: Ruleset) -> _Loaded:
         evaluator = PythonMatcher(ruleset)
-        network = compile_ruleset(ruleset)  # checked against durable's limits even when not used
+        network = ruleset.network or compile_ruleset(ruleset)  # checked against durable's limits even when not used
         use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
         matcher = DurableMatcher(network) if use_durable else evaluator
         return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset, evaluator), "durable" if use_durable else "python")
@@ -110,6 +110,18 @@ class Advisor:
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
         derived = derive(with_as_of(facts, as_of))
         return loaded.resolver.advice(derived, loaded.matcher.match(derived))
+
+    def pinned(self) -> "Advisor":
+        """This advisor fixed on its current ruleset, for work that asks it several things in a row.
+
+        The nearest misses and explanations read the ruleset, the evaluator and
+        the advice; a pinned advisor keeps a reload from pairing two rulesets.
+        """
+        twin = object.__new__(Advisor)
+        twin._path, twin._thresholds, twin._engine_choice = None, None, self._engine_choice
+        twin._reload_lock = threading.Lock()
+        twin._loaded = self._loaded
+        return twin
 
     def reload(self) -> None:
         """Read the ruleset again from its path and switch to it; evaluations under way finish on the old one.

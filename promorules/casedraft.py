@@ -42,6 +42,7 @@ class Part:
 
 def draft_case(advisor: Advisor, facts: Facts) -> str:
     """The draft as Markdown: five parts, each filled or flagged."""
+    advisor = advisor.pinned()
     d = derive(facts)
     threshold = {name: t.value for name, t in advisor.ruleset.thresholds.items()}
     parts = [_current_role(facts, d), _beyond(facts, d), _impact(facts, d, threshold), _ask(facts, d),

@@ -26,6 +26,7 @@ def find_rule(advisor: Advisor, rule_id: str) -> Rule:
 
 
 def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> str:
+    advisor = advisor.pinned()
     ruleset = advisor.ruleset
     rule = find_rule(advisor, rule_id)
     lines = [f"{rule.title} ({rule.id})", ""]

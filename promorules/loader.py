@@ -20,6 +20,7 @@ from typing import Any, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import conditions as c
+from .compiler import NetworkError, compile_ruleset
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .factsfile import field_path
@@ -180,7 +181,11 @@ def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]
     report = inspect_ruleset(path, thresholds)
     if report.problems:
         raise InputError(report.problems)
-    return report.ruleset
+    ruleset = report.ruleset
+    try:  # the network as a whole must fit durable-rules too; compiled once, here
+        return replace(ruleset, network=compile_ruleset(ruleset))
+    except NetworkError as exc:
+        raise InputError([Problem(Location(str(path)), f"the ruleset is too large for the engine: {exc}")]) from None
 
 
 def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> LoadReport:

@@ -32,6 +32,7 @@ Plan = list[tuple[c.Atom, ...]]
 
 def full_advice(advisor: Advisor, facts: Union[Facts, dict], as_of: Optional[date] = None) -> Advice:
     """The advice with its nearest misses and dated plan filled in (what the CLI shows)."""
+    advisor = advisor.pinned()
     person = with_as_of(facts, as_of)
     advice = advisor.advise(person)
     misses = nearest_misses(advisor, person, advice)

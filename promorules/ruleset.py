@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .conditions import Condition
 from .dates import add_months
@@ -109,6 +109,7 @@ class Ruleset:
     stages: tuple[Stage, ...] = ()
     rules: tuple[Rule, ...] = ()
     path: str = ""
+    network: Any = field(default=None, compare=False, repr=False)  # the durable network, compiled on loading
 
     @property
     def signals(self) -> tuple[str, ...]:

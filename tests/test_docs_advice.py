@@ -13,3 +13,16 @@ def test_every_field_of_the_advice_is_documented():
     fields = {name for model in models for name in model.model_fields}
     undocumented = sorted(name for name in fields if f"`{name}`" not in DOC)
     assert undocumented == []
+
+
+def test_every_field_of_the_advice_schema_has_a_description():
+    schema = advice.Advice.model_json_schema()
+    models = [schema, *schema["$defs"].values()]
+    defs = schema["$defs"]
+
+    def described(prop: dict) -> bool:
+        ref = prop.get("$ref", "").rsplit("/", 1)[-1]
+        return "description" in prop or "description" in defs.get(ref, {})
+
+    bare = [name for model in models for name, prop in model.get("properties", {}).items() if not described(prop)]
+    assert bare == []

@@ -137,3 +137,20 @@ def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatc
             advisor.advise(people[n % len(people)])
     monkeypatch.undo()
     assert [advisor.advise(p).model_dump_json() for p in people * 3] == expected * 3
+
+
+def test_a_pinned_advisor_keeps_its_ruleset_through_a_reload(tmp_path):
+    import shutil
+
+    from promorules import Advisor
+
+    root = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rulesets" / "default", root)
+    advisor = Advisor(root)
+    pinned = advisor.pinned()
+    manifest = root / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace("version: 0.1.0", "version: 0.2.0"))
+    advisor.reload()
+    assert advisor.ruleset.version == "0.2.0"
+    assert pinned.ruleset.version == "0.1.0"
+    assert pinned.advise({"as_of": "2026-11-24"}).ruleset.version == "0.1.0"
