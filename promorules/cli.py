@@ -6,6 +6,7 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 """
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -71,17 +72,28 @@ def show_advice(advice, output: str) -> None:
         click.echo(to_text(advice), nl=False)
 
 
-# Command families defined in their own modules register below, one line each.
-from .person_cli import case, explain, interview  # noqa: E402
+# Command families defined in their own modules, imported only when used (so
+# `promorules advise` does not pay for the Gherkin parser or the HTTP service).
+LAZY_COMMANDS = {
+    "explain": "promorules.person_cli",
+    "case": "promorules.person_cli",
+    "interview": "promorules.person_cli",
+    "ruleset": "promorules.coach_cli",
+    "schema": "promorules.service_cli",
+    "batch": "promorules.service_cli",
+    "serve": "promorules.service_cli",
+}
 
-main.add_command(explain)
-main.add_command(case)
-main.add_command(interview)
-from .coach_cli import ruleset  # noqa: E402
 
-main.add_command(ruleset)
-from .service_cli import batch, schema, serve  # noqa: E402
+def _list_commands(ctx) -> list[str]:
+    return sorted(set(main.commands) | set(LAZY_COMMANDS))
 
-main.add_command(schema)
-main.add_command(batch)
-main.add_command(serve)
+
+def _get_command(ctx, name: str):
+    if name not in main.commands and name in LAZY_COMMANDS:
+        main.add_command(getattr(importlib.import_module(LAZY_COMMANDS[name]), name))
+    return main.commands.get(name)
+
+
+main.list_commands = _list_commands
+main.get_command = _get_command
