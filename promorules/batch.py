@@ -18,12 +18,12 @@ import gc
 import io
 import json
 import multiprocessing
+import re
 import sys
 import threading
 import time
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
 
@@ -140,8 +140,19 @@ def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> 
 
 
 def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    iterator = iter(records)
-    while chunk := list(islice(iterator, size)):
+    """Lists of `size` records; when reading fails, the records read before it come out before the error."""
+    chunk: list[Record] = []
+    try:
+        for record in records:
+            chunk.append(record)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    except Exception:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
         yield chunk
 
 
@@ -196,34 +207,135 @@ def _csv_records(handle, source: str) -> Iterator[Record]:
     """The data rows of a CSV file; the header row is checked now, before any row is read."""
     from .csvfacts import check_header
 
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(text)
+    lines = _CsvLines(handle)
+    reader = csv.reader(lines)
     try:
-        header = reader.fieldnames
-    except (UnicodeDecodeError, csv.Error) as exc:
-        text.close()
-        raise InputError([Problem(Location(source, 1), f"cannot read the header row: {exc}")]) from None
-    problems = check_header(list(header or []))
-    if problems:
-        text.close()
-        raise InputError([Problem(Location(source, 1), message) for message in problems])
-    return _csv_rows(text, reader, source)
+        header = _next_row(reader, lines, source, None) or []
+        if lines.not_utf8:
+            line, character, byte = lines.not_utf8
+            raise InputError([Problem(Location(source, line, character),
+                                      f"cannot read the header row: {_not_utf8_text(byte)}")])
+        problems = check_header(header)
+        if problems:
+            raise InputError([Problem(Location(source, 1), message) for message in problems])
+    except BaseException:
+        lines.text.close()
+        raise
+    return _csv_rows(lines, reader, header, source)
 
 
-def _csv_rows(text: TextIO, reader: csv.DictReader, source: str) -> Iterator[Record]:
-    with text:
+def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str) -> Iterator[Record]:
+    """One record per data row; a row with a byte that is not UTF-8 is that record's error."""
+    with lines.text:
         number = 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise InputError(
-                    [Problem(Location(source, reader.line_num + 1), f"cannot read the file from here on: {exc}")]
-                ) from None
+        while (cells := _next_row(reader, lines, source, header)) is not None:
             number += 1
+            if lines.not_utf8:
+                line, character, byte = lines.not_utf8
+                column = next((c.strip() for c, cell in zip(header, cells) if _NOT_UTF8.search(cell)), None)
+                message = _not_utf8_text(byte, f" at character {character} of line {line}")
+                yield number, "error", (column, f"{column}: {message}" if column else message)
+                continue
+            row: dict[Optional[str], Any] = dict(zip(header, cells))
+            if len(cells) > len(header):
+                row[None] = cells[len(header):]  # refused by row_facts, naming the surplus
+            for column in header[len(cells):]:
+                row[column] = None  # a short row: the missing cells are unknown
             yield number, "row", row
+
+
+def _next_row(
+    reader: Iterator[list[str]], lines: _CsvLines, source: str, header: Optional[list[str]]
+) -> Optional[list[str]]:
+    """The cells of the next row that is not blank, or None at the end of the file.
+
+    Raises InputError where the file cannot be read from that point on; the
+    rows before it have been given out already, so none of them is lost.
+    """
+    while True:
+        lines.start_row()
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return None
+        except (csv.Error, _RowTooLarge) as exc:
+            raise InputError([_unreadable(exc, lines, source)]) from None
+        if lines.ended:  # csv gives the rest of the file as the last cell when a quote is never closed
+            opened = lines.row_start + sum(len(_LINE_BREAK.findall(cell)) for cell in cells[:-1])
+            column = header[len(cells) - 1].strip() if header and len(cells) <= len(header) else None
+            cell = f'the "{column}" cell' if column else "a cell"
+            raise InputError([Problem(
+                Location(source, opened),
+                f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
+                f"as that one cell; close the quote, or double a quote that is part of the text (\"\")",
+            )])
+        if cells:
+            return cells
+
+
+def _unreadable(exc: Exception, lines: _CsvLines, source: str) -> Problem:
+    """Why the file cannot be read on from the current row, at the line a person should look at."""
+    stop = "cannot read the file from here on"
+    if isinstance(exc, _RowTooLarge):
+        return Problem(Location(source, lines.row_start),
+                       f"{stop}: the row that starts on this line is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+    if str(exc).startswith("field larger than field limit"):
+        limit = f"{csv.field_size_limit():,} characters"
+        if lines.number == lines.row_start:
+            return Problem(Location(source, lines.row_start), f"{stop}: a cell is longer than {limit}")
+        return Problem(Location(source, lines.row_start),
+                       f"{stop}: a cell of the row that starts on this line runs past {limit} (to line "
+                       f"{lines.number}); is a quote opened on this line and never closed?")
+    return Problem(Location(source, lines.number), f"{stop}: {exc}")
+
+
+def _not_utf8_text(byte: int, where: str = "") -> str:
+    return f"not UTF-8 text (the byte 0x{byte:02X}{where}); save the file as UTF-8"
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how the decoder below keeps a byte that is not UTF-8
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+class _RowTooLarge(Exception):
+    """A CSV row longer than MAX_RECORD_BYTES: where it ends cannot be known without holding it."""
+
+
+class _CsvLines:
+    """A CSV file's lines for `csv.reader`, one at a time, counted, and checked as they are read.
+
+    A byte that is not UTF-8 is kept as a lone surrogate and noted, instead
+    of failing the decoder: that would fail a whole block of the file at once,
+    name no line, and leave the rows after it unread. The rows are bounded
+    at MAX_RECORD_BYTES characters so one row cannot fill memory.
+    """
+
+    def __init__(self, handle: BinaryIO):
+        self.text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self.number = 0  # lines read so far
+        self.ended = False  # the end of the file was reached
+        self.row_start = 1  # the line the current row starts on
+        self.row_size = 0  # characters of the current row so far
+        self.not_utf8: Optional[tuple[int, int, int]] = None  # the current row's first bad byte: line, character, byte
+
+    def start_row(self) -> None:
+        self.row_start, self.row_size, self.not_utf8 = self.number + 1, 0, None
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_RECORD_BYTES + 1 - self.row_size)
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.number += 1
+        self.row_size += len(line)
+        if self.row_size > MAX_RECORD_BYTES:
+            raise _RowTooLarge()
+        if self.not_utf8 is None and (bad := _NOT_UTF8.search(line)):
+            self.not_utf8 = (self.number, bad.start() + 1, ord(bad.group()) - 0xDC00)
+        return line
 
 
 # ------------------------------------------------------------------ advising, in a worker
@@ -254,6 +366,8 @@ class _Worker:
             return error_line(number, exc.problems), False
         except CellError as exc:
             return error_line(number, [(exc.field or None, exc.message)]), False
+        except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
+            return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
         settings = self.settings
         return advise_line(self.advisor, number, data, settings.as_of, settings.override)
 

@@ -68,8 +68,9 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
         if _is_structured(name):
             try:
                 value = json.loads(cell)
-            except json.JSONDecodeError as exc:
-                raise CellError(name, f"{name}: this column holds JSON (a list or an object); {exc.msg}") from None
+            except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: the parser's depth guard
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                raise CellError(name, f"{name}: this column holds JSON (a list or an object); {reason}") from None
         target = facts
         *groups, last = name.split(".")
         for group in groups:

@@ -1,4 +1,5 @@
 """`promorules batch`: N records in, N lines out, in order, each the advice or a named error."""
+import io
 import json
 import subprocess
 import sys
@@ -209,3 +210,70 @@ def test_an_output_that_cannot_be_written_exits_2_naming_it(mixed, tmp_path):
     assert done.returncode == 2
     assert f"{target}: cannot write the file: No such file or directory" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_rows_read_before_a_csv_file_breaks_are_written_whatever_the_workers(tmp_path):
+    """A cell past csv's limit stops the batch at its line; the 450 rows before it (3 chunks, the last one partial) are kept."""
+    source = tmp_path / "people.csv"
+    good = "2026-11-24,Analyst,true\n"
+    source.write_text("as_of,current_title,frustrated\n" + good * 450 + "2026-11-24," + "y" * 140_000 + ",true\n" + good)
+    outputs = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"o{workers}.jsonl"
+        done = run("batch", source, "-o", out, "--workers", workers)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert done.stderr.strip() == (f"error: {source}:452:1: cannot read the file from here on: "
+                                       "a cell is longer than 131,072 characters")
+        outputs.append(out.read_bytes())
+    results = [json.loads(line) for line in outputs[0].splitlines()]
+    assert [r["record"] for r in results] == list(range(1, 451)) and all("advice" in r for r in results)
+    assert outputs[0] == outputs[1]
+
+
+def read_csv(tmp_path, data: bytes) -> list:
+    source = tmp_path / "people.csv"
+    source.write_bytes(data)
+    out = io.BytesIO()
+    batch_module.run_batch(str(source), out, workers=1)
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_a_byte_that_is_not_utf8_is_its_own_rows_error_even_inside_a_cell_of_two_lines(tmp_path):
+    results = read_csv(tmp_path, b'as_of,current_title,frustrated\n2026-11-24,"Caf\xe9\nmanager",true\n2026-11-24,Lead,no\n')
+    assert results[0]["error"] == {
+        "field": "current_title",
+        "message": "current_title: not UTF-8 text (the byte 0xE9 at character 16 of line 2); save the file as UTF-8",
+    }
+    assert [r["record"] for r in results] == [1, 2] and "advice" in results[1]
+
+
+def test_a_header_that_is_not_utf8_is_refused_at_its_byte(tmp_path):
+    with pytest.raises(batch_module.InputError) as refused:
+        read_csv(tmp_path, b"as_of,current_titl\xe9\n2026-11-24,Lead\n")
+    assert str(refused.value).endswith("people.csv:1:19: cannot read the header row: not UTF-8 text (the byte 0xE9); "
+                                       "save the file as UTF-8")
+
+
+def test_an_unclosed_quote_is_refused_at_the_line_where_it_opens_naming_its_column(tmp_path):
+    data = (b'as_of,current_title,frustrated\n2026-11-24,Lead,true\n'
+            b'2026-11-24,"two\r\nlines","open\nmore\n2026-11-24,Analyst,true\n')
+    with pytest.raises(batch_module.InputError) as refused:
+        read_csv(tmp_path, data)
+    assert 'people.csv:4:1: a quote that opens the "frustrated" cell on this line is never closed' in str(refused.value)
+
+
+def test_an_unclosed_quote_in_a_long_file_is_refused_at_the_line_where_it_opens(tmp_path):
+    data = b'as_of,current_title,frustrated\n2026-11-24,"Lead,true\n' + b"2026-11-24,Analyst,true\n" * 20_000
+    with pytest.raises(batch_module.InputError) as refused:
+        read_csv(tmp_path, data)
+    message = str(refused.value)
+    assert "people.csv:2:1: cannot read the file from here on: a cell of the row that starts on this line" in message
+    assert "is a quote opened on this line and never closed?" in message
+
+
+def test_a_json_cell_nested_too_deeply_is_its_rows_error(tmp_path):
+    deep = "[" * 5000 + "]" * 5000
+    results = read_csv(tmp_path, f"as_of,achievements\n2026-11-24,{deep}\n2026-11-24,\n".encode())
+    assert results[0]["error"] == {"field": "achievements", "message":
+                                   "achievements: this column holds JSON (a list or an object); nested too deeply"}
+    assert "advice" in results[1]
