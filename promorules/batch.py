@@ -407,22 +407,12 @@ class RecordError(Exception):
 
 def parse_json(text: str) -> Any:
     """One JSONL line's value: duplicate keys and NaN refused, like a facts file."""
-
-    def no_duplicates(pairs):
-        result = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValueError(f'the key "{key}" appears twice in the same object')
-            result[key] = value
-        return result
-
-    def no_constants(token):
-        raise ValueError(f"{token} is not a number JSON allows")
+    from .factsfile import loads_strict
 
     if not text.strip():
         raise RecordError([(None, "empty: expected one JSON object of facts")])
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        data = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise RecordError([(None, f"not valid JSON: {exc.msg} (column {exc.colno})")]) from None
     except (ValueError, RecursionError) as exc:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .errors import did_you_mean
 from .facts import Facts
+from .factsfile import loads_strict
 
 
 class CellError(ValueError):
@@ -67,9 +68,10 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
         value: Any = cell.strip()
         if _is_structured(name):
             try:
-                value = json.loads(cell)
-            except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: the parser's depth guard
-                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else "nested too deeply"
+                value = loads_strict(cell)
+            except (ValueError, RecursionError) as exc:  # RecursionError: the parser's depth guard
+                reason = (exc.msg if isinstance(exc, json.JSONDecodeError)
+                          else "nested too deeply" if isinstance(exc, RecursionError) else str(exc))
                 raise CellError(name, f"{name}: this column holds JSON (a list or an object); {reason}") from None
         target = facts
         *groups, last = name.split(".")

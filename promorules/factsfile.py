@@ -126,20 +126,30 @@ def _model_in(annotation: Any) -> Optional[type[BaseModel]]:
     return None
 
 
+def loads_strict(text: str):
+    """JSON as every input of facts reads it: a key twice in one object, NaN and Infinity refused.
+
+    Raises json.JSONDecodeError, ValueError (with the reason) or RecursionError.
+    """
+    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+
+
+def _no_duplicate_keys(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f'the key "{key}" appears twice in the same object')
+        result[key] = value
+    return result
+
+
+def _no_constants(token):
+    raise ValueError(f"{token} is not a number JSON allows")
+
+
 def _load_json(text: str, name: str) -> Located:
-    def no_duplicates(pairs):
-        result = {}
-        for key, value in pairs:
-            if key in result:
-                raise ValueError(f'the key "{key}" appears twice in the same object')
-            result[key] = value
-        return result
-
-    def no_constants(token):
-        raise ValueError(f"{token} is not a number JSON allows")
-
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constants)
+        data = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(Location(name, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")]) from None
     except (ValueError, RecursionError) as exc:

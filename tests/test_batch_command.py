@@ -277,3 +277,21 @@ def test_a_json_cell_nested_too_deeply_is_its_rows_error(tmp_path):
     assert results[0]["error"] == {"field": "achievements", "message":
                                    "achievements: this column holds JSON (a list or an object); nested too deeply"}
     assert "advice" in results[1]
+
+
+def test_json_in_a_csv_cell_is_read_as_strictly_as_a_facts_file(tmp_path):
+    """A key given twice or NaN inside a cell is that row's error, as in a JSONL line or a facts file."""
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "as_of,achievements\n"
+        '2026-11-24,"[{""title"": ""a"", ""title"": ""b"", ""date"": ""2026-01-01""}]"\n'
+        '2026-11-24,"[{""title"": ""a"", ""date"": ""2026-01-01"", ""metric"": NaN}]"\n'
+        "2026-11-24,[]\n"
+    )
+    out = tmp_path / "advice.jsonl"
+    result = run("batch", source, "-o", out)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [("error" in row) for row in rows] == [True, True, False]
+    assert 'the key "title" appears twice' in rows[0]["error"]["message"]
+    assert "NaN is not a number JSON allows" in rows[1]["error"]["message"]
