@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from people import AS_OF, people  # noqa: E402
+from people import people  # noqa: E402
 
 PROMORULES = [sys.executable, "-c", "from promorules.cli import main; main()"]
 SCRIPT = Path(sys.executable).with_name("promorules")

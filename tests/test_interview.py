@@ -3,7 +3,6 @@ import json
 import os
 import pty
 import select
-import subprocess
 import sys
 import time
 from datetime import date
