@@ -42,8 +42,12 @@ class Interview:
         return None
 
     def _can_hold(self, path: str) -> bool:
-        """A question about the latest request only makes sense once there is one."""
-        return not path.startswith("promotion_requests[-1].") or bool(self.facts.get("promotion_requests"))
+        """Questions about the latest request, or the written case, only make sense once there is one."""
+        if path.startswith("promotion_requests[-1]."):
+            return bool(self.facts.get("promotion_requests"))
+        if path.startswith("case_document."):
+            return bool((self.facts.get("case_document") or {}).get("exists"))
+        return True
 
     def advise(self) -> Advice:
         return self.advisor.advise(self.validated())

@@ -151,3 +151,13 @@ def test_interview_in_a_real_terminal(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
     assert b"What to do, in order" in seen
     assert yaml.safe_load(out.read_text())["performance_gaps"] == []
+
+
+def test_questions_about_the_written_case_wait_until_there_is_one():
+    asked_without = Interview(Advisor(), {}, date(2026, 11, 24), max_questions=200)
+    asked_without.run(lambda: "\n", lambda text: None)
+    assert "case_document" in asked_without.asked
+    assert not [p for p in asked_without.asked if p.startswith(("case_document.", "promotion_requests[-1]."))]
+    with_case = Interview(Advisor(), {"case_document": {"exists": True}}, date(2026, 11, 24), max_questions=200)
+    with_case.run(lambda: "\n", lambda text: None)
+    assert "case_document.components" in with_case.asked
