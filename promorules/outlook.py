@@ -47,7 +47,8 @@ def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice) -> list[NearM
     ruleset = advisor.ruleset
     derived = derive(facts)
     signals = advisor.evaluator.signals(derived)
-    search = _Search(ruleset, derived, signals)
+    clock = _Clock(facts, derived)
+    search = _Search(ruleset, derived, signals, clock)
     active = {r.rule_id for r in advice.recommendations}
     found: dict[tuple, list[Rule]] = {}
     for rule in ruleset.rules:
@@ -59,12 +60,12 @@ def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice) -> list[NearM
         if not _unlocks(advisor, derived, rule, needed):
             continue
         found.setdefault(tuple(sorted(needed, key=_atom_key)), []).append(rule)
+    can_ask = any(ASK_NOW in rule.tags for rule in ruleset.rules if rule.id in active)
     misses = []
-    clock = _Clock(facts, derived)
     for atoms, rules in found.items():
         changes = [_change(atom, derived, clock) for atom in atoms]
-        if any(change is None for change in changes):
-            continue
+        if can_ask and all(change.from_date for change in changes):
+            continue  # someone who can ask today is not held up by a later window
         rules.sort(key=lambda r: (r.priority, r.id))
         misses.append(NearMiss(changes=changes, unlocks=[r.id for r in rules], titles=[r.title for r in rules]))
     misses.sort(key=lambda m: (len(m.changes), -len(m.unlocks), ruleset.rule(m.unlocks[0]).priority, m.unlocks[0]))
@@ -74,10 +75,11 @@ def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice) -> list[NearM
 class _Search:
     """Cheapest sets of comparisons that would make a condition true or false, through signals."""
 
-    def __init__(self, ruleset, facts: dict, signals: dict):
+    def __init__(self, ruleset, facts: dict, signals: dict, clock: "_Clock"):
         self.ruleset = ruleset
         self.facts = facts
         self.signals = signals
+        self.clock = clock
         self.memo: dict[tuple, Optional[frozenset]] = {}
 
     def unlock(self, rule: Rule) -> Optional[frozenset]:
@@ -111,8 +113,11 @@ class _Search:
         if c.evaluate(atom, self.facts, self.signals) is True:
             return frozenset()
         if not atom.signal:
-            # An unknown fact is a question to ask (the missing facts), not a change to make.
-            return None if self.facts.get(atom.name) is None else frozenset([atom])
+            # An unknown fact is a question to ask (the missing facts), not a change to make;
+            # and nobody can change the past, or make time run backwards.
+            if self.facts.get(atom.name) is None or not self.clock.can_change(atom):
+                return None
+            return frozenset([atom])
         key = (atom.name, atom.value)
         if key not in self.memo:
             self.memo[key] = None  # the loader refuses signal loops; this only guards re-entry
@@ -163,13 +168,11 @@ def _atom_key(atom: c.Atom) -> tuple:
     return (atom.name, atom.op, str(atom.value))
 
 
-def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Optional[Change]:
-    """The change as the person reads it; None when it cannot happen (time only moves forward)."""
+def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Change:
+    """The change as the person reads it."""
     info = FACTS[atom.name]
     now = derived.get(atom.name)
     when = clock.first_day(atom)
-    if when is None and (clock.moves(atom.name) or set(info.inputs) & HISTORY):
-        return None
     gap = None
     if isinstance(now, (int, float)) and not isinstance(now, bool) and isinstance(atom.value, (int, float)):
         gap = abs(_satisfying(atom) - now)
@@ -216,6 +219,7 @@ class _Clock:
         self.facts = facts
         self.derived = derived
         self.later = [self._on(add_months(facts.as_of, months)) for months in (1, 4, 7, 12)]
+        self.days: dict[tuple, Optional[date]] = {}
 
     def _on(self, day: date) -> dict:
         return derive(self.facts.model_copy(update={"as_of": day}))
@@ -223,10 +227,20 @@ class _Clock:
     def moves(self, name: str) -> bool:
         return any(later.get(name) != self.derived.get(name) for later in self.later)
 
+    def can_change(self, atom: c.Atom) -> bool:
+        """Time will make it hold, or the person can: not the past, not time running backwards."""
+        if self.first_day(atom) is not None:
+            return True
+        return not self.moves(atom.name) and not set(FACTS[atom.name].inputs) & HISTORY
+
     def first_day(self, atom: c.Atom) -> Optional[date]:
         """The first day on which the comparison holds by time alone, within three years."""
-        if not self.moves(atom.name):
-            return None
+        key = _atom_key(atom)
+        if key not in self.days:
+            self.days[key] = self._first_day(atom) if self.moves(atom.name) else None
+        return self.days[key]
+
+    def _first_day(self, atom: c.Atom) -> Optional[date]:
         start = self.facts.as_of
 
         def holds(day: date) -> bool:
