@@ -43,6 +43,7 @@ class Resolver:
             rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)
         }
         self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
+        self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
         self._static: dict[str, dict[str, Any]] = {
@@ -126,10 +127,7 @@ class Resolver:
                 "recommendations": recommendations,
                 "held_back": held,
                 "missing_facts": self._missing(facts, signals, fired, stage_rules),
-                "signals": [
-                    {"name": name, "value": signals.get(name), "derived_by": [i for i in ids if i in fired]}
-                    for name, ids in self._derivers
-                ],
+                "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
             }
         )
 
@@ -210,9 +208,31 @@ class Resolver:
         for signal, rule_ids in through.items():
             for path in behind(signal):
                 needed[path].update(rule_ids)
-        descriptions = self._descriptions
         ordered = sorted([(-len(ids), path, ids) for path, ids in needed.items()])  # paths are unique
-        return [{"fact": path, "description": descriptions[path], "rules": sorted(ids)} for _, path, ids in ordered]
+        return [self._missing_fact(path, ids) for _, path, ids in ordered]
+
+    def _signal(self, name: str, value, ids: list[str], fired: frozenset) -> out.Signal:
+        """The same signal state is one record, shared by every advice that has it."""
+        derived_by = tuple(i for i in ids if i in fired)
+        key = (name, value, derived_by)
+        record = self._records.get(key)
+        if record is None:
+            record = self._remember(key, out.Signal(name=name, value=value, derived_by=list(derived_by)))
+        return record
+
+    def _missing_fact(self, path: str, ids: set[str]) -> out.MissingFact:
+        key = ("missing", path, frozenset(ids))
+        record = self._records.get(key)
+        if record is None:
+            record = out.MissingFact(fact=path, description=self._descriptions[path], rules=sorted(ids))
+            record = self._remember(key, record)
+        return record
+
+    def _remember(self, key: tuple, record):
+        if len(self._records) >= MAX_REMEMBERED_REASONS:
+            self._records.clear()
+        self._records[key] = record
+        return record
 
 
 def _has_any(node: c.Condition) -> bool:
