@@ -10,16 +10,15 @@ can tell a person which missing facts would change it.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from typing import Annotated, Any, Callable, Iterable, Literal, Optional, get_args, get_origin
+from typing import Any, Callable, Iterable, Literal, Optional, get_args
 
 from pydantic import BaseModel
 
 from .dates import add_months, days_between, months_between
-from .facts import Facts, Organisation, PromotionRequest
+from .facts import Facts, Organisation, PromotionRequest, field_at, field_kind
 
 Kind = Literal["number", "bool", "enum", "date", "text"]
 DENIED = ("denied", "not_yet")
@@ -46,21 +45,8 @@ _READ_FUNCTIONS: dict[str, Callable[[Facts, date], Any]] = {}
 @lru_cache(maxsize=None)
 def input_description(path: str) -> str:
     """The description of an input fact, from its path (``org.hiring_freeze``, ``promotion_requests[-1].x``)."""
-    model: Any = Facts
-    info = None
-    for part in re.sub(r"\[-?\d+\]", "", path).split("."):
-        fields = getattr(model, "model_fields", {})
-        if part not in fields:
-            return ""
-        info = fields[part]
-        model = next((a for a in (info.annotation, *_nested(info.annotation)) if hasattr(a, "model_fields")), None)
-    return (info.description or "") if info else ""
-
-
-def _nested(annotation: Any):
-    for arg in get_args(annotation):
-        yield arg
-        yield from _nested(arg)
+    info = field_at(path)
+    return (info.description or "") if info is not None else ""
 
 
 def derive(facts: Facts) -> dict[str, Any]:
@@ -102,28 +88,11 @@ def _plan() -> list[tuple[str, str, Any]]:
 # ------------------------------------------------------------ registration
 
 
-def _kind_of(annotation: Any) -> tuple[Kind, tuple[str, ...]]:
-    args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
-    inner = args[0]
-    if get_origin(inner) is Annotated:
-        inner = get_args(inner)[0]
-    if inner is bool:
-        return "bool", ()
-    if inner in (int, float):
-        return "number", ()
-    if inner is date:
-        return "date", ()
-    literal_values = get_args(inner)
-    if literal_values and all(isinstance(v, str) for v in literal_values):
-        return "enum", tuple(literal_values)
-    return "text", ()
-
-
 def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
     """Every scalar field of the facts model is a fact rules can use as it is."""
     for field_name, info in model.model_fields.items():
-        kind, choices = _kind_of(info.annotation)
-        if kind == "text" and field_name not in ("current_title", "target_title"):
+        kind, choices = field_kind(info.annotation)
+        if kind not in ("bool", "number", "date", "enum") and field_name not in ("current_title", "target_title"):
             continue  # lists and nested groups are summarised by computed facts below
         name = prefix + field_name
         source = path + field_name

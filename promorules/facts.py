@@ -11,10 +11,12 @@ context, promotion-request history, offers and outcomes.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_ITEMS = 1000
@@ -348,3 +350,62 @@ def _past_dates(facts: Facts):
             yield ("promotion_requests", index, "plan_agreed_date"), request.plan_agreed_date
     if facts.org is not None and facts.org.last_funding_date is not None:
         yield ("org", "last_funding_date"), facts.org.last_funding_date
+
+
+# ---------------------------------------------------------------- the model, by path
+
+FieldKind = Optional[Literal["bool", "number", "date", "enum", "text", "enums", "texts"]]
+
+
+def _path_parts(path: str) -> list[str]:
+    """``promotion_requests[-1].plan_offered`` -> ["promotion_requests", "plan_offered"]."""
+    return [part for part in re.sub(r"\[-?\d+\]", "", path).split(".") if part]
+
+
+def _model_inside(annotation: Any) -> Optional[type[BaseModel]]:
+    """The facts model inside Optional[...] or list[...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_inside(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def model_at(path: str) -> Optional[type[BaseModel]]:
+    """The model a path leads into: "" is Facts itself, "org" the organisation, "achievements[0]" one result."""
+    model: Optional[type[BaseModel]] = Facts
+    for part in _path_parts(path):
+        info = model.model_fields.get(part) if model is not None else None
+        model = _model_inside(info.annotation) if info is not None else None
+    return model
+
+
+def field_at(path: str) -> Optional[FieldInfo]:
+    """The field a path names (``org.hiring_freeze``, ``promotion_requests[-1].plan_offered``), if any."""
+    *head, last = _path_parts(path) or [""]
+    model = model_at(".".join(head))
+    return model.model_fields.get(last) if model is not None else None
+
+
+def field_kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
+    """What a field holds, as the rest of promorules reads it, and its choices where it has them.
+
+    A single yes/no, number, date, choice (enum) or text; a list of choices
+    (enums) or of texts; None for groups, lists of records and mappings.
+    """
+    args = [a for a in get_args(annotation) if a is not type(None)] if get_origin(annotation) is Union else []
+    inner = _unannotated(args[0] if args else annotation)
+    if get_origin(inner) is list:
+        item = _unannotated(get_args(inner)[0])
+        if get_origin(item) is Literal:
+            return "enums", tuple(get_args(item))
+        return ("texts", ()) if item is str else (None, ())
+    if get_origin(inner) is Literal:
+        return "enum", tuple(get_args(inner))
+    return {bool: "bool", int: "number", float: "number", date: "date", str: "text"}.get(inner), ()
+
+
+def _unannotated(annotation: Any) -> Any:
+    return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Any, Optional, Union, get_args
+from typing import Optional, Union
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from .errors import InputError, Location, Problem, did_you_mean
-from .facts import Facts
+from .facts import Facts, model_at
 from .yamlsource import Located, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -84,7 +84,8 @@ def _problem(located: Located, error: dict) -> Problem:
     path = field_path(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
-        known = _field_names(Facts, loc[:-1])
+        model = model_at(field_path(loc[:-1]))
+        known = list(model.model_fields) if model is not None else []
         message = f'unknown fact "{path}"{did_you_mean(str(loc[-1]), known)}'
     elif kind == "missing":
         message = f'"{path}" is required here'
@@ -101,29 +102,6 @@ def _problem(located: Located, error: dict) -> Problem:
             shown = repr(error["input"])
             message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
     return Problem(located.where(loc), message, field=path)
-
-
-def _field_names(model: type[BaseModel], loc: tuple) -> list[str]:
-    """The field names of the model found by following ``loc`` from ``model``."""
-    current: Any = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        current = _model_in(current.model_fields[part].annotation) if part in current.model_fields else None
-        if current is None:
-            return []
-    return list(current.model_fields)
-
-
-def _model_in(annotation: Any) -> Optional[type[BaseModel]]:
-    """The pydantic model inside Optional[...] / list[...], if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def loads_strict(text: str):

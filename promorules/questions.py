@@ -11,11 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Optional, get_args, get_origin
+from typing import Any, Optional
 
-from pydantic import BaseModel
-
-from .facts import Facts
+from .facts import field_at, field_kind
 
 WORDING = {
     "performance_gaps": "Which weaknesses in your current job are you still working on? (e.g. late reports, presentations)",
@@ -132,7 +130,7 @@ class AnswerError(ValueError):
 class Question:
     path: str
     text: str
-    kind: str  # bool date number text choice choices texts + the list kinds below
+    kind: str  # a facts.field_kind (bool number date enum text enums texts), or one of the list kinds below
     choices: tuple[str, ...] = ()
 
     def hint(self) -> str:
@@ -145,8 +143,8 @@ class Question:
         if self.kind == "request":
             return ("each as its outcome (pending, approved, denied, not yet) and date, oldest first, separated by "
                     "';', e.g. denied 2025-06-10; not yet 2026-05-20; or never asked")
-        if self.kind in ("choice", "choices", "activities"):
-            many = "one or more, e.g. 1,3" if self.kind in ("choices", "activities") else "a number or a word"
+        if self.kind in ("enum", "enums", "activities"):
+            many = "one or more, e.g. 1,3" if self.kind in ("enums", "activities") else "a number or a word"
             options = ", ".join(f"{i} {c.replace('_', ' ')}" for i, c in enumerate(self.choices, start=1))
             return f"{many}: {options}"
         if self.kind in ("texts", "gaps", "achievements", "people"):
@@ -172,13 +170,13 @@ def question_for(path: str) -> Optional[Question]:
         kind = special[path]
         choices = ACTIVITY_CHOICES if kind == "activities" else REQUEST_OUTCOMES if kind == "request" else ()
         return Question(path, text or path, kind, choices)
-    annotation, description = _field(path)
-    if annotation is None:
+    info = field_at(path)
+    if info is None:
         return None
-    kind, choices = _kind(annotation)
+    kind, choices = field_kind(info.annotation)
     if kind is None:
         return None
-    return Question(path, text or _from_description(description, kind), kind, choices)
+    return Question(path, text or _from_description(info.description or "", kind), kind, choices)
 
 
 def read_answer(question: Question, answer: str, as_of: date) -> Any:
@@ -210,9 +208,9 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
         if number < 0 or number != number or number in (float("inf"),):
             raise AnswerError("please give a number of zero or more")
         return int(number) if number.is_integer() else number
-    if kind == "choice":
+    if kind == "enum":
         return _choice(text, question.choices)
-    if kind in ("choices", "activities"):
+    if kind in ("enums", "activities"):
         if text.lower() in ("none", "no", "nothing"):
             return []
         picked = [_choice(part, question.choices) for part in re.split(r"[,\s]+", text) if part]
@@ -274,53 +272,6 @@ def _choice(text: str, choices: tuple[str, ...]) -> str:
     if word in choices:
         return word
     raise AnswerError(f'"{text}" is not one of the choices')
-
-
-def _field(path: str) -> tuple[Any, str]:
-    """The annotation and description of the field a path names, through groups and lists."""
-    model: Any = Facts
-    info = None
-    for part in re.sub(r"\[-?\d+\]", "", path).split("."):
-        fields = getattr(model, "model_fields", {})
-        if part not in fields:
-            return None, ""
-        info = fields[part]
-        model = next((a for a in _models(info.annotation)), None)
-    return (info.annotation, info.description or "") if info else (None, "")
-
-
-def _models(annotation: Any):
-    for arg in (annotation, *get_args(annotation)):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            yield arg
-        else:
-            yield from (a for a in get_args(arg) if isinstance(a, type) and issubclass(a, BaseModel))
-
-
-def _kind(annotation: Any) -> tuple[Optional[str], tuple[str, ...]]:
-    args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
-    inner = args[0]
-    while get_origin(inner) is not None and get_origin(inner) is not list and get_origin(inner) is not Literal:
-        inner = get_args(inner)[0]  # Annotated[...]
-    if inner is bool:
-        return "bool", ()
-    if inner is date:
-        return "date", ()
-    if inner in (int, float):
-        return "number", ()
-    if inner is str:
-        return "text", ()
-    if get_origin(inner) is Literal:
-        return "choice", tuple(get_args(inner))
-    if get_origin(inner) is list:
-        item = get_args(inner)[0]
-        while get_origin(item) is not None and get_origin(item) is not Literal:
-            item = get_args(item)[0]
-        if get_origin(item) is Literal:
-            return "choices", tuple(get_args(item))
-        if item is str:
-            return "texts", ()
-    return None, ()
 
 
 def _from_description(description: str, kind: str) -> str:
