@@ -17,10 +17,32 @@ from .factsfile import read_facts
 from .outlook import full_advice
 from .render import print_terminal, to_json, to_markdown, to_text
 
-EXAMPLE = "promorules advise examples/priya-hiring-freeze.yaml"
+# Command families defined in their own modules, imported only when used (so
+# `promorules advise` does not pay for the Gherkin parser or the HTTP service).
+LAZY_COMMANDS = {
+    "explain": "promorules.person_cli",
+    "case": "promorules.person_cli",
+    "interview": "promorules.person_cli",
+    "ruleset": "promorules.coach_cli",
+    "schema": "promorules.service_cli",
+    "batch": "promorules.service_cli",
+    "serve": "promorules.service_cli",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with the families of LAZY_COMMANDS loaded on first use."""
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted(set(self.commands) | set(LAZY_COMMANDS))
+
+    def get_command(self, ctx, name: str):
+        if name not in self.commands and name in LAZY_COMMANDS:
+            self.add_command(getattr(importlib.import_module(LAZY_COMMANDS[name]), name))
+        return self.commands.get(name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="promorules")
 def main():
     """Promotion advice from declarative rulesets.
@@ -70,30 +92,3 @@ def show_advice(advice, output: str) -> None:
         print_terminal(advice)
     else:
         click.echo(to_text(advice), nl=False)
-
-
-# Command families defined in their own modules, imported only when used (so
-# `promorules advise` does not pay for the Gherkin parser or the HTTP service).
-LAZY_COMMANDS = {
-    "explain": "promorules.person_cli",
-    "case": "promorules.person_cli",
-    "interview": "promorules.person_cli",
-    "ruleset": "promorules.coach_cli",
-    "schema": "promorules.service_cli",
-    "batch": "promorules.service_cli",
-    "serve": "promorules.service_cli",
-}
-
-
-def _list_commands(ctx) -> list[str]:
-    return sorted(set(main.commands) | set(LAZY_COMMANDS))
-
-
-def _get_command(ctx, name: str):
-    if name not in main.commands and name in LAZY_COMMANDS:
-        main.add_command(getattr(importlib.import_module(LAZY_COMMANDS[name]), name))
-    return main.commands.get(name)
-
-
-main.list_commands = _list_commands
-main.get_command = _get_command

@@ -9,6 +9,7 @@ time alone will do it (months in role, a freeze window), says from when.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any, Optional, Union
 
 from . import conditions as c
@@ -27,25 +28,26 @@ HORIZON_MONTHS = 36
 REVISIT_MONTHS = 3
 HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
 
-Plan = list[tuple[c.Atom, ...]]
-
-
 def full_advice(advisor: Advisor, facts: Union[Facts, dict], as_of: Optional[date] = None) -> Advice:
     """The advice with its nearest misses and dated plan filled in (what the CLI shows)."""
     advisor = advisor.pinned()
     person = with_as_of(facts, as_of)
     advice = advisor.advise(person)
-    misses = nearest_misses(advisor, person, advice)
-    return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(person, advice, misses)})
+    derived = derive(person)
+    misses = nearest_misses(advisor, person, advice, derived)
+    return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(derived, advice, misses)})
 
 
 # ------------------------------------------------------------------ nearest misses
 
 
-def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice) -> list[NearMiss]:
-    """The smallest changes that would unlock each "ask now" rule not recommended today."""
+def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice, derived: Optional[dict] = None) -> list[NearMiss]:
+    """The smallest changes that would unlock each "ask now" rule not recommended today.
+
+    ``derived`` is ``derive(facts)``, for a caller that has it already.
+    """
     ruleset = advisor.ruleset
-    derived = derive(facts)
+    derived = derived if derived is not None else derive(facts)
     signals = advisor.evaluator.signals(derived)
     clock = _Clock(facts, derived)
     search = _Search(ruleset, derived, signals, clock)
@@ -218,8 +220,12 @@ class _Clock:
     def __init__(self, facts: Facts, derived: dict):
         self.facts = facts
         self.derived = derived
-        self.later = [self._on(add_months(facts.as_of, months)) for months in (1, 4, 7, 12)]
         self.days: dict[tuple, Optional[date]] = {}
+
+    @cached_property
+    def later(self) -> list[dict]:
+        """The facts a month, four, seven and twelve months on (some facts move in cycles)."""
+        return [self._on(add_months(self.facts.as_of, months)) for months in (1, 4, 7, 12)]
 
     def _on(self, day: date) -> dict:
         return derive(self.facts.model_copy(update={"as_of": day}))
@@ -262,10 +268,12 @@ class _Clock:
 # ------------------------------------------------------------------ the dated plan
 
 
-def dated_plan(facts: Facts, advice: Advice, misses: list[NearMiss]) -> list[PlanItem]:
-    """Dated next steps from today on: the advice's dates, the calendar, and what time will change."""
+def dated_plan(derived: dict, advice: Advice, misses: list[NearMiss]) -> list[PlanItem]:
+    """Dated next steps from today on: the advice's dates, the calendar, and what time will change.
+
+    ``derived`` is ``derive(facts)`` for the person the advice is for.
+    """
     today = advice.as_of
-    derived = derive(facts)
     items: list[PlanItem] = []
     for rec in advice.recommendations:
         if rec.date and rec.date >= today:
