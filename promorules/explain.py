@@ -15,7 +15,7 @@ from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts
 from .resolve import show
 from .ruleset import Rule
-from .wording import condition_lines, fact_words, truth_mark
+from .wording import atom_words, condition_lines, fact_words, truth_mark
 
 
 def find_rule(advisor: Advisor, rule_id: str) -> Rule:
@@ -43,19 +43,14 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         derived = derive(facts)
         signals = advisor.evaluator.signals(derived)
 
-    def mark(atom: c.Atom) -> str:
-        truth = c.evaluate(atom, derived, signals)
-        return truth_mark(truth)
-
-    def value_of(atom: c.Atom) -> str:
+    def for_you(atom: c.Atom) -> str:
+        """The comparison marked with whether it holds, and the person's value."""
         value = signals.get(atom.name) if atom.signal else derived.get(atom.name)
-        return "not known" if value is None else show(value)
+        shown = "not known" if value is None else show(value)
+        return f"{truth_mark(c.evaluate(atom, derived, signals))} {atom_words(atom)}  (yours: {shown})"
 
     lines.append("It applies when:" if facts is None else "It applies when (for you):")
-    outline = condition_lines(rule.condition, mark if facts is not None else None, "  ")
-    if facts is not None:
-        outline = _with_values(outline, list(c.atoms(c.nnf(rule.condition))), value_of)
-    lines += outline
+    lines += condition_lines(rule.condition, for_you if facts is not None else None, indent="  ")
     lines.append("")
 
     used = sorted({atom.threshold for atom in c.atoms(rule.condition) if atom.threshold}
@@ -85,18 +80,6 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     if facts is not None:
         lines += ["", _verdict(advisor, rule, facts, derived, signals)]
     return "\n".join(lines) + "\n"
-
-
-def _with_values(outline: list[str], atoms: list[c.Atom], value_of) -> list[str]:
-    """Append each comparison's actual value, in outline order."""
-    result, queue = [], list(atoms)
-    for line in outline:
-        stripped = line.strip()
-        if stripped.startswith("[") and queue:
-            atom = queue.pop(0)
-            line = f"{line}  (yours: {value_of(atom)})"
-        result.append(line)
-    return result
 
 
 def _verdict(advisor: Advisor, rule: Rule, facts: Facts, derived: dict, signals: dict) -> str:

@@ -14,7 +14,7 @@ from .errors import Location
 from .loader import LoadReport
 from .resolve import show
 from .ruleset import Rule, Ruleset
-from .wording import atom_words, fact_words
+from .wording import condition_lines, fact_words
 
 SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
 
@@ -86,28 +86,13 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict) -> list[str]:
 
 
 def condition_outline(condition: c.Condition, ruleset: Ruleset, switches: dict, indent: str = "") -> list[str]:
-    """A condition as a Markdown list in plain English, with each threshold's current value."""
-    if isinstance(condition, c.Atom):
-        return [f"{indent}- {atom_words(condition)}"]
-    if isinstance(condition, c.Not):
-        inner = condition.item
-        if isinstance(inner, c.Atom):
-            return condition_outline(inner.negated(), ruleset, switches, indent)
-        head = "none of these:" if isinstance(inner, c.AnyOf) else "not all of these:"
-        return [f"{indent}- {head}"] + _items(inner.items, ruleset, switches, indent + "  ")
-    if not condition.items:
-        written = switches.get(condition.location)
-        if written is not None:
-            return [f"{indent}- {switch_words(written, ruleset)}"]
-        return [f"{indent}- always" if isinstance(condition, c.All) else f"{indent}- never"]
-    if len(condition.items) == 1:
-        return condition_outline(condition.items[0], ruleset, switches, indent)
-    head = "all of these:" if isinstance(condition, c.All) else "any of these:"
-    return [f"{indent}- {head}"] + _items(condition.items, ruleset, switches, indent + "  ")
+    """A condition as a Markdown list in plain English, policy switches named with the value in force."""
 
+    def switch(node: c.Condition) -> Optional[str]:
+        written = switches.get(node.location)
+        return switch_words(written, ruleset) if written is not None else None
 
-def _items(items, ruleset: Ruleset, switches: dict, indent: str) -> list[str]:
-    return [line for item in items for line in condition_outline(item, ruleset, switches, indent)]
+    return condition_lines(condition, empty_line=switch, indent=indent)
 
 
 def switch_words(written: str, ruleset: Ruleset) -> str:

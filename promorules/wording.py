@@ -6,7 +6,7 @@ a frustrated employee than ``months_in_role < min_months_in_role``. Used by
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from . import conditions as c
 from .resolve import show
@@ -31,26 +31,38 @@ def atom_words(atom: c.Atom) -> str:
     return f"{name} {VERBS[atom.op]} {show(atom.value)}{threshold}"
 
 
-def condition_lines(condition: c.Condition, mark=None, indent: str = "") -> list[str]:
-    """The condition as an indented outline; ``mark(atom)`` may prefix each comparison (e.g. with its truth)."""
-    if isinstance(condition, c.Atom):
-        prefix = mark(condition) if mark else "-"
-        return [f"{indent}{prefix} {atom_words(condition)}"]
-    if isinstance(condition, c.Not):
-        inner = condition.item
-        if isinstance(inner, c.Atom):
-            return condition_lines(inner.negated(), mark, indent)
-        head = "none of these:" if isinstance(inner, c.AnyOf) else "not all of these:"
-        return [f"{indent}- {head}"] + [line for item in inner.items for line in condition_lines(item, mark, indent + "  ")]
-    if not condition.items:
-        return [f"{indent}- always" if isinstance(condition, c.All) else f"{indent}- never"]
-    if len(condition.items) == 1:
-        return condition_lines(condition.items[0], mark, indent)
-    head = "all of these:" if isinstance(condition, c.All) else "any of these:"
-    lines = [f"{indent}- {head}"]
-    for item in condition.items:
-        lines += condition_lines(item, mark, indent + "  ")
-    return lines
+def condition_lines(
+    condition: c.Condition,
+    atom_line: Optional[Callable[[c.Atom], str]] = None,
+    empty_line: Optional[Callable[[c.Condition], Optional[str]]] = None,
+    indent: str = "",
+) -> list[str]:
+    """The condition as an indented outline in plain English.
+
+    ``atom_line(atom)`` writes one comparison's line (by default "- " and its
+    words); ``empty_line(node)`` may name an empty "all"/"any" (a policy
+    switch decided when loading) instead of "always"/"never".
+    """
+    atom_line = atom_line or (lambda atom: f"- {atom_words(atom)}")
+
+    def outline(node: c.Condition, indent: str) -> list[str]:
+        if isinstance(node, c.Atom):
+            return [f"{indent}{atom_line(node)}"]
+        if isinstance(node, c.Not):
+            inner = node.item
+            if isinstance(inner, c.Atom):
+                return outline(inner.negated(), indent)
+            head = "none of these:" if isinstance(inner, c.AnyOf) else "not all of these:"
+            return [f"{indent}- {head}"] + [line for item in inner.items for line in outline(item, indent + "  ")]
+        if not node.items:
+            named = empty_line(node) if empty_line else None
+            return [f"{indent}- {named or ('always' if isinstance(node, c.All) else 'never')}"]
+        if len(node.items) == 1:
+            return outline(node.items[0], indent)
+        head = "all of these:" if isinstance(node, c.All) else "any of these:"
+        return [f"{indent}- {head}"] + [line for item in node.items for line in outline(item, indent + "  ")]
+
+    return outline(condition, indent)
 
 
 def truth_mark(truth: Optional[bool]) -> str:
