@@ -9,6 +9,7 @@ ruleset or the new one wholly, never a mix.
 """
 from __future__ import annotations
 
+import copy
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -117,10 +118,8 @@ class Advisor:
         The nearest misses and explanations read the ruleset, the evaluator and
         the advice; a pinned advisor keeps a reload from pairing two rulesets.
         """
-        twin = object.__new__(Advisor)
-        twin._path, twin._thresholds, twin._engine_choice = None, None, self._engine_choice
-        twin._reload_lock = threading.Lock()
-        twin._loaded = self._loaded
+        twin = copy.copy(self)  # shares the loaded bundle, which is never changed in place
+        twin._path = None  # nothing to reload from
         return twin
 
     def reload(self) -> None:

@@ -7,6 +7,7 @@ cannot be used; Enter skips a question, "done" ends the interview.
 """
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -95,7 +96,7 @@ class Interview:
 
     def _put(self, path: str, value) -> Optional[str]:
         """Set the answer; undo it and say why if the facts no longer hold together."""
-        before = _copy(self.facts)
+        before = copy.deepcopy(self.facts)
         _set(self.facts, path, value)
         try:
             self.validated()
@@ -109,12 +110,6 @@ class Interview:
 
 _SKIPPED = object()
 _STOPPED = object()
-
-
-def _copy(facts: dict) -> dict:
-    import copy
-
-    return copy.deepcopy(facts)
 
 
 def _set(facts: dict, path: str, value) -> None:

@@ -15,6 +15,7 @@ from .resolve import show
 
 WIDTH = 78
 MISSING_SHOWN = 8
+JOIN = "; "  # items that may hold commas themselves, kept apart
 WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "", "!=": "anything but"}
 
 
@@ -36,7 +37,7 @@ def verdict(advice: Advice) -> str:
     first = advice.recommendations[0].title.rstrip(".")
     if advice.nearest_misses:
         miss = advice.nearest_misses[0]
-        return f"Start with: {first}. Asking now waits on {_joined(c.text for c in miss.changes)}."
+        return f"Start with: {first}. Asking now waits on {JOIN.join(c.text for c in miss.changes)}."
     return f"Start with: {first}."
 
 
@@ -51,11 +52,6 @@ def reason_text(reason: Reason) -> str:
         bound = f"{WORDS.get(symbol, symbol)} {show(reason.threshold_value)}".strip()
         return f"{name} is {show(reason.value)}, which is {bound} ({reason.threshold})"
     return value
-
-
-def _joined(parts, separator: str = "; ") -> str:
-    """Items that may hold commas themselves, kept apart."""
-    return separator.join(parts)
 
 
 def _titles(advice: Advice) -> dict[str, str]:
@@ -79,13 +75,13 @@ def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     sections.append(("What to do, in order", recs))
     if advice.held_back:
         held = [
-            (f"{h.title} ({h.rule_id})", [f"Held back by: {_joined(titles.get(b, b) for b in h.held_back_by)}"])
+            (f"{h.title} ({h.rule_id})", [f"Held back by: {JOIN.join(titles.get(b, b) for b in h.held_back_by)}"])
             for h in advice.held_back
         ]
         sections.append(("Held back for now", held))
     if advice.nearest_misses:
         misses = [
-            (_joined(c.text for c in miss.changes), [f"Would unlock: {_joined(miss.titles)}"])
+            (JOIN.join(c.text for c in miss.changes), [f"Would unlock: {JOIN.join(miss.titles)}"])
             for miss in advice.nearest_misses
         ]
         sections.append(("What would change this advice", misses))
