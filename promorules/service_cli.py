@@ -63,25 +63,21 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
       promorules batch people.jsonl -o advice.jsonl --workers 2
     """
     import os
+    from contextlib import nullcontext
 
     from .batch import ProgressLine, run_batch
 
     workers = workers or os.cpu_count() or 1
     progress = ProgressLine() if sys.stderr.isatty() else None
-    if output == "-":
-        summary = run_batch(source, sys.stdout.buffer, workers=workers, ruleset=ruleset_path,
-                            thresholds=thresholds or None, as_of=as_of, input_format=input_format, progress=progress)
-    else:
-        try:
-            handle = open(output, "wb")  # noqa: SIM115 - closed below
-        except OSError as exc:
-            from .errors import InputError, Location, Problem
+    try:
+        target = nullcontext(sys.stdout.buffer) if output == "-" else open(output, "wb")  # noqa: SIM115
+    except OSError as exc:
+        from .errors import InputError, Location, Problem
 
-            raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror}")]) from None
-        with handle:
-            summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path,
-                                thresholds=thresholds or None, as_of=as_of, input_format=input_format,
-                                progress=progress)
+        raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror}")]) from None
+    with target as handle:
+        summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
+                            as_of=as_of, input_format=input_format, progress=progress)
     if progress is not None:
         progress.close()
     click.echo(str(summary), err=True)
