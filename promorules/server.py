@@ -29,6 +29,7 @@ from .batch import RecordError, advise_line, parse_json
 from .errors import InputError
 from .facts import Facts
 from .factsfile import field_path, validate_facts
+from .schema import json_schema
 from .yamlsource import Located
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -101,12 +102,12 @@ def create_app(
     @app.get("/v1/schema/facts")
     async def facts_schema() -> JSONResponse:
         """The JSON Schema of a facts object, as /v1/advice validates it."""
-        return JSONResponse(Facts.model_json_schema())
+        return JSONResponse(json_schema("facts"))
 
     @app.get("/v1/schema/advice")
     async def advice_schema() -> JSONResponse:
         """The JSON Schema of the advice /v1/advice returns."""
-        return JSONResponse(Advice.model_json_schema(mode="serialization"))
+        return JSONResponse(json_schema("advice"))
 
     @app.get("/v1/ruleset")
     async def ruleset() -> dict[str, Any]:
