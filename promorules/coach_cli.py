@@ -14,12 +14,11 @@ import click
 
 from .advisor import Advisor, bundled_ruleset_path
 from .cli_support import friendly, iso_date
-from .compiler import NetworkError, compile_ruleset
 from .effective import effective_yaml
 from .errors import InputError, Location, Problem
 from .handbook import handbook
 from .lint import lint
-from .loader import BUNDLED, MANIFEST, inspect_ruleset
+from .loader import BUNDLED, inspect_ruleset
 from .ruleset_diff import compare, facts_files, to_json, to_text
 from .scenarios import Advisors, run_features
 
@@ -69,12 +68,6 @@ def validate(path, strict):
     root = ruleset_path(path)
     report = inspect_ruleset(root)
     errors = [str(problem) for problem in report.problems]
-    if report.ruleset is not None:
-        try:
-            compile_ruleset(report.ruleset)
-        except NetworkError as exc:
-            manifest = report.layers[-1] if report.layers else str(root / MANIFEST)
-            errors.append(f"{manifest}: the ruleset is too large for the engine: {exc}")
     warnings = [str(warning) for warning in lint(report)] if not errors else []
     for line in errors + warnings:
         click.echo(line)

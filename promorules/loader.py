@@ -181,17 +181,19 @@ def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]
     report = inspect_ruleset(path, thresholds)
     if report.problems:
         raise InputError(report.problems)
-    ruleset = report.ruleset
-    try:  # the network as a whole must fit durable-rules too; compiled once, here
-        return replace(ruleset, network=compile_ruleset(ruleset))
-    except NetworkError as exc:
-        raise InputError([Problem(Location(str(path)), f"the ruleset is too large for the engine: {exc}")]) from None
+    return report.ruleset
 
 
 def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> LoadReport:
     """Load a ruleset and say how it was made, without raising on the coach's mistakes."""
     loader = _Loader(Path(path), dict(thresholds or {}))
     ruleset = loader.load()
+    if not loader.problems:
+        try:  # the network as a whole must fit durable-rules too; compiled once, here
+            ruleset = replace(ruleset, network=compile_ruleset(ruleset))
+        except NetworkError as exc:
+            manifest = loader.layers[-1].located.file if loader.layers else str(Path(path) / MANIFEST)
+            loader.fail(Location(manifest), f"the ruleset is too large for the engine: {exc}")
     problems = sorted(loader.problems, key=lambda p: (p.location, p.message))
     return LoadReport(
         ruleset=None if problems else ruleset,
