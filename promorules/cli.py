@@ -7,7 +7,6 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 from __future__ import annotations
 
 import importlib
-import sys
 
 import click
 
@@ -15,7 +14,7 @@ from .advisor import Advisor
 from .cli_support import friendly, iso_date, threshold_settings
 from .factsfile import read_facts
 from .outlook import full_advice
-from .render import print_terminal, to_json, to_markdown, to_text
+from .render import print_advice
 
 # Command families defined in their own modules, imported only when used (so
 # `promorules advise` does not pay for the Gherkin parser or the HTTP service).
@@ -79,16 +78,4 @@ def advise(facts, ruleset_path, as_of, output, thresholds):
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
     advisor = Advisor(ruleset_path, thresholds=thresholds)
-    show_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output)
-
-
-def show_advice(advice, output: str) -> None:
-    """Print advice in the chosen format; the text format is laid out in colour on a terminal."""
-    if output == "json":
-        click.echo(to_json(advice), nl=False)
-    elif output == "markdown":
-        click.echo(to_markdown(advice), nl=False)
-    elif sys.stdout.isatty():
-        print_terminal(advice)
-    else:
-        click.echo(to_text(advice), nl=False)
+    print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output)

@@ -85,9 +85,9 @@ def interview(output_path, facts_path, as_of, max_questions, output, ruleset_pat
 
     import yaml
 
-    from .cli import show_advice
     from .interview import Interview
     from .outlook import full_advice
+    from .render import print_advice
 
     advisor = Advisor(ruleset_path)
     known = {}
@@ -108,4 +108,4 @@ def interview(output_path, facts_path, as_of, max_questions, output, ruleset_pat
     with open(target, "w", encoding="utf-8") as out:
         yaml.safe_dump(facts.model_dump(mode="json", exclude_none=True), out, sort_keys=False, allow_unicode=True)
     click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} questions asked).\n", err=True)
-    show_advice(full_advice(advisor, facts), output)
+    print_advice(full_advice(advisor, facts), output)

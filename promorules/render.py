@@ -7,6 +7,7 @@ terminal view is the Markdown, laid out and coloured by rich.
 """
 from __future__ import annotations
 
+import sys
 import textwrap
 from typing import Optional
 
@@ -134,6 +135,18 @@ def to_markdown(advice: Advice) -> str:
         if not numbered:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def print_advice(advice: Advice, output: str) -> None:
+    """Print advice as json, markdown or text; text is laid out in colour on a terminal, plain when piped."""
+    if output == "json":
+        sys.stdout.write(to_json(advice))
+    elif output == "markdown":
+        sys.stdout.write(to_markdown(advice))
+    elif sys.stdout.isatty():
+        print_terminal(advice)
+    else:
+        sys.stdout.write(to_text(advice))
 
 
 def print_terminal(advice: Advice, file=None) -> None:
