@@ -409,3 +409,22 @@ def field_kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
 
 def _unannotated(annotation: Any) -> Any:
     return get_args(annotation)[0] if get_origin(annotation) is Annotated else annotation
+
+
+def put_at(data: dict, path: str, value: Any) -> None:
+    """Set a value in facts-file data by its path, making groups as needed; None removes it.
+
+    ``org.hiring_freeze``, ``promotion_requests[-1].plan_offered``. Raises
+    ValueError when the path runs through something that is not a group.
+    """
+    target: Any = data
+    *groups, name = path.split(".")
+    for part in groups:
+        indexed = re.fullmatch(r"(\w+)\[(-?\d+)\]", part)
+        target = target[indexed[1]][int(indexed[2])] if indexed else target.setdefault(part, {})
+        if not isinstance(target, dict):
+            raise ValueError(f'"{path}": "{part}" is not a group of facts')
+    if value is None:
+        target.pop(name, None)
+    else:
+        target[name] = value

@@ -8,7 +8,6 @@ cannot be used; Enter skips a question, "done" ends the interview.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable, Optional
@@ -17,7 +16,7 @@ from pydantic import ValidationError
 
 from .advice import Advice
 from .advisor import Advisor
-from .facts import Facts
+from .facts import Facts, put_at
 from .questions import AnswerError, Question, question_for, read_answer
 
 SKIP = ("", "skip", "?")
@@ -97,7 +96,7 @@ class Interview:
     def _put(self, path: str, value) -> Optional[str]:
         """Set the answer; undo it and say why if the facts no longer hold together."""
         before = copy.deepcopy(self.facts)
-        _set(self.facts, path, value)
+        put_at(self.facts, path, value)
         try:
             self.validated()
         except ValidationError as exc:
@@ -110,19 +109,3 @@ class Interview:
 
 _SKIPPED = object()
 _STOPPED = object()
-
-
-def _set(facts: dict, path: str, value) -> None:
-    """Set a value by its path: ``org.hiring_freeze``, ``promotion_requests[-1].plan_offered``."""
-    target = facts
-    parts = path.split(".")
-    for part in parts[:-1]:
-        match = re.fullmatch(r"(\w+)\[(-?\d+)\]", part)
-        if match:
-            target = target[match[1]][int(match[2])]
-        else:
-            target = target.setdefault(part, {})
-    if value is None:
-        target.pop(parts[-1], None)
-    else:
-        target[parts[-1]] = value

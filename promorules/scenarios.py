@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from .advisor import Advisor
 from .durable_engine import durable_available
 from .errors import InputError, Location, Problem
-from .facts import Facts
+from .facts import Facts, put_at
 from .factsfile import read_facts
 
 LISTS = {
@@ -196,15 +196,10 @@ def cell(text: str):
 
 def put(facts: dict, dotted: str, value) -> None:
     """Set a fact by its dotted name; an unknown value (empty cell) removes it."""
-    *groups, name = dotted.split(".")
-    for group in groups:
-        facts = facts.setdefault(group, {})
-        if not isinstance(facts, dict):
-            fail(f'"{dotted}": "{group}" is not a group of facts')
-    if value is None:
-        facts.pop(name, None)
-    else:
-        facts[name] = value
+    try:
+        put_at(facts, dotted, value)
+    except ValueError as exc:
+        fail(str(exc))
 
 
 # ------------------------------------------------------------------ Given
