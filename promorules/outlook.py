@@ -151,9 +151,7 @@ def _satisfying(atom: c.Atom) -> Any:
     """A value of the fact that meets the comparison."""
     info = FACTS[atom.name]
     value = atom.value
-    if atom.op == "eq":
-        return value
-    if atom.op in ("ge", "le"):
+    if atom.op in ("eq", "ge", "le"):
         return value
     if atom.op in ("gt", "lt"):
         step = 1 if isinstance(value, int) else 1e-6
@@ -199,8 +197,6 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
     elif atom.op in ("le", "lt") and gap:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} less"
-    elif atom.op == "eq" and isinstance(atom.value, bool):
-        text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
     elif atom.op == "eq":
         text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
     else:
