@@ -240,6 +240,7 @@ class _Loader:
         self.silenced: dict[str, list[str]] = {}  # broken name -> rules whose mistake about it was not repeated
         self.removed_tags: set[str] = set()  # tags of the removed rules
         self.origins_replaced: dict[str, Location] = {}  # rule id -> where the rule it replaces was
+        self.hold_back_at: dict[tuple[str, str], Location] = {}  # (rule id, name held back) -> its entry
 
     # -- helpers
 
@@ -665,15 +666,16 @@ class _Loader:
 
     def check_references(self, rule: Rule, ids: dict, tags: set) -> None:
         for name in rule.hold_back:
+            where = self.hold_back_at.get((rule.id, name), rule.location)
             if name in ids and name in tags:
-                self.fail(rule.location, f'hold_back "{name}" is both a rule id and a tag; rename the tag')
+                self.fail(where, f'hold_back "{name}" is both a rule id and a tag; rename the tag')
             elif name not in ids and name not in tags:
                 if name in self.removed or name in self.removed_tags:
                     continue  # it names a rule a layer disabled: nothing left to hold back
-                self.fail(rule.location, f'hold_back names "{name}", which is neither a rule id nor a tag'
+                self.fail(where, f'hold_back names "{name}", which is neither a rule id nor a tag'
                           f"{did_you_mean(name, set(ids) | tags)}")
             elif name == rule.id:
-                self.fail(rule.location, "a rule cannot hold itself back")
+                self.fail(where, "a rule cannot hold itself back")
 
     def check_cycles(self, rules: list[Rule]) -> None:
         """A signal may not depend, through other signals, on itself."""
@@ -801,6 +803,8 @@ class _RuleBuilder:
         sources = self.citations()
         if not self.ok:
             return None
+        for index, name in enumerate(spec.hold_back):
+            self.loader.hold_back_at.setdefault((spec.id, name), self.where("hold_back", index))
         return Rule(
             id=spec.id,
             category=self.category,

@@ -74,7 +74,7 @@ def test_a_good_extra_rule_loads(tmp_path):
         (2, '"title" is required', GOOD_RULE.replace("    title: A fine rule\n", "")),
         (6, 'unknown combinator "either"', GOOD_RULE.replace("when: months_in_role >= min_months_in_role",
                                                              "when: {either: [freeze_active]}")),
-        (2, 'hold_back names "ask-later"', GOOD_RULE.replace("    title:", "    hold_back: [ask-later]\n    title:")),
+        (5, 'hold_back names "ask-later"', GOOD_RULE.replace("    title:", "    hold_back: [ask-later]\n    title:")),
         (6, '"in_review_window" is a signal', GOOD_RULE.replace("months_in_role >= min_months_in_role",
                                                                 "in_review_window == 3")),
         (2, "the key \"rules\" appears twice", "rules: []\n" + GOOD_RULE),
