@@ -16,6 +16,7 @@ never do: each is bound to a name in the functions' namespace.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable, Container
 
@@ -51,24 +52,65 @@ def compile_program(ruleset: Ruleset, signal_order: list[str]) -> Program:
     return Program(namespace["signals"], namespace["truths"], source)
 
 
+@dataclass(frozen=True)
+class Undecided:
+    """What leaves each rule undecided, for one person: ``run(facts, signals, skip)``.
+
+    Sets are bit masks (ints): a mask of rules has bit i for ``rules[i]``
+    (rule ids in sorted order, so a mask reads back sorted), a mask of paths
+    bit i for ``paths[i]``, a mask of signals bit i for ``signals[i]``. The
+    missing facts of one advice are a few hundred set unions, and on ints
+    each is one machine-level operation instead of a Python set.
+
+    ``run`` returns ``(needed, through, derivers)``:
+
+    * ``needed``: path index -> the undecided rules (that ``deciding`` accepts
+      and ``skip`` does not hold) comparing a fact read from that path while
+      it is unknown;
+    * ``through``: signal index -> the undecided rules testing that signal
+      while it is unknown;
+    * ``derivers``: for each undecided rule deriving a signal (by its index in
+      the ruleset), ``(paths, signals)`` it compares while unknown, to follow
+      signals down to their facts.
+
+    Only comparisons under undecided parts of a condition count: a decided
+    part decides nothing.
+    """
+
+    run: Callable[[dict, dict, Container[str]], tuple[dict, dict, dict]]
+    rules: tuple[str, ...]
+    paths: tuple[str, ...]
+    signals: tuple[str, ...]
+
+
 def compile_undecided(
     ruleset: Ruleset, report: Callable[[str], tuple[str, ...]], deciding: Callable[[Rule], bool]
-) -> Callable[[dict, dict, dict, dict, Container[str]], dict]:
-    """``undecided(facts, signals, needed, through, skip)``: what leaves each rule undecided.
+) -> Undecided:
+    """``report(fact)`` gives the input paths behind a fact; ``deciding(rule)`` the rules whose advice counts."""
+    atoms = [atom for rule in ruleset.rules for atom in c.atoms(rule.condition)]
+    rules = tuple(sorted(rule.id for rule in ruleset.rules if deciding(rule)))
+    paths = tuple(sorted({path for atom in atoms if not atom.signal for path in report(atom.name)}))
+    signals = tuple(sorted({atom.name for atom in atoms if atom.signal} | {r.derive for r in ruleset.rules if r.derive}))
+    masks = _Masks(rules, paths, signals, report)
+    namespace: dict[str, Any] = {"DECODE": DECODE, "defaultdict": defaultdict}
+    _run(_undecided_function(ruleset, namespace, {}, masks, deciding), ruleset, namespace)
+    return Undecided(namespace["undecided"], rules, paths, signals)
 
-    For every undecided rule that ``deciding`` accepts and ``skip`` does not
-    hold, the rule id is added to ``needed[name]`` (a defaultdict of sets) for
-    each name ``report`` gives for a fact it compares while unknown, and to
-    ``through[signal]`` (a defaultdict of lists) for each signal it tests
-    while unknown. Returned: for each undecided rule that derives a signal
-    (by index), ``(names, signal names)`` the same way, to follow signals
-    down to their facts. Only comparisons under undecided parts of a
-    condition count: a decided part decides nothing.
-    """
-    namespace: dict[str, Any] = {"DECODE": DECODE}
-    source = _undecided_function(ruleset, namespace, {}, report, deciding)
-    _run(source, ruleset, namespace)
-    return namespace["undecided"]
+
+class _Masks:
+    """The bit of each rule, path and signal, written as literals into the generated code."""
+
+    def __init__(self, rules: tuple[str, ...], paths: tuple[str, ...], signals: tuple[str, ...], report):
+        self.rule = {rule_id: 1 << i for i, rule_id in enumerate(rules)}
+        self.path = {path: i for i, path in enumerate(paths)}
+        self.signal = {name: i for i, name in enumerate(signals)}
+        self.report = report
+
+    def paths_of(self, fact: str) -> int:
+        mask = 0
+        for path in self.report(fact):
+            mask |= 1 << self.path[path]
+        return mask
 
 
 def _run(source: str, ruleset: Ruleset, namespace: dict) -> None:
@@ -182,40 +224,41 @@ def _truths_function(ruleset: Ruleset, namespace: dict, constants: dict) -> str:
     return "def truths(f, s):\n" + "\n".join(body.lines)
 
 
-def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict, report, deciding) -> str:
+def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict, masks: _Masks, deciding) -> str:
     body = _Function(namespace, constants)
     body.emit("g = f.get")
     body.emit("h = s.get")
+    body.emit("needed = defaultdict(int)")
+    body.emit("through = defaultdict(int)")
     body.emit("out = {}")
     roots = [body.truth(rule.condition) for rule in ruleset.rules]
     for index, (rule, root) in enumerate(zip(ruleset.rules, roots)):
         if root in ("0", "2"):
             continue
-        rule_id = repr(rule.id)
         block = _Function(namespace, constants)
         block.locals = body.locals  # every truth is already computed above
         if deciding(rule):
+            bit = hex(masks.rule[rule.id])
             block.lines = []
             block.undecided_atoms(
                 rule.condition,
                 "",
-                lambda name: "; ".join(f"needed[{path!r}].add({rule_id})" for path in report(name)),
-                lambda name: f"through[{name!r}].append({rule_id})",
+                lambda name: "; ".join(f"needed[{masks.path[path]}] |= {bit}" for path in masks.report(name)),
+                lambda name: f"through[{masks.signal[name]}] |= {bit}",
             )
-            body.emit(f"if {root} == 1 and {rule_id} not in skip:")
+            body.emit(f"if {root} == 1 and {rule.id!r} not in skip:")
             body.lines += ["    " + line for line in block.lines]
         if rule.derive:
             block.lines = []
-            block.emit("F = []")
-            block.emit("S = []")
+            block.emit("F = S = 0")
             block.undecided_atoms(
                 rule.condition,
                 "",
-                lambda name: f"F += {tuple(report(name))!r}" if report(name) else "",
-                lambda name: f"S.append({name!r})",
+                lambda name: f"F |= {hex(masks.paths_of(name))}" if masks.report(name) else "",
+                lambda name: f"S |= {hex(1 << masks.signal[name])}",
             )
             block.emit(f"out[{index}] = (F, S)")
             body.emit(f"if {root} == 1:")
             body.lines += ["    " + line for line in block.lines]
-    body.emit("return out")
-    return "def undecided(f, s, needed, through, skip):\n" + "\n".join(body.lines)
+    body.emit("return needed, through, out")
+    return "def undecided(f, s, skip):\n" + "\n".join(body.lines)

@@ -6,7 +6,6 @@ then rule id.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Any, Optional, Sequence
 
@@ -85,10 +84,12 @@ class Resolver:
             lambda name: FACTS[name].inputs,
             lambda rule: rule.recommend is not None or bool(rule.hold_back) or rule.id in self._stage_rules,
         )
-        self._deriver_indexes: dict[str, tuple[int, ...]] = {}
+        signal_bits = {name: i for i, name in enumerate(self._undecided.signals)}
+        self._deriver_indexes: dict[int, tuple[int, ...]] = {}  # signal's bit -> indexes of its rules
         for index, rule in enumerate(rules):
             if rule.derive:
-                self._deriver_indexes[rule.derive] = self._deriver_indexes.get(rule.derive, ()) + (index,)
+                bit = signal_bits[rule.derive]
+                self._deriver_indexes[bit] = self._deriver_indexes.get(bit, ()) + (index,)
         self._descriptions: dict[str, str] = {}
         for name in names:  # a path without a description of its own takes its first fact's
             for path in FACTS[name].inputs:
@@ -178,38 +179,38 @@ class Resolver:
             self._reasons[key] = reason
         return reason
 
-    def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[dict]:
+    def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[out.MissingFact]:
         """Input facts that would let undecided rules decide, the most rules first.
 
         A rule is undecided by the facts it compares while they are unknown,
         and by the facts behind each unknown signal it tests (through the
-        signal's own undecided rules).
+        signal's own undecided rules). Sets of rules and paths are bit masks
+        (see `codegen.Undecided`).
         """
-        needed: defaultdict[str, set[str]] = defaultdict(set)
-        through: defaultdict[str, list[str]] = defaultdict(list)  # signal -> the rules it leaves undecided
         skip = fired | (self._stage_rules - stage_rules) if stage_rules else fired | self._stage_rules
-        undecided = self._undecided(facts, signals, needed, through, skip)
+        needed, through, undecided = self._undecided.run(facts, signals, skip)
         derivers = self._deriver_indexes
-        expanded: dict[str, set[str]] = {}
+        expanded: dict[int, int] = {}
 
-        def behind(signal: str) -> set[str]:
+        def behind(signal: int) -> int:
+            """The paths behind an unknown signal, through its undecided rules."""
             found = expanded.get(signal)
             if found is None:  # signals never depend on themselves: the loader refuses loops
-                found = set()
+                found = 0
                 for index in derivers.get(signal, ()):
                     entry = undecided.get(index)
                     if entry is not None:
-                        found.update(entry[0])
-                        for below in entry[1]:
+                        found |= entry[0]
+                        for below in _bits(entry[1]):
                             found |= behind(below)
                 expanded[signal] = found
             return found
 
-        for signal, rule_ids in through.items():
-            for path in behind(signal):
-                needed[path].update(rule_ids)
-        ordered = sorted([(-len(ids), path, ids) for path, ids in needed.items()])  # paths are unique
-        return [self._missing_fact(path, ids) for _, path, ids in ordered]
+        for signal, rules in through.items():
+            for path in _bits(behind(signal)):
+                needed[path] |= rules
+        ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
+        return [self._missing_fact(path, rules) for _, path, rules in ordered]
 
     def _signal(self, name: str, value, ids: list[str], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
@@ -220,12 +221,13 @@ class Resolver:
             record = self._remember(key, out.Signal(name=name, value=value, derived_by=list(derived_by)))
         return record
 
-    def _missing_fact(self, path: str, ids: set[str]) -> out.MissingFact:
-        key = ("missing", path, frozenset(ids))
+    def _missing_fact(self, path_bit: int, rules: int) -> out.MissingFact:
+        key = ("missing", path_bit, rules)
         record = self._records.get(key)
         if record is None:
-            record = out.MissingFact(fact=path, description=self._descriptions[path], rules=sorted(ids))
-            record = self._remember(key, record)
+            path = self._undecided.paths[path_bit]
+            ids = [self._undecided.rules[i] for i in _bits(rules)]  # in rule id order
+            record = self._remember(key, out.MissingFact(fact=path, description=self._descriptions[path], rules=ids))
         return record
 
     def _remember(self, key: tuple, record):
@@ -233,6 +235,14 @@ class Resolver:
             self._records.clear()
         self._records[key] = record
         return record
+
+
+def _bits(mask: int):
+    """The positions of the bits set in ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _has_any(node: c.Condition) -> bool:
