@@ -204,7 +204,8 @@ def batch(records: int) -> None:
     if process.returncode != 0:
         print(f"(c) batch failed ({process.returncode}): {stderr[-500:]}")
         return
-    settled = [rss for done, rss in samples if done >= 0.1 * records] or [s for _, s in samples]
+    # From 10% of the records until the last is written: after that the workers are exiting.
+    settled = [rss for done, rss in samples if 0.1 * records <= done < records] or [s for _, s in samples]
     start_rss, end_rss, peak = settled[0], settled[-1], max(rss for _, rss in samples)
     print(f"(c) batch of {records:,} generated people, 2 workers: {seconds:.1f} s wall, "
           f"{records / seconds:,.0f} records/s, {lines:,} output lines")
