@@ -34,8 +34,10 @@ class Problem:
     field: str = ""
 
     def __str__(self) -> str:
+        """``file:line:col: message``; without a line, the field is named unless the message names it."""
         where = str(self.location)
-        if self.field and not self.location.line and not self.message.startswith(self.field):
+        named = self.message.startswith(self.field) or f'"{self.field}"' in self.message
+        if self.field and not self.location.line and not named:
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
 
