@@ -11,8 +11,9 @@ runs many times faster. Truth values are small ints, so that ``all`` is
 `conditions.evaluate` stays the plain definition of the logic, and the tests
 hold the two equal on random facts and random rulesets. Only names and rule
 ids from a checked ruleset, and the input paths of our own derived facts,
-reach the generated source, as string literals written by ``repr``; values
-never do: each is bound to a name in the functions' namespace.
+reach the generated source, as string literals written by ``repr``, besides
+integers computed here (bit masks and indexes); values never do: each is
+bound to a name in the functions' namespace.
 """
 from __future__ import annotations
 
@@ -90,7 +91,8 @@ def compile_undecided(
     atoms = [atom for rule in ruleset.rules for atom in c.atoms(rule.condition)]
     rules = tuple(sorted(rule.id for rule in ruleset.rules if deciding(rule)))
     paths = tuple(sorted({path for atom in atoms if not atom.signal for path in report(atom.name)}))
-    signals = tuple(sorted({atom.name for atom in atoms if atom.signal} | {r.derive for r in ruleset.rules if r.derive}))
+    derived = {rule.derive for rule in ruleset.rules if rule.derive}
+    signals = tuple(sorted({atom.name for atom in atoms if atom.signal} | derived))
     masks = _Masks(rules, paths, signals, report)
     namespace: dict[str, Any] = {"DECODE": DECODE, "defaultdict": defaultdict}
     _run(_undecided_function(ruleset, namespace, {}, masks, deciding), ruleset, namespace)
