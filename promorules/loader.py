@@ -2,7 +2,7 @@
 
 A ruleset is a directory with ``ruleset.yaml`` (the manifest: name, version,
 sources, thresholds, categories, stages) and any number of other ``*.yaml``
-files holding rules. docs/rulesets.md describes the format for coaches.
+(or ``*.yml``) files holding rules. docs/rulesets.md describes the format for coaches.
 
 A ruleset can also be a *layer* on another one (``extends: default`` or
 ``extends: ../path``): it changes thresholds, disables or replaces rules by
@@ -28,6 +28,7 @@ from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template,
 from .yamlsource import Located, load_yaml
 
 MANIFEST = "ruleset.yaml"
+RULE_SUFFIXES = (".yaml", ".yml")  # both are common for YAML; a rule file of either is read
 BUNDLED = "default"  # ``extends: default`` names the ruleset that ships with promorules
 MAX_LAYERS = 16
 MAX_RULES = 1000
@@ -530,8 +531,17 @@ class _Loader:
         return found
 
     def layer_rule_specs(self, layer: _Layer, categories: list[str]) -> list:
-        files = sorted(file for file in layer.root.glob("*.yaml") if file.name != MANIFEST)
-        return [entry for file in files for entry in self.rule_specs(file, categories, layer.root)]
+        """Every ``.yaml`` and ``.yml`` file beside the manifest is a rule file: none is skipped unread."""
+        files = sorted(file for file in layer.root.iterdir() if file.suffix in RULE_SUFFIXES)
+        found = []
+        for file in files:
+            if file.name == MANIFEST:
+                continue
+            if file.stem == Path(MANIFEST).stem:
+                self.fail(Location(str(file)), f"the manifest is read from {MANIFEST} only; rename this file")
+                continue
+            found += self.rule_specs(file, categories, layer.root)
+        return found
 
     def merged_rule_specs(self, categories: list[str]) -> list:
         """The base's rules, then each layer's: disabled ones out, replaced ones swapped in place."""

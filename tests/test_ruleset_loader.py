@@ -200,3 +200,13 @@ def test_a_bad_threshold_setting_names_the_threshold(tmp_path, name, value, expe
     [problem] = caught.value.problems
     assert f"(threshold {name})" in str(problem)
     assert expected in problem.message
+
+
+def test_a_rule_file_ending_in_yml_is_read_like_yaml(tmp_path):
+    ruleset = load_ruleset(ruleset_with(tmp_path, GOOD_RULE, name="extra.yml"))
+    assert ruleset.rule("extra.ok").location.file.endswith("extra.yml")
+
+
+def test_a_manifest_named_ruleset_yml_beside_ruleset_yaml_is_not_taken_for_a_rule_file(tmp_path):
+    root = ruleset_with(tmp_path, "name: other\n", name="ruleset.yml")
+    assert problems(root) == [f"{root / 'ruleset.yml'}: the manifest is read from ruleset.yaml only; rename this file"]
