@@ -109,8 +109,9 @@ class Advisor:
         pydantic's ``ValidationError``, naming each field.
         """
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
-        derived = derive(with_as_of(facts, as_of))
-        return loaded.resolver.advice(derived, loaded.matcher.match(derived))
+        person = with_as_of(facts, as_of)
+        derived = derive(person)
+        return loaded.resolver.advice(derived, loaded.matcher.match(derived), person)
 
     def pinned(self) -> "Advisor":
         """This advisor fixed on its current ruleset, for work that asks it several things in a row.

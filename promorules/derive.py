@@ -77,12 +77,17 @@ def _plan() -> list[tuple[str, str, Any]]:
     """How to get each fact, in `FACTS` order: input fields are read directly, without a call each."""
     if len(_PLAN) != len(_COMPUTE):
         _PLAN[:] = [
-            (name, *_READS[name]) if name in _READS and _COMPUTE[name] is _READ_FUNCTIONS.get(name) else (
+            (name, *_READS[name]) if is_input(name) else (
                 name, _COMPUTED, compute
             )
             for name, compute in _COMPUTE.items()
         ]
     return _PLAN
+
+
+def is_input(name: str) -> bool:
+    """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
+    return name in _READS and _COMPUTE[name] is _READ_FUNCTIONS.get(name)
 
 
 # ------------------------------------------------------------ registration

@@ -7,13 +7,14 @@ then rule id.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from . import advice as out
 from . import conditions as c
 from .codegen import compile_undecided
-from .derive import FACTS, input_description
+from .derive import FACTS, input_description, is_input
 from .evaluator import Match, PythonMatcher
+from .facts import Facts
 from .ruleset import Rule, Ruleset, Template
 
 MAX_REMEMBERED_REASONS = 50_000
@@ -90,13 +91,24 @@ class Resolver:
             if rule.derive:
                 bit = signal_bits[rule.derive]
                 self._deriver_indexes[bit] = self._deriver_indexes.get(bit, ()) + (index,)
+        # A path reported because a fact computed from several inputs is unknown may have been given:
+        # those paths are checked against the person's facts before they are listed as missing.
+        computed_inputs = {path for name in names if not is_input(name) for path in FACTS[name].inputs}
+        self._given = {
+            bit: _given_check(path) for bit, path in enumerate(self._undecided.paths) if path in computed_inputs
+        }
         self._descriptions: dict[str, str] = {}
         for name in names:  # a path without a description of its own takes its first fact's
             for path in FACTS[name].inputs:
                 self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
         self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version)
 
-    def advice(self, facts: dict, match: Match) -> out.Advice:
+    def advice(self, facts: dict, match: Match, person: Optional[Facts] = None) -> out.Advice:
+        """The advice from the derived ``facts`` and what matched.
+
+        ``person`` is the input the facts were derived from: with it, a path the
+        person gave is never listed as missing (without it, nothing is known given).
+        """
         fired = match.fired
         signals = match.signals
         holders: dict[str, list[str]] = {}
@@ -127,7 +139,7 @@ class Resolver:
                 "stage": stage,
                 "recommendations": recommendations,
                 "held_back": held,
-                "missing_facts": self._missing(facts, signals, fired, stage_rules),
+                "missing_facts": self._missing(facts, signals, fired, stage_rules, person),
                 "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
             }
         )
@@ -179,7 +191,9 @@ class Resolver:
             self._reasons[key] = reason
         return reason
 
-    def _missing(self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str]) -> list[out.MissingFact]:
+    def _missing(
+        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
+    ) -> list[out.MissingFact]:
         """Input facts that would let undecided rules decide, the most rules first.
 
         A rule is undecided by the facts it compares while they are unknown,
@@ -209,6 +223,10 @@ class Resolver:
         for signal, rules in through.items():
             for path in _bits(behind(signal)):
                 needed[path] |= rules
+        if person is not None:
+            given = self._given
+            for path in [path for path in needed if path in given and given[path](person)]:
+                del needed[path]
         ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
         return [self._missing_fact(path, rules) for _, path, rules in ordered]
 
@@ -235,6 +253,30 @@ class Resolver:
             self._records.clear()
         self._records[key] = record
         return record
+
+
+def _given_check(path: str) -> Callable[[Facts], bool]:
+    """Whether the person gave ``path`` (``org.x``, ``people``, ``promotion_requests[-1].x``).
+
+    An empty list has no latest item, so there is nothing to ask about one:
+    ``promotion_requests[-1].x`` counts as given when the list is given empty.
+    """
+    steps = path.replace("[-1]", ".[-1]").split(".")
+
+    def given(person: Facts) -> bool:
+        value: Any = person
+        for step in steps:
+            if step == "[-1]":
+                if not value:
+                    return True
+                value = value[-1]
+            else:
+                value = getattr(value, step)
+            if value is None:
+                return False
+        return True
+
+    return given
 
 
 def _bits(mask: int):

@@ -39,8 +39,24 @@ def plain_fired(ruleset, facts: dict, signals: dict) -> frozenset:
     return frozenset(r.id for r in ruleset.rules if c.evaluate(r.condition, facts, signals) is True)
 
 
-def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluator: PythonMatcher) -> list:
-    """The missing facts as first defined: one tree walk per deciding rule."""
+def gave(person, path: str) -> bool:
+    """The person gave this input (a latest request of an empty list counts: there is none to ask about)."""
+    value = person.model_dump() if person is not None else {}
+    for step in path.replace("[-1]", ".[-1]").split("."):
+        if step == "[-1]":
+            if value == []:
+                return True
+            value = value[-1]
+        else:
+            value = value.get(step)
+        if value is None:
+            return False
+    return True
+
+
+def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluator: PythonMatcher,
+                  person=None) -> list:
+    """The missing facts as first defined: one tree walk per deciding rule; none the person gave."""
     stage_rules = []
     for stage in ruleset.stages:
         value = signals.get(stage.signal) if stage.signal else True
@@ -59,12 +75,13 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
             for path in FACTS[name].inputs:
                 needed.setdefault(path, set()).add(rule.id)
                 descriptions.setdefault(path, input_description(path) or FACTS[name].description)
-    ordered = sorted(needed, key=lambda path: (-len(needed[path]), path))
+    ordered = sorted((p for p in needed if not gave(person, p)), key=lambda path: (-len(needed[path]), path))
     return [{"fact": p, "description": descriptions[p], "rules": sorted(needed[p])} for p in ordered]
 
 
 def check_against_plain(advisor: Advisor, person) -> None:
-    facts = derive(with_as_of(person))
+    person = with_as_of(person)
+    facts = derive(person)
     evaluator = advisor.evaluator
     signals = plain_signals(evaluator, facts)
     assert evaluator.signals(facts) == signals
@@ -72,7 +89,7 @@ def check_against_plain(advisor: Advisor, person) -> None:
     assert match.fired == plain_fired(advisor.ruleset, facts, signals)
     assert match.signals == {k: v for k, v in signals.items() if v is not None}
     advice = advisor.advise(person)
-    expected = plain_missing(advisor.ruleset, facts, match.signals, match.fired, evaluator)
+    expected = plain_missing(advisor.ruleset, facts, match.signals, match.fired, evaluator, person)
     assert [m.model_dump() for m in advice.missing_facts] == expected
 
 
