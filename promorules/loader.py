@@ -24,6 +24,7 @@ from .compiler import NetworkError, compile_ruleset
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .factsfile import field_path
+from .resolve import show
 from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
 from .yamlsource import Located, load_yaml
 
@@ -810,6 +811,8 @@ class _RuleBuilder:
                 break
         date = self.date(spec.date) if spec.date else None
         recommend = self.template(spec.recommend, ("recommend",), spec.date is not None) if spec.recommend else None
+        title = self.heading(spec.title, ("title",))
+        date_label = self.heading(spec.date_label, ("date_label",))
         sources = self.citations()
         if not self.ok:
             return None
@@ -819,7 +822,7 @@ class _RuleBuilder:
             id=spec.id,
             category=self.category,
             priority=spec.priority,
-            title=spec.title,
+            title=title,
             condition=condition,
             recommend=recommend,
             derive=spec.derive,
@@ -827,7 +830,7 @@ class _RuleBuilder:
             tags=tuple(spec.tags),
             stages=tuple(spec.stages),
             date=date,
-            date_label=spec.date_label or ("Date" if date else ""),
+            date_label=date_label or ("Date" if date else ""),
             rationale=spec.rationale,
             sources=sources,
             location=self.where("id"),
@@ -966,7 +969,40 @@ class _RuleBuilder:
 
     # -- effects
 
-    def template(self, text: str, path: tuple, has_date: bool) -> Optional[Template]:
+    def template(self, text: str, path: tuple, has_date: bool) -> Template:
+        """Advice text: its placeholders are filled for each person, with facts, thresholds and the date."""
+
+        def place(name: str):
+            if name == "date" and has_date:
+                return ("date", name)
+            if name in self.thresholds:
+                return ("threshold", name)
+            if name in FACTS:
+                return ("fact", name)
+            hint = did_you_mean(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
+            return f'the placeholder "{{{name}}}" is not a fact or threshold{hint}'
+
+        return Template(self.placeholders(text, path, place))
+
+    def heading(self, text: str, path: tuple) -> str:
+        """A title or date label is the same for everyone the rule applies to, so only thresholds
+        can go in it; they are filled here, after any threshold override, so a tuned number shows."""
+        key = path[-1]
+
+        def place(name: str):
+            if name in self.thresholds:
+                return ("threshold", name)
+            if name in FACTS:
+                return (f'{key}: the placeholder "{{{name}}}" is a fact, but a {key} is the same for everyone; '
+                        "only thresholds can go in it")
+            return f'{key}: the placeholder "{{{name}}}" is not a threshold{did_you_mean(name, self.thresholds)}'
+
+        parts = self.placeholders(text, path, place)
+        return "".join(part if isinstance(part, str) else show(self.thresholds[part[1]].value) for part in parts)
+
+    def placeholders(self, text: str, path: tuple, place) -> tuple:
+        """Split ``text`` into literal text and ``{name}`` placeholders; ``place(name)`` gives the
+        placeholder's part, or the message saying why the name cannot go there."""
         parts: list = []
         where = self.where(*path)
         position = 0
@@ -982,18 +1018,15 @@ class _RuleBuilder:
                 self.fail(where, 'a lone "{" or "}" in the text; write "{{" or "}}" for a brace')
                 continue
             name = name.strip()
-            if name == "date" and has_date:
-                parts.append(("date", name))
-            elif name in self.thresholds:
-                parts.append(("threshold", name))
+            found = place(name)
+            if isinstance(found, str):
+                self.fail(where, found, name)
+                continue
+            if found[0] == "threshold":
                 self.uses(name, where)
-            elif name in FACTS:
-                parts.append(("fact", name))
-            else:
-                hint = did_you_mean(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
-                self.fail(where, f'the placeholder "{{{name}}}" is not a fact or threshold{hint}', name)
+            parts.append(found)
         parts.append(text[position:])
-        return Template(tuple(part for part in parts if part != ""))
+        return tuple(part for part in parts if part != "")
 
     def date(self, text: str) -> Optional[DateExpr]:
         where = self.where("date")

@@ -210,3 +210,25 @@ def test_a_rule_file_ending_in_yml_is_read_like_yaml(tmp_path):
 def test_a_manifest_named_ruleset_yml_beside_ruleset_yaml_is_not_taken_for_a_rule_file(tmp_path):
     root = ruleset_with(tmp_path, "name: other\n", name="ruleset.yml")
     assert problems(root) == [f"{root / 'ruleset.yml'}: the manifest is read from ruleset.yaml only; rename this file"]
+
+
+def test_threshold_placeholders_in_title_and_date_label_are_filled_after_tuning(tmp_path):
+    text = GOOD_RULE.replace("title: A fine rule", "title: Wait {min_months_in_role} months") + (
+        "    date: role_start_date + min_months_in_role months\n"
+        "    date_label: After {min_months_in_role} months, on\n")
+    root = ruleset_with(tmp_path, text)
+    assert load_ruleset(root).rule("extra.ok").title == "Wait 12 months"
+    tuned = load_ruleset(root, {"min_months_in_role": 24}).rule("extra.ok")
+    assert (tuned.title, tuned.date_label) == ("Wait 24 months", "After 24 months, on")
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Wait {months_in_role} months", 'title: the placeholder "{months_in_role}" is a fact, but a title is the same '
+                                     "for everyone; only thresholds can go in it"),
+    ("Wait {min_month_in_role} months", 'title: the placeholder "{min_month_in_role}" is not a threshold '
+                                        '(did you mean "min_months_in_role"?)'),
+    ("Wait { months", 'a lone "{" or "}" in the text; write "{{" or "}}" for a brace'),
+])
+def test_a_title_holds_thresholds_only(tmp_path, title, expected):
+    root = ruleset_with(tmp_path, GOOD_RULE.replace("title: A fine rule", f"title: {title}"))
+    assert problems(root) == [f'{root / "extra.yaml"}:5:5: rule "extra.ok": {expected}']
