@@ -34,6 +34,13 @@ Feature: After a promotion: settle in, then go round again
     And the advice does not include "after.step-up-again"
     And the advice does not include "after.repeat-the-cycle"
 
+  Scenario: Four months after a promotion, preparing the next request waits for the year
+    Given a person with these facts:
+      | fact                 | value |
+      | self_assessment_done | false |
+    When they ask for advice
+    Then "readiness.self-assessment" is held back by "after.crush-new-role-first-year"
+
   Scenario: Promoted in place four months ago and ready to ask again: the request waits
     Given a person with these facts:
       | fact            | value      |

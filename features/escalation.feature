@@ -59,6 +59,13 @@ Feature: After a "no": take it well, get specifics, turn them into a plan
     Then the advice includes "escalate.ask-specific-criteria"
     And the advice does not include "escalate.action-plan-with-buy-in"
 
+  Scenario: A manager who already refused to give specifics is not asked again
+    Given their promotion requests are:
+      | date       | outcome | feedback_specific | criteria_requested | manager_declined_meaningful_feedback |
+      | 2026-08-20 | denied  | false             | true               | true                                 |
+    When they ask for advice
+    Then the advice does not include "escalate.ask-specific-criteria"
+
   Scenario: A specific answer needs no second question, but a plan the manager signs up to
     Given their promotion requests are:
       | date       | outcome | feedback_specific | criteria                         | plan_offered | action_plan_agreed |

@@ -112,6 +112,7 @@ Feature: Where a person is in the promotion cycle, and the advice for that stage
     And "signal.tenure-ok" fires
     And the advice includes "stage.ask-dont-wait"
     And the advice does not include "stage.step-up-before-asking"
+    And the advice does not include "stage.dont-linger-when-solid"
     And the advice does not include "stage.stepup-mentor-others"
     And the advice does not include "stage.stepup-visibility"
 
