@@ -691,11 +691,11 @@ class _Loader:
     def check_cycles(self, rules: list[Rule]) -> None:
         """A signal may not depend, through other signals, on itself."""
         uses: dict[str, set] = {}
-        where: dict[str, Location] = {}
+        derivers: dict[str, list[Rule]] = {}
         for rule in rules:
             if rule.derive:
                 uses.setdefault(rule.derive, set()).update(a.name for a in c.atoms(rule.condition) if a.signal)
-                where.setdefault(rule.derive, rule.location)
+                derivers.setdefault(rule.derive, []).append(rule)
         state: dict[str, int] = {}
 
         def visit(name: str, trail: list[str]) -> None:
@@ -703,7 +703,9 @@ class _Loader:
                 return
             if state.get(name) == 1:
                 loop = trail[trail.index(name):] + [name]
-                self.fail(where[name], f"signals depend on each other in a loop: {' -> '.join(loop)}")
+                rule = self.loop_rule(loop, derivers)
+                self.fail(rule.location, f'rule "{rule.id}": signals depend on each other in a loop: '
+                          f"{' -> '.join(loop)}")
                 return
             state[name] = 1
             for other in sorted(uses.get(name, ())):
@@ -712,6 +714,18 @@ class _Loader:
 
         for name in sorted(uses):
             visit(name, [])
+
+    def loop_rule(self, loop: list[str], derivers: dict) -> Rule:
+        """The rule to blame for a loop of signals: of the rules making its links, one in the topmost
+        layer, since a loop a layer closes is the layer's to fix (the base loads without it)."""
+        links = [rule for signal, used in zip(loop, loop[1:]) for rule in derivers[signal]
+                 if used in {a.name for a in c.atoms(rule.condition) if a.signal}]
+        return min(links, key=lambda rule: (-self.layer_index(rule.location), rule.location))
+
+    def layer_index(self, where: Location) -> int:
+        """Which layer (0 for the base) holds the file at ``where``."""
+        folder = Path(where.file).parent
+        return next((index for index, layer in enumerate(self.layers) if layer.root == folder), 0)
 
 
 def _whole_number_problem(threshold: Threshold, value: Any) -> Optional[str]:
