@@ -13,7 +13,7 @@ from .advisor import Advisor
 from .derive import FACTS, derive
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts
-from .resolve import show
+from .resolve import fill, show
 from .ruleset import Rule
 from .wording import atom_words, condition_lines, fact_words, truth_mark
 
@@ -63,8 +63,13 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         lines.append("")
 
     if rule.recommend is not None:
-        text = "".join(part if isinstance(part, str) else "{" + part[1] + "}" for part in rule.recommend.parts)
-        lines += ["What it says:", f"  {text.strip()}", ""]
+        if facts is None:
+            text = "".join(part if isinstance(part, str) else "{" + part[1] + "}" for part in rule.recommend.parts)
+            lines.append("What it says:")
+        else:
+            text = fill(rule.recommend, derived, ruleset, rule.date.apply(derived) if rule.date else None)
+            lines.append("What it says (for you):")
+        lines += [f"  {text.strip()}", ""]
     holds = ruleset.held_back_by(rule)
     if holds:
         lines += [f"When it applies it holds back: {', '.join(holds)}.", ""]

@@ -20,7 +20,15 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
 def read_facts(source: str, as_of: Optional[date] = None) -> Facts:
-    """Load facts from a path, or from standard input when ``source`` is ``-``."""
+    """Load facts from a path, or from standard input when ``source`` is ``-``.
+
+    The facts' day is ``as_of`` if given, else the file's own ``as_of``, else today.
+    """
+    return validate_facts(load_facts(source), as_of=as_of)
+
+
+def load_facts(source: str) -> Located:
+    """The facts of a path (or ``-``) as located data, not yet checked against the model."""
     name = "<stdin>" if source == "-" else source
     if source == "-":
         raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
@@ -30,11 +38,16 @@ def read_facts(source: str, as_of: Optional[date] = None) -> Facts:
                 raw = handle.read(MAX_FILE_BYTES + 1)
         except OSError as exc:
             raise InputError([Problem(Location(name), f"cannot read the file: {exc.strerror}")]) from None
-    return parse_facts(raw, name, as_of=as_of)
+    return _located(raw, name)
 
 
 def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None) -> Facts:
     """Parse facts from bytes or text; JSON when the name ends in .json or the text starts with '{'."""
+    return validate_facts(_located(raw, name), as_of=as_of)
+
+
+def _located(raw: Union[bytes, str], name: str) -> Located:
+    """Decode and parse; an empty file is refused, as it is almost always the wrong file or an unsaved one."""
     if isinstance(raw, bytes):
         if len(raw) > MAX_FILE_BYTES:
             raise InputError([Problem(Location(name), f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")])
@@ -50,10 +63,18 @@ def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None)
         located = _load_json(text, name)
     else:
         located = load_yaml(text, name)
-    return validate_facts(located, as_of=as_of)
+    if located.data is None:
+        raise InputError([Problem(Location(name), "no facts in it (it is empty, or only comments); write yours in "
+                                                  "it, or run `promorules interview` to be asked for them")])
+    return located
 
 
 def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
+    """Facts for the day ``as_of``, else the data's own ``as_of``, else today.
+
+    The day is set before the model checks the data, so a date after it is
+    reported at its line, like any other mistake in the file.
+    """
     data = located.data
     if data is None:
         data = {}
@@ -62,6 +83,8 @@ def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
         raise InputError([Problem(located.where(()), f"facts must be a mapping of names to values, not {kind}")])
     if as_of is not None:
         data = {**data, "as_of": as_of}
+    elif data.get("as_of") is None:
+        data = {**data, "as_of": date.today()}
     try:
         return Facts.model_validate(data)
     except ValidationError as exc:

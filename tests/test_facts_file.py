@@ -100,3 +100,18 @@ def test_as_of_argument_overrides_the_file():
 def test_as_of_is_checked_against_past_dates():
     with pytest.raises(InputError, match="role_start_date after as_of"):
         parse_facts("role_start_date: 2026-03-01\n", "me.yaml", as_of=date(2026, 1, 1))
+
+
+def test_without_as_of_the_facts_are_for_today_and_a_later_date_is_located():
+    assert parse_facts("frustrated: true\n", "me.yaml").as_of == date.today()
+    assert problems("frustrated: true\nrole_start_date: 2099-03-01\n") == [
+        f"me.yaml:2:1: role_start_date after as_of ({date.today().isoformat()})"
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# to fill in\n", "---\n", "null\n"])
+def test_a_file_without_facts_says_so(text):
+    assert problems(text) == [
+        "me.yaml: no facts in it (it is empty, or only comments); write yours in it, "
+        "or run `promorules interview` to be asked for them"
+    ]
