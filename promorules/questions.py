@@ -23,7 +23,7 @@ WORDING = {
     "self_assessment_discussed": "Did you discuss it with someone you trust?",
     "above_level_activities": "Which work above your level do you do now?",
     "promotion_requests": "Have you asked for a promotion before? How did each request end, and when?",
-    "achievements": "Which results from the last twelve months can you show with a number (%, money, time)?",
+    "achievements": "Which results from the last twelve months can you show with a number (%, money, time), and when?",
     "people": "Who would speak up for you with the people who decide? (a real relationship, on your side, with influence)",
     "role_start_date": "When did you start your current role?",
     "scope_change": "Has your job changed since you started it?",
@@ -137,9 +137,9 @@ class Question:
         if self.kind in ("bool", "case"):
             return "yes/no"
         if self.kind == "date":
-            return "YYYY-MM-DD"
+            return "a date like 2026-05-20, or a month like 2026-05"
         if self.kind == "offer":
-            return "its date (YYYY-MM-DD), or no"
+            return "its date (YYYY-MM-DD or YYYY-MM), or no"
         if self.kind == "request":
             return ("each as its outcome (pending, approved, denied, not yet) and date, oldest first, separated by "
                     "';', e.g. denied 2025-06-10; not yet 2026-05-20; or never asked")
@@ -147,10 +147,13 @@ class Question:
             many = "one or more, e.g. 1,3" if self.kind in ("enums", "activities") else "a number or a word"
             options = ", ".join(f"{i} {c.replace('_', ' ')}" for i, c in enumerate(self.choices, start=1))
             return f"{many}: {options}"
-        if self.kind in ("texts", "gaps", "achievements", "people"):
+        if self.kind == "achievements":
+            return ("each as what you did and its month or date, separated by ';', "
+                    "e.g. cut handling time by 18% 2026-05; or none")
+        if self.kind in ("texts", "gaps", "people"):
             return "separate them with ';', or say none"
         if self.kind == "setbacks":
-            return "the date of the latest (YYYY-MM-DD), or none"
+            return "the date of the latest (YYYY-MM-DD or YYYY-MM), or none"
         if self.kind == "number":
             return "a number"
         return "a few words"
@@ -216,7 +219,7 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
         picked = [_choice(part, question.choices) for part in re.split(r"[,\s]+", text) if part]
         values = list(dict.fromkeys(picked))
         if kind == "activities":
-            return [{"kind": value, "started": as_of.isoformat()} for value in values]
+            return [{"kind": value} for value in values]  # when each started is not asked, so not made up
         return values
     items = _items(text)
     if kind == "texts":
@@ -224,7 +227,7 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
     if kind == "gaps":
         return [{"area": item} for item in items]
     if kind == "achievements":
-        return [{"title": item, "date": as_of.isoformat(), "quantified": True} for item in items]
+        return [_achievement(item, as_of) for item in items]
     if kind == "people":
         return [{"name": item, "strength": "meaningful", "stance": "supportive", "can_influence": True}
                 for item in items]
@@ -250,6 +253,14 @@ def _requests(text: str, outcomes: tuple[str, ...], as_of: date) -> list[dict]:
     return sorted(requests, key=lambda r: r["date"])
 
 
+def _achievement(item: str, as_of: date) -> dict:
+    """"cut handling time by 18% 2026-05" -> the result with its own date; a result without one is asked again."""
+    match = re.fullmatch(r"(?P<title>.+?)[\s,(]+(?P<day>\d{4}-\d{1,2}(?:-\d{1,2})?)\)?", item)
+    if not match:
+        raise AnswerError(f'"{item}" needs the month or day of the result, e.g. "{item} 2026-05"')
+    return {"title": match["title"], "date": _date(match["day"], as_of).isoformat(), "quantified": True}
+
+
 def _items(text: str) -> list[str]:
     if text.lower() in ("none", "no", "nothing"):
         return []
@@ -257,10 +268,12 @@ def _items(text: str) -> list[str]:
 
 
 def _date(text: str, as_of: date) -> date:
+    """A day, "today", or a month (2026-05 reads as its first day: nobody remembers the day of every event)."""
     if text.lower() == "today":
         return as_of
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     try:
-        return date.fromisoformat(text)
+        return date(int(month[1]), int(month[2]), 1) if month else date.fromisoformat(text)
     except ValueError:
         raise AnswerError(f'"{text}" is not a date like {as_of.isoformat()}') from None
 

@@ -33,7 +33,7 @@ def answer_from(facts: dict, path: str) -> str:
     if path == "performance_gaps":
         return "; ".join(gap["area"] for gap in node) or "none"
     if path == "achievements":
-        return "; ".join(a["title"] for a in node if a.get("quantified")) or "none"
+        return "; ".join(f"{a['title']} {a['date']}" for a in node if a.get("quantified")) or "none"
     if path == "people":
         return "; ".join(p["name"] for p in node if p.get("stance") in ("champion", "supportive")) or "none"
     if path == "above_level_activities":
