@@ -287,11 +287,18 @@ def dated_plan(derived: dict, advice: Advice, misses: list[NearMiss]) -> list[Pl
         if isinstance(day, date) and day >= today and day not in advised_days:
             items.append(PlanItem(date=day, what=what))
     for miss in misses:
-        for change in miss.changes:
-            if change.from_date:
-                what = f"Time brings \"{miss.titles[0]}\" within reach ({change.needed})"
-                items.append(PlanItem(date=change.from_date, what=what, rule_id=miss.unlocks[0]))
-    revisit = min((item.date for item in items if item.date > today), default=add_months(today, REVISIT_MONTHS))
+        days = [change.from_date for change in miss.changes if change.from_date]
+        if not days:
+            continue
+        if len(days) == len(miss.changes):  # time alone will do it, on the last of the days
+            items.append(PlanItem(date=max(days), what=f"Time alone brings \"{miss.titles[0]}\" within reach",
+                                  rule_id=miss.unlocks[0]))
+        else:  # time is one of the changes: promise nothing more than the timing
+            what = f"The timing is right for \"{miss.titles[0]}\" from this day, once the other changes it needs are made"
+            items.extend(PlanItem(date=day, what=what, rule_id=miss.unlocks[0]) for day in days)
+    # Come back at the first date that changes something, and within a few months at the latest.
+    latest = add_months(today, REVISIT_MONTHS)
+    revisit = min([item.date for item in items if item.date > today] + [latest])
     items.append(PlanItem(date=revisit, what="Update your facts and ask for advice again"))
     unique = {(item.date, item.what): item for item in items}
     return [unique[key] for key in sorted(unique)]
