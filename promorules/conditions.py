@@ -122,7 +122,11 @@ class RawAtom:
 
 
 class ConditionSyntaxError(ValueError):
-    pass
+    """A condition that cannot be read; ``name`` is the fact it compares, when the name was read."""
+
+    def __init__(self, message: str, name: str = ""):
+        super().__init__(message)
+        self.name = name
 
 
 def parse_atom(text: str, location: Location) -> RawAtom:
@@ -136,10 +140,12 @@ def parse_atom(text: str, location: Location) -> RawAtom:
     name = match["name"]
     if match["op"]:
         if match["op"] == "=":
-            raise ConditionSyntaxError(f'write "==" to compare, not "=", in "{text}"')
-        return RawAtom(negated, name, OPS[match["op"]], (_operand(match["operand"], text),), location)
+            turned = match["operand"][:1]  # "=>" and "=<" are ">=" and "<=" written back to front
+            meant, written = (f"{turned}=", f"={turned}") if turned in ("<", ">") else ("==", "=")
+            raise ConditionSyntaxError(f'write "{meant}" to compare, not "{written}", in "{text}"')
+        return RawAtom(negated, name, OPS[match["op"]], (_operand(match["operand"], text, name),), location)
     if match["inop"]:
-        words = tuple(_operand(part, text) for part in match["items"].split(",") if part.strip())
+        words = tuple(_operand(part, text, name) for part in match["items"].split(",") if part.strip())
         if not words:
             raise ConditionSyntaxError(f'the list in "{text}" is empty')
         op = "in" if match["inop"] == "in" else "notin"
@@ -149,7 +155,7 @@ def parse_atom(text: str, location: Location) -> RawAtom:
     return RawAtom(negated, name, "bool", (), location)
 
 
-def _operand(raw: str, text: str) -> Any:
+def _operand(raw: str, text: str, name: str) -> Any:
     raw = raw.strip()
     if _NUMBER.match(raw):
         return float(raw) if "." in raw else int(raw)
@@ -159,7 +165,7 @@ def _operand(raw: str, text: str) -> Any:
         return ("quoted", raw[1:-1])
     if _WORD.match(raw):
         return ("word", raw)
-    raise ConditionSyntaxError(f'cannot read "{raw}" in the condition "{text}"')
+    raise ConditionSyntaxError(f'cannot read "{raw}" in the condition "{text}"', name)
 
 
 # --------------------------------------------------------------------- normal forms

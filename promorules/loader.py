@@ -762,6 +762,7 @@ def number_problem(value) -> Optional[str]:
 
 # ------------------------------------------------------------------ one rule
 
+YES_NO = {"yes": True, "no": False}  # how the docs speak of a yes/no fact; true and false are read too
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _DATE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(?:([+-])\s*([a-z_][a-z0-9_]*|\d+)\s*(days?|weeks?|months?))?\s*$")
 
@@ -878,7 +879,9 @@ class _RuleBuilder:
         try:
             raw = c.parse_atom(text, where)
         except c.ConditionSyntaxError as exc:
-            self.fail(where, str(exc))
+            info = FACTS.get(exc.name) if exc.name not in self.thresholds else None
+            unreadable_value = info is not None and info.kind in ("date", "text")  # e.g. a date written out
+            self.fail(where, self.only_known(info) if unreadable_value else str(exc))
             return c.ALWAYS
         checked = self.check_atom(raw, text, where)
         return c.Not(checked, where) if raw.negated else checked
@@ -900,7 +903,7 @@ class _RuleBuilder:
         if raw.op in ("known", "unknown"):
             return c.Atom(name, raw.op, None, None, False, where)
         if info.kind in ("date", "text"):
-            self.fail(where, f'"{name}" is a {info.kind}; conditions can only ask whether it "is known"')
+            self.fail(where, self.only_known(info))
             return c.ALWAYS
         if raw.op == "bool":
             if info.kind != "bool":
@@ -919,6 +922,16 @@ class _RuleBuilder:
             return c.ALWAYS
         return c.Atom(name, raw.op, resolved[0], resolved[1], False, where)
 
+    @staticmethod
+    def only_known(info) -> str:
+        """Why a date or a text cannot be compared, and for a date the number fact to compare instead."""
+        message = f'"{info.name}" is a {info.kind}; conditions can only ask whether it "is known"'
+        counted = [name for name, other in FACTS.items() if other.kind == "number"
+                   and name.startswith(("months_", "days_")) and set(other.inputs) & set(info.inputs)]
+        if info.kind == "date" and len(counted) == 1:
+            message += f'; compare "{counted[0]}" instead'
+        return message
+
     def operand(self, info, op: str, operand: Any, text: str, where: Location):
         """(value, threshold name or None) after checking it fits the fact's type."""
         threshold = None
@@ -935,6 +948,11 @@ class _RuleBuilder:
                     self.fail(where, f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
                               f"{did_you_mean(word, info.choices)}")
                     return None
+            elif info.kind == "bool":
+                if word not in YES_NO:
+                    self.fail(where, f'"{info.name}" is yes/no: write "{info.name}" or "not {info.name}"')
+                    return None
+                value = YES_NO[word]
             else:
                 hint = did_you_mean(word, self.thresholds)
                 self.fail(where, f'unknown threshold "{word}"{hint}', word)

@@ -63,6 +63,13 @@ def test_a_good_extra_rule_loads(tmp_path):
          GOOD_RULE.replace("months_in_role >= min_months_in_role", "freeze_active > 3")),
         (6, '"role_start_date" is a date; conditions can only ask whether it "is known"',
          GOOD_RULE.replace("months_in_role >= min_months_in_role", "role_start_date < 3")),
+        (6, '"role_start_date" is a date; conditions can only ask whether it "is known"; '
+            'compare "months_in_role" instead',
+         GOOD_RULE.replace("months_in_role >= min_months_in_role", "role_start_date > 2025-01-01")),
+        (6, 'write ">=" to compare, not "=>"', GOOD_RULE.replace(">=", "=>")),
+        (6, 'write "<=" to compare, not "=<"', GOOD_RULE.replace(">=", "=<")),
+        (6, '"has_mentor" is yes/no: write "has_mentor" or "not has_mentor"',
+         GOOD_RULE.replace("months_in_role >= min_months_in_role", "has_mentor == maybe")),
         (7, 'the placeholder "{months_in_role.__class__}" is not a fact or threshold',
          GOOD_RULE.replace("{months_in_role}", "{months_in_role.__class__}")),
         (7, 'the placeholder "{0}" is not a fact or threshold', GOOD_RULE.replace("{months_in_role}", "{0}")),
@@ -232,3 +239,14 @@ def test_threshold_placeholders_in_title_and_date_label_are_filled_after_tuning(
 def test_a_title_holds_thresholds_only(tmp_path, title, expected):
     root = ruleset_with(tmp_path, GOOD_RULE.replace("title: A fine rule", f"title: {title}"))
     assert problems(root) == [f'{root / "extra.yaml"}:5:5: rule "extra.ok": {expected}']
+
+
+@pytest.mark.parametrize("written, meant", [
+    ("has_mentor == yes", "has_mentor"), ("has_mentor == no", "has_mentor == false"),
+    ("has_mentor != no", "has_mentor != false"), ("has_mentor == true", "has_mentor"),
+])
+def test_a_yes_no_fact_can_be_compared_with_yes_or_no(tmp_path, written, meant):
+    def condition(when, folder):
+        text = GOOD_RULE.replace("months_in_role >= min_months_in_role", when)
+        return load_ruleset(ruleset_with(tmp_path / folder, text)).rule("extra.ok").condition
+    assert condition(written, "written") == condition(meant, "meant")
