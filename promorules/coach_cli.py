@@ -155,7 +155,8 @@ def test_command(path, features):
     for result in results:
         click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.location}  {result.name}")
         if not result.passed:
-            click.echo(f"      step at line {result.step_line}: {result.step}")
+            if result.step:
+                click.echo(f"      step at line {result.step_line}: {result.step}")
             for line in (result.message + "\n" + result.advice).strip("\n").split("\n"):
                 click.echo(f"      {line.strip()}")
     failed = sum(not result.passed for result in results)
@@ -176,7 +177,10 @@ def _feature_files(root: Path, given: tuple) -> list[Path]:
     for text in given:
         path = Path(text)
         if path.is_dir():
-            files += sorted(path.rglob("*.feature"))
+            found = sorted(path.rglob("*.feature"))
+            if not found:
+                raise InputError([Problem(Location(text), "no .feature files in this folder")])
+            files += found
         elif path.is_file():
             files.append(path)
         else:

@@ -23,13 +23,15 @@ import yaml
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
-from pydantic import ValidationError
 
-from .advisor import Advisor
+from .advisor import Advisor, bundled_ruleset_path
+from .derive import FACTS
 from .durable_engine import durable_available
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, put_at
-from .factsfile import read_facts
+from .factsfile import read_facts, validate_facts
+from .loader import BUNDLED, MANIFEST, resolve_extends
+from .yamlsource import Located, load_yaml
 
 LISTS = {
     "achievements": "achievements",
@@ -65,7 +67,11 @@ class StepDefinition:
     function: Callable
     table: bool  # the step reads a data table
 
-    def run(self, scenario: "Scenario", arguments: dict, table: Optional[list] = None) -> None:
+    def run(self, scenario: "Scenario", arguments: dict, table: Optional[list] = None,
+            rows: Optional[list] = None) -> None:
+        """Run the step; ``rows`` are the (line, column) of each table row, where they are known."""
+        unfilled(scenario, [*arguments.values(), *(value for row in table or () for value in row)])
+        scenario.table_rows = rows or []
         if self.table:
             if table is None:
                 fail(f'the step "{self.phrase}" needs a table below it')
@@ -99,6 +105,19 @@ def find_step(kind: Optional[str], text: str) -> Optional[tuple[StepDefinition, 
     return None
 
 
+PLACEHOLDER = re.compile(r"<([^<>\s]+)>")
+
+
+def unfilled(scenario: "Scenario", texts: Sequence[str]) -> None:
+    """In a Scenario Outline, a ``<name>`` left in a step has no Examples column to fill it."""
+    if scenario.columns is None:
+        return
+    for text in texts:
+        for name in PLACEHOLDER.findall(text):
+            fail(f'the placeholder <{name}> matches no column of the Examples{did_you_mean(name, scenario.columns)}; '
+                 f'the columns are: {", ".join(scenario.columns) or "none"}')
+
+
 def closest_phrase(text: str) -> str:
     close = difflib.get_close_matches(text, [d.phrase for d in STEPS], n=1, cutoff=0.5)
     return f' (did you mean "{close[0]}"?)' if close else ""
@@ -125,9 +144,12 @@ class Scenario:
 
     ``ruleset`` is the ruleset under test, which "Given the default ruleset"
     selects; relative paths in steps are looked up in ``folders`` in order.
+    ``file`` is the feature file and ``columns`` the Examples columns of a
+    Scenario Outline (None for a plain scenario), for messages.
     """
 
-    def __init__(self, ruleset: Path, folders: Sequence[Path], advisors: Optional[Advisors] = None):
+    def __init__(self, ruleset: Path, folders: Sequence[Path], advisors: Optional[Advisors] = None,
+                 file: str = "", columns: Optional[Sequence[str]] = None):
         self.default_ruleset = Path(ruleset)
         self.ruleset = Path(ruleset)
         self.folders = [Path(folder) for folder in folders]
@@ -136,7 +158,12 @@ class Scenario:
         self.facts: dict = {}
         self.advice = None
         self.person: Optional[Facts] = None  # the validated facts the advice was given for
+        self.rule_ids: frozenset = frozenset()  # the rules of the ruleset the advice came from
         self._outlook = None
+        self.file = file
+        self.columns = None if columns is None else list(columns)
+        self.table_rows: list = []  # (line, column) of each row of the current step's table
+        self.positions: dict = {}  # a path into the facts -> (line, column) of the table row that set it
 
     def path(self, written: str) -> Path:
         given = Path(written)
@@ -176,14 +203,59 @@ class Scenario:
             self._outlook = full_advice(advisor, self.person)
         return self._outlook
 
+    def known(self, *rule_ids: str) -> None:
+        """A rule a step names must be in the ruleset: a misspelt id would otherwise pass unnoticed."""
+        self.need_advice()
+        for rule_id in rule_ids:
+            if rule_id in self.rule_ids:
+                continue
+            where = disabled_by_layers(self.ruleset).get(rule_id)
+            if where is not None:
+                fail(f'rule "{rule_id}" is disabled by this ruleset\'s layer (at {where}), so no step can check it')
+            fail(f'there is no rule "{rule_id}" in this ruleset{did_you_mean(rule_id, self.rule_ids)}')
+
+    def row(self, index: int) -> tuple:
+        """The (line, column) of row ``index`` of the current step's table, (0, 0) where unknown."""
+        return self.table_rows[index] if index < len(self.table_rows) else (0, 0)
+
+    def where(self, index: int) -> str:
+        """``file:line:col: `` of a table row, for messages, or nothing where the row's place is unknown."""
+        line, col = self.row(index)
+        return f"{Location(self.file, line, col)}: " if line else ""
+
     def recommendation(self, rule_id: str):
+        self.known(rule_id)
         for rec in self.need_advice().recommendations:
             if rec.rule_id == rule_id:
                 return rec
         fail(f'"{rule_id}" is not among the recommendations.')
 
 
-def cell(text: str):
+def disabled_by_layers(root: Path) -> dict[str, Location]:
+    """Rule ids the ``disable:`` lists of a ruleset and the rulesets it extends name, each at its entry.
+
+    Read only when a step names a rule the loaded ruleset lacks, to say why.
+    """
+    found: dict[str, Location] = {}
+    seen: set[Path] = set()
+    while root not in seen:
+        seen.add(root)
+        manifest = root / MANIFEST
+        try:
+            located = load_yaml(manifest.read_text(encoding="utf-8-sig"), str(manifest))
+        except (OSError, UnicodeDecodeError, InputError):
+            break
+        data = located.data if isinstance(located.data, dict) else {}
+        disabled = data.get("disable") if isinstance(data.get("disable"), list) else []
+        for index, name in enumerate(disabled):
+            found.setdefault(str(name), located.where(("disable", index)))
+        if not isinstance(data.get("extends"), str):
+            break
+        root = resolve_extends(data["extends"], root)
+    return found
+
+
+def cell(text: str, where: str = ""):
     """A table cell read as a YAML value: true, 12, 2026-11-24, [10, 11]; empty means unknown."""
     text = text.strip()
     if text == "":
@@ -191,15 +263,34 @@ def cell(text: str):
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError:
-        fail(f'cannot read the value "{text}"; write it as in a facts file, e.g. true, 12, 2026-11-24')
+        fail(f'{where}cannot read the value "{text}"; write it as in a facts file, e.g. true, 12, 2026-11-24')
 
 
-def put(facts: dict, dotted: str, value) -> None:
+def put(facts: dict, dotted: str, value, where: str = "") -> None:
     """Set a fact by its dotted name; an unknown value (empty cell) removes it."""
     try:
         put_at(facts, dotted, value)
     except ValueError as exc:
-        fail(str(exc))
+        fail(f"{where}{exc}")
+
+
+def worked_out(name: str) -> Optional[str]:
+    """Why ``name`` cannot be given in a table: rules read it, but it is worked out from other facts.
+
+    A name close to such a fact (and to no fact a person can give) is taken as a misspelling of it.
+    """
+    if "." not in name and name not in Facts.model_fields and name not in FACTS:
+        derived = [fact for fact, info in FACTS.items() if info.inputs and fact not in info.inputs]
+        close = did_you_mean(name, derived)
+        if close and not did_you_mean(name, Facts.model_fields):
+            return f'unknown fact "{name}"{close}; ' + worked_out(close.split('"')[1])
+    info = FACTS.get(name)
+    if info is None or not info.inputs or name in info.inputs:
+        return None
+    lists = {field_name: words for words, field_name in LISTS.items()}
+    instead = [f'"{source}"' + (f' (a "their {lists[source]} are:" table)' if source in lists else "")
+               for source in info.inputs]
+    return f'"{name}" is worked out from {", ".join(info.inputs)}, so it cannot be given; give {" and ".join(instead)} instead'
 
 
 # ------------------------------------------------------------------ Given
@@ -212,7 +303,9 @@ def default_ruleset(scenario: Scenario) -> None:
 
 @step("given", r'the ruleset "(?P<path>.+?)"', 'the ruleset "PATH"')
 def named_ruleset(scenario: Scenario, path: str) -> None:
-    scenario.ruleset = scenario.path(path)
+    """As on the command line, "default" is the bundled ruleset unless a folder of that name is found."""
+    found = scenario.path(path)
+    scenario.ruleset = bundled_ruleset_path() if path == BUNDLED and not found.exists() else found
 
 
 @step("given", r'the threshold "(?P<name>[a-z0-9_]+)" is (?P<value>.+)', 'the threshold "NAME" is VALUE')
@@ -234,9 +327,14 @@ def person_from_file(scenario: Scenario, path: str) -> None:
 def person_facts(scenario: Scenario, table: list) -> None:
     header, *rows = table
     if [h.strip() for h in header] != ["fact", "value"]:
-        fail('the facts table needs the columns "fact" and "value"')
-    for name, value in rows:
-        put(scenario.facts, name.strip(), cell(value))
+        fail(f'{scenario.where(0)}the facts table needs the columns "fact" and "value"')
+    for index, (name, value) in enumerate(rows, start=1):
+        name, where = name.strip(), scenario.where(index)
+        reason = worked_out(name)
+        if reason:
+            fail(where + reason)
+        put(scenario.facts, name, cell(value, where), where)
+        scenario.positions[tuple(name.split("."))] = scenario.row(index)
 
 
 @step("given", r"their (?P<kind>.+?) are:", "their achievements are:")
@@ -246,34 +344,38 @@ def person_list(scenario: Scenario, kind: str, table: list) -> None:
         fail(f'unknown list "{kind}"; use one of: {", ".join(LISTS)}')
     header, *rows = table
     items = []
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         item: dict = {}
+        where = scenario.where(index)
         for name, value in zip(header, row):
-            value = cell(value)
+            value = cell(value, where)
             if value is not None:
-                put(item, name.strip(), value)
+                put(item, name.strip(), value, where)
+        scenario.positions[(field_name, len(items))] = scenario.row(index)
         items.append(item)
     scenario.facts[field_name] = items
+    scenario.positions[(field_name,)] = scenario.row(0)
 
 
 # ------------------------------------------------------------------ When
 
 
 def ask(scenario: Scenario, on: Optional[date] = None) -> None:
-    data = dict(scenario.facts)
-    if on is not None:
-        data["as_of"] = on
+    """Validate the facts as a facts file is validated, each mistake at the table row that made it."""
+    located = Located(scenario.facts, scenario.file, scenario.positions)
     try:
-        facts = Facts.model_validate(data)
-    except ValidationError as exc:
-        fail(f"the facts are not valid:\n{exc}")
+        facts = validate_facts(located, as_of=on)
+    except InputError as exc:
+        shown = [str(problem) if problem.location.line else problem.message for problem in exc.problems]
+        fail("the facts are not valid:\n" + "\n".join(shown))
     engines = ["durable", "python"] if durable_available() else ["python"]
     try:
-        advices = [scenario.advisors.get(scenario.ruleset, engine, scenario.thresholds).advise(facts)
-                   for engine in engines]
+        advisors = [scenario.advisors.get(scenario.ruleset, engine, scenario.thresholds) for engine in engines]
+        advices = [advisor.advise(facts) for advisor in advisors]
     except InputError as exc:
         fail(f"the ruleset {scenario.ruleset} cannot be used:\n{exc}")
     check(all(advice == advices[0] for advice in advices), "durable-rules and the Python evaluator disagree")
+    scenario.rule_ids = frozenset(rule.id for rule in advisors[0].ruleset.rules)
     scenario.advice = advices[0]
     scenario.person = facts
     scenario._outlook = None
@@ -313,6 +415,7 @@ def includes(scenario: Scenario, rule_id: str) -> None:
 
 @step("then", r'the advice does not include "(?P<rule_id>.+?)"', 'the advice does not include "RULE"')
 def excludes(scenario: Scenario, rule_id: str) -> None:
+    scenario.known(rule_id)
     ids = [r.rule_id for r in scenario.need_advice().recommendations]
     check(rule_id not in ids, f'"{rule_id}" should not be recommended.')
 
@@ -325,18 +428,21 @@ def ranked(scenario: Scenario, rule_id: str, rank: str) -> None:
 
 @step("then", r'"(?P<first>.+?)" comes before "(?P<second>.+?)"', '"RULE" comes before "OTHER RULE"')
 def comes_before(scenario: Scenario, first: str, second: str) -> None:
+    scenario.known(first, second)
     one, two = scenario.recommendation(first).rank, scenario.recommendation(second).rank
     check(one < two, f'"{first}" is ranked {one}, after "{second}" ({two}).')
 
 
 @step("then", r'"(?P<rule_id>.+?)" is held back by "(?P<holder>.+?)"', '"RULE" is held back by "OTHER RULE"')
 def held_back_by(scenario: Scenario, rule_id: str, holder: str) -> None:
+    scenario.known(rule_id, holder)
     held = {h.rule_id: h.held_back_by for h in scenario.need_advice().held_back}
     check(holder in held.get(rule_id, []), f'"{rule_id}" is not held back by "{holder}".')
 
 
 @step("then", r'"(?P<rule_id>.+?)" is not held back', '"RULE" is not held back')
 def not_held_back(scenario: Scenario, rule_id: str) -> None:
+    scenario.known(rule_id)
     held = [h.rule_id for h in scenario.need_advice().held_back]
     check(rule_id not in held, f'"{rule_id}" is held back.')
 
@@ -363,23 +469,26 @@ def mentions(scenario: Scenario, rule_id: str, words: str) -> None:
 @step("then", r'the missing facts include "(?P<path>.+?)"', 'the missing facts include "FACT"')
 def missing_includes(scenario: Scenario, path: str) -> None:
     missing = [m.fact for m in scenario.need_advice().missing_facts]
-    check(path in missing, f'"{path}" is not among the missing facts: {missing}')
+    check(path in missing, f'"{path}" is not among the missing facts: {", ".join(missing) or "none"}')
 
 
 @step("then", r'the top three are "(?P<first>[^"]+)", "(?P<second>[^"]+)" and "(?P<third>[^"]+)"',
       'the top three are "RULE", "RULE" and "RULE"')
 def top_three(scenario: Scenario, first: str, second: str, third: str) -> None:
+    scenario.known(first, second, third)
     top = [r.rule_id for r in scenario.need_advice().recommendations[:3]]
-    check(top == [first, second, third], f"the top three are {top}.")
+    check(top == [first, second, third], f"the top three are {', '.join(top) or 'none'}.")
 
 
 @step("then", r'"(?P<rule_id>[^"]+)" fires', '"RULE" fires')
 def fires(scenario: Scenario, rule_id: str) -> None:
+    scenario.known(rule_id)
     check(rule_id in scenario.fired(), f'"{rule_id}" does not fire.')
 
 
 @step("then", r'"(?P<rule_id>[^"]+)" does not fire', '"RULE" does not fire')
 def does_not_fire(scenario: Scenario, rule_id: str) -> None:
+    scenario.known(rule_id)
     check(rule_id not in scenario.fired(), f'"{rule_id}" fires.')
 
 
@@ -393,6 +502,7 @@ def signal_is(scenario: Scenario, name: str, state: str) -> None:
 
 
 def _misses_of(scenario: Scenario, rule_id: str):
+    scenario.known(rule_id)
     misses = [miss for miss in scenario.outlook().nearest_misses if rule_id in miss.unlocks]
     if not misses:
         shown = "; ".join(f"{', '.join(c.text for c in m.changes)} -> {', '.join(m.unlocks)}"
@@ -428,13 +538,13 @@ def unlocked_on(scenario: Scenario, rule_id: str, day: str) -> None:
 @step("then", r'what would change the advice mentions "(?P<words>.+?)"', 'what would change the advice mentions "WORDS"')
 def changes_mention(scenario: Scenario, words: str) -> None:
     texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
-    check(any(words in text for text in texts), f'no change mentions "{words}": {texts}')
+    check(any(words in text for text in texts), f'no change mentions "{words}": {"; ".join(texts) or "none"}')
 
 
 @step("then", r"nothing near would unlock any held-back advice", "nothing near would unlock any held-back advice")
 def no_misses(scenario: Scenario) -> None:
     misses = scenario.outlook().nearest_misses
-    check(not misses, f"there are nearest misses: {[c.text for m in misses for c in m.changes]}")
+    check(not misses, f"there are nearest misses: {'; '.join(c.text for m in misses for c in m.changes)}")
 
 
 @step("then", r'the dated plan includes "(?P<words>.+?)" on (?P<day>\d{4}-\d{2}-\d{2})',
@@ -442,7 +552,7 @@ def no_misses(scenario: Scenario) -> None:
 def plan_includes(scenario: Scenario, words: str, day: str) -> None:
     plan = scenario.outlook().plan
     check(any(item.date == _day(day) and words in item.what for item in plan),
-          f'the plan has no "{words}" on {day}: {[(str(i.date), i.what) for i in plan]}')
+          f'the plan has no "{words}" on {day}; the plan: {"; ".join(f"{i.date}: {i.what}" for i in plan) or "empty"}')
 
 
 @step("then", r"there are no recommendations", "there are no recommendations")
@@ -475,7 +585,8 @@ class ScenarioResult:
 class _Feature:
     file: str
     pickles: list
-    steps: dict = field(default_factory=dict)  # AST step id -> (keyword, line)
+    steps: dict = field(default_factory=dict)  # AST step id -> (keyword, line, [(line, column) of each table row])
+    columns: dict = field(default_factory=dict)  # AST id of an Examples row -> the Examples' column names
 
 
 def read_feature(path: Path) -> _Feature:
@@ -488,31 +599,65 @@ def read_feature(path: Path) -> _Feature:
     try:
         document = Parser().parse(text)
     except CompositeParserException as exc:
-        raise InputError([_gherkin_problem(shown, error) for error in exc.errors]) from None
+        raise InputError(_gherkin_problems(shown, text, exc.errors)) from None
     except ParserError as exc:
-        raise InputError([_gherkin_problem(shown, exc)]) from None
+        raise InputError(_gherkin_problems(shown, text, [exc])) from None
     document["uri"] = shown
     feature = _Feature(shown, Compiler().compile(document))
-    _collect_steps(document.get("feature") or {}, feature.steps)
+    _collect(document.get("feature") or {}, feature)
     return feature
 
 
-def _gherkin_problem(file: str, error) -> Problem:
-    location = getattr(error, "location", None) or {}
-    message = re.sub(r"^\(\d+:\d+\): ", "", str(error))
-    return Problem(Location(file, location.get("line", 0), location.get("column") or 1), message)
+def _gherkin_problems(file: str, text: str, errors: Sequence) -> list[Problem]:
+    """The parser's mistakes in plain words; a file without its Feature: line is one mistake, not one per line."""
+    problems = []
+    for error in errors:
+        location = getattr(error, "location", None) or {}
+        line, col = location.get("line", 0), location.get("column") or 1
+        message = re.sub(r"^\(\d+:\d+\): ", "", str(error))
+        if "#FeatureLine" in message:
+            problems.append(Problem(Location(file, line, col), "a feature file starts with 'Feature: <name>'"))
+            break
+        if message.startswith("inconsistent cell count"):
+            line, message = _uneven_row(text, line)
+        problems.append(Problem(Location(file, line, col), message))
+    return problems
 
 
-def _collect_steps(node, found: dict) -> None:
+def _uneven_row(text: str, line: int) -> tuple[int, str]:
+    """The row of a table whose cells differ from most rows (the parser names the row after a short header)."""
+    lines = text.splitlines()
+    first = last = line - 1
+    while first > 0 and lines[first - 1].strip().startswith("|"):
+        first -= 1
+    while last + 1 < len(lines) and lines[last + 1].strip().startswith("|"):
+        last += 1
+    counts = {number: len(re.findall(r"(?<!\\)\|", lines[number])) - 1 for number in range(first, last + 1)}
+    values = list(counts.values())
+    usual = max(values, key=lambda count: (values.count(count), count == values[0]))  # a tie: the header's
+    odd = next((number for number, count in counts.items() if count != usual), line - 1)
+    cells = f"{counts[odd]} cell{'' if counts[odd] == 1 else 's'}"
+    return odd + 1, f"this table row has {cells}, the other rows have {usual}"
+
+
+def _collect(node, feature: _Feature) -> None:
+    """Where each step and its table rows are, and the column names of each Examples row."""
     if isinstance(node, dict):
         for item in node.get("steps", ()):
-            found[item["id"]] = (item["keyword"], item["location"]["line"])
+            rows = (item.get("dataTable") or {}).get("rows", [])
+            feature.steps[item["id"]] = (item["keyword"], item["location"]["line"],
+                                         [(row["location"]["line"], row["cells"][0]["location"]["column"]
+                                           if row["cells"] else row["location"]["column"]) for row in rows])
+        for examples in node.get("examples", ()):
+            columns = [cell_["value"] for cell_ in (examples.get("tableHeader") or {}).get("cells", [])]
+            for row in examples.get("tableBody", ()):
+                feature.columns[row["id"]] = columns
         for value in node.values():
             if isinstance(value, (dict, list)):
-                _collect_steps(value, found)
+                _collect(value, feature)
     elif isinstance(node, list):
         for item in node:
-            _collect_steps(item, found)
+            _collect(item, feature)
 
 
 def run_features(files: Sequence[Path], ruleset: Path, advisors: Optional[Advisors] = None) -> list[ScenarioResult]:
@@ -531,18 +676,32 @@ def run_features(files: Sequence[Path], ruleset: Path, advisors: Optional[Adviso
     for feature in features:
         folders = [Path(feature.file).parent, Path.cwd()]
         for pickle in feature.pickles:
-            scenario = Scenario(ruleset, folders, advisors)
+            example = pickle["astNodeIds"][1:]
+            columns = feature.columns.get(example[0], []) if example else None
+            scenario = Scenario(ruleset, folders, advisors, feature.file, columns)
             results.append(run_pickle(feature, pickle, scenario))
     return results
+
+
+NOTHING_CHECKED = "this scenario checks nothing: add a Then step"
+
+
+def checks_something(kinds: Sequence[Optional[str]], texts: Sequence[str]) -> bool:
+    """A scenario passes only if it checked the advice: at least one Then step (``*`` steps by their text)."""
+    for kind, text in zip(kinds, texts):
+        found = find_step(None, text) if kind is None else None
+        if kind == "then" or (found is not None and found[0].kind == "then"):
+            return True
+    return False
 
 
 def run_pickle(feature: _Feature, pickle: dict, scenario: Scenario) -> ScenarioResult:
     name = pickle["name"]
     line = pickle["location"]["line"]
-    for item in pickle["steps"]:
-        keyword, step_line = feature.steps.get(item["astNodeIds"][0], ("", line))
+    kinds = [KINDS.get(item.get("type", "")) for item in pickle["steps"]]
+    for kind, item in zip(kinds, pickle["steps"]):
+        keyword, step_line, rows = feature.steps.get(item["astNodeIds"][0], ("", line, []))
         written = f"{keyword.strip()} {item['text']}".strip()
-        kind = KINDS.get(item.get("type", ""))
         table = None
         argument = item.get("argument") or {}
         if "dataTable" in argument:
@@ -555,8 +714,10 @@ def run_pickle(feature: _Feature, pickle: dict, scenario: Scenario) -> ScenarioR
                     fail(f'this is a "{other[0].kind.capitalize()}" step; move it after {other[0].kind.capitalize()}')
                 fail(f"no step reads like this{closest_phrase(item['text'])}")
             definition, arguments = found
-            definition.run(scenario, arguments, table)
+            definition.run(scenario, arguments, table, rows)
         except ScenarioFailure as exc:
             return ScenarioResult(feature.file, name, line, False, written, step_line, str(exc),
                                   scenario.summary().strip("\n"))
+    if not checks_something(kinds, [item["text"] for item in pickle["steps"]]):
+        return ScenarioResult(feature.file, name, line, False, message=NOTHING_CHECKED)
     return ScenarioResult(feature.file, name, line, True)

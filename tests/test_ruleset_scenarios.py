@@ -24,7 +24,7 @@ Feature: Acme's committee wants four names
     When they ask for advice
     Then the advice includes "relationships.sponsor-count-2-3"
     And the text of "relationships.sponsor-count-2-3" mentions "get to at least 4"
-    But the advice does not include "after.share-and-lift-others"
+    But the advice does not include "after.repeat-the-cycle"
 
   Scenario: A wrong expectation shows the advice
     When they ask for advice
