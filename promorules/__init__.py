@@ -1,7 +1,8 @@
 """promorules: career-promotion guidance as declarative rulesets, and an engine that applies it.
 
-    from promorules import Advisor
+    from promorules import Advisor, full_advice
     advice = Advisor().advise({"as_of": "2026-11-24", "role_start_date": "2026-05-01"})
+    fuller = full_advice(Advisor(), {"as_of": "2026-11-24", "role_start_date": "2026-05-01"})  # + plan, misses
 
 docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP service.
 """
@@ -11,6 +12,7 @@ from .errors import InputError, Problem
 from .facts import Facts
 from .factsfile import parse_facts, read_facts
 from .loader import load_ruleset
+from .outlook import full_advice
 from .ruleset import Ruleset
 from .schema import json_schema
 
@@ -22,6 +24,7 @@ __all__ = [
     "Problem",
     "Ruleset",
     "bundled_ruleset_path",
+    "full_advice",
     "json_schema",
     "load_ruleset",
     "parse_facts",

@@ -73,6 +73,7 @@ class Advisor:
         self._thresholds = dict(thresholds) if thresholds else None
         self._engine_choice: Engine = engine
         self._reload_lock = threading.Lock()
+        self._pinned = False
         self._loaded = self._build(ruleset)
 
     def _build(self, ruleset: Ruleset) -> _Loaded:
@@ -120,7 +121,7 @@ class Advisor:
         the advice; a pinned advisor keeps a reload from pairing two rulesets.
         """
         twin = copy.copy(self)  # shares the loaded bundle, which is never changed in place
-        twin._path = None  # nothing to reload from
+        twin._pinned = True
         return twin
 
     def reload(self) -> None:
@@ -129,6 +130,8 @@ class Advisor:
         A ruleset that fails to load raises (`InputError`, naming file and
         line) and the advisor keeps the ruleset it had.
         """
+        if self._pinned:
+            raise ValueError("a pinned advisor cannot reload; reload the advisor it was pinned from")
         if self._path is None:
             raise ValueError("this advisor was given a loaded Ruleset, so it has no path to reload from")
         with self._reload_lock:  # two reloads at once still end on the newest file
@@ -136,7 +139,14 @@ class Advisor:
 
 
 def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:
-    """Validated facts with ``as_of`` set (re-checking dates against it)."""
+    """Validated facts with ``as_of`` set (re-checking dates against it).
+
+    Anything but a `Facts` or a mapping is a TypeError naming what was given:
+    a JSON string or a list of pairs would otherwise fail deep inside, or pass.
+    """
+    if not isinstance(facts, (Facts, Mapping)):
+        raise TypeError("facts must be a promorules.Facts or a mapping of facts, "
+                        f"not {'None' if facts is None else type(facts).__name__}")
     if isinstance(facts, Facts):
         if as_of is None and facts.as_of is not None:
             return facts  # already validated; nothing to change

@@ -4,7 +4,8 @@ Every record gives exactly one line, ``{"record": n, "advice": {...}}`` or
 ``{"record": n, "error": {"field": ..., "message": ...}, "errors": [...]}``
 (``error`` is the first problem, ``errors`` all of them), so N records in
 make N lines out and nothing is dropped. ``n`` is the 1-based line of a JSONL
-file or the 1-based data row of a CSV file.
+file or the 1-based data row of a CSV file. A blank line is not a record in
+either format; the summary counts blank lines, so none goes unmentioned.
 
 The input is streamed: records are read lazily in chunks, at most a few
 chunks per worker are in flight, and results are written as soon as they
@@ -19,6 +20,7 @@ import io
 import json
 import multiprocessing
 import re
+import shlex
 import sys
 import threading
 import time
@@ -33,7 +35,7 @@ Format = Literal["auto", "jsonl", "csv"]
 CHUNK = 200  # records per task sent to a worker
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memory
 IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
-Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error", payload)
+Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error" | "blank", payload)
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,13 @@ class Summary:
     advised: int
     errors: int
     seconds: float
+    blank_lines: int = 0  # not records, so not in the output either
 
     def __str__(self) -> str:
+        blank = f"blank lines skipped: {self.blank_lines:,}, " if self.blank_lines else ""
         return (
             f"records: {self.records:,}, advised: {self.advised:,}, errors: {self.errors:,}, "
-            f"seconds: {self.seconds:.1f}"
+            f"{blank}seconds: {self.seconds:.1f}"
         )
 
 
@@ -58,6 +62,7 @@ class Settings:
     thresholds: Optional[dict]
     as_of: date  # --as-of, or the day the batch started, for records that do not give one
     override: bool  # True: as_of replaces every record's own date
+    outlook: bool = False  # True: fill nearest_misses and plan too, as `promorules advise` does
 
 
 def run_batch(
@@ -70,29 +75,41 @@ def run_batch(
     as_of: Optional[date] = None,
     input_format: Format = "auto",
     progress: Optional[Callable[[int], None]] = None,
+    outlook: bool = False,
 ) -> Summary:
     """Advise every record of ``source`` into ``output`` (binary: UTF-8 JSON lines).
 
     Raises InputError if the file itself (or the ruleset) cannot be read.
 
     A record without ``as_of`` is advised for the day the batch started, so
-    a run that crosses midnight still treats everyone alike.
+    a run that crosses midnight still treats everyone alike. ``outlook``
+    fills each advice's nearest misses and dated plan (`outlook.full_advice`),
+    at the cost of a few more evaluations per record.
     """
     from .advisor import Advisor
 
     started = time.perf_counter()
-    settings = Settings(ruleset, thresholds, as_of or date.today(), as_of is not None)
+    settings = Settings(ruleset, thresholds, as_of or date.today(), as_of is not None, outlook)
     Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
-    records = read_records(source, input_format)
+    blank = 0
+
+    def records() -> Iterator[Record]:
+        nonlocal blank
+        for record in read_records(source, input_format):
+            if record[1] == "blank":
+                blank += 1
+            else:
+                yield record
+
     total = advised = 0
-    for lines, count, good in _advise_all(records, settings, workers):
+    for lines, count, good in _advise_all(records(), settings, workers):
         output.write(lines)
         total += count
         advised += good
         if progress is not None:
             progress(total)
     output.flush()
-    return Summary(total, advised, total - advised, time.perf_counter() - started)
+    return Summary(total, advised, total - advised, time.perf_counter() - started, blank)
 
 
 def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[tuple[bytes, int, int]]:
@@ -167,7 +184,10 @@ def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]
     except OSError as exc:
         raise InputError([Problem(Location(source), f"cannot read the file: {exc.strerror}")]) from None
     kind = input_format if input_format != "auto" else _guess_format(path, handle)
-    return _jsonl_records(handle, source) if kind == "jsonl" else _csv_records(handle, source)
+    if kind == "jsonl":
+        _refuse_json_array(path, handle, source)
+        return _jsonl_records(handle, source)
+    return _csv_records(handle, source)
 
 
 def _guess_format(path: Path, handle) -> str:
@@ -177,14 +197,42 @@ def _guess_format(path: Path, handle) -> str:
     if suffix in (".csv", ".tsv"):
         return "csv"
     start = handle.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n") if hasattr(handle, "peek") else b""
-    return "jsonl" if start.startswith(b"{") else "csv"
+    return "jsonl" if start.startswith((b"{", b"[")) else "csv"
+
+
+def _refuse_json_array(path: Path, handle, source: str) -> None:
+    """Stop at a JSON array (a pretty-printed one, or any in a .json file) before reading it line by line.
+
+    Read as JSON Lines, ``[``, ``{...},`` and ``]`` would each be a record:
+    a mix of errors and advice that hides the real mistake.
+    """
+    start = handle.peek(1 << 16) if hasattr(handle, "peek") else b""
+    lines = start.removeprefix(b"\xef\xbb\xbf").splitlines()
+    number, first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), (0, b""))
+    if first == b"[" or (first.startswith(b"[") and (path.suffix.lower() == ".json" or not _is_json(first))):
+        handle.close()
+        raise InputError([Problem(
+            Location(source, number),
+            "this is a JSON array, but batch reads JSON Lines: one facts object per line, with no [ ] around "
+            f"them; convert it with: jq -c '.[]' {shlex.quote(source)} > people.jsonl",
+        )])
+
+
+def _is_json(text: bytes) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _jsonl_records(handle, source: str) -> Iterator[Record]:
     """One record per line; a line over `MAX_RECORD_BYTES` is skipped unread, as an error record.
 
     Lines up to the limit are read and validated, so a record that is too
-    large because of one fact is refused naming that fact.
+    large because of one fact is refused naming that fact. A blank line is
+    no record. The line break is not part of the record, so a JSON error at
+    the end of a cut-off line is at its real column.
     """
     with handle:
         number = 0
@@ -197,10 +245,16 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                yield number, "blank", None
+                continue
             try:
                 yield number, "json", raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield number, "error", (None, f"not UTF-8 text (bad byte at offset {exc.start} of the line)")
+                character = len(raw[:exc.start].decode("utf-8", errors="replace")) + 1
+                where = f" at character {character} of line {number}"
+                yield number, "error", (None, _not_utf8_text(raw[exc.start], where))
 
 
 def _csv_records(handle, source: str) -> Iterator[Record]:
@@ -210,7 +264,9 @@ def _csv_records(handle, source: str) -> Iterator[Record]:
     lines = _CsvLines(handle)
     reader = csv.reader(lines)
     try:
-        header = _next_row(reader, lines, source, None) or []
+        while (header := _next_row(reader, lines, source, None)) == []:
+            pass  # blank lines before the header
+        header = header or []
         if lines.not_utf8:
             line, character, byte = lines.not_utf8
             raise InputError([Problem(Location(source, line, character),
@@ -229,6 +285,9 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
     with lines.text:
         number = 0
         while (cells := _next_row(reader, lines, source, header)) is not None:
+            if not cells:
+                yield lines.number, "blank", None
+                continue
             number += 1
             if lines.not_utf8:
                 line, character, byte = lines.not_utf8
@@ -247,30 +306,28 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
 def _next_row(
     reader: Iterator[list[str]], lines: _CsvLines, source: str, header: Optional[list[str]]
 ) -> Optional[list[str]]:
-    """The cells of the next row that is not blank, or None at the end of the file.
+    """The cells of the next row ([] for a blank line), or None at the end of the file.
 
     Raises InputError where the file cannot be read from that point on; the
     rows before it have been given out already, so none of them is lost.
     """
-    while True:
-        lines.start_row()
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return None
-        except (csv.Error, _RowTooLarge) as exc:
-            raise InputError([_unreadable(exc, lines, source)]) from None
-        if lines.ended:  # csv gives the rest of the file as the last cell when a quote is never closed
-            opened = lines.row_start + sum(len(_LINE_BREAK.findall(cell)) for cell in cells[:-1])
-            column = header[len(cells) - 1].strip() if header and len(cells) <= len(header) else None
-            cell = f'the "{column}" cell' if column else "a cell"
-            raise InputError([Problem(
-                Location(source, opened),
-                f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
-                f"as that one cell; close the quote, or double a quote that is part of the text (\"\")",
-            )])
-        if cells:
-            return cells
+    lines.start_row()
+    try:
+        cells = next(reader)
+    except StopIteration:
+        return None
+    except (csv.Error, _RowTooLarge) as exc:
+        raise InputError([_unreadable(exc, lines, source)]) from None
+    if lines.ended:  # csv gives the rest of the file as the last cell when a quote is never closed
+        opened = lines.row_start + sum(len(_LINE_BREAK.findall(cell)) for cell in cells[:-1])
+        column = header[len(cells) - 1].strip() if header and len(cells) <= len(header) else None
+        cell = f'the "{column}" cell' if column else "a cell"
+        raise InputError([Problem(
+            Location(source, opened),
+            f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
+            f"as that one cell; close the quote, or double a quote that is part of the text (\"\")",
+        )])
+    return cells
 
 
 def _unreadable(exc: Exception, lines: _CsvLines, source: str) -> Problem:
@@ -369,25 +426,29 @@ class _Worker:
         except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
             return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
         settings = self.settings
-        return advise_line(self.advisor, number, data, settings.as_of, settings.override)
+        return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook)
 
 
-def advise_line(advisor, number: int, data: Any, as_of: date, override: bool) -> tuple[bytes, bool]:
+def advise_line(
+    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False
+) -> tuple[bytes, bool]:
     """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
 
-    ``as_of`` is used when ``override`` is set or the record gives no date.
-    Problems become an error line naming each field; nothing raises.
+    ``as_of`` is used when ``override`` is set or the record gives no date;
+    ``outlook`` adds the nearest misses and the plan. Problems become an
+    error line naming each field; nothing raises.
     """
     from .factsfile import validate_facts
+    from .outlook import full_advice
     from .yamlsource import Located
 
     try:
         if not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else f"a single {type(data).__name__} value"
-            raise RecordError([(None, f"a record must be a JSON object of facts, not {kind}")])
+            raise RecordError([(None, f"a record must be a JSON object of facts, not {_json_kind(data)}")])
         if override or data.get("as_of") is None:
             data = {**data, "as_of": as_of}
-        advice = advisor.advise(validate_facts(Located(data, "record")))
+        facts = validate_facts(Located(data, "record"))
+        advice = full_advice(advisor, facts) if outlook else advisor.advise(facts)
     except RecordError as exc:
         return error_line(number, exc.problems), False
     except InputError as exc:
@@ -395,6 +456,17 @@ def advise_line(advisor, number: int, data: Any, as_of: date, override: bool) ->
     except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
         return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
     return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's own words (null, not NoneType)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean (true or false)"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "an array" if isinstance(value, list) else "an object"
 
 
 class RecordError(Exception):
@@ -414,7 +486,9 @@ def parse_json(text: str) -> Any:
     try:
         data = loads_strict(text)
     except json.JSONDecodeError as exc:
-        raise RecordError([(None, f"not valid JSON: {exc.msg} (column {exc.colno})")]) from None
+        where = f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        message = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} ({where})"
+        raise RecordError([(None, f"not valid JSON: {message}")]) from None
     except (ValueError, RecursionError) as exc:
         message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise RecordError([(None, f"not valid JSON: {message}")]) from None

@@ -11,12 +11,14 @@ unknown, exactly like a fact left out of a facts file.
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
 from .errors import did_you_mean
-from .facts import Facts
+from .facts import Facts, field_at, field_kind
 from .factsfile import loads_strict
 
 
@@ -30,7 +32,18 @@ class CellError(ValueError):
 
 
 def check_header(columns: list[str]) -> list[str]:
-    """Problems with the header row (unknown or repeated columns), one message each."""
+    """Problems with the header row (unknown or repeated columns), one message each.
+
+    A header that is one cell holding ';' or a tab is a file separated by
+    those (a spreadsheet's export in many locales): said so, instead of a
+    "did you mean" for a column named after the whole row.
+    """
+    if len(columns) == 1:
+        name = columns[0].strip()
+        separator = next((shown for char, shown in ((";", '";"'), ("\t", "tabs")) if char in name), None)
+        if separator:
+            return [f'unknown column "{name}": the file seems to be separated by {separator}, not commas; '
+                    "save it comma-separated"]
     problems = []
     seen: set[str] = set()
     for column in columns:
@@ -66,7 +79,10 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
             continue  # empty: unknown
         name = column.strip()
         value: Any = cell.strip()
-        if _is_structured(name):
+        annotation = field_at(name).annotation  # the header is checked: every column is a field
+        if not _is_structured(annotation):
+            value = _scalar(value, annotation)
+        else:
             try:
                 value = loads_strict(cell)
             except (ValueError, RecursionError) as exc:  # RecursionError: the parser's depth guard
@@ -83,15 +99,33 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
     return facts
 
 
-def _is_structured(name: str) -> bool:
-    """Whether the field behind a column is a list, a mapping or a group (so the cell holds JSON)."""
-    model: Any = Facts
-    annotation: Any = None
-    for part in name.split("."):
-        annotation = model.model_fields[part].annotation
-        model = _model_of(annotation)
+def _is_structured(annotation: Any) -> bool:
+    """Whether a field is a list, a mapping or a group (so its cell holds JSON)."""
     inner = _without_none(annotation)
     return get_origin(inner) in (list, dict) or (isinstance(inner, type) and issubclass(inner, BaseModel))
+
+
+_YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def _scalar(text: str, annotation: Any) -> Any:
+    """A cell as its field's type: cells are text, but the facts model takes yes/no and numbers only as such.
+
+    Text that does not fit stays text, for the facts model to refuse naming the field.
+    """
+    kind, _ = field_kind(annotation)
+    if kind == "bool":
+        return _YES_NO.get(text.lower(), text)
+    if kind == "number":
+        if _INTEGER.fullmatch(text):
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            return text
+        return number if math.isfinite(number) else text
+    return text
 
 
 def _without_none(annotation: Any) -> Any:

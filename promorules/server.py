@@ -1,14 +1,18 @@
 """The HTTP service: advice for one person or a batch, the facts schema, the ruleset, health.
 
-    POST /v1/advice            a facts object (optional query as_of=YYYY-MM-DD) -> the advice
-    POST /v1/advice/batch      a list of facts objects -> one result per item, in order
+    POST /v1/advice            a facts object (query: as_of=YYYY-MM-DD, outlook=true) -> the advice
+    POST /v1/advice/batch      a list of facts objects (the same query) -> one result per item, in order
     GET  /v1/schema/facts      the JSON Schema of the facts (also /v1/schema/advice)
     GET  /v1/ruleset           name, version and every threshold with its value, unit and meaning
     GET  /healthz              {"status": "ok"} once the ruleset is loaded
-    GET  /openapi.json, /docs  the OpenAPI description
+    GET  /openapi.json         the OpenAPI description
 
-Bad facts get 422 with ``{"errors": [{"field": "org.hiring_freeze", "message": ...}]}``;
-bodies over the size limit get 413, and so do batches over the item limit.
+Every error has one shape, ``{"errors": [{"field": ..., "message": ...}]}``:
+bad facts, and a query parameter that is unknown or given twice, get 422;
+bodies over the size limit get 413, and so do batches over the item limit;
+a path that does not exist 404, a method it does not take 405.
+There are no /docs and /redoc pages: they load scripts, styles and fonts
+from other sites, which a user's browser should not be sent to.
 Request bodies are never logged (the access log is off unless asked for).
 """
 from __future__ import annotations
@@ -17,18 +21,20 @@ import json
 from datetime import date
 from typing import Any, Optional
 
-from fastapi import FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from .advice import Advice
 from .advisor import Advisor
 from .batch import RecordError, advise_line, parse_json
-from .errors import InputError
+from .errors import InputError, did_you_mean
 from .facts import Facts
 from .factsfile import field_path, validate_facts
+from .outlook import full_advice
 from .schema import json_schema
 from .yamlsource import Located
 
@@ -49,7 +55,29 @@ def create_app(
         title="promorules",
         description="Ordered promotion advice, with reasons and sources, from one person's facts.",
         version=_version(),
+        docs_url=None,  # the pages would load assets from CDNs: no calls to other sites from users' browsers
+        redoc_url=None,
+        dependencies=[Depends(_known_query)],
+        responses={422: _ERRORS[422]},
     )
+
+    @app.exception_handler(_Refused)
+    async def refused(request: Request, exc: _Refused) -> JSONResponse:
+        return _problems(exc.problems, exc.status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        """404 and 405 in the service's own error shape, saying what exists instead."""
+        method, path = request.method, request.url.path
+        if exc.status_code == 404:
+            paths = {route.path for route in app.routes}
+            message = f"no such path: {path}{did_you_mean(path, paths)}"
+        elif exc.status_code == 405:
+            allowed = (exc.headers or {}).get("Allow", "")
+            message = f"{path} does not take {method}" + (f"; it takes {allowed}" if allowed else "")
+        else:
+            message = str(exc.detail)
+        return _problems([(None, message)], exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,6 +92,7 @@ def create_app(
     async def advise(
         request: Request,
         as_of: Optional[date] = Query(None, description="Advise for this day instead of the facts' as_of (or today)."),
+        outlook: bool = Query(False, description=_OUTLOOK),
     ) -> Response:
         """Advice for one person."""
         try:
@@ -72,13 +101,15 @@ def create_app(
             return _problems(exc.problems, 400)
         except InputError as exc:
             return _problems([(p.field or None, p.message) for p in exc.problems], 422)
-        return Response(advisor.advise(facts).model_dump_json(), media_type=JSON)
+        advice = full_advice(advisor, facts) if outlook else advisor.advise(facts)
+        return Response(advice.model_dump_json(), media_type=JSON)
 
-    @app.post("/v1/advice/batch", responses=_ERRORS, openapi_extra=_body(
+    @app.post("/v1/advice/batch", responses={**_ERRORS, 200: _BATCH_RESULTS}, openapi_extra=_body(
         {"type": "array", "items": {"$ref": "#/components/schemas/Facts"}, "maxItems": max_batch_items}))
     async def advise_batch(
         request: Request,
         as_of: Optional[date] = Query(None, description="Advise everyone for this day."),
+        outlook: bool = Query(False, description=_OUTLOOK),
     ) -> Response:
         """Advice for many people: one result per item, in order, each the advice or its named errors.
 
@@ -95,7 +126,8 @@ def create_app(
             return _problems([(None, f"{len(items)} items; at most {max_batch_items} per request")], 413)
         day = as_of or date.today()
         lines = await run_in_threadpool(
-            lambda: [advise_line(advisor, n, item, day, as_of is not None)[0] for n, item in enumerate(items, 1)]
+            lambda: [advise_line(advisor, n, item, day, as_of is not None, outlook)[0]
+                     for n, item in enumerate(items, 1)]
         )
         return Response(b"[" + b",".join(lines) + b"]", media_type=JSON)
 
@@ -144,6 +176,7 @@ def create_app(
             components = schema.setdefault("components", {}).setdefault("schemas", {})
             components.update(facts.pop("$defs", {}))
             components["Facts"] = facts
+            components.update(_SCHEMAS)
             app.openapi_schema = schema
         return app.openapi_schema
 
@@ -152,10 +185,56 @@ def create_app(
     return app
 
 
+_OUTLOOK = ("Also fill nearest_misses and plan, as `promorules advise` does; "
+            "a few more evaluations per person, so off unless asked for.")
+
+
+def _errors_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {JSON: {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The body is not JSON."},
-    413: {"description": "The body, or the batch, is too large."},
-    422: {"description": 'Facts that do not fit, each named: {"errors": [{"field": ..., "message": ...}]}.'},
+    400: _errors_response("The body is not JSON."),
+    413: _errors_response("The body, or the batch, is too large."),
+    422: _errors_response("Facts, or query parameters, that do not fit; each problem named."),
+}
+
+_BATCH_RESULTS = {
+    "description": "One result per item, in order.",
+    "content": {JSON: {"schema": {"type": "array", "items": {"oneOf": [
+        {"$ref": "#/components/schemas/BatchAdvice"}, {"$ref": "#/components/schemas/BatchError"}]}}}},
+}
+
+_RECORD = {"type": "integer", "minimum": 1, "description": "The item's place in the list, counting from 1."}
+_SCHEMAS: dict[str, Any] = {
+    "Problem": {
+        "type": "object",
+        "required": ["field", "message"],
+        "properties": {
+            "field": {"anyOf": [{"type": "string"}, {"type": "null"}],
+                      "description": "The fact's path (lists indexed from 0), or null for the whole body."},
+            "message": {"type": "string"},
+        },
+    },
+    "Errors": {
+        "type": "object",
+        "required": ["errors"],
+        "properties": {"errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}}},
+    },
+    "BatchAdvice": {
+        "type": "object",
+        "required": ["record", "advice"],
+        "properties": {"record": _RECORD, "advice": {"$ref": "#/components/schemas/Advice"}},
+    },
+    "BatchError": {
+        "type": "object",
+        "required": ["record", "error", "errors"],
+        "properties": {
+            "record": _RECORD,
+            "error": {"$ref": "#/components/schemas/Problem"},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+        },
+    },
 }
 
 
@@ -171,8 +250,38 @@ def _parse(body: bytes) -> Any:
     return parse_json(text)
 
 
-def _problems(problems: list, status: int) -> JSONResponse:
-    return JSONResponse({"errors": [{"field": field, "message": message} for field, message in problems]}, status)
+def _problems(problems: list, status: int, headers: Optional[dict] = None) -> JSONResponse:
+    body = {"errors": [{"field": field, "message": message} for field, message in problems]}
+    return JSONResponse(body, status, headers=headers)
+
+
+class _Refused(Exception):
+    """A request refused before its endpoint runs, with its problems as (field or None, message)."""
+
+    def __init__(self, problems: list, status: int):
+        super().__init__(problems[0][1])
+        self.problems, self.status = problems, status
+
+
+async def _known_query(request: Request) -> None:
+    """Refuse a query parameter the endpoint does not take, or one given twice.
+
+    Ignoring ``?asof=`` would advise for today without a word, and of two
+    ``as_of`` values one would be dropped.
+    """
+    route = request.scope.get("route")
+    known = {param.alias for param in route.dependant.query_params} if route is not None else set()
+    problems = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        given = len(request.query_params.getlist(name))
+        if name not in known:
+            takes = f"; it takes {', '.join(sorted(known))}" if known else "; it takes none"
+            hint = did_you_mean(name, known)
+            problems.append((name, f'unknown query parameter "{name}"' + (hint or takes)))
+        elif given > 1:
+            problems.append((name, f'the query parameter "{name}" is given {given} times; give it once'))
+    if problems:
+        raise _Refused(problems, 422)
 
 
 def _version() -> str:

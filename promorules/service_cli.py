@@ -44,15 +44,18 @@ def schema(kind):
               help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
 @click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto",
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
+@click.option("--outlook", is_flag=True,
+              help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format):
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook):
     """Advise every person in a JSONL or CSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
     "error": {"field": ..., "message": ...}, "errors": [...]}, in input
-    order; n is the JSONL line or the CSV data row (both from 1). Records
-    with errors are reported in the output and do not stop the batch (exit
-    0); a file that cannot be read exits 2.
+    order; n is the JSONL line or the CSV data row (both from 1). A blank
+    line is not a record (the summary counts them). Records with errors are
+    reported in the output and do not stop the batch (exit 0); a file that
+    cannot be read or written exits 2.
 
     \b
     CSV columns are fact names: role_start_date, org.hiring_freeze, ...;
@@ -72,15 +75,45 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     try:
         target = nullcontext(sys.stdout.buffer) if output == "-" else open(output, "wb")  # noqa: SIM115
     except OSError as exc:
-        from .errors import InputError, Location, Problem
-
-        raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror}")]) from None
-    with target as handle:
+        raise _cannot_write(output, exc) from None
+    with target as raw:
+        handle = _Written(raw, output)
         summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
-                            as_of=as_of, input_format=input_format, progress=progress)
+                            as_of=as_of, input_format=input_format, progress=progress, outlook=outlook)
+        handle.close()
     if progress is not None:
         progress.close()
     click.echo(str(summary), err=True)
+
+
+class _Written:
+    """The batch's output file, whose write errors (a full disk) name the file instead of looking internal."""
+
+    def __init__(self, handle, name: str):
+        self.handle, self.name = handle, name
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.handle.write(data)
+        except OSError as exc:
+            raise _cannot_write(self.name, exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.handle.flush()
+        except OSError as exc:
+            raise _cannot_write(self.name, exc) from None
+
+    def close(self) -> None:
+        """Flush now, so an error shows here and not when the file is closed."""
+        self.flush()
+
+
+def _cannot_write(name: str, exc: OSError):
+    from .errors import InputError, Location, Problem
+
+    where = "standard output" if name == "-" else name
+    return InputError([Problem(Location(where), f"cannot write the file: {exc.strerror or exc}")])
 
 
 @click.command()
@@ -97,7 +130,8 @@ def serve(host, port, ruleset_path, thresholds, access_log):
 
     POST /v1/advice takes a facts object and returns the advice; POST
     /v1/advice/batch takes a list; GET /v1/schema/facts, /v1/ruleset,
-    /healthz; the OpenAPI description is at /openapi.json and /docs.
+    /healthz; the OpenAPI description is at /openapi.json (no /docs page:
+    it would load scripts from the internet).
     Send SIGHUP to re-read the ruleset without stopping.
 
     \b
