@@ -409,11 +409,23 @@ class _Loader:
                     continue
                 if name in result:
                     self.change_threshold(result, name, raw, layer.located)
-                else:
+                elif not self.misspelt_threshold(result, name, raw, layer.located):
                     self.add_threshold(result, name, raw, layer.located)
         for name, value in self.overrides.items():
             self.override(result, name, value)
         return result
+
+    def misspelt_threshold(self, result: dict, name: str, raw: Any, located: Located) -> bool:
+        """A layer's threshold that is not written in full and is named like one it inherits is most
+        likely a change to that one, misspelt; say so rather than ask for a new threshold's keys."""
+        complete = isinstance(raw, dict) and {"meaning", "unit"} <= raw.keys()
+        hint = did_you_mean(name, result)
+        if complete or not hint:
+            return False
+        self.fail(located.where(("thresholds", name)),
+                  f'unknown threshold "{name}"{hint}; to add a new threshold give meaning: and unit:')
+        self.broken.add(name)
+        return True
 
     def add_threshold(self, result: dict, name: str, raw: Any, located: Located) -> None:
         where = located.where(("thresholds", name))

@@ -293,3 +293,20 @@ def test_a_folder_called_default_is_reached_with_a_path(tmp_path):
     assert "coach.brief-the-committee" in [rule.id for rule in load_ruleset(top).rules]
     beside = layer(tmp_path / "beside", "extends: default\nname: beside\nversion: '1'\n")
     assert "coach.brief-the-committee" not in [rule.id for rule in load_ruleset(beside).rules]  # the bundled one
+
+
+def test_a_new_threshold_named_like_an_inherited_one_is_refused_unless_written_in_full(tmp_path):
+    manifest = """\
+        extends: default
+        name: acme-coaching
+        version: 1.0.0
+        thresholds:
+          min_sponsor:
+            default: 4
+    """
+    with pytest.raises(InputError) as caught:
+        load_ruleset(layer(tmp_path / "typo", manifest))
+    assert [p.message for p in caught.value.problems] == [
+        'unknown threshold "min_sponsor" (did you mean "min_sponsors"?); to add a new threshold give meaning: and unit:']
+    full = manifest.rstrip(" ") + "            unit: people\n            meaning: Sponsors for a single sign-off.\n"
+    assert load_ruleset(layer(tmp_path / "full", full)).thresholds["min_sponsor"].value == 4
