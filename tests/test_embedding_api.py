@@ -154,3 +154,30 @@ def test_a_pinned_advisor_keeps_its_ruleset_through_a_reload(tmp_path):
     assert advisor.ruleset.version == "0.2.0"
     assert pinned.ruleset.version == "0.1.0"
     assert pinned.advise({"as_of": "2026-11-24"}).ruleset.version == "0.1.0"
+
+
+@pytest.mark.parametrize("facts, named", [
+    (None, "None"), ('{"as_of": "2026-11-24"}', "str"), (5, "int"), ([("as_of", "2026-11-24")], "list"),
+])
+def test_advise_refuses_facts_that_are_not_facts_or_a_mapping_naming_the_type(facts, named):
+    with pytest.raises(TypeError) as raised:
+        Advisor().advise(facts)
+    assert str(raised.value) == f"facts must be a promorules.Facts or a mapping of facts, not {named}"
+
+
+def test_a_pinned_advisor_says_to_reload_the_advisor_it_was_pinned_from():
+    advisor = Advisor()
+    with pytest.raises(ValueError, match="^a pinned advisor cannot reload; reload the advisor it was pinned from$"):
+        advisor.pinned().reload()
+    advisor.reload()  # the advisor it was pinned from still can
+
+
+def test_full_advice_is_part_of_the_package_and_fills_what_advise_leaves_empty():
+    import promorules
+    from promorules import full_advice
+
+    assert "full_advice" in promorules.__all__
+    person = {"as_of": "2026-11-24", "role_start_date": "2026-05-01"}
+    plain, full = Advisor().advise(person), full_advice(Advisor(), person)
+    assert (plain.plan, plain.nearest_misses) == ([], [])
+    assert full.plan and full.recommendations == plain.recommendations

@@ -195,3 +195,74 @@ def test_without_the_server_extra_advise_works_and_serve_says_what_to_install(tm
     assert serve.returncode == 1
     assert "pip install 'promorules[server]'" in serve.stderr
     assert "Traceback" not in serve.stderr
+
+
+def test_outlook_true_gives_the_json_of_promorules_advise_byte_for_byte(server):
+    from click.testing import CliRunner
+
+    from promorules.cli import main
+
+    example = ROOT / "examples" / "priya-hiring-freeze.yaml"
+    printed = CliRunner().invoke(main, ["advise", str(example), "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    expected = json.dumps(json.loads(printed.output), ensure_ascii=False, separators=(",", ":")).encode()
+    facts = example_json("priya-hiring-freeze")
+    one = server.client.post("/v1/advice", params={"outlook": "true"}, json=facts)
+    assert one.content == expected
+    assert json.loads(expected)["plan"] and json.loads(expected)["nearest_misses"]
+    many = server.client.post("/v1/advice/batch", params={"outlook": "true"}, json=[facts])
+    assert many.content == b'[{"record":1,"advice":%s}]' % expected
+    plain = server.client.post("/v1/advice", json=facts).json()
+    assert (plain["plan"], plain["nearest_misses"]) == ([], [])  # off unless asked for
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("asof=2026-11-24", "asof", 'unknown query parameter "asof" (did you mean "as_of"?)'),
+    ("as_of=2026-11-24&as_of=2027-01-01", "as_of", 'the query parameter "as_of" is given 2 times; give it once'),
+    ("colour=red", "colour", 'unknown query parameter "colour"; it takes as_of, outlook'),
+])
+def test_unknown_or_repeated_query_parameters_get_422_naming_them(server, query, field, message):
+    for path in ("/v1/advice", "/v1/advice/batch"):
+        response = server.client.post(f"{path}?{query}", json={"as_of": "2026-11-24"})
+        assert response.status_code == 422
+        assert response.json() == {"errors": [{"field": field, "message": message}]}
+    response = server.client.get("/healthz?verbose=1")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["message"] == 'unknown query parameter "verbose"; it takes none'
+
+
+def test_there_are_no_pages_that_load_assets_from_other_sites(server):
+    for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        response = server.client.get(page)
+        assert response.status_code == 404
+        assert "cdn" not in response.text and "googleapis" not in response.text
+    assert server.client.get("/openapi.json").status_code == 200
+
+
+def test_unknown_paths_and_methods_get_the_services_error_shape(server):
+    missing = server.client.post("/v1/advise", json={})
+    assert missing.status_code == 404
+    assert missing.json() == {"errors": [{"field": None,
+                                          "message": 'no such path: /v1/advise (did you mean "/v1/advice"?)'}]}
+    wrong_method = server.client.get("/v1/advice")
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["allow"] == "POST"
+    assert wrong_method.json() == {"errors": [{"field": None, "message": "/v1/advice does not take GET; it takes POST"}]}
+
+
+def test_openapi_describes_the_error_bodies_and_the_batch_results(server):
+    openapi = server.client.get("/openapi.json").json()
+    schemas = openapi["components"]["schemas"]
+    errors = {"$ref": "#/components/schemas/Errors"}
+    for path in ("/v1/advice", "/v1/advice/batch"):
+        responses = openapi["paths"][path]["post"]["responses"]
+        for status in ("400", "413", "422"):
+            assert responses[status]["content"]["application/json"]["schema"] == errors
+    assert schemas["Errors"]["properties"]["errors"]["items"] == {"$ref": "#/components/schemas/Problem"}
+    batch = openapi["paths"]["/v1/advice/batch"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert batch["type"] == "array"
+    assert {ref["$ref"].rsplit("/", 1)[1] for ref in batch["items"]["oneOf"]} == {"BatchAdvice", "BatchError"}
+    assert schemas["BatchAdvice"]["properties"]["advice"] == {"$ref": "#/components/schemas/Advice"}
+    assert set(schemas["BatchError"]["required"]) == {"record", "error", "errors"}
+    parameters = {p["name"] for p in openapi["paths"]["/v1/advice"]["post"]["parameters"]}
+    assert parameters == {"as_of", "outlook"}
