@@ -11,16 +11,22 @@ context, promotion-request history, offers and outcomes.
 """
 from __future__ import annotations
 
+import functools
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_ITEMS = 1000
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # room for any career, and for date arithmetic years ahead
+# The same calendar as a JSON Schema pattern: YYYY-MM-DD with a year from 1900 to 2200.
+DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _within_calendar(day: date) -> date:
@@ -29,17 +35,34 @@ def _within_calendar(day: date) -> date:
     return day
 
 
-def _not_true_or_false(value):
+def _a_day(value):
+    """A day as YYYY-MM-DD text or a Python date; not a timestamp, a date and time, or a number.
+
+    Left to itself pydantic would take "2026-11-24T00:00:00" or a count of
+    seconds as a date, which the schema (and a person reading the file) would not.
+    """
+    if isinstance(value, datetime) or not isinstance(value, (date, str)):
+        raise PydanticCustomError("date_type", "must be a date like 2026-11-24")
+    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+        raise PydanticCustomError("date_format", "must be a date like 2026-11-24")
+    return value
+
+
+def _a_number(value):
     """YAML's true/false are not numbers, though Python would count them as 1 and 0."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
     return value
 
 
-Date = Annotated[date, AfterValidator(_within_calendar)]
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_not_true_or_false)]
-Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), BeforeValidator(_not_true_or_false)]
+Date = Annotated[date, BeforeValidator(_a_day), AfterValidator(_within_calendar),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
+# Blank text is no answer: stripped, then at least one character (the schema's "\S": a character that is not blank).
+Text = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra={"pattern": r"\S"})]
+YesNo = bool
+Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_a_number)]
+Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), BeforeValidator(_a_number)]
+Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_a_number)]
 
 
 def items(description: str):
@@ -51,8 +74,42 @@ def fact(description: str):
     return Field(default=None, description=description)
 
 
+def _says_not_after_as_of(schema: dict) -> None:
+    schema["description"] += " Not after as_of: it has already happened."
+
+
+def happened(description: str, required: bool = False):
+    """A date of something that has already happened, so it cannot lie after as_of; the schema says so too.
+
+    The as_of check finds these dates by this mark, so the rule and its wording cannot part.
+    """
+    return Field(default=... if required else None, description=description, json_schema_extra=_says_not_after_as_of)
+
+
+def _keys_not_blank(schema: dict) -> None:
+    """Text keys in the schema as the model checks them: every key has a character that is not blank.
+
+    pydantic writes a key pattern as patternProperties, which would let a
+    blank key through unchecked; propertyNames says it for every key.
+    """
+    for branch in schema.get("anyOf", [schema]):
+        if "patternProperties" in branch:
+            ((pattern, values),) = branch.pop("patternProperties").items()
+            branch["additionalProperties"] = values
+            branch["propertyNames"]["pattern"] = pattern
+
+
+def _says_not_before_review_start(schema: dict) -> None:
+    schema["description"] += " Not before next_review_start."
+
+
 class Strict(BaseModel):
-    """Base of every facts model: unknown keys are errors, values are not coerced loosely."""
+    """Base of every facts model: unknown keys are errors.
+
+    A date is YYYY-MM-DD (or a Python date), never a date and time. Yes/no and
+    number fields still take text such as "yes" or "12" (which the JSON Schema
+    refuses), because CSV cells reach the model as text.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -73,9 +130,9 @@ class PerformanceGap(Strict):
 
 
 class Setback(Strict):
-    date: Date = Field(description="When it happened.")
+    date: Date = happened("When it happened.", required=True)
     kind: Optional[Literal["mistake", "missed_target", "critical_feedback"]] = fact("What kind of setback.")
-    addressed: Optional[bool] = fact("Whether it has been dealt with.")
+    addressed: Optional[YesNo] = fact("Whether it has been dealt with.")
 
 
 class AboveLevelActivity(Strict):
@@ -93,24 +150,24 @@ class AboveLevelActivity(Strict):
         "publication",
     ] = Field(description="What kind of next-level work it is.")
     started: Optional[Date] = fact("When it started.")
-    active: bool = Field(default=True, description="Whether it is still going on.")
-    self_initiated: Optional[bool] = fact("Started on the person's own initiative.")
-    measured: Optional[bool] = fact("Its results are measured.")
-    shared_with_manager: Optional[bool] = fact("The manager knows about it.")
+    active: YesNo = Field(default=True, description="Whether it is still going on.")
+    self_initiated: Optional[YesNo] = fact("Started on the person's own initiative.")
+    measured: Optional[YesNo] = fact("Its results are measured.")
+    shared_with_manager: Optional[YesNo] = fact("The manager knows about it.")
 
 
 class Achievement(Strict):
     title: Text = Field(description="A short name for the result.")
-    date: Date = Field(description="When it was achieved.")
-    quantified: bool = Field(default=False, description="It has a number attached (%, money, time, count).")
+    date: Date = happened("When it was achieved.", required=True)
+    quantified: YesNo = Field(default=False, description="It has a number attached (%, money, time, count).")
     metric: Optional[Text] = fact("The number, e.g. 'cut handling time by 18%'.")
-    above_role: Optional[bool] = fact("It goes beyond the current job description.")
-    self_initiated: Optional[bool] = fact("Started on the person's own initiative.")
-    visible: Optional[bool] = fact("Leadership saw it.")
-    major_win: bool = Field(default=False, description="A visible success: a launch, a deal, an initiative led.")
+    above_role: Optional[YesNo] = fact("It goes beyond the current job description.")
+    self_initiated: Optional[YesNo] = fact("Started on the person's own initiative.")
+    visible: Optional[YesNo] = fact("Leadership saw it.")
+    major_win: YesNo = Field(default=False, description="A visible success: a launch, a deal, an initiative led.")
     criteria: Optional[list[Text]] = items("Next-level criteria this result shows.")
-    org_goal_aligned: Optional[bool] = fact("Tied to team or company goals.")
-    testimonial: Optional[bool] = fact("Someone praised it in words that can be quoted.")
+    org_goal_aligned: Optional[YesNo] = fact("Tied to team or company goals.")
+    testimonial: Optional[YesNo] = fact("Someone praised it in words that can be quoted.")
 
 
 class Person(Strict):
@@ -120,21 +177,21 @@ class Person(Strict):
     ] = fact("How they relate to the person.")
     strength: Optional[Literal["none", "weak", "meaningful", "strong"]] = fact("How strong the relationship is.")
     stance: Optional[Literal["champion", "supportive", "unknown", "opposed"]] = fact("Where they stand.")
-    can_influence: Optional[bool] = fact("They can influence the decision.")
-    endorsement_backfire_risk: Optional[bool] = fact("Their endorsement could hurt.")
-    ask_crosses_political_line: Optional[bool] = fact("Asking them would cross a political line.")
-    already_advocating: Optional[bool] = fact("They already speak up for the person.")
+    can_influence: Optional[YesNo] = fact("They can influence the decision.")
+    endorsement_backfire_risk: Optional[YesNo] = fact("Their endorsement could hurt.")
+    ask_crosses_political_line: Optional[YesNo] = fact("Asking them would cross a political line.")
+    already_advocating: Optional[YesNo] = fact("They already speak up for the person.")
     asked_date: Optional[Date] = fact("When they were asked to put in a good word.")
     asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
 
 
 class CaseItem(Strict):
     text: Text = Field(description="The accomplishment as written in the case.")
-    above_role: Optional[bool] = fact("It goes beyond what the current role requires.")
+    above_role: Optional[YesNo] = fact("It goes beyond what the current role requires.")
 
 
 class CaseDocument(Strict):
-    exists: bool = Field(default=True, description="A written case exists.")
+    exists: YesNo = Field(default=True, description="A written case exists.")
     format: Optional[Literal["memo", "deck", "email", "outline"]] = fact("Its format.")
     components: Optional[
         list[Literal["current_role", "above_beyond", "impact", "ask", "forward_looking"]]
@@ -143,32 +200,32 @@ class CaseDocument(Strict):
     ask_terms: Optional[list[Literal["title", "salary", "benefits", "responsibilities"]]] = Field(
         default=None, max_length=4, description="The terms the ask spells out."
     )
-    tenure_or_effort_only: Optional[bool] = fact("The case rests on time served or effort alone.")
+    tenure_or_effort_only: Optional[YesNo] = fact("The case rests on time served or effort alone.")
     accomplishment_items: Optional[list[CaseItem]] = items("The items of the accomplishments list.")
 
 
 class PromotionRequest(Strict):
-    date: Date = Field(description="When the person asked.")
+    date: Date = happened("When the person asked.", required=True)
     channel: Optional[Literal["dedicated_meeting", "end_of_1on1", "casual", "written"]] = fact("How they asked.")
-    case_document_used: Optional[bool] = fact("A written case was brought.")
+    case_document_used: Optional[YesNo] = fact("A written case was brought.")
     outcome: Literal["pending", "approved", "denied", "not_yet"] = Field(description="What happened.")
     stated_reason: Optional[
         Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural", "none_given"]
     ] = fact("The reason the manager gave.")
-    direct_conversation_held: Optional[bool] = fact("The person asked point-blank what is needed.")
-    criteria_requested: Optional[bool] = fact("The person asked what must change, by when.")
-    feedback_specific: Optional[bool] = fact("Concrete, actionable criteria were given.")
+    direct_conversation_held: Optional[YesNo] = fact("The person asked point-blank what is needed.")
+    criteria_requested: Optional[YesNo] = fact("The person asked what must change, by when.")
+    feedback_specific: Optional[YesNo] = fact("Concrete, actionable criteria were given.")
     criteria: Optional[list[Text]] = items("The criteria given.")
-    criteria_changed_vs_previous: Optional[bool] = fact("The criteria moved since the last request.")
-    timeline_given: Optional[bool] = fact("A 'by when' was given.")
+    criteria_changed_vs_previous: Optional[YesNo] = fact("The criteria moved since the last request.")
+    timeline_given: Optional[YesNo] = fact("A 'by when' was given.")
     revisit_date: Optional[Date] = fact("The agreed date to revisit.")
-    summarised_in_writing: Optional[bool] = fact("A follow-up email summarised the conversation.")
-    plan_offered: Optional[bool] = fact("The manager offered or helped build a plan.")
-    action_plan_agreed: Optional[bool] = fact("A plan exists and the manager bought in.")
-    plan_agreed_date: Optional[Date] = fact("When the plan was agreed.")
-    manager_declined_meaningful_feedback: Optional[bool] = fact("The manager would not give real feedback.")
+    summarised_in_writing: Optional[YesNo] = fact("A follow-up email summarised the conversation.")
+    plan_offered: Optional[YesNo] = fact("The manager offered or helped build a plan.")
+    action_plan_agreed: Optional[YesNo] = fact("A plan exists and the manager bought in.")
+    plan_agreed_date: Optional[Date] = happened("When the plan was agreed.")
+    manager_declined_meaningful_feedback: Optional[YesNo] = fact("The manager would not give real feedback.")
     progress_since: Optional[Literal["none", "some", "criteria_met"]] = fact("Movement since the plan.")
-    feedback_meeting_held: Optional[bool] = fact("The feedback meeting after the answer took place.")
+    feedback_meeting_held: Optional[YesNo] = fact("The feedback meeting after the answer took place.")
 
 
 class ExternalOffer(Strict):
@@ -178,30 +235,34 @@ class ExternalOffer(Strict):
 
 
 class Dysfunction(Strict):
-    high_turnover: Optional[bool] = fact("People keep leaving.")
-    chronic_inefficiency: Optional[bool] = fact("Things chronically run badly.")
+    high_turnover: Optional[YesNo] = fact("People keep leaving.")
+    chronic_inefficiency: Optional[YesNo] = fact("Things chronically run badly.")
 
 
 class Organisation(Strict):
+    """The organisation and its calendar; review_end must not come before next_review_start."""
+
     size: Optional[Count] = fact("Headcount of the relevant unit.")
     formality: Optional[Literal["formal", "informal"]] = fact("How formally people communicate.")
     approval_path: Optional[Literal["manager", "multi_dept", "committee"]] = fact("Who approves promotions.")
     typical_approval_weeks: Optional[Count] = fact("How long approval usually takes, in weeks.")
-    traditional_low_competition: Optional[bool] = fact("A structured organisation with little competition.")
-    target_contested: Optional[bool] = fact("Others compete for the same role.")
-    culture_encourages_initiative: Optional[bool] = fact("The culture rewards initiative.")
-    company_freeze: Optional[bool] = fact("A company-wide freeze is on.")
-    hiring_freeze: Optional[bool] = fact("Hiring is paused.")
-    financial_difficulty: Optional[bool] = fact("The company is in financial trouble.")
+    traditional_low_competition: Optional[YesNo] = fact("A structured organisation with little competition.")
+    target_contested: Optional[YesNo] = fact("Others compete for the same role.")
+    culture_encourages_initiative: Optional[YesNo] = fact("The culture rewards initiative.")
+    company_freeze: Optional[YesNo] = fact("A company-wide freeze is on.")
+    hiring_freeze: Optional[YesNo] = fact("Hiring is paused.")
+    financial_difficulty: Optional[YesNo] = fact("The company is in financial trouble.")
     next_review_start: Optional[Date] = fact("Start of the next review cycle.")
-    review_end: Optional[Date] = fact("End of that review cycle.")
-    budget_season_months: Optional[list[Annotated[int, Field(ge=1, le=12), BeforeValidator(_not_true_or_false)]]] = Field(
+    review_end: Optional[Date] = Field(
+        default=None, description="End of that review cycle.", json_schema_extra=_says_not_before_review_start
+    )
+    budget_season_months: Optional[list[Month]] = Field(
         default=None, max_length=12, description="Months when budgets are set (1-12); Q4 if not given."
     )
-    last_funding_date: Optional[Date] = fact("When the company last raised money.")
-    recently_promoted_someone_into_target: Optional[bool] = fact("Someone else was just promoted into the target.")
-    values_person_skillset: Optional[bool] = fact("The organisation values the person's skills.")
-    function_outsourced_or_automated: Optional[bool] = fact("The person's function is being outsourced or automated.")
+    last_funding_date: Optional[Date] = happened("When the company last raised money.")
+    recently_promoted_someone_into_target: Optional[YesNo] = fact("Someone else was just promoted into the target.")
+    values_person_skillset: Optional[YesNo] = fact("The organisation values the person's skills.")
+    function_outsourced_or_automated: Optional[YesNo] = fact("The person's function is being outsourced or automated.")
     dysfunction: Optional[Dysfunction] = fact("Signs the unit is dysfunctional.")
 
     @model_validator(mode="after")
@@ -215,61 +276,67 @@ class Organisation(Strict):
 
 
 class Facts(Strict):
-    """Everything known about one person's promotion situation on one day."""
+    """Everything known about one person's promotion situation on one day.
+
+    Two rules join fields, beyond what each field says alone: a date of something
+    that has already happened (its description says "Not after as_of") must not
+    lie after as_of, and org.review_end must not come before org.next_review_start.
+    """
 
     as_of: Optional[Date] = fact("The day the advice is for; today if not given.")
 
     # A. Role and tenure
     current_title: Optional[Text] = fact("Current title or level.")
     target_title: Optional[Text] = fact("The role being pursued.")
-    target_role_exists: Optional[bool] = fact("The target is a defined position in the organisation.")
-    target_role_is_management: Optional[bool] = fact("The target involves leading people.")
-    role_start_date: Optional[Date] = fact("When the current role started.")
+    target_role_exists: Optional[YesNo] = fact("The target is a defined position in the organisation.")
+    target_role_is_management: Optional[YesNo] = fact("The target involves leading people.")
+    role_start_date: Optional[Date] = happened("When the current role started.")
     scope_change: Optional[Literal["none", "expanded", "dramatic"]] = fact(
         "How much the role's scope has grown: none, expanded or dramatic."
     )
-    last_promotion_date: Optional[Date] = fact("When the person was last promoted.")
+    last_promotion_date: Optional[Date] = happened("When the person was last promoted.")
     target_role_tried: Optional[Literal["not_tried", "liked", "disliked"]] = fact(
         "Result of trying the target role's duties."
     )
-    target_value_aligned_with_org_goals: Optional[bool] = fact("The target's value is tied to the organisation's goals.")
+    target_value_aligned_with_org_goals: Optional[YesNo] = fact("The target's value is tied to the organisation's goals.")
 
     # B. Performance foundation
-    self_assessment_done: Optional[bool] = fact("A candid written self-assessment has been done.")
-    self_assessment_date: Optional[Date] = fact("When the self-assessment was done.")
-    self_assessment_discussed: Optional[bool] = fact("It was discussed with a trusted person.")
+    self_assessment_done: Optional[YesNo] = fact("A candid written self-assessment has been done.")
+    self_assessment_date: Optional[Date] = happened("When the self-assessment was done.")
+    self_assessment_discussed: Optional[YesNo] = fact("It was discussed with a trusted person.")
     performance_gaps: Optional[list[PerformanceGap]] = items("Gaps found by self-assessment or feedback.")
-    meets_all_responsibilities: Optional[bool] = fact("Fully covering every assigned duty.")
-    informal_review_done: Optional[bool] = fact("An informal review with the supervisor took place.")
-    informal_review_date: Optional[Date] = fact("When the informal review took place.")
-    informal_review_expectations_agreed: Optional[bool] = fact("Expectations were agreed in it.")
-    feedback_unclear: Optional[bool] = fact("Unsure how they are performing.")
-    improvement_cycle_start: Optional[Date] = fact("Start of the current improvement cycle.")
+    meets_all_responsibilities: Optional[YesNo] = fact("Fully covering every assigned duty.")
+    informal_review_done: Optional[YesNo] = fact("An informal review with the supervisor took place.")
+    informal_review_date: Optional[Date] = happened("When the informal review took place.")
+    informal_review_expectations_agreed: Optional[YesNo] = fact("Expectations were agreed in it.")
+    feedback_unclear: Optional[YesNo] = fact("Unsure how they are performing.")
+    improvement_cycle_start: Optional[Date] = happened("Start of the current improvement cycle.")
     setbacks: Optional[list[Setback]] = items("Recent mistakes, missed targets or critical feedback.")
     effort_trend: Optional[Literal["rising", "steady", "declining"]] = fact("Where effort is heading.")
-    frustrated: Optional[bool] = fact("Feeling frustrated.")
+    frustrated: Optional[YesNo] = fact("Feeling frustrated.")
     strategy: Optional[Literal["wait_to_be_noticed", "active"]] = fact(
         "Waiting to be noticed, or actively making the case."
     )
-    hinting_only: Optional[bool] = fact("Has only hinted at wanting a promotion.")
+    hinting_only: Optional[YesNo] = fact("Has only hinted at wanting a promotion.")
 
     # C. Stepping up
     above_level_activities: Optional[list[AboveLevelActivity]] = items("Next-level work being done.")
-    capacity_constrained: Optional[bool] = fact("Too stretched to take on whole next-level duties.")
-    boss_territorial: Optional[bool] = fact("The person above guards their work.")
-    lacks_experience_for_next_role: Optional[bool] = fact("Cannot yet do the core of the next job.")
-    leadership_evidence: Optional[bool] = fact("Has shown delegation, leadership and soft skills.")
-    has_mentor: Optional[bool] = fact("Has a senior mentor.")
+    capacity_constrained: Optional[YesNo] = fact("Too stretched to take on whole next-level duties.")
+    boss_territorial: Optional[YesNo] = fact("The person above guards their work.")
+    lacks_experience_for_next_role: Optional[YesNo] = fact("Cannot yet do the core of the next job.")
+    leadership_evidence: Optional[YesNo] = fact("Has shown delegation, leadership and soft skills.")
+    has_mentor: Optional[YesNo] = fact("Has a senior mentor.")
 
     # D. Evidence and case
     achievements: Optional[list[Achievement]] = items("The evidence: results, dated.")
-    achievement_log_last_updated: Optional[Date] = fact("When the achievement log was last updated.")
+    achievement_log_last_updated: Optional[Date] = happened("When the achievement log was last updated.")
     leveling_criteria: Optional[list[Text]] = items("The documented criteria for the next level.")
     criteria_self_rating: Optional[dict[Text, Literal["met", "partial", "not_met"]]] = Field(
-        default=None, max_length=MAX_ITEMS, description="Self-rating against each next-level criterion."
+        default=None, max_length=MAX_ITEMS, description="Self-rating against each next-level criterion.",
+        json_schema_extra=_keys_not_blank,
     )
     case_document: Optional[CaseDocument] = fact("The written promotion case.")
-    comp_in_ask: Optional[bool] = fact("Pay is part of the request.")
+    comp_in_ask: Optional[YesNo] = fact("Pay is part of the request.")
     current_comp: Optional[Money] = fact("Current pay.")
     market_rate_current_level: Optional[Money] = fact("Market pay for the current level.")
     market_rate_next_level: Optional[Money] = fact("Market pay for the target level.")
@@ -280,14 +347,14 @@ class Facts(Strict):
     # E. Relationships
     people: Optional[list[Person]] = items("Potential sponsors and endorsers.")
     manager_relationship: Optional[Literal["weak", "ok", "strong"]] = fact("Quality of the relationship with the manager.")
-    manager_not_advocating: Optional[bool] = fact("The manager is not pushing the case.")
-    relying_on_relationships: Optional[bool] = fact("The plan leans on connections rather than record.")
+    manager_not_advocating: Optional[YesNo] = fact("The manager is not pushing the case.")
+    relying_on_relationships: Optional[YesNo] = fact("The plan leans on connections rather than record.")
 
     # F. Organisation and context
     org: Optional[Organisation] = fact("The organisation and its calendar.")
-    manager_visibly_stressed: Optional[bool] = fact("The manager is visibly under pressure.")
-    remote: Optional[bool] = fact("Works remotely.")
-    manager_onsite: Optional[bool] = fact("The manager works on site.")
+    manager_visibly_stressed: Optional[YesNo] = fact("The manager is visibly under pressure.")
+    remote: Optional[YesNo] = fact("Works remotely.")
+    manager_onsite: Optional[YesNo] = fact("The manager works on site.")
     planned_setting: Optional[
         Literal["dedicated_1on1", "end_of_1on1", "casual", "lunch_arranged", "video", "phone"]
     ] = fact("Where the request would be made.")
@@ -297,14 +364,14 @@ class Facts(Strict):
     promotion_requests: Optional[list[PromotionRequest]] = items("Every time the person asked, oldest first.")
 
     # H. Offers and outcomes
-    promotion_approved: Optional[bool] = fact("The latest request was approved.")
-    terms_final: Optional[bool] = fact("Title and pay are already fixed.")
-    terms_negotiable: Optional[bool] = fact("The terms can be negotiated.")
+    promotion_approved: Optional[YesNo] = fact("The latest request was approved.")
+    terms_final: Optional[YesNo] = fact("Title and pay are already fixed.")
+    terms_negotiable: Optional[YesNo] = fact("The terms can be negotiated.")
     external_offer: Optional[ExternalOffer] = fact("A competing offer.")
-    job_search_active: Optional[bool] = fact("Currently looking elsewhere.")
-    soul_search_done: Optional[bool] = fact("Has honestly reflected on their own gaps.")
-    soul_search_found_gaps: Optional[bool] = fact("That reflection found real gaps.")
-    growth_blocked: Optional[bool] = fact("No growth is available in this part of the company.")
+    job_search_active: Optional[YesNo] = fact("Currently looking elsewhere.")
+    soul_search_done: Optional[YesNo] = fact("Has honestly reflected on their own gaps.")
+    soul_search_found_gaps: Optional[YesNo] = fact("That reflection found real gaps.")
+    growth_blocked: Optional[YesNo] = fact("No growth is available in this part of the company.")
 
     @model_validator(mode="after")
     def _past_dates_not_after_as_of(self) -> "Facts":
@@ -329,27 +396,34 @@ def _path(loc: tuple) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
 
-def _past_dates(facts: Facts):
-    """(field location, date) for every date that must not lie in the future."""
-    for name in (
-        "role_start_date",
-        "last_promotion_date",
-        "self_assessment_date",
-        "informal_review_date",
-        "improvement_cycle_start",
-        "achievement_log_last_updated",
-    ):
-        value = getattr(facts, name)
+def _past_dates(model: BaseModel, loc: tuple = ()):
+    """(field location, date) for every date that must not lie in the future: the fields made with `happened`."""
+    dated, inside = _dated_fields(type(model))
+    for name in dated:
+        value = getattr(model, name)
         if value is not None:
-            yield (name,), value
-    for group in ("achievements", "setbacks", "promotion_requests"):
-        for index, item in enumerate(getattr(facts, group) or ()):
-            yield (group, index, "date"), item.date
-    for index, request in enumerate(facts.promotion_requests or ()):
-        if request.plan_agreed_date is not None:
-            yield ("promotion_requests", index, "plan_agreed_date"), request.plan_agreed_date
-    if facts.org is not None and facts.org.last_funding_date is not None:
-        yield ("org", "last_funding_date"), facts.org.last_funding_date
+            yield loc + (name,), value
+    for name in inside:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _past_dates(value, loc + (name,))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from _past_dates(item, loc + (name, index))
+
+
+@functools.cache
+def _dated_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A model's fields made with `happened`, and its fields that hold models which may have some."""
+    dated = tuple(name for name, info in model.model_fields.items() if info.json_schema_extra is _says_not_after_as_of)
+    inside = tuple(name for name, info in model.model_fields.items()
+                   if (found := _model_inside(info.annotation)) is not None and _has_dates(found))
+    return dated, inside
+
+
+def _has_dates(model: type[BaseModel]) -> bool:
+    dated, inside = _dated_fields(model)
+    return bool(dated or inside)
 
 
 # ---------------------------------------------------------------- the model, by path
