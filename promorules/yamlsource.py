@@ -66,9 +66,8 @@ def load_yaml(text: str, file: str) -> Located:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark, reason = _explain(exc, text)
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        reason = exc.problem or exc.context or "not valid YAML"
         raise InputError([Problem(where, f"not valid YAML: {reason}")]) from None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as NUL
         before = text[: exc.position]
@@ -85,6 +84,20 @@ def load_yaml(text: str, file: str) -> Located:
     if builder.problems:
         raise InputError(builder.problems)
     return located
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str):
+    """Where a syntax error is and PyYAML's reason, with a plain hint for the slips people make most:
+    ": " in unquoted text, a tab."""
+    mark = exc.problem_mark or exc.context_mark
+    reason = exc.problem or exc.context or "not valid YAML"
+    if "mapping values are not allowed" in reason:
+        return mark, f'{reason}; text containing ": " must be in quotes'
+    lines = text.splitlines()
+    at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
+    if at_tab or "tab character" in reason:
+        return mark, f"{reason}; indent with spaces, not tabs"
+    return mark, reason
 
 
 class _Builder:
