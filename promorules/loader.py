@@ -146,6 +146,81 @@ class _RuleFileSpec(_Strict):
     rules: list[Any] = Field(default_factory=list, max_length=MAX_RULES)
 
 
+# ------------------------------------------------------------------ what to write instead
+
+_AS_MAPPING = {  # what goes under an entry that must be a mapping, by the model of the entry
+    "_ThresholdSpec": "write default:, unit: and meaning: under it",
+    "_SourceSpec": "write file: and title: under it",
+    "_StageSpec": "write name:, title: and signal: under it",
+}
+_AS_LIST = {  # what a list holds, by the key it is under
+    "disable": "write a list of rule ids, e.g. [after.share-and-lift-others]",
+    "hold_back": "write a list of rule ids or tags, e.g. [ask-now]",
+    "tags": "write a list of tags, e.g. [ask-now]",
+    "categories": "write a list of names, e.g. [timing, readiness]",
+    "choices": "write a list of words, e.g. [conservative, balanced, aggressive]",
+    "rules": "write a list of rules, each starting with  - id:",
+}
+
+
+def _what_to_write(model: type[BaseModel], loc: tuple, error: dict) -> str:
+    """A schema error in plain words that say what to write, never pydantic's wording or class names."""
+    kind, value = error["type"], error.get("input")
+    ctx = error.get("ctx") or {}
+    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    if kind == "model_type" and model is _ThresholdPatch:
+        example = value if isinstance(value, (int, float, str)) and not isinstance(value, bool) else 4
+        return f"write the keys that change under it, e.g. {{default: {example}}}"
+    if kind == "model_type":
+        return _AS_MAPPING.get(model.__name__, "write it as a mapping (key: value lines)")
+    if kind == "dict_type" and key == "sources" and isinstance(loc[-1], int):
+        return "write a source as  - S3: Section title"
+    if kind == "dict_type":
+        return "write it as a mapping (key: value lines), not a list or a single value"
+    if kind == "list_type":
+        if key == "stages":
+            return ("write a list of stage names, e.g. [foundation]" if model is _RuleSpec
+                    else "write a list of stages, each starting with  - name:")
+        return _AS_LIST.get(key, "write a list, e.g. [a, b]")
+    if key == "default" and kind in ("int_type", "float_type", "string_type"):
+        return "write a number, or a word if the threshold lists choices:"
+    if kind == "string_type":
+        if value is None:
+            return "is empty; write some text"
+        if isinstance(value, (list, dict)):
+            return f"write text here, not a {'list' if isinstance(value, list) else 'mapping'}"
+        if isinstance(value, float) or key == "version":  # 1.10 reads as 1.1: show no wrong digits
+            return 'write it as text in quotes, e.g. "1.0"' if key == "version" else "write it as text in quotes"
+        shown = ("true" if value else "false") if isinstance(value, bool) else value
+        return f'write it as text in quotes, e.g. "{shown}"'
+    if kind in ("int_type", "int_parsing", "int_from_float", "less_than_equal", "greater_than_equal"):
+        low, high = _bounds(model, key)
+        within = f" from {low} to {high}" if low is not None and high is not None else ""
+        shown = "" if kind in ("int_type", "int_parsing", "int_from_float") else f"{value} is out of range; "
+        return f"{shown}write a whole number{within}"
+    if kind in ("bool_type", "bool_parsing"):
+        return "write true or false"
+    if kind == "string_too_short":
+        return "is empty; write some text"
+    if kind == "string_too_long":
+        return f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        least = ctx.get("min_length")
+        return f"needs at least {least} {'entry' if least == 1 else 'entries'}"
+    if kind == "too_long":
+        return f"has too many entries: at most {ctx.get('max_length')}"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _bounds(model: type[BaseModel], key: str) -> tuple:
+    """The lowest and highest values a number field of ``model`` allows (None where it has no bound)."""
+    info = model.model_fields.get(key)
+    found = [item for item in (info.metadata if info else ())]
+    low = next((item.ge for item in found if getattr(item, "ge", None) is not None), None)
+    high = next((item.le for item in found if getattr(item, "le", None) is not None), None)
+    return low, high
+
+
 # ------------------------------------------------------------------ loading
 
 
@@ -282,9 +357,12 @@ class _Loader:
         try:
             return model.model_validate(data)
         except ValidationError as exc:
+            reported = set()
             for error in exc.errors():
-                loc = base + tuple(error["loc"])
-                message = error["msg"].removeprefix("Value error, ")
+                inner = tuple(error["loc"])
+                if inner[-1:] in (("int",), ("float",), ("str",), ("constrained-str",)):
+                    inner = inner[:-1]  # one of the types a value may have: report the value once
+                loc = base + inner
                 if error["type"] == "extra_forbidden":
                     message = f'unknown key "{loc[-1]}"{did_you_mean(str(loc[-1]), model.model_fields)}'
                 elif error["type"] == "missing":
@@ -292,8 +370,10 @@ class _Loader:
                 elif error["type"] == "string_pattern_mismatch":
                     message = f"{field_path(loc)}: use lower-case letters, digits, '_' (and '-' or '.' in ids)"
                 else:
-                    message = f"{field_path(loc)}: {message}"
-                self.fail(located.where(loc), message)
+                    message = f"{field_path(loc)}: {_what_to_write(model, inner, error)}"
+                if (loc, message) not in reported:
+                    reported.add((loc, message))
+                    self.fail(located.where(loc), message)
             return None
 
     # -- the whole directory, and the directories it extends

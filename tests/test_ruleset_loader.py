@@ -54,7 +54,7 @@ def test_a_good_extra_rule_loads(tmp_path):
          GOOD_RULE.replace("months_in_role >= min", "months_in_rol >= min")),
         (6, 'unknown threshold "min_month_in_role" (did you mean "min_months_in_role"?)',
          GOOD_RULE.replace("min_months_in_role", "min_month_in_role")),
-        (4, "priority: Input should be less than or equal to 999",
+        (4, "priority: 70000 is out of range; write a whole number from 1 to 999",
          GOOD_RULE.replace("priority: 50", "priority: 70000")),
         (6, 'write "==" to compare', GOOD_RULE.replace(">=", "=")),
         (6, '"huge" is not a value of scope_change',
@@ -250,3 +250,26 @@ def test_a_yes_no_fact_can_be_compared_with_yes_or_no(tmp_path, written, meant):
         text = GOOD_RULE.replace("months_in_role >= min_months_in_role", when)
         return load_ruleset(ruleset_with(tmp_path / folder, text)).rule("extra.ok").condition
     assert condition(written, "written") == condition(meant, "meant")
+
+
+@pytest.mark.parametrize("before, after, expected", [
+    ("priority: 50", "priority: high", "rules[0].priority: write a whole number from 1 to 999"),
+    ("title: A fine rule", "title: 2024", 'rules[0].title: write it as text in quotes, e.g. "2024"'),
+    ("title: A fine rule", "title: [A, fine rule]", "rules[0].title: write text here, not a list"),
+    ("    title: A fine rule", "    title: A fine rule\n    tags: ask-now", "rules[0].tags: write a list of tags, e.g. [ask-now]"),
+    ("    title: A fine rule", "    title: A fine rule\n    replaces: maybe", "rules[0].replaces: write true or false"),
+    ("- S3: Good timing", "- S3", "rules[0].sources[0]: write a source as  - S3: Section title"),
+])
+def test_a_value_of_the_wrong_kind_is_explained_in_plain_words(tmp_path, before, after, expected):
+    found = problems(ruleset_with(tmp_path, GOOD_RULE.replace(before, after)))
+    assert len(found) == 1 and found[0].endswith(expected), found
+    assert "Input should" not in found[0] and "_RuleSpec" not in found[0]
+
+
+def test_a_threshold_default_of_the_wrong_kind_is_reported_once(tmp_path):
+    root = ruleset_with(tmp_path, GOOD_RULE)
+    manifest = root / "ruleset.yaml"
+    manifest.write_text(manifest.read_text().replace("default: 12", "default: [12]", 1))
+    found = problems(root)
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "thresholds.min_months_in_role.default: write a number, or a word if the threshold lists choices:"]
