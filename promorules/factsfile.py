@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Optional, Union
+from typing import Callable, Optional, Union
 
 from pydantic import ValidationError
 
+from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, model_at
 from .yamlsource import Located, load_yaml
@@ -102,6 +103,24 @@ def field_path(loc: tuple) -> str:
     return text
 
 
+def worked_out(name: str, describe: Callable[[str], str] = lambda path: f'"{path}"') -> Optional[str]:
+    """Why ``name`` cannot be given: rules read it, but it is worked out from other facts.
+
+    A name close to such a fact (and to no fact a person can give) is taken as
+    a misspelling of it. ``describe`` words each input to give instead.
+    """
+    if "." not in name and name not in Facts.model_fields and name not in FACTS:
+        derived = [fact for fact, info in FACTS.items() if info.inputs and fact not in info.inputs]
+        close = did_you_mean(name, derived)
+        if close and not did_you_mean(name, Facts.model_fields):
+            return f'unknown fact "{name}"{close}; ' + str(worked_out(close.split('"')[1], describe))
+    info = FACTS.get(name)
+    if info is None or not info.inputs or name in info.inputs:
+        return None
+    instead = " and ".join(describe(path) for path in info.inputs)
+    return f'"{name}" is worked out from {", ".join(info.inputs)}, so it cannot be given; give {instead} instead'
+
+
 def _problem(located: Located, error: dict) -> Problem:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     path = field_path(loc)
@@ -109,7 +128,8 @@ def _problem(located: Located, error: dict) -> Problem:
     if kind == "extra_forbidden":
         model = model_at(field_path(loc[:-1]))
         known = list(model.model_fields) if model is not None else []
-        message = f'unknown fact "{path}"{did_you_mean(str(loc[-1]), known)}'
+        derived = worked_out(path) if len(loc) == 1 else None
+        message = derived or f'unknown fact "{path}"{did_you_mean(str(loc[-1]), known)}'
     elif kind == "missing":
         message = f'"{path}" is required here'
     elif kind.startswith("date"):

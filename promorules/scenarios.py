@@ -25,11 +25,11 @@ from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 
 from .advisor import Advisor, bundled_ruleset_path
-from .derive import FACTS
 from .durable_engine import durable_available
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, put_at
 from .factsfile import read_facts, validate_facts
+from .factsfile import worked_out as factsfile_worked_out
 from .loader import BUNDLED, MANIFEST, resolve_extends
 from .yamlsource import Located, load_yaml
 
@@ -275,22 +275,11 @@ def put(facts: dict, dotted: str, value, where: str = "") -> None:
 
 
 def worked_out(name: str) -> Optional[str]:
-    """Why ``name`` cannot be given in a table: rules read it, but it is worked out from other facts.
-
-    A name close to such a fact (and to no fact a person can give) is taken as a misspelling of it.
-    """
-    if "." not in name and name not in Facts.model_fields and name not in FACTS:
-        derived = [fact for fact, info in FACTS.items() if info.inputs and fact not in info.inputs]
-        close = did_you_mean(name, derived)
-        if close and not did_you_mean(name, Facts.model_fields):
-            return f'unknown fact "{name}"{close}; ' + worked_out(close.split('"')[1])
-    info = FACTS.get(name)
-    if info is None or not info.inputs or name in info.inputs:
-        return None
+    """Why ``name`` cannot be given in a table (see `factsfile.worked_out`), naming the table to use."""
     lists = {field_name: words for words, field_name in LISTS.items()}
-    instead = [f'"{source}"' + (f' (a "their {lists[source]} are:" table)' if source in lists else "")
-               for source in info.inputs]
-    return f'"{name}" is worked out from {", ".join(info.inputs)}, so it cannot be given; give {" and ".join(instead)} instead'
+    return factsfile_worked_out(
+        name, lambda path: f'"{path}"' + (f' (a "their {lists[path]} are:" table)' if path in lists else "")
+    )
 
 
 # ------------------------------------------------------------------ Given

@@ -115,3 +115,9 @@ def test_a_file_without_facts_says_so(text):
         "me.yaml: no facts in it (it is empty, or only comments); write yours in it, "
         "or run `promorules interview` to be asked for them"
     ]
+
+
+def test_a_fact_worked_out_from_others_says_what_to_give_instead():
+    found = problems("sponsor_count: 2\nsponsr_count: 3\n")
+    assert found[0] == 'me.yaml:1:1: "sponsor_count" is worked out from people, so it cannot be given; give "people" instead'
+    assert found[1].startswith('me.yaml:2:1: unknown fact "sponsr_count" (did you mean "sponsor_count"?); ')
