@@ -65,7 +65,7 @@ Feature: What would change the advice, and when
     Then the advice does not include "conversation.request-dedicated-meeting"
     And "timing.avoid-under-12-months" is ranked 1
     And "conversation.request-dedicated-meeting" would be unlocked by time on 2027-03-16
-    And the dated plan includes "A year in the role on" on 2027-03-16
+    And the dated plan includes "12 months in the role on" on 2027-03-16
 
   Scenario: A hiring freeze is the one thing in the way
     Given a person with these facts:

@@ -52,7 +52,7 @@ def test_time_alone_gives_a_date(tmp_path):
     assert changes and changes[0]["from_date"] == "2027-10-01"
     assert changes[0]["now"] == 8 and changes[0]["gap"] == 4
     plan = [(item["date"], item["what"]) for item in advice["plan"]]
-    assert ("2027-10-01", "A year in the role on: Give the role a full year first") in plan
+    assert ("2027-10-01", "12 months in the role on: Give the role 12 months first") in plan
     assert plan == sorted(plan)
 
 

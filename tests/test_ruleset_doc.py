@@ -41,13 +41,13 @@ def test_every_rule_stage_threshold_and_source_is_in_the_handbook():
 
 def test_a_rule_reads_in_plain_english_with_its_hold_backs_advice_and_sources():
     text = doc("default").output
-    rule = section(text, "Give the role a full year first")
+    rule = section(text, "Give the role 12 months first")
     assert "`timing.avoid-under-12-months` · priority 12 · stages: every stage" in rule
     assert "- months in role is under 12 (min_months_in_role)" in rule
     assert "- scope change is not dramatic" in rule
     assert "Holds back `ask-now`: " in rule and "timing.already-doing-next-level" in rule
     assert "> You have been in this role for `{months_in_role}` months." in rule
-    assert "A year in the role on: role start date + min_months_in_role (12) months." in rule
+    assert "12 months in the role on: role start date + min_months_in_role (12) months." in rule
     assert 'Sources: When and how to ask for a promotion (checklists and scripts) (S3), "Bad timing"\n' in rule
 
 
