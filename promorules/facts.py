@@ -49,9 +49,11 @@ def _a_day(value):
 
 
 def _a_number(value):
-    """YAML's true/false are not numbers, though Python would count them as 1 and 0."""
+    """Numbers are numbers: not text such as "12", and not YAML's true/false, which Python counts as 1 and 0."""
     if isinstance(value, bool):
         raise ValueError("must be a number, not true/false")
+    if isinstance(value, str):
+        raise ValueError(f"must be a number, not the text {value[:40]!r}")
     return value
 
 
@@ -59,7 +61,7 @@ Date = Annotated[date, BeforeValidator(_a_day), AfterValidator(_within_calendar)
                  WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
 # Blank text is no answer: stripped, then at least one character (the schema's "\S": a character that is not blank).
 Text = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra={"pattern": r"\S"})]
-YesNo = bool
+YesNo = Annotated[bool, Field(strict=True)]  # true or false; not "yes", "true", 1 or 0
 Count = Annotated[int, Field(ge=0, le=1_000_000), BeforeValidator(_a_number)]
 Money = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False), BeforeValidator(_a_number)]
 Month = Annotated[int, Field(ge=1, le=12), BeforeValidator(_a_number)]
@@ -104,11 +106,11 @@ def _says_not_before_review_start(schema: dict) -> None:
 
 
 class Strict(BaseModel):
-    """Base of every facts model: unknown keys are errors.
+    """Base of every facts model: unknown keys are errors, values are not coerced loosely.
 
-    A date is YYYY-MM-DD (or a Python date), never a date and time. Yes/no and
-    number fields still take text such as "yes" or "12" (which the JSON Schema
-    refuses), because CSV cells reach the model as text.
+    A yes/no is true or false, a number is a number and a date is YYYY-MM-DD (or
+    a Python date): "yes", "12" or "2026-11-24T00:00:00" are refused, so every
+    input (YAML, JSON, a Python dict) means what the JSON Schema says it means.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

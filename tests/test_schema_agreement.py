@@ -12,11 +12,14 @@ descriptions to exactly the fields the API checks.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
+from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
+from promorules.cli import main
 from promorules.errors import InputError
 from promorules.facts import Facts
 from promorules.factsfile import parse_facts, validate_facts
@@ -68,7 +71,7 @@ REFUSED_ALREADY = {
     "a choice not offered": {"scope_change": "huge"},
 }
 
-REFUSED_ONCE_VALUES_ARE_STRICT = {
+REFUSED_LOOSE_VALUES = {
     "yes for a yes/no": {"frustrated": "yes"},
     "1 for a yes/no": {"frustrated": 1},
     '"true" for a yes/no': {"org": {"hiring_freeze": "true"}},
@@ -76,7 +79,6 @@ REFUSED_ONCE_VALUES_ARE_STRICT = {
     "text for a count": {"org": {"size": "12"}},
     "text for a month": {"org": {"budget_season_months": ["9"]}},
 }
-LOOSE = "the API still reads these values loosely (see the value-strictness change of facts.py and csvfacts.py)"
 
 
 @pytest.mark.parametrize("data", ACCEPTED.values(), ids=ACCEPTED.keys())
@@ -89,18 +91,39 @@ def test_both_refuse(data):
     assert (VALIDATOR.is_valid(data), api_accepts(data)) == (False, False)
 
 
-@pytest.mark.xfail(strict=True, reason=LOOSE)
-@pytest.mark.parametrize("data", REFUSED_ONCE_VALUES_ARE_STRICT.values(), ids=REFUSED_ONCE_VALUES_ARE_STRICT.keys())
+@pytest.mark.parametrize("data", REFUSED_LOOSE_VALUES.values(), ids=REFUSED_LOOSE_VALUES.keys())
 def test_both_refuse_loose_values(data):
     assert (VALIDATOR.is_valid(data), api_accepts(data)) == (False, False)
 
 
-# ---------------------------------------------------------------- the same values from YAML and Python
+# ---------------------------------------------------------------- the same values from YAML, CSV and Python
 
 
 def test_yaml_yes_and_no_are_still_yes_and_no():
     facts = parse_facts("frustrated: yes\nremote: no\norg:\n  hiring_freeze: True\n", "me.yaml")
     assert (facts.frustrated, facts.remote, facts.org.hiring_freeze) == (True, False, True)
+
+
+def test_quoted_yaml_values_are_text_and_refused_by_their_line():
+    with pytest.raises(InputError) as caught:
+        parse_facts('frustrated: "yes"\norg:\n  size: "12"\n', "me.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "me.yaml:1:1: frustrated: Input should be a valid boolean (got 'yes')",
+        "me.yaml:3:3: org.size: must be a number, not the text '12'",
+    ]
+
+
+def test_csv_cells_are_read_as_their_fields_yes_no_and_numbers(tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("as_of,frustrated,remote,org.hiring_freeze,org.size,current_comp\n"
+                      "2026-11-24,yes,FALSE,1,12,50000.5\n"
+                      "2026-11-24,maybe,,,twelve,\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    first, second = (json.loads(line) for line in out.read_text().splitlines())
+    assert "advice" in first
+    assert [e["field"] for e in second["errors"]] == ["frustrated", "org.size"]
 
 
 def test_a_yaml_date_with_a_time_is_refused_by_its_line():
