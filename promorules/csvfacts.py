@@ -79,7 +79,9 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
             continue  # empty: unknown
         name = column.strip()
         value: Any = cell.strip()
-        annotation = field_at(name).annotation  # the header is checked: every column is a field
+        field = field_at(name)
+        assert field is not None, f"{name} passed check_header, so it is a field"
+        annotation = field.annotation
         if not _is_structured(annotation):
             value = _scalar(value, annotation)
         else:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -70,7 +70,7 @@ def create_app(
         """404 and 405 in the service's own error shape, saying what exists instead."""
         method, path = request.method, request.url.path
         if exc.status_code == 404:
-            paths = {route.path for route in app.routes}
+            paths = {getattr(route, "path", "") for route in app.routes}
             message = f"no such path: {path}{did_you_mean(path, paths)}"
         elif exc.status_code == 405:
             allowed = (exc.headers or {}).get("Allow", "")
@@ -250,7 +250,7 @@ def _parse(body: bytes) -> Any:
     return parse_json(text)
 
 
-def _problems(problems: list, status: int, headers: Optional[dict] = None) -> JSONResponse:
+def _problems(problems: list, status: int, headers: Optional[Mapping[str, str]] = None) -> JSONResponse:
     body = {"errors": [{"field": field, "message": message} for field, message in problems]}
     return JSONResponse(body, status, headers=headers)
 

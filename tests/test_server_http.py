@@ -247,7 +247,8 @@ def test_unknown_paths_and_methods_get_the_services_error_shape(server):
     wrong_method = server.client.get("/v1/advice")
     assert wrong_method.status_code == 405
     assert wrong_method.headers["allow"] == "POST"
-    assert wrong_method.json() == {"errors": [{"field": None, "message": "/v1/advice does not take GET; it takes POST"}]}
+    message = "/v1/advice does not take GET; it takes POST"
+    assert wrong_method.json() == {"errors": [{"field": None, "message": message}]}
 
 
 def test_openapi_describes_the_error_bodies_and_the_batch_results(server):
