@@ -22,6 +22,7 @@ class Reason(_Out):
 
     condition: str = Field(description="The condition as written in the ruleset.")
     fact: str = Field(description="The fact (or signal) the condition tests.")
+    label: str = Field(description="The fact in words, or for a signal the title of the rule deriving it.")
     value: FactValue = Field(description="The person's value; null when unknown.")
     threshold: Optional[str] = Field(default=None, description="The threshold's name, if one was used.")
     threshold_value: Optional[Union[int, float, str]] = Field(default=None, description="Its value.")

@@ -44,7 +44,7 @@ def verdict(advice: Advice) -> str:
 
 def reason_text(reason: Reason) -> str:
     """A condition in the person's numbers: 'sponsor count is 1, which is under 2 (min_sponsors)'."""
-    name = reason.fact.replace("_", " ")
+    name = reason.label
     if reason.condition.endswith(("is known", "is unknown")):
         return f"{name}: {show(reason.value)}" if reason.value is not None else f"{name}: not given"
     value = f"{name}: {show(reason.value)}"

@@ -102,6 +102,8 @@ class Resolver:
             for path in FACTS[name].inputs:
                 self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
         self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version)
+        # A signal reads as its rule's title ("the current role is rock-solid"), not as its name.
+        self._labels = {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in rules if rule.derive}
 
     def advice(self, facts: dict, match: Match, person: Optional[Facts] = None) -> out.Advice:
         """The advice from the derived ``facts`` and what matched.
@@ -183,6 +185,7 @@ class Resolver:
             reason = out.Reason(
                 condition=atom.text(),
                 fact=atom.name,
+                label=self._labels.get(atom.name, atom.name) if atom.signal else atom.name.replace("_", " "),
                 value=value,
                 threshold=atom.threshold,
                 threshold_value=atom.value if atom.threshold else None,
