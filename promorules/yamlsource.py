@@ -88,9 +88,11 @@ def load_yaml(text: str, file: str) -> Located:
 
 def _explain(exc: yaml.MarkedYAMLError, text: str):
     """Where a syntax error is and PyYAML's reason, with a plain hint for the slips people make most:
-    ": " in unquoted text, a tab."""
+    an unclosed quote (shown where it opens, not at the end of the file), ": " in unquoted text, a tab."""
     mark = exc.problem_mark or exc.context_mark
     reason = exc.problem or exc.context or "not valid YAML"
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark and "end of stream" in reason:
+        return exc.context_mark, "a quote is not closed"
     if "mapping values are not allowed" in reason:
         return mark, f'{reason}; text containing ": " must be in quotes'
     lines = text.splitlines()
