@@ -215,9 +215,9 @@ def _what_to_write(model: type[BaseModel], loc: tuple, error: dict) -> str:
 def _bounds(model: type[BaseModel], key: str) -> tuple:
     """The lowest and highest values a number field of ``model`` allows (None where it has no bound)."""
     info = model.model_fields.get(key)
-    found = [item for item in (info.metadata if info else ())]
-    low = next((item.ge for item in found if getattr(item, "ge", None) is not None), None)
-    high = next((item.le for item in found if getattr(item, "le", None) is not None), None)
+    limits = info.metadata if info else ()
+    low = next((item.ge for item in limits if getattr(item, "ge", None) is not None), None)
+    high = next((item.le for item in limits if getattr(item, "le", None) is not None), None)
     return low, high
 
 
