@@ -163,7 +163,7 @@ _AS_LIST = {  # what a list holds, by the key it is under
 }
 
 
-def _what_to_write(model: type[BaseModel], loc: tuple, error: dict) -> str:
+def _what_to_write(model: type[BaseModel], loc: tuple, error: Mapping[str, Any]) -> str:
     """A schema error in plain words that say what to write, never pydantic's wording or class names."""
     kind, value = error["type"], error.get("input")
     ctx = error.get("ctx") or {}
@@ -258,6 +258,7 @@ def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]
     report = inspect_ruleset(path, thresholds)
     if report.problems:
         raise InputError(report.problems)
+    assert report.ruleset is not None, "a load without problems gives a ruleset"
     return report.ruleset
 
 
@@ -480,7 +481,7 @@ class _Loader:
 
     def thresholds(self) -> dict:
         base = self.layers[0]
-        result = {}
+        result: dict[str, Threshold] = {}
         for name, raw in base.spec.thresholds.items():
             self.add_threshold(result, name, raw, base.located)
         for layer in self.layers[1:]:
@@ -648,7 +649,7 @@ class _Loader:
         return merged
 
     def apply_layer(self, layer: _Layer, merged: list, found: list) -> list:
-        inherited = {}
+        inherited: dict[str, tuple] = {}
         for entry in merged:
             inherited.setdefault(entry[0].id, entry)
         disabled: dict[str, Location] = {}
