@@ -140,11 +140,46 @@ def _problem(located: Located, error: dict) -> Problem:
         reason = error["msg"].removeprefix("Value error, ")
         message = f"{path}: {reason}" if path else reason
     else:
-        message = f"{path}: {error['msg']}" if path else error["msg"]
+        words = _in_words(kind, error.get("ctx") or {}) or error["msg"]
+        message = f"{path}: {words}" if path else words
         if "input" in error and kind not in ("model_type", "list_type", "dict_type"):
             shown = repr(error["input"])
             message += f" (got {shown[:60] + '…' if len(shown) > 60 else shown})"
     return Problem(located.where(loc), message, field=path)
+
+
+def _in_words(kind: str, ctx: dict) -> Optional[str]:
+    """What to write instead, for the mistakes people make most; None leaves pydantic's sentence."""
+    fixed = {
+        "bool_type": "must be true or false",
+        "bool_parsing": "must be true or false",
+        "int_type": "must be a whole number",
+        "int_parsing": "must be a whole number",
+        "int_from_float": "must be a whole number",
+        "float_type": "must be a number",
+        "float_parsing": "must be a number",
+        "finite_number": "must be a finite number",
+        "string_type": "must be text",
+        "string_too_short": "must not be blank",
+        "list_type": "must be a list",
+        "dict_type": "must be a group of facts (name: value)",
+        "model_type": "must be a group of facts (name: value)",
+    }
+    bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
+              "less_than_equal": ("le", "at most"), "less_than": ("lt", "under")}
+    if kind in fixed:
+        return fixed[kind]
+    if kind in bounds and bounds[kind][0] in ctx:
+        key, word = bounds[kind]
+        bound = ctx[key]
+        return f"must be {word} {int(bound) if isinstance(bound, float) and bound.is_integer() else bound}"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"must be one of {ctx['expected']}"
+    if kind == "string_too_long" and "max_length" in ctx:
+        return f"must be at most {ctx['max_length']} characters"
+    if kind == "too_long" and "max_length" in ctx:
+        return f"must have at most {ctx['max_length']} items"
+    return None
 
 
 def loads_strict(text: str):

@@ -108,7 +108,7 @@ def test_quoted_yaml_values_are_text_and_refused_by_their_line():
     with pytest.raises(InputError) as caught:
         parse_facts('frustrated: "yes"\norg:\n  size: "12"\n', "me.yaml")
     assert [str(p) for p in caught.value.problems] == [
-        "me.yaml:1:1: frustrated: Input should be a valid boolean (got 'yes')",
+        "me.yaml:1:1: frustrated: must be true or false (got 'yes')",
         "me.yaml:3:3: org.size: must be a number, not the text '12'",
     ]
 
