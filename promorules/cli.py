@@ -73,6 +73,9 @@ def main():
 def advise(facts, ruleset_path, as_of, output, thresholds):
     """Advise one person, from a YAML or JSON facts file (or - for standard input).
 
+    docs/facts.md describes every fact a file can give; `promorules
+    interview` writes the file for you by asking.
+
     \b
     Example:
       promorules advise examples/priya-hiring-freeze.yaml --format json

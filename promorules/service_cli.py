@@ -19,7 +19,8 @@ def schema(kind):
     """Print the JSON Schema of the facts (input) or the advice (output).
 
     It is generated from the very models that validate the input and build
-    the output, with a description for every field.
+    the output, with a description for every field. To write a facts file
+    by hand, docs/facts.md is the readable guide to the same fields.
 
     \b
     Example:
