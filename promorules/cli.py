@@ -53,7 +53,8 @@ def main():
 
     \b
     Exit codes: 0 success; 2 bad input (the message names the file and
-    line, or the field); 1 an internal problem.
+    line, or the field); 1 an internal problem, or for `ruleset validate`
+    and `ruleset test`, mistakes found or scenarios failed.
     """
 
 
