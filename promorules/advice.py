@@ -118,6 +118,11 @@ class RulesetInfo(_Out):
 
     name: str = Field(description="The ruleset's name.")
     version: str = Field(description="The ruleset's version.")
+    settings: dict[str, Union[int, float, str]] = Field(
+        default_factory=dict,
+        description="Thresholds set for this run beyond the ruleset's files (promorules advise --threshold, "
+        "Advisor(thresholds=...)), by name; empty when none were. With name and version, what reproduces the advice.",
+    )
 
 
 class Advice(_Out):

@@ -407,6 +407,7 @@ class _Loader:
             stages=stages,
             rules=tuple(rules),
             path=str(self.root),
+            settings={name: thresholds[name].value for name in sorted(self.overrides) if name in thresholds},
         )
 
     def read_layers(self) -> list[_Layer]:
@@ -565,6 +566,9 @@ class _Loader:
                 return
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
             self.fail(where, f'"{value}" is not a finite number')
+            return
+        elif value < 0 <= threshold.value:
+            self.fail(where, f"{value} is below zero; {name} counts {threshold.unit} and its default is {threshold.value}")
             return
         else:
             problem = _whole_number_problem(threshold, value) or number_problem(value)

@@ -55,6 +55,13 @@ def reason_text(reason: Reason) -> str:
     return value
 
 
+def _ruleset(advice: Advice) -> str:
+    """The ruleset's name and version, and any threshold set for this run: what reproduces the advice."""
+    info = advice.ruleset
+    settings = ", ".join(f"{name}={show(value)}" for name, value in info.settings.items())
+    return f"{info.name} {info.version}" + (f" with {settings}" if settings else "")
+
+
 def _titles(advice: Advice) -> dict[str, str]:
     titles = {r.rule_id: r.title for r in advice.recommendations}
     titles.update({h.rule_id: h.title for h in advice.held_back})
@@ -99,7 +106,7 @@ def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
 
 def to_text(advice: Advice) -> str:
     lines = [f"{headline(advice)}", verdict(advice),
-             f"(advice for {advice.as_of.isoformat()}, ruleset {advice.ruleset.name} {advice.ruleset.version})", ""]
+             f"(advice for {advice.as_of.isoformat()}, ruleset {_ruleset(advice)})", ""]
     for heading, items in _sections(advice):
         lines += [heading, "-" * len(heading)]
         numbered = heading == "What to do, in order"
@@ -119,7 +126,7 @@ def to_text(advice: Advice) -> str:
 
 def to_markdown(advice: Advice) -> str:
     lines = [f"# {headline(advice)}", "", verdict(advice), "",
-             f"_Advice for {advice.as_of.isoformat()}, ruleset {advice.ruleset.name} {advice.ruleset.version}._", ""]
+             f"_Advice for {advice.as_of.isoformat()}, ruleset {_md(_ruleset(advice))}._", ""]
     for heading, items in _sections(advice):
         lines += [f"## {heading}", ""]
         numbered = heading == "What to do, in order"

@@ -101,7 +101,7 @@ class Resolver:
         for name in names:  # a path without a description of its own takes its first fact's
             for path in FACTS[name].inputs:
                 self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
-        self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version)
+        self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version, settings=ruleset.settings)
         # A signal reads as its rule's title ("the current role is rock-solid"), not as its name.
         self._labels = {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in rules if rule.derive}
 

@@ -109,6 +109,7 @@ class Ruleset:
     stages: tuple[Stage, ...] = ()
     rules: tuple[Rule, ...] = ()
     path: str = ""
+    settings: dict = field(default_factory=dict)  # thresholds set when loading, beyond the files: name -> value
     network: Any = field(default=None, compare=False, repr=False)  # the durable network, compiled on loading
 
     @property

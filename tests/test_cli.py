@@ -35,7 +35,7 @@ def test_json_advice_is_complete_and_deterministic():
     assert first.exit_code == 0
     assert first.output == second.output
     advice = json.loads(first.output)
-    assert advice["ruleset"] == {"name": "default", "version": "0.1.0"}
+    assert advice["ruleset"] == {"name": "default", "version": "0.1.0", "settings": {}}
     assert advice["as_of"] == "2026-09-15"
     assert [r["rank"] for r in advice["recommendations"]] == list(range(1, len(advice["recommendations"]) + 1))
     assert advice["held_back"][0]["held_back_by"] == ["timing.avoid-freeze"]

@@ -144,11 +144,12 @@ def test_advisor_and_advise_command_take_a_layered_ruleset_unchanged(tmp_path):
     result = CliRunner().invoke(main, ["advise", str(PRIYA), "--ruleset", str(root), "--format", "json"])
     assert result.exit_code == 0, result.output
     advice = json.loads(result.output)
-    assert advice["ruleset"] == {"name": "mine", "version": "2"}
+    assert advice["ruleset"] == {"name": "mine", "version": "2", "settings": {}}
     assert "relationships.sponsor-count-2-3" in [r["rule_id"] for r in advice["recommendations"]]
     tuned = CliRunner().invoke(main, ["advise", str(PRIYA), "--ruleset", str(root), "--format", "json",
                                       "--threshold", "min_sponsors=3"])
     assert "relationships.sponsor-count-2-3" not in [r["rule_id"] for r in json.loads(tuned.output)["recommendations"]]
+    assert json.loads(tuned.output)["ruleset"]["settings"] == {"min_sponsors": 3}
 
 
 def test_a_mistake_in_a_layer_stops_advice_with_the_layers_file_and_line(tmp_path):
