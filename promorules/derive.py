@@ -534,10 +534,23 @@ def _days_to_meeting(f: Facts, as_of: date):
 # ------------------------------------------------------------ promotion-request history
 
 
+_LAST_REQUESTS: list = [None]  # (facts, as_of, their past requests) of the latest call
+
+
 def _past_requests(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
-    if f.promotion_requests is None:
-        return None
-    return sorted((r for r in f.promotion_requests if r.date <= as_of), key=lambda r: r.date)
+    """The requests up to as_of, oldest first (shared: callers never change the list).
+
+    About twenty derived facts read them for each person, so the latest
+    answer is kept; facts are frozen, so the same object has the same requests.
+    """
+    last = _LAST_REQUESTS[0]
+    if last is not None and last[0] is f and last[1] == as_of:
+        return last[2]
+    past = None if f.promotion_requests is None else sorted(
+        (r for r in f.promotion_requests if r.date <= as_of), key=lambda r: r.date
+    )
+    _LAST_REQUESTS[0] = (f, as_of, past)  # one assignment: a thread reading it sees a whole entry
+    return past
 
 
 def _since_last_promotion(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:

@@ -26,7 +26,7 @@ MAX_ITEMS = 1000
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # room for any career, and for date arithmetic years ahead
 # The same calendar as a JSON Schema pattern: YYYY-MM-DD with a year from 1900 to 2200.
 DATE_PATTERN = r"^(19[0-9]{2}|2[01][0-9]{2}|2200)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fullmatch
 
 
 def _within_calendar(day: date) -> date:
@@ -41,11 +41,14 @@ def _a_day(value):
     Left to itself pydantic would take "2026-11-24T00:00:00" or a count of
     seconds as a date, which the schema (and a person reading the file) would not.
     """
+    kind = type(value)
+    if kind is date or (kind is str and _ISO_DAY(value)):  # the usual cases first: this runs for every date
+        return value
     if isinstance(value, datetime) or not isinstance(value, (date, str)):
         raise PydanticCustomError("date_type", "must be a date like 2026-11-24")
-    if isinstance(value, str) and not _ISO_DAY.fullmatch(value):
+    if isinstance(value, str):
         raise PydanticCustomError("date_format", "must be a date like 2026-11-24")
-    return value
+    return value  # a subclass of date
 
 
 def _a_number(value):
