@@ -76,7 +76,7 @@ class Resolver:
         for rule in rules:
             if rule.derive:
                 derivers.setdefault(rule.derive, []).append(rule.id)
-        self._derivers = [(name, sorted(ids)) for name, ids in sorted(derivers.items())]
+        self._derivers = [(name, tuple(sorted(ids))) for name, ids in sorted(derivers.items())]
         names = sorted({name for rule in rules for name in _fact_names(rule.condition)})
         stage_signals = {stage.signal for stage in ruleset.stages if stage.signal}
         self._stage_rules = frozenset(r.id for r in rules if r.derive in stage_signals)
@@ -233,9 +233,12 @@ class Resolver:
         ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
         return [self._missing_fact(path, rules) for _, path, rules in ordered]
 
-    def _signal(self, name: str, value, ids: list[str], fired: frozenset) -> out.Signal:
+    def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
-        derived_by = tuple(i for i in ids if i in fired)
+        if len(ids) == 1:  # the usual case: one rule derives the signal
+            derived_by = ids if ids[0] in fired else ()
+        else:
+            derived_by = tuple([i for i in ids if i in fired])
         key = (name, value, derived_by)
         record = self._records.get(key)
         if record is None:
@@ -282,12 +285,23 @@ def _given_check(path: str) -> Callable[[Facts], bool]:
     return given
 
 
-def _bits(mask: int):
+_BITS: dict[int, tuple[int, ...]] = {}  # mask -> its bits; the same masks come back person after person
+
+
+def _bits(mask: int) -> tuple[int, ...]:
     """The positions of the bits set in ``mask``, lowest first."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+    found = _BITS.get(mask)
+    if found is None:
+        positions = []
+        rest = mask
+        while rest:
+            low = rest & -rest
+            positions.append(low.bit_length() - 1)
+            rest ^= low
+        if len(_BITS) >= MAX_REMEMBERED_REASONS:
+            _BITS.clear()
+        found = _BITS[mask] = tuple(positions)
+    return found
 
 
 def _has_any(node: c.Condition) -> bool:
