@@ -77,7 +77,7 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
       | Ran the team offsite    | 2025-10-01 | false      | [scope]  |
     When they ask for advice
     Then the text of "case.quantified-results-5-10" mentions "You have 4 results with numbers"
-    And the text of "case.quantify-or-describe-impact" mentions "1 of your recent results have no number"
+    And the text of "case.quantify-or-describe-impact" mentions "1 recent result has no number"
     And the advice does not include "relationships.ask-for-good-word"
 
   Scenario: Results not yet tied to the criteria
@@ -89,7 +89,7 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
       | Two analysts onboarded  | 2025-10-20 | true       |
       | Pricing test worth 120k | 2025-10-01 | true       |
     When they ask for advice
-    Then the text of "case.map-to-next-level" mentions "5 of your recent results are not yet linked to any of the 2 criteria"
+    Then the text of "case.map-to-next-level" mentions "5 recent results are not yet linked to the criteria for the next level (2 criteria)"
 
   Scenario: A case missing parts, ending with what the person gains
     Given a person with these facts:
@@ -158,7 +158,7 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
       | A peer      | weak     | supportive | true        |
     When they ask for advice
     Then the text of "relationships.sponsor-count-2-3" mentions "speak up for you, with a real relationship, influence and no risk of backfiring: 1 so far"
-    And the text of "relationships.vet-endorsers" mentions "1 of the supportive people"
+    And the text of "relationships.vet-endorsers" mentions "Of the supportive people you listed, 1 is not the right one to ask"
     And the advice includes "relationships.dig-the-well-early"
     And the advice does not include "relationships.ask-for-good-word"
 

@@ -62,7 +62,7 @@ Feature: Getting ready: an honest look, the bar for the next level, a solid foun
     When they ask for advice
     Then the stage is "foundation"
     And "stage.foundation-first" is ranked 1
-    And the text of "readiness.gaps-to-habits" mentions "2 of your open gaps have no plan yet"
+    And the text of "readiness.gaps-to-habits" mentions "2 open gaps have no plan yet"
     And the text of "stage.improvement-cycle" mentions "You have 3 open gaps"
     And "readiness.gaps-to-habits" comes before "stage.improvement-cycle"
 

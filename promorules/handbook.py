@@ -13,7 +13,7 @@ from . import conditions as c
 from .errors import Location
 from .loader import LoadReport
 from .resolve import show
-from .ruleset import Rule, Ruleset
+from .ruleset import Rule, Ruleset, word_after
 from .wording import condition_lines, fact_words
 
 SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
@@ -109,7 +109,7 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
 
 def template_text(parts: tuple) -> str:
     """The advice as written, each placeholder shown as `{name}`."""
-    return "".join(part if isinstance(part, str) else f"`{{{part[1]}}}`" for part in parts)
+    return "".join(part if isinstance(part, str) else f"`{{{part[1]}}}`{word_after(part)}" for part in parts)
 
 
 def date_text(rule: Rule) -> str:

@@ -24,7 +24,7 @@ from .compiler import NetworkError, compile_ruleset
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .factsfile import field_path
-from .resolve import show
+from .resolve import counted
 from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
 from .yamlsource import Located, load_yaml
 
@@ -1127,7 +1127,8 @@ class _RuleBuilder:
             return f'{key}: the placeholder "{{{name}}}" is not a threshold{did_you_mean(name, self.thresholds)}'
 
         parts = self.placeholders(text, path, place)
-        return "".join(part if isinstance(part, str) else show(self.thresholds[part[1]].value) for part in parts)
+        return "".join(part if isinstance(part, str) else counted(self.thresholds[part[1]].value, part)
+                       for part in parts)
 
     def placeholders(self, text: str, path: tuple, place) -> tuple:
         """Split ``text`` into literal text and ``{name}`` placeholders; ``place(name)`` gives the
@@ -1146,16 +1147,30 @@ class _RuleBuilder:
             if name is None:
                 self.fail(where, 'a lone "{" or "}" in the text; write "{{" or "}}" for a brace')
                 continue
-            name = name.strip()
+            name, *forms = [piece.strip() for piece in name.split("|")]
             found = place(name)
             if isinstance(found, str):
                 self.fail(where, found, name)
                 continue
+            if forms:
+                problem = self.count_problem(name, found, forms)
+                if problem:
+                    self.fail(where, problem, name)
+                    continue
+                found = (*found, tuple(forms))
             if found[0] == "threshold":
                 self.uses(name, where)
             parts.append(found)
         parts.append(text[position:])
         return tuple(part for part in parts if part != "")
+
+    def count_problem(self, name: str, found: tuple, forms: list[str]) -> Optional[str]:
+        """``{name|month|months}``: a number with its word, one form for 1 and one for any other number."""
+        if len(forms) != 2 or not all(forms):
+            return f'write a count with its word as {{{name}|month|months}}: the word for 1, then for any other number'
+        number = (found[0] == "fact" and FACTS[name].kind == "number") or (
+            found[0] == "threshold" and isinstance(self.thresholds[name].value, (int, float)))
+        return None if number else f'"{name}" is not a number, so it cannot take a word for 1 and for more'
 
     def date(self, text: str) -> Optional[DateExpr]:
         where = self.where("date")

@@ -323,12 +323,20 @@ def fill(template: Template, facts: dict, ruleset: Ruleset, when: Optional[date]
         if isinstance(part, str):
             pieces.append(part)
         elif part[0] == "threshold":
-            pieces.append(show(ruleset.thresholds[part[1]].value))
+            pieces.append(counted(ruleset.thresholds[part[1]].value, part))
         elif part[0] == "date":
             pieces.append(show(when))
         else:
-            pieces.append(show(facts.get(part[1])))
+            pieces.append(counted(facts.get(part[1]), part))
     return "".join(pieces)
+
+
+def counted(value: Any, part: tuple) -> str:
+    """A placeholder's value, with its word where it has one: "1 month", "8 months" ({name|month|months})."""
+    if len(part) < 3:
+        return show(value)
+    one, many = part[2]
+    return f"{show(value)} {one if value == 1 else many}"
 
 
 def show(value: Any) -> str:

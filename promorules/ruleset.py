@@ -45,11 +45,16 @@ class Threshold:
 class Template:
     """Text with ``{name}`` placeholders for facts and thresholds, nothing else."""
 
-    parts: tuple  # str for literal text, ("fact"|"threshold"|"date", name) for a placeholder
+    parts: tuple  # str for literal text, ("fact"|"threshold"|"date", name[, (word for 1, word for more)])
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(part[1] for part in self.parts if isinstance(part, tuple))
+
+
+def word_after(part: tuple) -> str:
+    """The word a counted placeholder ({months_in_role|month|months}) adds, as for any number: " months"."""
+    return f" {part[2][1]}" if len(part) > 2 else ""
 
 
 @dataclass(frozen=True)
