@@ -124,7 +124,7 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, rule
             yaml.safe_dump(saved, out, sort_keys=False, allow_unicode=True)
     except OSError as exc:
         raise InputError([Problem(Location(target), f"cannot save your answers: {exc.strerror}")]) from None
-    click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {"question" if len(session.asked) == 1 else "questions"} asked).\n", err=True)
+    click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {'question' if len(session.asked) == 1 else 'questions'} asked).\n", err=True)
     print_advice(full_advice(advisor, facts), output)
 
 
