@@ -422,8 +422,10 @@ class _Loader:
                     target = referrer[1].spec.extends
                     missing = "is not a ruleset directory" if not root.is_dir() else f"has no {MANIFEST}"
                     self.fail(referrer[0], f'extends: "{target}" {missing} ({root})')
+                elif not root.exists():
+                    self.fail(Location(str(root)), "no such directory")
                 elif not root.is_dir():
-                    self.fail(Location(str(root)), "not a ruleset directory")
+                    self.fail(Location(str(root)), "not a ruleset directory (a ruleset is a directory)")
                 else:
                     self.fail(Location(str(manifest_path)), f"missing: a ruleset needs a {MANIFEST}")
                 return []

@@ -145,7 +145,7 @@ def test_warnings_fail_only_with_strict(tmp_path):
 def test_a_missing_ruleset_is_an_error_not_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["ruleset", "validate", str(tmp_path / "nothing")])
     assert result.exit_code == 1
-    assert f"{tmp_path / 'nothing'}: not a ruleset directory" in result.output
+    assert f"{tmp_path / 'nothing'}: no such directory" in result.output
     assert result.output.splitlines()[-1] == f"{tmp_path / 'nothing'}: 0 rules, 1 error, 0 warnings"
 
 

@@ -153,7 +153,9 @@ def test_a_rule_file_that_is_a_list_is_refused(tmp_path):
 
 
 def test_a_missing_directory_is_reported(tmp_path):
-    assert any("not a ruleset directory" in p for p in problems(tmp_path / "nothing"))
+    assert any("nothing: no such directory" in p for p in problems(tmp_path / "nothing"))
+    (tmp_path / "a-file").write_text("")
+    assert any("not a ruleset directory (a ruleset is a directory)" in p for p in problems(tmp_path / "a-file"))
 
 
 def test_a_policy_threshold_is_decided_when_loading(tmp_path):
