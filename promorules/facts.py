@@ -131,7 +131,7 @@ class PerformanceGap(Strict):
     status: Literal["open", "in_progress", "closed"] = Field(
         default="open", description="Whether the gap is still open."
     )
-    opened: Optional[Date] = fact("When the gap was noticed.")
+    opened: Optional[Date] = happened("When the gap was noticed.")
 
 
 class Setback(Strict):
@@ -154,7 +154,7 @@ class AboveLevelActivity(Strict):
         "cross_functional",
         "publication",
     ] = Field(description="What kind of next-level work it is.")
-    started: Optional[Date] = fact("When it started.")
+    started: Optional[Date] = happened("When it started.")
     active: YesNo = Field(default=True, description="Whether it is still going on.")
     self_initiated: Optional[YesNo] = fact("Started on the person's own initiative.")
     measured: Optional[YesNo] = fact("Its results are measured.")
@@ -186,7 +186,7 @@ class Person(Strict):
     endorsement_backfire_risk: Optional[YesNo] = fact("Their endorsement could hurt.")
     ask_crosses_political_line: Optional[YesNo] = fact("Asking them would cross a political line.")
     already_advocating: Optional[YesNo] = fact("They already speak up for the person.")
-    asked_date: Optional[Date] = fact("When they were asked to put in a good word.")
+    asked_date: Optional[Date] = happened("When they were asked to put in a good word.")
     asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
 
 
@@ -234,7 +234,7 @@ class PromotionRequest(Strict):
 
 
 class ExternalOffer(Strict):
-    date: Optional[Date] = fact("When the offer came.")
+    date: Optional[Date] = happened("When the offer came.")
     level: Optional[Text] = fact("The level offered.")
     comp: Optional[Money] = fact("The pay offered.")
 

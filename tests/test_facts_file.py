@@ -121,3 +121,19 @@ def test_a_fact_worked_out_from_others_says_what_to_give_instead():
     found = problems("sponsor_count: 2\nsponsr_count: 3\n")
     assert found[0] == 'me.yaml:1:1: "sponsor_count" is worked out from people, so it cannot be given; give "people" instead'
     assert found[1].startswith('me.yaml:2:1: unknown fact "sponsr_count" (did you mean "sponsor_count"?); ')
+
+
+def test_every_past_event_is_refused_after_as_of():
+    found = problems(
+        "as_of: 2026-11-24\n"
+        "performance_gaps: [{area: talks, opened: 2027-01-01}]\n"
+        "above_level_activities: [{kind: mentoring, started: 2027-01-01}]\n"
+        "people: [{name: Ana, asked_date: 2027-01-01}]\n"
+        "external_offer: {date: 2027-01-01}\n"
+    )
+    assert [p.split(": ", 1)[1] for p in found] == [
+        "performance_gaps[0].opened after as_of (2026-11-24)",
+        "above_level_activities[0].started after as_of (2026-11-24)",
+        "people[0].asked_date after as_of (2026-11-24)",
+        "external_offer.date after as_of (2026-11-24)",
+    ], found

@@ -95,11 +95,13 @@ def _settle(data: dict) -> dict:
     for group in ("achievements", "setbacks", "promotion_requests"):
         if data.get(group):
             data[group] = [{**item, "date": min(item["date"], as_of)} for item in data[group]]
-    if data.get("promotion_requests"):
-        data["promotion_requests"] = [
-            {**r, "plan_agreed_date": min(r["plan_agreed_date"], as_of)} if "plan_agreed_date" in r else r
-            for r in data["promotion_requests"]
-        ]
+    for group, field in (("promotion_requests", "plan_agreed_date"), ("performance_gaps", "opened"),
+                         ("above_level_activities", "started"), ("people", "asked_date")):
+        if data.get(group):
+            data[group] = [{**item, field: min(item[field], as_of)} if item.get(field) else item
+                           for item in data[group]]
+    if (data.get("external_offer") or {}).get("date"):
+        data["external_offer"] = {**data["external_offer"], "date": min(data["external_offer"]["date"], as_of)}
     org = dict(data.get("org") or {})
     if org:
         if "last_funding_date" in org:
