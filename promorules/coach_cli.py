@@ -84,7 +84,8 @@ def _count(number: int, word: str) -> str:
 @ruleset.command()
 @click.argument("path")
 @click.option("--effective", is_flag=True,
-              help="Print the whole merged ruleset, each rule marked with the file it comes from.")
+              help="Print the whole merged ruleset, each rule marked with the file it comes from, "
+                   "and the rules layers disabled.")
 @friendly
 def show(path, effective):
     """Show a ruleset: its layers, or with --effective everything in force, as YAML.

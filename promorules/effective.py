@@ -26,6 +26,9 @@ def effective_yaml(report: LoadReport) -> str:
     lines.append(f"categories: [{', '.join(ruleset.categories)}]")
     lines += _thresholds(ruleset, report.threshold_changes)
     lines += _dump({"stages": [_stage(stage) for stage in ruleset.stages]})
+    if report.disabled:
+        lines.append("# Disabled by a layer, so not in force:")
+        lines += [f"#   {rule_id} (at {where})" for rule_id, where in report.disabled.items()]
     lines.append("rules:")
     for rule_id, origin in report.origins.items():
         comment = f"  # from {origin.location}"

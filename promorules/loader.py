@@ -246,6 +246,7 @@ class LoadReport:
     threshold_changes: dict = field(default_factory=dict)  # name -> locations of the layers that changed it
     threshold_uses: dict = field(default_factory=dict)  # name -> locations of the rules that use it
     switches: dict = field(default_factory=dict)  # location -> a condition on a threshold alone, as written
+    disabled: dict = field(default_factory=dict)  # rule id -> the disable: entry of the layer that removed it
 
 
 def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
@@ -282,6 +283,7 @@ def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, An
         threshold_changes=loader.threshold_changes,
         threshold_uses=loader.threshold_uses,
         switches=loader.switches,
+        disabled=dict(loader.removed),
     )
 
 

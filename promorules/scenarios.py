@@ -30,8 +30,8 @@ from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, put_at
 from .factsfile import read_facts, validate_facts
 from .factsfile import worked_out as factsfile_worked_out
-from .loader import BUNDLED, MANIFEST, resolve_extends
-from .yamlsource import Located, load_yaml
+from .loader import BUNDLED, inspect_ruleset
+from .yamlsource import Located
 
 LISTS = {
     "achievements": "achievements",
@@ -209,7 +209,7 @@ class Scenario:
         for rule_id in rule_ids:
             if rule_id in self.rule_ids:
                 continue
-            where = disabled_by_layers(self.ruleset).get(rule_id)
+            where = inspect_ruleset(self.ruleset).disabled.get(rule_id)  # read again only to say why
             if where is not None:
                 fail(f'rule "{rule_id}" is disabled by this ruleset\'s layer (at {where}), so no step can check it')
             fail(f'there is no rule "{rule_id}" in this ruleset{did_you_mean(rule_id, self.rule_ids)}')
@@ -229,30 +229,6 @@ class Scenario:
             if rec.rule_id == rule_id:
                 return rec
         fail(f'"{rule_id}" is not among the recommendations.')
-
-
-def disabled_by_layers(root: Path) -> dict[str, Location]:
-    """Rule ids the ``disable:`` lists of a ruleset and the rulesets it extends name, each at its entry.
-
-    Read only when a step names a rule the loaded ruleset lacks, to say why.
-    """
-    found: dict[str, Location] = {}
-    seen: set[Path] = set()
-    while root not in seen:
-        seen.add(root)
-        manifest = root / MANIFEST
-        try:
-            located = load_yaml(manifest.read_text(encoding="utf-8-sig"), str(manifest))
-        except (OSError, UnicodeDecodeError, InputError):
-            break
-        data = located.data if isinstance(located.data, dict) else {}
-        disabled = data.get("disable") if isinstance(data.get("disable"), list) else []
-        for index, name in enumerate(disabled):
-            found.setdefault(str(name), located.where(("disable", index)))
-        if not isinstance(data.get("extends"), str):
-            break
-        root = resolve_extends(data["extends"], root)
-    return found
 
 
 def cell(text: str, where: str = ""):

@@ -209,6 +209,8 @@ def test_the_effective_ruleset_is_yaml_that_loads_back_to_the_same_advice(tmp_pa
     assert f"  # from {bundled_ruleset_path() / 'timing.yaml'}:9:5\n  - id: timing.avoid-freeze\n" in text
     assert f"changed at {root / 'ruleset.yaml'}:5:3" in text
     assert "after.share-and-lift-others" not in text.split("\nrules:\n", 1)[1]
+    assert f"# Disabled by a layer, so not in force:\n#   after.share-and-lift-others (at {root / 'ruleset.yaml'}:" \
+        in text
     data = yaml.safe_load(text)
     rules = data.pop("rules")
     flat = tmp_path / "flat"
