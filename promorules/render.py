@@ -96,7 +96,8 @@ def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     if advice.plan:
         sections.append(("Your dated plan", [(f"{item.date.isoformat()}: {item.what}", []) for item in advice.plan]))
     if advice.missing_facts:
-        shown = [(f"{m.fact}: {m.description}", []) for m in advice.missing_facts[:MISSING_SHOWN]]
+        # What the fact means first; then, in brackets, the key to add to the facts file (docs/facts.md).
+        shown = [(f"{m.description.rstrip('.')} ({m.fact})", []) for m in advice.missing_facts[:MISSING_SHOWN]]
         hidden = len(advice.missing_facts) - MISSING_SHOWN
         if hidden > 0:
             shown.append((f"... and {hidden} more (--format json lists them all)", []))
