@@ -27,6 +27,9 @@ def handbook(report: LoadReport) -> str:
     lines = [f"# {ruleset.name} {ruleset.version}", "", _one_line(ruleset.description), ""]
     counts = f"{len(ruleset.rules)} rules in {len(ruleset.categories)} categories"
     lines += [f"{counts}, {len(ruleset.thresholds)} thresholds, {len(ruleset.sources)} sources.", ""]
+    if report.disabled:
+        lines += ["Disabled by a layer, so not in force: "
+                  + ", ".join(f"`{rule_id}`" for rule_id in report.disabled) + ".", ""]
     lines += _stages(ruleset)
     lines += ["## Rules", "",
               "Advice for the person's stage (or for every stage) comes first; within it, lower priority first.", ""]

@@ -69,9 +69,11 @@ def test_a_layer_handbook_shows_its_changes(tmp_path):
     root = tmp_path / "mine"
     root.mkdir()
     (root / "ruleset.yaml").write_text("extends: default\nname: acme\nversion: '3'\n"
-                                       "thresholds:\n  min_sponsors:\n    default: 4\n    origin: Acme's committee.\n")
+                                       "thresholds:\n  min_sponsors:\n    default: 4\n    origin: Acme's committee.\n"
+                                       "disable: [after.share-and-lift-others]\n")
     text = doc(str(root)).output
     assert text.startswith("# acme 3\n")
+    assert "Disabled by a layer, so not in force: `after.share-and-lift-others`." in text
     assert "| `min_sponsors` | 4 | people | People you can name who would speak up for you. | Acme's committee. |" in text
     assert "- sponsor count is under 4 (min_sponsors)" in section(text, "Be able to name people who would speak up for you")
 
