@@ -24,7 +24,7 @@ from .compiler import NetworkError, compile_ruleset
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .factsfile import field_path
-from .resolve import counted
+from .resolve import counted, show
 from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
 from .yamlsource import Located, load_yaml
 
@@ -568,7 +568,10 @@ class _Loader:
             if value not in threshold.choices:
                 self.fail(where, f'"{value}" is not one of {", ".join(threshold.choices)}')
                 return
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(where, f'"{value}" is not a number; {name} is {show(threshold.value)} {threshold.unit} by default')
+            return
+        elif value != value or abs(value) == float("inf"):
             self.fail(where, f'"{value}" is not a finite number')
             return
         elif value < 0 <= threshold.value:

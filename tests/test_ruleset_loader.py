@@ -199,7 +199,7 @@ def test_thresholds_can_be_tuned_when_loading_and_policies_fold_again(tmp_path):
 @pytest.mark.parametrize("name, value, expected", [
     ("leave_polcy", "aggressive", 'unknown threshold "leave_polcy" (did you mean "leave_policy"?)'),
     ("leave_policy", "reckless", '"reckless" is not one of conservative, balanced, aggressive'),
-    ("min_months_in_role", "soon", '"soon" is not a finite number'),
+    ("min_months_in_role", "soon", '"soon" is not a number; min_months_in_role is 12 months by default'),
     ("min_months_in_role", 9.5, "9.5 is not a whole number (months)"),
     ("min_months_in_role", float("nan"), "is not a finite number"),
 ])
