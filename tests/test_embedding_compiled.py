@@ -8,7 +8,6 @@ equal on random facts, on random rulesets and on the example people.
 from datetime import date
 from pathlib import Path
 
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +19,7 @@ from promorules.evaluator import PythonMatcher
 from promorules.factsfile import read_facts
 from promorules.loader import load_ruleset
 from tests import people
-from tests.test_engine_agreement import BOOLS, ENUMS, MANIFEST, NUMBERS, derived_facts, rulesets
+from tests.test_engine_agreement import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = load_ruleset(ROOT / "rulesets" / "default")
@@ -116,10 +115,7 @@ def test_compiled_conditions_match_on_random_derived_facts(facts):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=5, max_size=5))
 def test_compiled_conditions_match_on_random_rulesets(tmp_path_factory, rules, samples):
-    root = tmp_path_factory.mktemp("rs")
-    (root / "ruleset.yaml").write_text(MANIFEST)
-    (root / "rules.yaml").write_text(yaml.safe_dump({"category": "c", "rules": rules}))
-    ruleset = load_ruleset(root)
+    ruleset = load_random_ruleset(tmp_path_factory, rules)
     evaluator = PythonMatcher(ruleset)
     for facts in samples:
         facts = {**facts, "as_of": date(2026, 11, 24)}

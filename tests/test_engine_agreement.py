@@ -127,15 +127,20 @@ MANIFEST = textwrap.dedent("""\
 """)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=5, max_size=5))
-def test_random_rulesets_agree(tmp_path_factory, rules, samples):
+def load_random_ruleset(tmp_path_factory, rules: list):
+    """A ruleset of `MANIFEST` and the drawn ``rules``, written to a fresh directory and loaded."""
     import yaml
 
     root = tmp_path_factory.mktemp("rs")
     (root / "ruleset.yaml").write_text(MANIFEST)
     (root / "rules.yaml").write_text(yaml.safe_dump({"category": "c", "rules": rules}))
-    ruleset = load_ruleset(root)
+    return load_ruleset(root)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=5, max_size=5))
+def test_random_rulesets_agree(tmp_path_factory, rules, samples):
+    ruleset = load_random_ruleset(tmp_path_factory, rules)
     durable = DurableMatcher(compile_ruleset(ruleset))
     oracle = PythonMatcher(ruleset)
     for facts in samples:
