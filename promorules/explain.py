@@ -74,7 +74,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     holds = ruleset.held_back_by(rule)
     if holds:
         lines += [f"When it applies it holds back: {', '.join(holds)}.", ""]
-    holders = [r.id for r in ruleset.rules if rule.id in ruleset.held_back_by(r)]
+    holders = ruleset.holders_of(rule)
     if holders:
         lines += [f"It is held back while any of these applies: {', '.join(holders)}.", ""]
     if rule.rationale:

@@ -72,7 +72,7 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict) -> list[str]:
     if held:
         named = ", ".join(f"`{name}`" for name in rule.hold_back)
         lines += [f"Holds back {named}: {', '.join(held)}.", ""]
-    holders = [r.id for r in ruleset.rules if rule.id in ruleset.held_back_by(r)]
+    holders = ruleset.holders_of(rule)
     if holders:
         lines += [f"Held back while any of these applies: {', '.join(holders)}.", ""]
     if rule.recommend is not None:

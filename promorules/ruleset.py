@@ -131,3 +131,7 @@ class Ruleset:
         """The ids of the rules that ``rule``'s hold-back names (directly or by tag)."""
         names = set(rule.hold_back)
         return tuple(r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags)))
+
+    def holders_of(self, rule: Rule) -> list[str]:
+        """The ids of the rules whose hold-back names ``rule`` (the other way round from `held_back_by`)."""
+        return [r.id for r in self.rules if rule.id in self.held_back_by(r)]
