@@ -388,7 +388,7 @@ class Facts(Strict):
             raise ValidationError.from_exception_data("Facts", [
                 InitErrorDetails(
                     type=PydanticCustomError("late_date", "{field} after as_of ({as_of})",
-                                             {"field": _path(loc), "as_of": self.as_of.isoformat()}),
+                                             {"field": field_path(loc), "as_of": self.as_of.isoformat()}),
                     loc=loc,
                     input=value.isoformat(),
                 )
@@ -397,8 +397,15 @@ class Facts(Strict):
         return self
 
 
-def _path(loc: tuple) -> str:
-    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+def field_path(loc: tuple) -> str:
+    """('promotion_requests', 1, 'outcome') -> 'promotion_requests[1].outcome'."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
 
 
 def _any_after(model: BaseModel, day: date) -> bool:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
-from .facts import Facts, model_at
+from .facts import Facts, field_path, model_at
 from .yamlsource import Located, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -90,17 +90,6 @@ def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
         return Facts.model_validate(data)
     except ValidationError as exc:
         raise InputError([_problem(located, error) for error in exc.errors()]) from None
-
-
-def field_path(loc: tuple) -> str:
-    """('promotion_requests', 1, 'outcome') -> 'promotion_requests[1].outcome'."""
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def worked_out(name: str, describe: Callable[[str], str] = lambda path: f'"{path}"') -> Optional[str]:
