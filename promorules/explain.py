@@ -14,7 +14,7 @@ from .derive import FACTS, derive
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts
 from .resolve import fill, show
-from .ruleset import Rule, word_after
+from .ruleset import Rule
 from .wording import atom_words, condition_lines, fact_words, truth_mark
 
 
@@ -64,8 +64,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
 
     if rule.recommend is not None:
         if facts is None:
-            text = "".join(part if isinstance(part, str) else "{" + part[1] + "}" + word_after(part)
-                           for part in rule.recommend.parts)
+            text = rule.recommend.written()
             lines.append("What it says:")
         else:
             text = fill(rule.recommend, derived, ruleset, rule.date.apply(derived) if rule.date else None)

@@ -13,7 +13,7 @@ from . import conditions as c
 from .errors import Location
 from .loader import LoadReport
 from .resolve import show
-from .ruleset import Rule, Ruleset, word_after
+from .ruleset import Rule, Ruleset
 from .wording import condition_lines, fact_words
 
 SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
@@ -76,7 +76,7 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict) -> list[str]:
     if holders:
         lines += [f"Held back while any of these applies: {', '.join(holders)}.", ""]
     if rule.recommend is not None:
-        lines += ["Advice:", "", f"> {_one_line(template_text(rule.recommend.parts))}", ""]
+        lines += ["Advice:", "", f"> {_one_line(rule.recommend.written('`'))}", ""]
     if rule.date is not None:
         lines += [f"{rule.date_label}: {date_text(rule)}.", ""]
     if rule.rationale:
@@ -108,11 +108,6 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
     threshold = ruleset.thresholds.get(raw.name)
     now = f", now {show(threshold.value)}" if threshold else ""
     return f"{fact_words(raw.name)} {SWITCH_WORDS.get(raw.op, raw.op)} {' or '.join(words)} ({raw.name}{now})"
-
-
-def template_text(parts: tuple) -> str:
-    """The advice as written, each placeholder shown as `{name}`."""
-    return "".join(part if isinstance(part, str) else f"`{{{part[1]}}}`{word_after(part)}" for part in parts)
 
 
 def date_text(rule: Rule) -> str:

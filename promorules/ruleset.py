@@ -51,10 +51,12 @@ class Template:
     def names(self) -> tuple[str, ...]:
         return tuple(part[1] for part in self.parts if isinstance(part, tuple))
 
-
-def word_after(part: tuple) -> str:
-    """The word a counted placeholder ({months_in_role|month|months}) adds, as for any number: " months"."""
-    return f" {part[2][1]}" if len(part) > 2 else ""
+    def written(self, mark: str = "") -> str:
+        """The text with each placeholder shown as ``{name}`` between ``mark``s; a counted placeholder
+        ({months_in_role|month|months}) is followed by its word as for any number: "{months_in_role} months"."""
+        return "".join(part if isinstance(part, str) else
+                       f"{mark}{{{part[1]}}}{mark}" + (f" {part[2][1]}" if len(part) > 2 else "")
+                       for part in self.parts)
 
 
 @dataclass(frozen=True)
