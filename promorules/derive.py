@@ -39,7 +39,6 @@ class FactInfo:
 
 FACTS: dict[str, FactInfo] = {}
 _COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
-_READ_FUNCTIONS: dict[str, Callable[[Facts, date], Any]] = {}
 
 
 @lru_cache(maxsize=None)
@@ -87,7 +86,7 @@ def _plan() -> list[tuple[str, str, Any]]:
 
 def is_input(name: str) -> bool:
     """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
-    return name in _READS and _COMPUTE[name] is _READ_FUNCTIONS.get(name)
+    return name in _READS
 
 
 # ------------------------------------------------------------ registration
@@ -109,7 +108,6 @@ def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
         FACTS[name] = FactInfo(name, kind, info.description or "", (source,), choices)
         _COMPUTE[name] = read
         _READS[name] = (_ORG if path else _OWN, field_name)
-        _READ_FUNCTIONS[name] = read
 
 
 def computed(name: str, kind: Kind, inputs: Iterable[str], description: str, choices: tuple[str, ...] = ()):
@@ -118,6 +116,7 @@ def computed(name: str, kind: Kind, inputs: Iterable[str], description: str, cho
     def register(function: Callable[[Facts, date], Any]):
         FACTS[name] = FactInfo(name, kind, description, tuple(inputs), choices)
         _COMPUTE[name] = function
+        _READS.pop(name, None)  # a computed fact of an input's name replaces the plain read
         return function
 
     return register
