@@ -20,11 +20,6 @@ from .ruleset import Rule, Ruleset, Template
 MAX_REMEMBERED_REASONS = 50_000
 
 
-def build_advice(ruleset: Ruleset, facts: dict, match: Match, evaluator: PythonMatcher) -> out.Advice:
-    """The advice for one person (prepares the ruleset each time; an advisor keeps a `Resolver`)."""
-    return Resolver(ruleset, evaluator).advice(facts, match)
-
-
 class Resolver:
     """Turns what matched into advice. What depends only on the ruleset is worked out once, here.
 
