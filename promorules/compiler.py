@@ -106,23 +106,16 @@ def _expression(atom: c.Atom) -> dict:
     return {DURABLE_OPS[atom.op]: {atom.name: atom.value}}
 
 
-def person_fact(network: Network, facts: dict) -> dict:
+class PersonFact:
     """The person fact for durable: only the facts the network tests, unknown ones left out.
 
     Dates and texts are only ever tested for being known, so they travel as 1.
+    What depends only on the network is worked out once, here.
     """
-    return PersonFact(network)(facts)
-
-
-class PersonFact:
-    """`person_fact` for one network, with what depends only on the network worked out once."""
 
     def __init__(self, network: Network):
         self.head = {"__type": "person", **{f"__g{group}": 1 for group in range(network.groups)}}
         self.fields = tuple((name, FACTS[name].kind in ("date", "text")) for name in network.facts)
-
-    def __call__(self, facts: dict) -> dict:
-        return self.fact(facts)[0]
 
     def fact(self, facts: dict) -> tuple[dict, bool]:
         """The person fact, and whether it holds a float (which `encode` has to write itself)."""
