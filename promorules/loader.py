@@ -757,16 +757,16 @@ class _Loader:
                 rules.append(rule)
         for rule in rules:
             self.check_references(rule, ids, tags)
-        self.check_cycles(rules)
-        self.check_signal_negations(rules)
-        return rules
-
-    def check_signal_negations(self, rules: list[Rule]) -> None:
-        """ "Not x" holds when every rule deriving x fails; written out, that must stay within the limits."""
-        derivers: dict[str, list[Rule]] = {}
+        derivers: dict[str, list[Rule]] = {}  # signal -> the rules deriving it
         for rule in rules:
             if rule.derive:
                 derivers.setdefault(rule.derive, []).append(rule)
+        self.check_cycles(derivers)
+        self.check_signal_negations(derivers)
+        return rules
+
+    def check_signal_negations(self, derivers: dict[str, list[Rule]]) -> None:
+        """ "Not x" holds when every rule deriving x fails; written out, that must stay within the limits."""
         for signal, group in derivers.items():
             negation = c.Not(c.AnyOf(tuple(rule.condition for rule in group)))
             try:
@@ -792,14 +792,10 @@ class _Loader:
             elif name == rule.id:
                 self.fail(where, "a rule cannot hold itself back")
 
-    def check_cycles(self, rules: list[Rule]) -> None:
+    def check_cycles(self, derivers: dict[str, list[Rule]]) -> None:
         """A signal may not depend, through other signals, on itself."""
-        uses: dict[str, set] = {}
-        derivers: dict[str, list[Rule]] = {}
-        for rule in rules:
-            if rule.derive:
-                uses.setdefault(rule.derive, set()).update(a.name for a in c.atoms(rule.condition) if a.signal)
-                derivers.setdefault(rule.derive, []).append(rule)
+        uses = {signal: {a.name for rule in group for a in c.atoms(rule.condition) if a.signal}
+                for signal, group in derivers.items()}
         state: dict[str, int] = {}
 
         def visit(name: str, trail: list[str]) -> None:
