@@ -489,9 +489,8 @@ def parse_json(text: str) -> Any:
         where = f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
         message = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} ({where})"
         raise RecordError([(None, f"not valid JSON: {message}")]) from None
-    except (ValueError, RecursionError) as exc:
-        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise RecordError([(None, f"not valid JSON: {message}")]) from None
+    except ValueError as exc:
+        raise RecordError([(None, f"not valid JSON: {exc}")]) from None
     return data
 
 

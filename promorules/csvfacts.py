@@ -87,9 +87,8 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
         else:
             try:
                 value = loads_strict(cell)
-            except (ValueError, RecursionError) as exc:  # RecursionError: the parser's depth guard
-                reason = (exc.msg if isinstance(exc, json.JSONDecodeError)
-                          else "nested too deeply" if isinstance(exc, RecursionError) else str(exc))
+            except ValueError as exc:
+                reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
                 raise CellError(name, f"{name}: this column holds JSON (a list or an object); {reason}") from None
         target = facts
         *groups, last = name.split(".")

@@ -174,9 +174,12 @@ def _in_words(kind: str, ctx: dict) -> Optional[str]:
 def loads_strict(text: str):
     """JSON as every input of facts reads it: a key twice in one object, NaN and Infinity refused.
 
-    Raises json.JSONDecodeError, ValueError (with the reason) or RecursionError.
+    Raises json.JSONDecodeError, or ValueError with the reason (also for JSON nested too deeply to parse).
     """
-    return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except RecursionError:  # the parser's depth guard
+        raise ValueError("nested too deeply") from None
 
 
 def _no_duplicate_keys(pairs):
@@ -197,7 +200,6 @@ def _load_json(text: str, name: str) -> Located:
         data = loads_strict(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(Location(name, exc.lineno, exc.colno), f"not valid JSON: {exc.msg}")]) from None
-    except (ValueError, RecursionError) as exc:
-        message = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-        raise InputError([Problem(Location(name), f"not valid JSON: {message}")]) from None
+    except ValueError as exc:
+        raise InputError([Problem(Location(name), f"not valid JSON: {exc}")]) from None
     return Located(data, name)
