@@ -327,9 +327,9 @@ class _Loader:
     def fail(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
 
-    def read(self, path: Path, root: Optional[Path] = None) -> Optional[Located]:
+    def read(self, path: Path, root: Path) -> Optional[Located]:
+        """The YAML of a file of the ruleset directory ``root`` (the base's or a layer's)."""
         shown = str(path)
-        root = root or self.root
         try:
             resolved = path.resolve(strict=True)
             if root.resolve() not in resolved.parents:
@@ -606,7 +606,7 @@ class _Loader:
 
     # -- rule files
 
-    def rule_specs(self, file: Path, categories: list[str], root: Optional[Path] = None):
+    def rule_specs(self, file: Path, categories: list[str], root: Path):
         located = self.read(file, root)
         if located is None:
             return []
