@@ -81,7 +81,7 @@ class Advisor:
         network = ruleset.network or compile_ruleset(ruleset)  # checked against durable's limits even when not used
         use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
         matcher = DurableMatcher(network) if use_durable else evaluator
-        return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset, evaluator), "durable" if use_durable else "python")
+        return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
 
     @property
     def ruleset(self) -> Ruleset:

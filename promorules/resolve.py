@@ -13,7 +13,7 @@ from . import advice as out
 from . import conditions as c
 from .codegen import compile_undecided
 from .derive import FACTS, input_description, is_input
-from .evaluator import Match, PythonMatcher
+from .evaluator import Match
 from .facts import Facts
 from .ruleset import Rule, Ruleset, Template
 
@@ -26,9 +26,8 @@ class Resolver:
     Immutable after construction, so safe to share between threads.
     """
 
-    def __init__(self, ruleset: Ruleset, evaluator: PythonMatcher):
+    def __init__(self, ruleset: Ruleset):
         self.ruleset = ruleset
-        self.evaluator = evaluator
         rules = ruleset.rules
         self._holding = [(rule.id, ruleset.held_back_by(rule)) for rule in rules if rule.hold_back]
         self._recommending = [rule for rule in rules if rule.recommend]
