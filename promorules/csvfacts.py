@@ -18,7 +18,7 @@ from typing import Any, Optional, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from .errors import did_you_mean
-from .facts import Facts, field_at, field_kind
+from .facts import Facts, FieldKind, field_at, field_kind
 from .factsfile import loads_strict
 
 
@@ -81,9 +81,9 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
         value: Any = cell.strip()
         field = field_at(name)
         assert field is not None, f"{name} passed check_header, so it is a field"
-        annotation = field.annotation
-        if not _is_structured(annotation):
-            value = _scalar(value, annotation)
+        kind, _ = field_kind(field.annotation)
+        if kind not in (None, "enums", "texts"):  # lists, mappings and groups hold JSON
+            value = _scalar(value, kind)
         else:
             try:
                 value = loads_strict(cell)
@@ -100,22 +100,15 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
     return facts
 
 
-def _is_structured(annotation: Any) -> bool:
-    """Whether a field is a list, a mapping or a group (so its cell holds JSON)."""
-    inner = _without_none(annotation)
-    return get_origin(inner) in (list, dict) or (isinstance(inner, type) and issubclass(inner, BaseModel))
-
-
 _YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
-def _scalar(text: str, annotation: Any) -> Any:
-    """A cell as its field's type: cells are text, but the facts model takes yes/no and numbers only as such.
+def _scalar(text: str, kind: FieldKind) -> Any:
+    """A cell as its field's kind: cells are text, but the facts model takes yes/no and numbers only as such.
 
     Text that does not fit stays text, for the facts model to refuse naming the field.
     """
-    kind, _ = field_kind(annotation)
     if kind == "bool":
         return _YES_NO.get(text.lower(), text)
     if kind == "number":
