@@ -279,14 +279,9 @@ def evaluate(condition: Condition, facts: dict, signals: dict) -> Truth:
     return None if any(r is None for r in results) else False
 
 
-def deciding_atoms(condition: Condition, facts: dict, signals: dict) -> list[Atom]:
-    """The comparisons that make a true condition true: all parts of an ``all``,
-    the first true part of an ``any``. Used to explain why a rule fired."""
-    return deciding_atoms_of_normal(nnf(condition), facts, signals)
-
-
 def deciding_atoms_of_normal(node: Condition, facts: dict, signals: dict) -> list[Atom]:
-    """`deciding_atoms` of a condition already in `nnf`, for callers that keep the normal form."""
+    """The comparisons that make a true condition, already in `nnf`, true: all parts
+    of an ``all``, the first true part of an ``any``. Used to explain why a rule fired."""
 
     def walk(item: Condition) -> list[Atom]:
         if isinstance(item, Atom):
