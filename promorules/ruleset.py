@@ -136,4 +136,6 @@ class Ruleset:
 
     def holders_of(self, rule: Rule) -> list[str]:
         """The ids of the rules whose hold-back names ``rule`` (the other way round from `held_back_by`)."""
-        return [r.id for r in self.rules if rule.id in self.held_back_by(r)]
+        tags = set(rule.tags)
+        return [r.id for r in self.rules
+                if r.id != rule.id and (rule.id in r.hold_back or tags.intersection(r.hold_back))]
