@@ -11,7 +11,7 @@ import importlib
 import click
 
 from .advisor import Advisor
-from .cli_support import friendly, iso_date, threshold_settings
+from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
 from .factsfile import read_facts
 from .outlook import full_advice
 from .render import print_advice
@@ -60,16 +60,14 @@ def main():
 
 @main.command()
 @click.argument("facts", metavar="FACTS|-")
-@click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
-              help="A ruleset directory. Default: the bundled guidance.")
+@RULESET_OPTION
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True,
               help="text for people (laid out in colour on a terminal, plain when piped), "
                    "markdown to share with a coach, json for programs (see `promorules schema advice`).")
-@click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings, metavar="NAME=VALUE",
-              help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
+@THRESHOLD_OPTION
 @friendly
 def advise(facts, ruleset_path, as_of, output, thresholds):
     """Advise one person, from a YAML or JSON facts file (or - for standard input).

@@ -41,6 +41,13 @@ def threshold_settings(ctx, param, values):
     return settings
 
 
+RULESET_OPTION = click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
+                              help="A ruleset directory. Default: the bundled guidance.")
+THRESHOLD_OPTION = click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings,
+                                metavar="NAME=VALUE",
+                                help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
+
+
 def friendly(command):
     """Turn expected failures into messages and exit codes, and hide tracebacks."""
 

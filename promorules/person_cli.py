@@ -9,13 +9,9 @@ from typing import Optional
 import click
 
 from .advisor import Advisor
-from .cli_support import friendly, iso_date
+from .cli_support import RULESET_OPTION, friendly, iso_date
 from .errors import InputError, Location, Problem
 from .factsfile import load_facts, read_facts, validate_facts
-
-RULESET_OPTION = click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
-                              help="A ruleset directory. Default: the bundled guidance.")
-
 
 @click.command()
 @click.argument("rule_id")

@@ -9,7 +9,7 @@ import sys
 
 import click
 
-from .cli_support import friendly, iso_date, threshold_settings
+from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
 
 
 @click.command()
@@ -37,12 +37,10 @@ def schema(kind):
               help="Where to write the results: one JSON line per record (- for standard output).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
               help="Worker processes. Default: one per CPU.")
-@click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
-              help="A ruleset directory. Default: the bundled guidance.")
+@RULESET_OPTION
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.")
-@click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings, metavar="NAME=VALUE",
-              help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
+@THRESHOLD_OPTION
 @click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto",
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
 @click.option("--outlook", is_flag=True,
@@ -120,10 +118,8 @@ def _cannot_write(name: str, exc: OSError):
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port.")
-@click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
-              help="A ruleset directory. Default: the bundled guidance.")
-@click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings, metavar="NAME=VALUE",
-              help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
+@RULESET_OPTION
+@THRESHOLD_OPTION
 @click.option("--access-log", is_flag=True, help="Log one line per request (method, path, status; never bodies).")
 @friendly
 def serve(host, port, ruleset_path, thresholds, access_log):
