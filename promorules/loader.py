@@ -1026,10 +1026,10 @@ class _RuleBuilder:
     def only_known(info) -> str:
         """Why a date or a text cannot be compared, and for a date the number fact to compare instead."""
         message = f'"{info.name}" is a {info.kind}; conditions can only ask whether it "is known"'
-        counted = [name for name, other in FACTS.items() if other.kind == "number"
+        instead = [name for name, other in FACTS.items() if other.kind == "number"
                    and name.startswith(("months_", "days_")) and set(other.inputs) & set(info.inputs)]
-        if info.kind == "date" and len(counted) == 1:
-            message += f'; compare "{counted[0]}" instead'
+        if info.kind == "date" and len(instead) == 1:
+            message += f'; compare "{instead[0]}" instead'
         return message
 
     def operand(self, info, op: str, operand: Any, text: str, where: Location):
