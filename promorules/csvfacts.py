@@ -10,6 +10,7 @@ unknown, exactly like a fact left out of a facts file.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -79,9 +80,7 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
             continue  # empty: unknown
         name = column.strip()
         value: Any = cell.strip()
-        field = field_at(name)
-        assert field is not None, f"{name} passed check_header, so it is a field"
-        kind, _ = field_kind(field.annotation)
+        kind = _column_kind(name)
         if kind not in (None, "enums", "texts"):  # lists, mappings and groups hold JSON
             value = _scalar(value, kind)
         else:
@@ -98,6 +97,13 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
                 raise CellError(name, f'{name}: the column "{group}" already gives the whole group')
         target[last] = value
     return facts
+
+
+@functools.cache  # the columns passed check_header, so they are few: worked out once, not for every cell
+def _column_kind(name: str) -> FieldKind:
+    field = field_at(name)
+    assert field is not None, f"{name} passed check_header, so it is a field"
+    return field_kind(field.annotation)[0]
 
 
 _YES_NO = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
