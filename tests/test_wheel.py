@@ -1,19 +1,27 @@
-"""The bundled ruleset ships inside the wheel, so an installed promorules advises out of the box."""
+"""The wheel ships the bundled ruleset, so an installed promorules advises out of the box, and py.typed."""
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_installed_wheel_advises_with_its_bundled_ruleset(tmp_path):
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel of this checkout, built once for the tests below."""
+    out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
         check=True,
         capture_output=True,
     )
-    wheel = next(tmp_path.glob("promorules-*.whl"))
+    return next(out.glob("promorules-*.whl"))
+
+
+def test_installed_wheel_advises_with_its_bundled_ruleset(wheel, tmp_path):
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         assert "promorules/rulesets/default/ruleset.yaml" in names
@@ -36,3 +44,9 @@ def test_installed_wheel_advises_with_its_bundled_ruleset(tmp_path):
     first_line, rest = done.stdout.split("\n", 1)
     assert first_line.startswith(str(tmp_path / "site" / "promorules" / "rulesets" / "default"))
     assert "1. Hold the formal request while the company is frozen" in rest
+
+
+def test_the_wheel_ships_py_typed(wheel):
+    assert (ROOT / "promorules" / "py.typed").is_file()
+    with zipfile.ZipFile(wheel) as archive:
+        assert "promorules/py.typed" in archive.namelist()
