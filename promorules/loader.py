@@ -315,7 +315,7 @@ class _Loader:
         self.threshold_changes: dict[str, list[Location]] = {}
         self.threshold_uses: dict[str, list[Location]] = {}
         self.switches: dict[Location, str] = {}
-        self.removed: dict[str, Location] = {}  # rule id -> the disable: entry or replacing rule that removed it
+        self.removed: dict[str, Location] = {}  # rule id -> the disable: entry that removed it
         self.lost_signals: dict[str, Location] = {}  # signal -> where the rule deriving it was removed
         self.silenced: dict[str, list[str]] = {}  # broken name -> rules whose mistake about it was not repeated
         self.removed_tags: set[str] = set()  # tags of the removed rules
@@ -844,9 +844,8 @@ def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
         return f'threshold "{name}": default "{item.default}" is not one of {", ".join(item.choices)}'
     if item.choices is None and isinstance(item.default, str):
         return f'threshold "{name}": the default must be a number (or list choices:)'
-    if item.choices is None and number_problem(item.default):
-        return f'threshold "{name}": {number_problem(item.default)}'
-    return None
+    problem = number_problem(item.default) if item.choices is None else None
+    return f'threshold "{name}": {problem}' if problem else None
 
 
 def number_problem(value) -> Optional[str]:
