@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from promorules import Advisor, durable_engine  # noqa: E402
 from tests.people import varied_people  # noqa: E402
-from tests.test_isolation import ECHO, LAYER, expected_text, person  # noqa: E402
+from tests.test_isolation import ECHO, LAYER, FailingDurable, expected_text, person  # noqa: E402
 
 FAILED: list[str] = []
 
@@ -126,28 +126,13 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
 # ------------------------------------------------------------------ 3. failures
 
 
-class _Failing:
-    """durable's C module, with complete_and_start_action failing as durable reports errors."""
-
-    def __init__(self, real):
-        self.real = real
-
-    def __getattr__(self, name):
-        if name == "complete_and_start_action":
-            def fail(*args):
-                raise self.real.error("simulated failure")
-
-            return fail
-        return getattr(self.real, name)
-
-
 def failures(count: int) -> None:
     print(f"failures: {count:,} evaluations failing inside durable, then 1,000 good ones on the same advisor")
     people = varied_people(50)
     advisor = Advisor(engine="durable")
     expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
-    real = durable_engine._durable
-    durable_engine._durable = _Failing(real)
+    failing = FailingDurable("complete_and_start_action", every=1)
+    durable_engine._durable = failing
     try:
         for n in range(count):
             try:
@@ -155,7 +140,7 @@ def failures(count: int) -> None:
             except Exception:  # noqa: BLE001 - every one is meant to fail
                 pass
     finally:
-        durable_engine._durable = real
+        durable_engine._durable = failing.real
     outcomes: collections.Counter = collections.Counter()
     for n in range(1000):
         try:

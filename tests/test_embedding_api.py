@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from promorules import Advisor, InputError, bundled_ruleset_path, load_ruleset
+from tests.test_isolation import FailingDurable
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSON = {"as_of": "2026-11-24", "role_start_date": "2026-02-02", "scope_change": "none"}
@@ -94,21 +95,6 @@ def test_an_advisor_given_a_loaded_ruleset_says_it_cannot_reload():
         Advisor(engine="fast")  # type: ignore[arg-type]
 
 
-class _FailingDurable:
-    """durable's C module, failing in the middle of every agenda as durable reports its errors."""
-
-    def __init__(self, real):
-        self.real = real
-
-    def __getattr__(self, name):
-        if name == "complete_and_start_action":
-            def fail(*args):
-                raise self.real.error("simulated failure")
-
-            return fail
-        return getattr(self.real, name)
-
-
 def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatch):
     """Each failure retires a session; durable holds only 1,024, so the engine must start afresh in time."""
     from promorules import durable_engine
@@ -116,7 +102,7 @@ def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatc
     advisor = Advisor(engine="durable")
     people = [{**PERSON, "role_start_date": f"2025-{month:02d}-01"} for month in range(1, 13)]
     expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
-    monkeypatch.setattr(durable_engine, "_durable", _FailingDurable(durable_engine._durable))
+    monkeypatch.setattr(durable_engine, "_durable", FailingDurable("complete_and_start_action", every=1))
     for n in range(1100):
         with pytest.raises(durable_engine.EngineError):
             advisor.advise(people[n % len(people)])
