@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from promorules import Advisor, InputError, bundled_ruleset_path, load_ruleset
+import promorules
+from promorules import Advisor, InputError, bundled_ruleset_path, durable_engine, full_advice, load_ruleset
 from tests.test_isolation import FailingDurable
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +98,6 @@ def test_an_advisor_given_a_loaded_ruleset_says_it_cannot_reload():
 
 def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatch):
     """Each failure retires a session; durable holds only 1,024, so the engine must start afresh in time."""
-    from promorules import durable_engine
-
     advisor = Advisor(engine="durable")
     people = [{**PERSON, "role_start_date": f"2025-{month:02d}-01"} for month in range(1, 13)]
     expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
@@ -111,12 +110,8 @@ def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatc
 
 
 def test_a_pinned_advisor_keeps_its_ruleset_through_a_reload(tmp_path):
-    import shutil
-
-    from promorules import Advisor
-
     root = tmp_path / "rules"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "rulesets" / "default", root)
+    shutil.copytree(ROOT / "rulesets" / "default", root)
     advisor = Advisor(root)
     pinned = advisor.pinned()
     manifest = root / "ruleset.yaml"
@@ -144,9 +139,6 @@ def test_a_pinned_advisor_says_to_reload_the_advisor_it_was_pinned_from():
 
 
 def test_full_advice_is_part_of_the_package_and_fills_what_advise_leaves_empty():
-    import promorules
-    from promorules import full_advice
-
     assert "full_advice" in promorules.__all__
     person = {"as_of": "2026-11-24", "role_start_date": "2026-05-01"}
     plain, full = Advisor().advise(person), full_advice(Advisor(), person)
