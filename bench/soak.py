@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from promorules import Advisor, durable_engine  # noqa: E402
 from tests.people import varied_people  # noqa: E402
-from tests.test_isolation import ECHO, LAYER, FailingDurable, expected_text, person  # noqa: E402
+from tests.test_isolation import ECHO, LAYER, FailingDurable, expected_text, person, run_threads  # noqa: E402
 
 FAILED: list[str] = []
 
@@ -97,24 +97,16 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
     serial_rate = len(people) / (time.perf_counter() - began)
     own = all(expected_text(i) in text and text.count("Advice for P") == 1 for i, text in enumerate(serial))
     wrong: list[int] = []
-    errors: list[BaseException] = []
 
     def work(thread: int) -> None:
         mine = range(thread * 25, (thread + 1) * 25)
-        try:
-            for n in range(per_thread):
-                index = mine[(n * 7) % 25]
-                if advisor.advise(people[index]).model_dump_json() != serial[index]:
-                    wrong.append(index)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
+        for n in range(per_thread):
+            index = mine[(n * 7) % 25]
+            if advisor.advise(people[index]).model_dump_json() != serial[index]:
+                wrong.append(index)
 
-    workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
     began = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
+    errors = run_threads(work, threads)
     seconds = time.perf_counter() - began
     rate = threads * per_thread / seconds
     print(f"  {seconds:.1f} s; throughput threaded/serial {rate / serial_rate:.2f} ({rate:,.0f} advice/s threaded)")
