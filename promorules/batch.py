@@ -444,7 +444,7 @@ def advise_line(
 
     try:
         if not isinstance(data, dict):
-            raise RecordError([(None, f"a record must be a JSON object of facts, not {_json_kind(data)}")])
+            raise RecordError([(None, f"a record must be a JSON object of facts, not {json_kind(data)}")])
         if override or data.get("as_of") is None:
             data = {**data, "as_of": as_of}
         facts = validate_facts(Located(data, "record"))
@@ -458,7 +458,7 @@ def advise_line(
     return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
     """What a JSON value is, in JSON's own words (null, not NoneType)."""
     if value is None:
         return "null"

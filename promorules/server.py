@@ -30,7 +30,7 @@ from starlette.exceptions import HTTPException
 
 from .advice import Advice
 from .advisor import Advisor
-from .batch import RecordError, advise_line, parse_json
+from .batch import RecordError, advise_line, json_kind, parse_json
 from .errors import InputError, did_you_mean
 from .facts import Facts
 from .factsfile import field_path, validate_facts
@@ -96,7 +96,10 @@ def create_app(
     ) -> Response:
         """Advice for one person."""
         try:
-            facts = validate_facts(Located(_parse(await request.body()), "request"), as_of=as_of)
+            data = _parse(await request.body())
+            if not isinstance(data, dict):  # as a batch item is refused: null is not an empty person
+                return _problems([(None, f"the body must be a JSON object of facts, not {json_kind(data)}")], 422)
+            facts = validate_facts(Located(data, "request"), as_of=as_of)
         except RecordError as exc:
             return _problems(exc.problems, 400)
         except InputError as exc:

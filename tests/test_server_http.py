@@ -95,6 +95,15 @@ def test_bad_facts_get_422_naming_each_field(server):
     assert 'did you mean "role_start_date"' in errors[1]["message"]
 
 
+def test_a_body_that_is_not_a_facts_object_is_refused_in_json_words(server):
+    for body, kind in ((b"null", "null"), (b"[]", "an array"), (b'"me"', "a string")):
+        response = server.client.post("/v1/advice", content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": None, "message": f"the body must be a JSON object of facts, not {kind}"}
+        ]
+
+
 def test_a_body_that_is_not_json_gets_400(server):
     response = server.client.post("/v1/advice", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400
