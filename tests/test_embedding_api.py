@@ -96,6 +96,7 @@ def test_an_advisor_given_a_loaded_ruleset_says_it_cannot_reload():
         Advisor(engine="fast")  # type: ignore[arg-type]
 
 
+@pytest.mark.durable
 def test_a_long_running_advisor_survives_many_failures_inside_durable(monkeypatch):
     """Each failure retires a session; durable holds only 1,024, so the engine must start afresh in time."""
     advisor = Advisor(engine="durable")

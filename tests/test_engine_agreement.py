@@ -17,10 +17,12 @@ from promorules import Advisor
 from promorules.compiler import compile_ruleset
 from promorules.derive import FACTS
 from promorules.durable_engine import DurableMatcher
+from tests.conftest import skip_module_without_durable
 from promorules.evaluator import PythonMatcher
 from promorules.loader import load_ruleset
 from tests import people
 
+skip_module_without_durable()
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = load_ruleset(ROOT / "rulesets" / "default")
 NETWORK = compile_ruleset(DEFAULT)

@@ -27,11 +27,13 @@ def advisor():
     return Advisor(engine="durable")
 
 
+@pytest.mark.durable
 def test_people_get_varied_advice(advisor):
     """Guards the tests below: they mean something only if people's advice differs."""
     assert len({advisor.advise(p).model_dump_json() for p in PEOPLE}) > 20
 
 
+@pytest.mark.durable
 def test_eight_threads_give_exactly_the_serial_results(advisor):
     serial = [advisor.advise(p).model_dump_json() for p in PEOPLE]
     wrong: list[tuple[int, int]] = []
@@ -55,6 +57,7 @@ def test_eight_threads_give_exactly_the_serial_results(advisor):
     assert not wrong, f"{len(wrong)} evaluations differ from the serial result"
 
 
+@pytest.mark.durable
 def test_a_failed_evaluation_does_not_poison_the_next(monkeypatch):
     ruleset = load_ruleset(ROOT / "rulesets" / "default")
     durable = DurableMatcher(compile_ruleset(ruleset))
@@ -81,6 +84,7 @@ def test_a_failed_evaluation_does_not_poison_the_next(monkeypatch):
         assert durable.match(f) == oracle.match(f)
 
 
+@pytest.mark.durable
 def test_facts_durable_cannot_read_are_refused_and_the_engine_goes_on():
     ruleset = load_ruleset(ROOT / "rulesets" / "default")
     durable = DurableMatcher(compile_ruleset(ruleset))
@@ -105,6 +109,7 @@ def _advise_with_inherited(index_range) -> list[str]:
 INHERITED = None
 
 
+@pytest.mark.durable
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_worker_processes_give_the_same_advice(method, advisor):
     global INHERITED
@@ -156,6 +161,7 @@ def test_reserved_fact_names_are_refused():
         check_network(network({"r": person_rule()}, facts=("sid",)))
 
 
+@pytest.mark.durable
 def test_three_hundred_rules_compile_into_bounded_groups(tmp_path):
     root = tmp_path / "big"
     root.mkdir()

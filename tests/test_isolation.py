@@ -23,6 +23,7 @@ from promorules.dates import add_months
 from promorules.durable_engine import EngineError
 from tests.people import varied_people
 
+pytestmark = pytest.mark.durable  # every test here drives durable-rules
 THREADS = 16
 EVALUATIONS_PER_THREAD = 500
 PEOPLE_PER_THREAD = 25

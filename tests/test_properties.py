@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -137,6 +138,7 @@ _CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.durable
 def test_random_valid_people_never_crash_durable_and_get_the_evaluators_advice(tmp_path):
     people: list[dict] = []
 
@@ -260,6 +262,7 @@ def rulesets(draw) -> tuple[dict, dict]:
     return manifest, {"category": "c", "rules": rules}
 
 
+@pytest.mark.durable
 @settings(max_examples=40, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
 @given(rulesets(), st.lists(any_facts, min_size=6, max_size=6))
