@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, field_path, model_at
-from .yamlsource import Located, load_yaml
+from .yamlsource import MAX_DEPTH, Located, load_yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -174,12 +174,28 @@ def _in_words(kind: str, ctx: dict) -> Optional[str]:
 def loads_strict(text: str):
     """JSON as every input of facts reads it: a key twice in one object, NaN and Infinity refused.
 
-    Raises json.JSONDecodeError, or ValueError with the reason (also for JSON nested too deeply to parse).
+    Raises json.JSONDecodeError, or ValueError with the reason (also for lists and objects nested
+    more than MAX_DEPTH deep, as YAML's are).
     """
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
-    except RecursionError:  # the parser's depth guard
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except RecursionError:  # the parser's own depth guard, which differs between Python versions
         raise ValueError("nested too deeply") from None
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(data) > MAX_DEPTH:  # counted only when it could be
+        raise ValueError("nested too deeply")  # YAML's limit, and the same on every Python
+    return data
+
+
+def _depth(value) -> int:
+    """How deeply lists and objects nest in parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _no_duplicate_keys(pairs):
