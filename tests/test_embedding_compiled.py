@@ -19,7 +19,7 @@ from promorules.evaluator import PythonMatcher
 from promorules.factsfile import read_facts
 from promorules.loader import load_ruleset
 from tests import people
-from tests.test_engine_agreement import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets
+from tests.random_rules import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = load_ruleset(ROOT / "rulesets" / "default")
