@@ -15,6 +15,10 @@
    bodies and batches; every answer must be the expected one (good advice
    byte for byte as in-process), and the service must still answer at the end.
 
+People come from bench/people.py and the isolation pieces from
+tests/isolation_kit.py, neither of which needs pytest or hypothesis: the
+package (and the server extra, for part 4) is all the soak needs.
+
 Prints one line per figure; exits 1 if a check fails. Times are from this
 machine and this run only; compare ratios, not seconds.
 """
@@ -34,10 +38,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from people import people as bench_people  # noqa: E402
 from promorules import Advisor, durable_engine  # noqa: E402
-from tests.people import varied_people  # noqa: E402
-from tests.test_isolation import ECHO, LAYER, FailingDurable, expected_text, person, run_threads  # noqa: E402
+from tests.isolation_kit import ECHO, LAYER, FailingDurable, expected_text, person, run_threads  # noqa: E402
 
 FAILED: list[str] = []
 
@@ -46,6 +51,11 @@ def check(ok: bool, what: str) -> None:
     print(f"  {'ok' if ok else 'FAILED'}: {what}")
     if not ok:
         FAILED.append(what)
+
+
+def varied_people(count: int) -> list[dict]:
+    """``count`` reproducible, varied people, the same ones on every run."""
+    return list(bench_people(count))
 
 
 def rss_mib(pid: str = "self") -> float:

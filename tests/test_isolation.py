@@ -1,10 +1,10 @@
 """One person's facts never reach another person's advice: threads, worker processes and failures.
 
-The ruleset here is the bundled guidance plus one rule that writes out whose
-advice it is ("Advice for P00042: 42 months in the role, a unit of 100042."):
-every person has their own name, month count and unit size, so a fact that
-leaked from one evaluation into another would show in the text, and any
-difference from the serial result shows byte for byte.
+The ruleset here (tests/isolation_kit.py) is the bundled guidance plus one rule
+that writes out whose advice it is ("Advice for P00042: 42 months in the role,
+a unit of 100042."): every person has their own name, month count and unit
+size, so a fact that leaked from one evaluation into another would show in the
+text, and any difference from the serial result shows byte for byte.
 
 bench/soak.py runs the same check at full size (16 threads x 2,000).
 """
@@ -12,51 +12,22 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import subprocess
+import sys
 import threading
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from promorules import Advisor, durable_engine
-from promorules.dates import add_months
 from promorules.durable_engine import EngineError
+from tests.isolation_kit import ECHO, LAYER, FailingDurable, expected_text, person, run_threads
 from tests.people import varied_people
 
 pytestmark = pytest.mark.durable  # every test here drives durable-rules
 THREADS = 16
 EVALUATIONS_PER_THREAD = 500
 PEOPLE_PER_THREAD = 25
-AS_OF = date(2026, 11, 24)
-LAYER = """\
-extends: default
-name: isolation
-version: "1"
-"""
-ECHO = """\
-category: stage
-rules:
-  - id: isolation.whose-advice
-    priority: 1
-    title: Whose advice this is
-    when: months_in_role is known
-    recommend: "Advice for {current_title}: {months_in_role} months in the role, a unit of {org_size}."
-"""
-
-
-def person(index: int, base: dict) -> dict:
-    """A person of the shared strategy, made unmistakable: name, months in role and unit size are their own."""
-    return {
-        **base,
-        "as_of": AS_OF,
-        "current_title": f"P{index:05d}",
-        "role_start_date": add_months(AS_OF, -index),
-        "org": {**base.get("org", {}), "size": 100_000 + index},
-    }
-
-
-def expected_text(index: int) -> str:
-    return f"Advice for P{index:05d}: {index} months in the role, a unit of {100_000 + index}."
 
 
 @pytest.fixture(scope="module")
@@ -91,23 +62,6 @@ def test_each_persons_advice_names_only_them(serial):
     assert len(set(serial)) == len(serial)
 
 
-def run_threads(work, count: int = THREADS) -> list[BaseException]:
-    errors: list[BaseException] = []
-
-    def guarded(n: int) -> None:
-        try:
-            work(n)
-        except BaseException as exc:  # noqa: BLE001 - reported by the caller
-            errors.append(exc)
-
-    threads = [threading.Thread(target=guarded, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
-
-
 def test_sixteen_threads_give_exactly_the_serial_results(advisor, people, serial):
     wrong: list[tuple[int, int]] = []
 
@@ -118,7 +72,7 @@ def test_sixteen_threads_give_exactly_the_serial_results(advisor, people, serial
             if advisor.advise(people[index]).model_dump_json() != serial[index]:
                 wrong.append((thread, index))
 
-    assert run_threads(work) == []
+    assert run_threads(work, THREADS) == []
     assert wrong == [], f"{len(wrong)} of {THREADS * EVALUATIONS_PER_THREAD} evaluations differ from the serial result"
 
 
@@ -179,34 +133,6 @@ def test_spawned_workers_give_the_serial_results(ruleset_path, people, serial):
 
 
 # ------------------------------------------------------------------ failures do not poison what follows
-
-
-class FailingDurable:
-    """durable-rules' C module, except that chosen calls fail the way durable reports errors."""
-
-    def __init__(self, fail_on: str, every: int):
-        self.real = durable_engine._durable
-        self.fail_on = fail_on
-        self.every = every
-        self.calls = 0
-        self.failures = 0
-        self._lock = threading.Lock()
-
-    def __getattr__(self, name):
-        function = getattr(self.real, name)
-        if name != self.fail_on:
-            return function
-
-        def maybe_fail(*args):
-            with self._lock:
-                self.calls += 1
-                fail = self.calls % self.every == 0
-                self.failures += fail
-            if fail:
-                raise self.real.error("simulated failure")
-            return function(*args)
-
-        return maybe_fail
 
 
 @pytest.mark.parametrize("fail_on", ["assert_fact", "complete_and_start_action", "start_action_for_state",
@@ -275,3 +201,11 @@ def test_hostile_facts_between_good_ones_change_nothing(advisor, people, serial)
         except Exception:  # noqa: BLE001 - refused or failed: either way the next person must not notice
             pass
         assert advisor.advise(people[index]).model_dump_json() == serial[index]
+
+
+def test_the_soak_runs_without_the_test_extra():
+    """bench/soak.py shares this check's pieces, so it must not need pytest or hypothesis to be installed."""
+    blocked = "import sys; sys.modules['pytest'] = sys.modules['hypothesis'] = None; sys.path.insert(0, 'bench'); "
+    loaded = subprocess.run([sys.executable, "-c", blocked + "import soak; print(len(soak.varied_people(3)))"],
+                            cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=60)
+    assert (loaded.returncode, loaded.stdout, loaded.stderr) == (0, "3\n", "")
