@@ -17,7 +17,8 @@
 
 People come from bench/people.py and the isolation pieces from
 tests/isolation_kit.py, neither of which needs pytest or hypothesis: the
-package (and the server extra, for part 4) is all the soak needs.
+package is all parts 1 to 3 need; part 4 also needs the server extra and
+httpx, and is skipped, saying so, without them.
 
 Prints one line per figure; exits 1 if a check fails. Times are from this
 machine and this run only; compare ratios, not seconds.
