@@ -1,11 +1,11 @@
-"""Advice for a whole workforce: JSONL or CSV in, one JSON line out per record, in input order.
+"""Advice for a whole workforce: JSONL, CSV or TSV in, one JSON line out per record, in input order.
 
 Every record gives exactly one line, ``{"record": n, "advice": {...}}`` or
 ``{"record": n, "error": {"field": ..., "message": ...}, "errors": [...]}``
 (``error`` is the first problem, ``errors`` all of them), so N records in
 make N lines out and nothing is dropped. ``n`` is the 1-based line of a JSONL
-file or the 1-based data row of a CSV file. A blank line is not a record in
-either format; the summary counts blank lines, so none goes unmentioned.
+file or the 1-based data row of a CSV or TSV file. A blank line is not a
+record in any format; the summary counts blank lines, so none goes unmentioned.
 
 The input is streamed: records are read lazily in chunks, at most a few
 chunks per worker are in flight, and results are written as soon as they
@@ -31,7 +31,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optiona
 
 from .errors import InputError, Location, Problem
 
-Format = Literal["auto", "jsonl", "csv"]
+Format = Literal["auto", "jsonl", "csv", "tsv"]
 CHUNK = 200  # records per task sent to a worker
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memory
 IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
@@ -177,7 +177,7 @@ def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 
 def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]:
-    """The records of a JSONL or CSV file, lazily; InputError (raised on first use) if the file cannot be read."""
+    """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read."""
     path = Path(source)
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed by the generator
@@ -187,7 +187,7 @@ def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]
     if kind == "jsonl":
         _refuse_json_array(path, handle, source)
         return _jsonl_records(handle, source)
-    return _csv_records(handle, source)
+    return _csv_records(handle, source, "\t" if kind == "tsv" else ",")
 
 
 def _guess_format(path: Path, handle) -> str:
@@ -195,7 +195,7 @@ def _guess_format(path: Path, handle) -> str:
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv"):
-        return "csv"
+        return suffix[1:]
     start = handle.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n") if hasattr(handle, "peek") else b""
     return "jsonl" if start.startswith((b"{", b"[")) else "csv"
 
@@ -257,12 +257,16 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
                 yield number, "error", (None, _not_utf8_text(raw[exc.start], where))
 
 
-def _csv_records(handle, source: str) -> Iterator[Record]:
-    """The data rows of a CSV file; the header row is checked now, before any row is read."""
+def _csv_records(handle, source: str, separator: str) -> Iterator[Record]:
+    """The data rows of a CSV file (``separator`` ",") or a TSV one ("\\t"); the header is checked now, before any row.
+
+    TSV is read as spreadsheets write it: a cell holding a tab, a quote or a
+    line break is quoted, as in CSV. Only the separator differs.
+    """
     from .csvfacts import check_header
 
     lines = _CsvLines(handle)
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=separator)
     try:
         while (header := _next_row(reader, lines, source, None)) == []:
             pass  # blank lines before the header
@@ -271,7 +275,7 @@ def _csv_records(handle, source: str) -> Iterator[Record]:
             line, character, byte = lines.not_utf8
             raise InputError([Problem(Location(source, line, character),
                                       f"cannot read the header row: {_not_utf8_text(byte)}")])
-        problems = check_header(header)
+        problems = check_header(header, separator)
         if problems:
             raise InputError([Problem(Location(source, 1), message) for message in problems])
     except BaseException:

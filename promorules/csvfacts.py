@@ -1,5 +1,7 @@
 """One person's facts from one CSV row, for HR exports that come as spreadsheets.
 
+A TSV row (cells separated by tabs) is read the same way: only the separator differs.
+
 Columns are fact names: flat names (``role_start_date``) and dotted names
 for the organisation group (``org.hiring_freeze``, ``org.dysfunction.high_turnover``).
 A cell is read as the field expects: text, a number, a yes/no (``true``,
@@ -32,19 +34,21 @@ class CellError(ValueError):
         self.message = message
 
 
-def check_header(columns: list[str]) -> list[str]:
+def check_header(columns: list[str], separator: str = ",") -> list[str]:
     """Problems with the header row (unknown or repeated columns), one message each.
 
-    A header that is one cell holding ';' or a tab is a file separated by
-    those (a spreadsheet's export in many locales): said so, instead of a
-    "did you mean" for a column named after the whole row.
+    ``separator`` is the one the file is read with: ``,`` for a ``.csv``
+    file, a tab for a ``.tsv`` one. A header that is one cell holding
+    another separator is a file separated by that (a spreadsheet's export in
+    many locales): said so, with how to read it, instead of a "did you mean"
+    for a column named after the whole row.
     """
     if len(columns) == 1:
         name = columns[0].strip()
-        separator = next((shown for char, shown in ((";", '";"'), ("\t", "tabs")) if char in name), None)
-        if separator:
-            return [f'unknown column "{name}": the file seems to be separated by {separator}, not commas; '
-                    "save it comma-separated"]
+        found = next((char for char in _SEPARATORS if char != separator and char in name), None)
+        if found:
+            return [f'unknown column "{name}": the file seems to be separated by {_SEPARATORS[found]}, '
+                    f"not {_SEPARATORS[separator]}; {_how_to_read(found, separator)}"]
     problems = []
     seen: set[str] = set()
     for column in columns:
@@ -68,6 +72,19 @@ def check_header(columns: list[str]) -> list[str]:
                 problems.append(f'the column "{name}": "{part}" has no fields of its own')
                 break
     return problems
+
+
+_SEPARATORS = {",": "commas", "\t": "tabs", ";": '";"'}
+_EXTENSIONS = {",": ".csv", "\t": ".tsv"}
+_SEPARATED = {",": "comma-separated", "\t": "tab-separated"}
+
+
+def _how_to_read(found: str, separator: str) -> str:
+    """A file separated by commas or tabs is read as such under its own extension; ';' has none, so it is saved again."""
+    save = f"save it {_SEPARATED[separator]}"
+    if found in _EXTENSIONS:
+        return f"rename it to end in {_EXTENSIONS[found]} to read it as {_SEPARATED[found]}, or {save}"
+    return save
 
 
 def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:

@@ -41,24 +41,25 @@ def schema(kind):
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.")
 @THRESHOLD_OPTION
-@click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv"]), default="auto",
+@click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv", "tsv"]), default="auto",
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
 @click.option("--outlook", is_flag=True,
               help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
 @friendly
 def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook):
-    """Advise every person in a JSONL or CSV file, one output line per record.
+    """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
     "error": {"field": ..., "message": ...}, "errors": [...]}, in input
-    order; n is the JSONL line or the CSV data row (both from 1). A blank
+    order; n is the JSONL line or the CSV/TSV data row (both from 1). A blank
     line is not a record (the summary counts them). Records with errors are
     reported in the output and do not stop the batch (exit 0); a file that
     cannot be read or written exits 2.
 
     \b
     CSV columns are fact names: role_start_date, org.hiring_freeze, ...;
-    list fields hold JSON; an empty cell means unknown.
+    list fields hold JSON; an empty cell means unknown. A .tsv file is
+    read the same way, separated by tabs.
 
     \b
     Example:

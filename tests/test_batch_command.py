@@ -120,6 +120,47 @@ def test_csv_columns_map_to_facts(tmp_path):
     assert "more cells" in results[4]["error"]["message"]
 
 
+def test_a_tsv_file_gives_the_lines_the_same_csv_file_gives(tmp_path):
+    """Tab-separated exports: the same columns, cells, record numbers and named errors as CSV; only the separator differs."""
+    achievements = '"[{""title"": ""Launch"", ""date"": ""2026-03-01"", ""quantified"": true}]"'
+    rows = [
+        CSV_HEADER.split(","),
+        ["2026-11-24", "2025-01-06", "expanded", "true", "false", achievements, "yes"],
+        [],
+        ["2026-11-24", "2025-01-06", "none", "maybe", "", "", ""],
+        ["2026-11-24", "", "", "", "", "", ""],
+        ["2026-11-24", "2025-01-06", "none", "false", "", "[not json", ""],
+        ["2026-11-24", "2025-01-06", "none", "false", "", "", "no", "surplus"],
+    ]
+    outputs = []
+    for name, separator, workers in (("people.csv", ",", "1"), ("people.tsv", "\t", "2")):
+        source = tmp_path / name
+        source.write_text("".join(separator.join(row) + "\n" for row in rows))
+        out = tmp_path / f"{name}.jsonl"
+        done = run("batch", source, "-o", out, "--workers", workers)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.startswith("records: 5, advised: 2, errors: 3, blank lines skipped: 1, ")
+        outputs.append(out.read_bytes())
+    assert outputs[1] == outputs[0]
+    results = [json.loads(line) for line in outputs[1].splitlines()]
+    assert [r["record"] for r in results] == [1, 2, 3, 4, 5]
+    assert results[0]["advice"]["as_of"] == "2026-11-24" and "advice" in results[2]
+    assert results[1]["error"]["field"] == "org.hiring_freeze"
+    assert results[3]["error"]["field"] == "achievements" and "JSON" in results[3]["error"]["message"]
+    assert "more cells" in results[4]["error"]["message"]
+
+
+def test_a_tab_inside_a_quoted_tsv_cell_is_part_of_its_text(tmp_path):
+    source = tmp_path / "people.tsv"
+    source.write_text('as_of\tcurrent_title\tfrustrated\n2026-11-24\t"Lead\tEMEA"\tyes\n2026-11-24\tAnalyst\tno\n')
+    rows = list(batch_module.read_records(str(source)))
+    assert [(number, row["current_title"], row["frustrated"]) for number, _, row in rows] == [
+        (1, "Lead\tEMEA", "yes"), (2, "Analyst", "no")]
+    out = io.BytesIO()
+    summary = batch_module.run_batch(str(source), out, workers=1)
+    assert (summary.records, summary.advised) == (2, 2)
+
+
 def test_an_unknown_csv_column_stops_the_batch_with_its_name(tmp_path):
     source = tmp_path / "people.csv"
     source.write_text("as_of,org.hiring_frieze\n2026-11-24,true\n")

@@ -87,6 +87,33 @@ def test_blank_lines_are_not_records_in_json_lines_or_csv_and_the_summary_counts
     assert done.stderr.startswith("records: 2, advised: 2, errors: 0, blank lines skipped: 2, ")
 
 
+def test_a_csv_file_separated_by_tabs_is_refused_saying_to_name_it_tsv_and_then_it_is_read(tmp_path):
+    rows = "as_of\trole_start_date\n2026-11-24\t2025-01-06\n2026-11-24\t2025-02-03\n"
+    named_csv = tmp_path / "people.csv"
+    named_csv.write_text(rows)
+    done, lines = batch(named_csv)
+    assert done.exit_code == 2 and lines == []
+    assert done.stderr == (f'error: {named_csv}:1:1: unknown column "as_of\trole_start_date": the file seems to be '
+                           "separated by tabs, not commas; rename it to end in .tsv to read it as tab-separated, "
+                           "or save it comma-separated\n")
+
+    named_tsv = tmp_path / "people.tsv"
+    named_tsv.write_text(rows)
+    done, lines = batch(named_tsv)
+    assert done.exit_code == 0 and [line["record"] for line in lines] == [1, 2]
+    assert all("advice" in line for line in lines)
+    done, lines = batch(named_csv, "--format", "tsv")
+    assert done.exit_code == 0 and [line["record"] for line in lines] == [1, 2]
+
+
+def test_a_tsv_file_separated_by_commas_is_refused_saying_to_name_it_csv(tmp_path):
+    source = tmp_path / "people.tsv"
+    source.write_text("as_of,role_start_date\n2026-11-24,2025-01-06\n")
+    done, _ = batch(source)
+    assert done.exit_code == 2
+    assert "separated by commas, not tabs; rename it to end in .csv to read it as comma-separated" in done.stderr
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("people", [1, 500])  # a short output fails when flushed, a long one while written
 def test_an_output_that_cannot_be_written_is_named_with_exit_2(tmp_path, people):

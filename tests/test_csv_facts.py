@@ -1,4 +1,4 @@
-"""CSV rows as facts: cells read as their fields expect, and a header that is not comma-separated said to be."""
+"""CSV rows as facts: cells read as their fields expect, and a header with another separator said to be."""
 import pytest
 
 from promorules import Advisor, Facts
@@ -7,15 +7,22 @@ from promorules.factsfile import validate_facts
 from promorules.yamlsource import Located
 
 
-@pytest.mark.parametrize("header, separator", [
-    ("as_of;role_start_date", '";"'),
-    ("as_of\trole_start_date", "tabs"),
+@pytest.mark.parametrize("header, reading, message", [
+    ("as_of;role_start_date", ",", 'separated by ";", not commas; save it comma-separated'),
+    ("as_of\trole_start_date", ",", "separated by tabs, not commas; rename it to end in .tsv to read it as "
+                                    "tab-separated, or save it comma-separated"),
+    ("as_of,role_start_date", "\t", "separated by commas, not tabs; rename it to end in .csv to read it as "
+                                    "comma-separated, or save it tab-separated"),
+    ("as_of;role_start_date", "\t", 'separated by ";", not tabs; save it tab-separated'),
 ])
-def test_a_header_of_one_cell_with_another_separator_is_named_as_such(header, separator):
-    assert check_header([header]) == [
-        f'unknown column "{header}": the file seems to be separated by {separator}, not commas; '
-        "save it comma-separated"
-    ]
+def test_a_header_of_one_cell_with_another_separator_is_named_as_such(header, reading, message):
+    assert check_header([header], reading) == [f'unknown column "{header}": the file seems to be {message}']
+
+
+def test_a_tab_separated_header_is_read_by_columns_when_reading_tabs():
+    assert check_header(["as_of", "role_start_date"], "\t") == []
+    assert check_header(["as_of", "org.hiring_frieze"], "\t") == [
+        'unknown column "org.hiring_frieze" (did you mean "org.hiring_freeze"?)']
 
 
 def test_a_plain_unknown_column_still_gets_did_you_mean():
