@@ -173,4 +173,7 @@ def _md(text: str) -> str:
 
 
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent) or [indent]
+    """Lines of at most WIDTH; rule ids, file names and dates are never split, so they can be searched for."""
+    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
+                          break_on_hyphens=False, break_long_words=False)
+    return lines or [indent]

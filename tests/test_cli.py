@@ -1,5 +1,6 @@
 """The `promorules advise` command as a person uses it."""
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,15 @@ def test_a_coach_can_tune_a_threshold_from_the_command_line():
     assert bad.exit_code == 2
     assert 'unknown threshold "min_quantified_achievement" (did you mean "min_quantified_achievements"?)' in bad.output
     assert run("advise", PRIYA, "--threshold", "nonsense").exit_code == 2
+
+
+def test_rule_ids_and_source_files_are_never_split_across_lines():
+    """A person or coach copies an id such as leave.repeated-denials-while-excelling to look it up."""
+    for example in sorted((ROOT / "examples").glob("*.yaml")):
+        result = run("advise", str(example))
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        for rule_id in json.loads(run("advise", str(example), "--format", "json").output)["recommendations"]:
+            assert any(rule_id["rule_id"] in line for line in lines), (example.name, rule_id["rule_id"])
+        for line in lines:
+            assert not re.search(r"\w-$", line), (example.name, line)
