@@ -198,11 +198,11 @@ def check_network(network: Network) -> None:
                 (key, _), = step.items()
                 if key in ("$or", "$not", "$and", "$any", "$all"):
                     raise NetworkError(f"{name}: nested {key} is not allowed")
+            keys = tuple(_frozen(step) for step in steps)
             node = trie
-            for step in steps:
-                key = json.dumps(step, sort_keys=True)
-                node = node.setdefault(key, {})
-            signature.append(tuple(json.dumps(s, sort_keys=True) for s in steps))
+            for step, key in zip(steps, keys):
+                node = node.setdefault(key, (step, {}))[1]
+            signature.append(keys)
         chains[tuple(signature)] += 1
     signals = {name for rule in definition.values() for name in _signal_names(rule)}
     if len(signals) > MAX_SIGNALS:
@@ -220,15 +220,17 @@ def _signal_names(rule: dict):
                 yield step["name"]
 
 
-def _check_fan_out(node: dict, path: str) -> None:
-    """Children that can match one fact at once: equality tests on one property exclude each other."""
+def _check_fan_out(node: dict, above: Any) -> None:
+    """Children that can match one fact at once: equality tests on one property exclude each other.
+
+    ``node`` maps each step (frozen, see `_frozen`) to the step and its children.
+    """
     if len(node) > MAX_CHILDREN:
-        raise NetworkError(f"{len(node)} conditions under one node ({path}); at most {MAX_CHILDREN}")
+        raise NetworkError(f"{len(node)} conditions under one node ({_shown(above)}); at most {MAX_CHILDREN}")
     exclusive: set = set()
     simultaneous = 0
-    for key in node:
-        step = json.loads(key)
-        (field, value), = step.items()
+    for step, _ in node.values():
+        (field, _), = step.items()
         if not field.startswith("$") and not field.startswith("__g"):
             exclusive.add(field)
         else:
@@ -236,7 +238,24 @@ def _check_fan_out(node: dict, path: str) -> None:
     simultaneous += len(exclusive)
     if simultaneous > MAX_SIMULTANEOUS_CHILDREN:
         raise NetworkError(
-            f"{simultaneous} conditions under one node could match at once ({path}); at most {MAX_SIMULTANEOUS_CHILDREN}"
+            f"{simultaneous} conditions under one node could match at once ({_shown(above)}); "
+            f"at most {MAX_SIMULTANEOUS_CHILDREN}"
         )
-    for key, child in node.items():
-        _check_fan_out(child, key)
+    for step, child in node.values():
+        _check_fan_out(child, step)
+
+
+def _frozen(value: Any) -> Any:
+    """A pattern step as a hashable key: equal steps give equal keys, whatever their key order.
+
+    Types are kept, as in the JSON durable reads: 1, 1.0 and true are different tests.
+    """
+    if isinstance(value, dict):
+        return ("{}", tuple(sorted((key, _frozen(item)) for key, item in value.items())))
+    if isinstance(value, list):
+        return ("[]", tuple(_frozen(item) for item in value))
+    return (type(value).__name__, value)
+
+
+def _shown(step: Any) -> str:
+    return step if isinstance(step, str) else json.dumps(step, sort_keys=True)
