@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import count
 from typing import Any, Callable, Container
 
 from . import conditions as c
@@ -128,6 +129,7 @@ class _Function:
         self.namespace = namespace
         self.constants = constants
         self.locals: dict[Any, str] = {}
+        self.flags = count()  # numbers the flags of undecided nodes, unique within the generated function
 
     def emit(self, line: str) -> None:
         self.lines.append("    " + line)
@@ -193,7 +195,7 @@ class _Function:
             if statement:
                 self.emit(f"if {here}: {statement}")
             return
-        flag = f"l{len(self.lines)}"
+        flag = f"l{next(self.flags)}"
         self.emit(f"{flag} = {here}")
         children = [node.item] if isinstance(node, c.Not) else list(node.items)
         for child in children:
@@ -239,6 +241,7 @@ def _undecided_function(ruleset: Ruleset, namespace: dict, constants: dict, mask
             continue
         block = _Function(namespace, constants)
         block.locals = body.locals  # every truth is already computed above
+        block.flags = body.flags  # the blocks share one function's locals
         if deciding(rule):
             bit = hex(masks.rule[rule.id])
             block.lines = []
