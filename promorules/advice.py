@@ -22,7 +22,10 @@ class Reason(_Out):
 
     condition: str = Field(description="The condition as written in the ruleset.")
     fact: str = Field(description="The fact (or signal) the condition tests.")
-    label: str = Field(description="The fact in words, or for a signal the title of the rule deriving it.")
+    label: str = Field(
+        description="The fact in plain words (e.g. 'a freeze or money trouble'), or for a signal the title of the "
+        "rule deriving it."
+    )
     value: FactValue = Field(description="The person's value; null when unknown.")
     threshold: Optional[str] = Field(default=None, description="The threshold's name, if one was used.")
     threshold_value: Optional[Union[int, float, str]] = Field(default=None, description="Its value.")
@@ -94,7 +97,10 @@ class Change(_Out):
     needed_value: Optional[Union[int, float, str, bool]] = Field(default=None, description="The value it is held against.")
     gap: Optional[Union[int, float]] = Field(default=None, description="How far off it is, for numbers (e.g. 1 more).")
     from_date: Optional[Date] = Field(default=None, description="When time alone would make it true, if it will.")
-    text: str = Field(description="The change in a sentence.")
+    text: str = Field(
+        description="The change in a sentence, the fact in plain words and any threshold by name, e.g. "
+        "'days until the review cycle starts: 118 now, needs at most 56 (review_lead_days): 62 less'."
+    )
 
 
 class NearMiss(_Out):

@@ -16,7 +16,7 @@ from . import conditions as c
 from .advice import Advice, Change, NearMiss, PlanItem
 from .advisor import Advisor, with_as_of
 from .dates import add_months
-from .derive import FACTS, derive
+from .derive import FACTS, derive, fact_label
 from .facts import Facts
 from .resolve import show
 from .ruleset import Rule
@@ -190,17 +190,23 @@ def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Change:
 
 
 def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
-    name = atom.name.replace("_", " ")
+    """The change in words: the fact by its label, the threshold by its name (coaches look it up)."""
+    name = fact_label(atom.name)
     if now is None:
-        return f"tell us about {name} (unknown so far)"
+        return f"{name}: unknown so far"
     if atom.op in ("ge", "gt") and gap:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
     elif atom.op in ("le", "lt") and gap:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} less"
+    elif atom.op in ("ge", "gt", "le", "lt"):
+        text = f"{name}: {show(now)} now, {_bound(atom)}"
     elif atom.op == "eq":
         text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
-    else:
-        text = f"{name}: {show(now)} now, needs {atom.text()}"
+    elif atom.op == "ne":
+        threshold = f" ({atom.threshold})" if atom.threshold else ""
+        text = f"{name}: {show(now)} now, needs to be anything but {show(atom.value)}{threshold}"
+    else:  # "is known" and "is unknown" are questions to ask, never changes: kept for completeness
+        text = f"{name}: {show(now)} now, needs to be {atom.op}"
     return f"{text}, from {when.isoformat()}" if when else text
 
 

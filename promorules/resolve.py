@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 from . import advice as out
 from . import conditions as c
 from .codegen import compile_undecided
-from .derive import FACTS, input_description, is_input
+from .derive import FACTS, fact_label, input_description, is_input
 from .evaluator import Match
 from .facts import Facts
 from .ruleset import Rule, Ruleset, Template
@@ -96,7 +96,8 @@ class Resolver:
             for path in FACTS[name].inputs:
                 self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
         self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version, settings=ruleset.settings)
-        # A signal reads as its rule's title ("the current role is rock-solid"), not as its name.
+        # A signal reads as its rule's title ("the current role is rock-solid"), a fact as its label
+        # ("a freeze or money trouble"): never as a name.
         self._labels = {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in rules if rule.derive}
 
     def advice(self, facts: dict, match: Match, person: Optional[Facts] = None) -> out.Advice:
@@ -179,7 +180,7 @@ class Resolver:
             reason = out.Reason(
                 condition=atom.text(),
                 fact=atom.name,
-                label=self._labels.get(atom.name, atom.name) if atom.signal else atom.name.replace("_", " "),
+                label=self._labels.get(atom.name, atom.name) if atom.signal else fact_label(atom.name),
                 value=value,
                 threshold=atom.threshold,
                 threshold_value=atom.value if atom.threshold else None,
