@@ -259,7 +259,12 @@ def _tree_rss(pid: int) -> float:
 
 
 def service(seconds: float, clients: int = 8) -> None:
-    import httpx
+    try:
+        import fastapi  # noqa: F401 - what `promorules serve` needs
+        import httpx
+    except ImportError as missing:
+        print(f"(d) skipped: {missing.name} is not installed (pip install -e '.[server,test]')")
+        return
 
     port = _free_port()
     server = subprocess.Popen(PROMORULES + ["serve", "--port", str(port)], cwd=ROOT,

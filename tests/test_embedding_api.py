@@ -8,7 +8,7 @@ import pytest
 
 import promorules
 from promorules import Advisor, InputError, bundled_ruleset_path, durable_engine, full_advice, load_ruleset
-from tests.test_isolation import FailingDurable
+from tests.isolation_kit import FailingDurable
 
 ROOT = Path(__file__).resolve().parent.parent
 PERSON = {"as_of": "2026-11-24", "role_start_date": "2026-02-02", "scope_change": "none"}
