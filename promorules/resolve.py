@@ -58,6 +58,12 @@ class Resolver:
             }
             for rule in self._recommending
         }
+        # Most texts name no fact and no date: those are filled once, here.
+        self._fixed_texts = {
+            rule.id: fill(rule.recommend, {}, ruleset)
+            for rule in self._recommending
+            if all(isinstance(part, str) or part[0] == "threshold" for part in rule.recommend.parts)
+        }
         self._stages = [
             (
                 stage.signal,
@@ -162,7 +168,7 @@ class Resolver:
             **static,
             "sources": list(static["sources"]),
             "rank": rank,
-            "text": fill(rule.recommend, facts, self.ruleset, when),
+            "text": self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when),
             "why": [self._reason(atom, facts, signals) for atom in atoms],
             "date": when,
             "date_label": rule.date_label if when else None,
@@ -226,7 +232,8 @@ class Resolver:
             for path in [path for path in needed if path in given and given[path](person)]:
                 del needed[path]
         ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
-        return [self._missing_fact(path, rules) for _, path, rules in ordered]
+        records = self._records
+        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for _, path, rules in ordered]
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
