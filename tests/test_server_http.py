@@ -1,4 +1,6 @@
-"""`promorules serve`: a real server on loopback, called over HTTP."""
+"""`promorules serve`: a real server on loopback, called over HTTP (and the app in this process,
+where a test needs to hold an evaluation until it lets it go)."""
+import asyncio
 import json
 import os
 import shutil
@@ -6,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -276,3 +279,42 @@ def test_openapi_describes_the_error_bodies_and_the_batch_results(server):
     assert set(schemas["BatchError"]["required"]) == {"record", "error", "errors"}
     parameters = {p["name"] for p in openapi["paths"]["/v1/advice"]["post"]["parameters"]}
     assert parameters == {"as_of", "outlook"}
+
+
+class HeldAdvisor(Advisor):
+    """An advisor whose advice waits until the test lets it go, as a slow evaluation would."""
+
+    def __init__(self):
+        super().__init__()
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def advise(self, facts, as_of=None):
+        self.started.set()
+        self.release.wait(timeout=10)  # only a guard: the test releases it
+        return super().advise(facts, as_of)
+
+
+def test_health_answers_while_an_outlook_is_being_worked_out():
+    """An outlook (many evaluations) is worked out off the event loop: a slow one does not hold up /healthz."""
+    from promorules.outlook import full_advice
+    from promorules.server import create_app
+
+    advisor = HeldAdvisor()
+    facts = example_json("priya-hiring-freeze")
+
+    async def scenario():
+        transport = httpx.ASGITransport(app=create_app(advisor))
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            advice = asyncio.create_task(client.post("/v1/advice", params={"outlook": "true"}, json=facts))
+            assert await asyncio.to_thread(advisor.started.wait, 10)
+            health = await asyncio.wait_for(client.get("/healthz"), 10)
+            still_working = not advice.done()
+            advisor.release.set()
+            return health, still_working, await asyncio.wait_for(advice, 10)
+
+    health, still_working, advice = asyncio.run(scenario())
+    assert health.json()["status"] == "ok"
+    assert still_working, "/healthz waited for the outlook to be finished"
+    assert advice.status_code == 200
+    assert advice.content == full_advice(Advisor(), facts).model_dump_json().encode()
