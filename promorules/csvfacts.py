@@ -83,7 +83,8 @@ def _how_to_read(found: str, separator: str) -> str:
     """A file separated by commas or tabs is read as such under its own extension; ';' has none, so it is saved again."""
     save = f"save it {_SEPARATED[separator]}"
     if found in _EXTENSIONS:
-        return f"rename it to end in {_EXTENSIONS[found]} to read it as {_SEPARATED[found]}, or {save}"
+        return (f"rename it to end in {_EXTENSIONS[found]} (or give --format {_EXTENSIONS[found][1:]}) "
+                f"to read it as {_SEPARATED[found]}, or {save}")
     return save
 
 

@@ -94,7 +94,7 @@ def test_a_csv_file_separated_by_tabs_is_refused_saying_to_name_it_tsv_and_then_
     done, lines = batch(named_csv)
     assert done.exit_code == 2 and lines == []
     assert done.stderr == (f'error: {named_csv}:1:1: unknown column "as_of\trole_start_date": the file seems to be '
-                           "separated by tabs, not commas; rename it to end in .tsv to read it as tab-separated, "
+                           "separated by tabs, not commas; rename it to end in .tsv (or give --format tsv) to read it as tab-separated, "
                            "or save it comma-separated\n")
 
     named_tsv = tmp_path / "people.tsv"
@@ -111,7 +111,7 @@ def test_a_tsv_file_separated_by_commas_is_refused_saying_to_name_it_csv(tmp_pat
     source.write_text("as_of,role_start_date\n2026-11-24,2025-01-06\n")
     done, _ = batch(source)
     assert done.exit_code == 2
-    assert "separated by commas, not tabs; rename it to end in .csv to read it as comma-separated" in done.stderr
+    assert "separated by commas, not tabs; rename it to end in .csv (or give --format csv) to read it as comma-separated" in done.stderr
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

@@ -9,9 +9,9 @@ from promorules.yamlsource import Located
 
 @pytest.mark.parametrize("header, reading, message", [
     ("as_of;role_start_date", ",", 'separated by ";", not commas; save it comma-separated'),
-    ("as_of\trole_start_date", ",", "separated by tabs, not commas; rename it to end in .tsv to read it as "
+    ("as_of\trole_start_date", ",", "separated by tabs, not commas; rename it to end in .tsv (or give --format tsv) to read it as "
                                     "tab-separated, or save it comma-separated"),
-    ("as_of,role_start_date", "\t", "separated by commas, not tabs; rename it to end in .csv to read it as "
+    ("as_of,role_start_date", "\t", "separated by commas, not tabs; rename it to end in .csv (or give --format csv) to read it as "
                                     "comma-separated, or save it tab-separated"),
     ("as_of;role_start_date", "\t", 'separated by ";", not tabs; save it tab-separated'),
 ])
