@@ -10,7 +10,8 @@
 (c) `promorules batch` of generated people with 2 workers: time, records per
     second, resident memory over the run (flat?) and the output's line count;
 (d) `promorules serve` under a threaded HTTP client on loopback: requests per
-    second and latency percentiles.
+    second and latency percentiles of plain advice, then of ?outlook=true
+    while a light prober times /healthz and one plain advice at a time.
 
 Targets are printed beside the figures; nothing here fails a build.
 """
@@ -259,6 +260,12 @@ def _tree_rss(pid: int) -> float:
 
 
 def service(seconds: float, clients: int = 8) -> None:
+    """Plain advice under load, then outlooks under load with a light prober alongside, on one server.
+
+    ``seconds`` is for each of the two loads. An outlook is worked out in a
+    worker thread one at a time; the prober shows what /healthz and a single
+    plain advice wait meanwhile, as ratios to plain advice's p99 under load.
+    """
     try:
         import fastapi  # noqa: F401 - what `promorules serve` needs
         import httpx
@@ -282,47 +289,124 @@ def service(seconds: float, clients: int = 8) -> None:
                 print("(d) the service did not start")
                 return
             time.sleep(0.1)
-        crowd = list(people(2000, seed=3))
-        latencies: list[float] = []
-        failures = [0]
-        stop_at = time.monotonic() + seconds
-        lock = threading.Lock()
-
-        def client(offset: int) -> None:
-            mine: list[float] = []
-            with httpx.Client(base_url=url, timeout=30) as http:
-                n = offset
-                while time.monotonic() < stop_at and len(mine) < 1_000_000:
-                    body = json.dumps(crowd[n % len(crowd)])
-                    n += clients
-                    started = time.perf_counter()
-                    response = http.post("/v1/advice", content=body, headers={"content-type": "application/json"})
-                    mine.append(time.perf_counter() - started)
-                    if response.status_code != 200:
-                        with lock:
-                            failures[0] += 1
-            with lock:
-                latencies.extend(mine)
-
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
-        started = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - started
+        bodies = [json.dumps(person) for person in people(2000, seed=3)]
+        plain = _load(url, "/v1/advice", bodies, clients, seconds)
+        probes: dict[str, _Timings] = {}
+        stop = threading.Event()
+        prober = threading.Thread(target=lambda: probes.update(_probe(url, bodies[0], stop)))
+        prober.start()
+        try:
+            outlook = _load(url, "/v1/advice?outlook=true", bodies, clients, seconds)
+        finally:
+            stop.set()
+            prober.join()
     finally:
         server.terminate()
         server.wait(timeout=10)
-    latencies.sort()
 
-    def percentile(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+    health, advice = probes["healthz"], probes["advice"]
+    print(f"(d) service on loopback (load average {os.getloadavg()[0]:.2f} at the end), {clients} client threads "
+          f"for {seconds:.0f} s (one server process, the client on the same 2 cores): "
+          f"{plain.rate:,.0f} requests/s, {plain.failures} failures")
+    print(f"    latency {plain.percentiles()}")
+    print(f"    ?outlook=true, {clients} client threads for {seconds:.0f} s: "
+          f"{outlook.rate:,.0f} requests/s, {outlook.failures} failures")
+    print(f"    latency {outlook.percentiles()}")
+    print(f"    meanwhile one prober, /healthz and plain advice in turn every {PROBE_EVERY * 1000:.0f} ms: "
+          f"/healthz p99 {health.p(0.99):.1f} ms ({len(health.latencies)} answers), "
+          f"plain advice p99 {advice.p(0.99):.1f} ms ({len(advice.latencies)} answers), "
+          f"{health.failures + advice.failures} failures")
+    print(f"    ratios under outlook load: /healthz p99 / plain-advice p99 under {clients} clients "
+          f"{health.p(0.99) / plain.p(0.99):.2f}, prober's plain-advice p99 / the same "
+          f"{advice.p(0.99) / plain.p(0.99):.2f}; outlook / plain requests/s {outlook.rate / plain.rate:.3f}")
 
-    print(f"(d) service on loopback (load average {os.getloadavg()[0]:.2f} at the end), {clients} client threads for {seconds:.0f} s (one server process, "
-          f"the client on the same 2 cores): {len(latencies) / elapsed:,.0f} requests/s, "
-          f"{failures[0]} failures")
-    print(f"    latency p50 {percentile(0.50):.1f} ms, p90 {percentile(0.90):.1f} ms, p99 {percentile(0.99):.1f} ms")
+
+PROBE_EVERY = 0.01  # seconds between the prober's requests
+
+
+class _Timings:
+    """Latencies (seconds) and failures of one kind of request; ``rate`` per second over ``elapsed``."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.failures = 0
+        self.elapsed = 0.0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.elapsed
+
+    def p(self, fraction: float) -> float:
+        """The percentile in ms (NaN when nothing was answered, so it shows rather than fails)."""
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] * 1000 if ordered else float("nan")
+
+    def percentiles(self) -> str:
+        return f"p50 {self.p(0.50):.1f} ms, p90 {self.p(0.90):.1f} ms, p99 {self.p(0.99):.1f} ms"
+
+
+def _load(url: str, path: str, bodies: list[str], clients: int, seconds: float) -> _Timings:
+    """``clients`` threads posting the people in turn to ``path`` for ``seconds``, each as fast as answered."""
+    import httpx
+
+    timings = _Timings()
+    stop_at = time.monotonic() + seconds
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        mine = _Timings()
+        with httpx.Client(base_url=url, timeout=30) as http:
+            n = offset
+            while time.monotonic() < stop_at and len(mine.latencies) < 1_000_000:
+                _timed(mine, "recommendations", http.post, path, content=bodies[n % len(bodies)],
+                       headers={"content-type": "application/json"})
+                n += clients
+        with lock:
+            timings.latencies += mine.latencies
+            timings.failures += mine.failures
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    timings.elapsed = time.perf_counter() - started
+    return timings
+
+
+def _probe(url: str, body: str, stop: threading.Event) -> dict[str, _Timings]:
+    """GET /healthz and one plain advice in turn, one request every PROBE_EVERY seconds, until ``stop``."""
+    import httpx
+
+    probes = {"healthz": _Timings(), "advice": _Timings()}
+    with httpx.Client(base_url=url, timeout=30) as http:
+        while not stop.wait(PROBE_EVERY):
+            _timed(probes["healthz"], "status", http.get, "/healthz")
+            if stop.wait(PROBE_EVERY):
+                break
+            _timed(probes["advice"], "recommendations", http.post, "/v1/advice", content=body,
+                   headers={"content-type": "application/json"})
+    return probes
+
+
+def _timed(timings: _Timings, key: str, send, *args, **kwargs) -> None:
+    """One request and its latency; a failure unless answered 200 with a JSON object holding ``key``."""
+    import httpx
+
+    started = time.perf_counter()
+    try:
+        response = send(*args, **kwargs)
+    except httpx.HTTPError:
+        timings.failures += 1
+        return
+    timings.latencies.append(time.perf_counter() - started)
+    try:
+        answer = response.json() if response.status_code == 200 else None
+    except ValueError:
+        answer = None
+    if not (isinstance(answer, dict) and key in answer):
+        timings.failures += 1
 
 
 def _free_port() -> int:
