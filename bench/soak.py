@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import math
 import os
 import socket
 import subprocess
@@ -212,6 +213,9 @@ def http(count: int, clients: int) -> None:
                 client.post(request[1], content=request[2])
         start = rss_mib(str(server.pid))
         plan = _requests(people)
+        # Requests are taken with a stride that shares no factor with the plan's length, so every kind is sent.
+        stride = next(step for step in range(7, 7 + len(plan)) if math.gcd(step, len(plan)) == 1)
+        sent: set[str] = set()
         statuses: collections.Counter = collections.Counter()
         problems: list[str] = []
         lock = threading.Lock()
@@ -219,7 +223,7 @@ def http(count: int, clients: int) -> None:
         def work(thread: int, share: range) -> None:
             with httpx.Client(base_url=base, timeout=60) as client:
                 for n in share[thread::clients]:
-                    name, path, body, allowed = plan[(n * 7) % len(plan)]
+                    name, path, body, allowed = plan[(n * stride) % len(plan)]
                     try:
                         answer = client.post(path, content=body, headers={"content-type": "application/json"})
                     except httpx.HTTPError as exc:
@@ -227,6 +231,7 @@ def http(count: int, clients: int) -> None:
                             problems.append(f"{name}: {type(exc).__name__}")
                         continue
                     with lock:
+                        sent.add(name)
                         statuses[answer.status_code] += 1
                         if answer.status_code not in allowed:
                             problems.append(f"{name}: {answer.status_code}")
@@ -249,6 +254,8 @@ def http(count: int, clients: int) -> None:
             health = client.get("/healthz").status_code
         print(f"  {seconds:.1f} s, {count / seconds:,.0f} requests/s; statuses {dict(sorted(statuses.items()))}")
         print(f"  server RSS after warm-up {start:.1f} MiB, at the end {end:.1f} MiB: ratio {end / start:.3f}")
+        unsent = [name for name, *_ in plan if name not in sent]
+        check(not unsent or count < len(plan), f"every kind of request was sent ({len(unsent)} not: {unsent[:5]})")
         check(not problems, f"every answer as expected ({len(problems)} not: {problems[:5]})")
         check(not any(code >= 500 for code in statuses), "no 5xx answer")
         check(health == 200, "the service still answers /healthz")
