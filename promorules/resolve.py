@@ -158,22 +158,36 @@ class Resolver:
                 undecided.update(derivers)
         return None, undecided
 
-    def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> dict:
+    def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> out.Recommendation:
+        """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
+
+        Most people share their recommendations with someone before them, so
+        the record is looked up and validated only the first time.
+        """
         when = rule.date.apply(facts) if rule.date else None
         atoms: Sequence[c.Atom]
         atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
-        static = self._static[rule.id]
         assert rule.recommend is not None  # only recommending rules are shown
-        return {
-            **static,
-            "sources": list(static["sources"]),
-            "rank": rank,
-            "text": self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when),
-            "why": [self._reason(atom, facts, signals) for atom in atoms],
-            "date": when,
-            "date_label": rule.date_label if when else None,
-            "holds_back": sorted(target for target, by in holders.items() if rule.id in by) if holders else [],
-        }
+        text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
+        holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
+        values = [signals.get(atom.name) if atom.signal else facts.get(atom.name) for atom in atoms]
+        # Atoms live as long as the ruleset, so their ids name them; a value's type tells 1 from True.
+        key = ("recommendation", rule.id, rank, text, when, holds_back,
+               tuple([(id(atom), type(value), value) for atom, value in zip(atoms, values)]))
+        record = self._records.get(key)
+        if record is None:
+            static = self._static[rule.id]
+            record = self._remember(key, out.Recommendation.model_validate({
+                **static,
+                "sources": list(static["sources"]),
+                "rank": rank,
+                "text": text,
+                "why": [self._reason(atom, facts, signals) for atom in atoms],
+                "date": when,
+                "date_label": rule.date_label if when else None,
+                "holds_back": list(holds_back),
+            }))
+        return record
 
     def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
         """One comparison with the person's value; the same comparison and value give the same record."""
