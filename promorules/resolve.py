@@ -36,6 +36,11 @@ class Resolver:
         self._always = {
             rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)
         }
+        # What each condition compares: (name, is a signal), each once, in a fixed order.
+        self._compared = {
+            rule_id: tuple(dict.fromkeys((atom.name, atom.signal) for atom in c.atoms(node)))
+            for rule_id, node in self._normal.items()
+        }
         self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
         self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
         # Records made only of strings are immutable, so one instance serves every advice
@@ -165,17 +170,16 @@ class Resolver:
         the record is looked up and validated only the first time.
         """
         when = rule.date.apply(facts) if rule.date else None
-        atoms: Sequence[c.Atom]
-        atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
         assert rule.recommend is not None  # only recommending rules are shown
         text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
-        values = [signals.get(atom.name) if atom.signal else facts.get(atom.name) for atom in atoms]
-        # Atoms live as long as the ruleset, so their ids name them; a value's type tells 1 from True.
-        key = ("recommendation", rule.id, rank, text, when, holds_back,
-               tuple([(id(atom), type(value), value) for atom, value in zip(atoms, values)]))
+        # The values of everything the condition compares decide which comparisons explain it.
+        values = [signals.get(name) if signal else facts.get(name) for name, signal in self._compared[rule.id]]
+        key = ("recommendation", rule.id, rank, text, when, holds_back, tuple([(type(v), v) for v in values]))
         record = self._records.get(key)
         if record is None:
+            atoms: Sequence[c.Atom]
+            atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
             static = self._static[rule.id]
             record = self._remember(key, out.Recommendation.model_validate({
                 **static,

@@ -18,6 +18,7 @@ from promorules.derive import FACTS, derive, input_description
 from promorules.evaluator import PythonMatcher
 from promorules.factsfile import read_facts
 from promorules.loader import load_ruleset
+from promorules.resolve import Resolver
 from tests import people
 from tests.random_rules import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets
 
@@ -126,3 +127,21 @@ def test_compiled_conditions_match_on_random_rulesets(tmp_path_factory, rules, s
         advice = Advisor(ruleset, engine="python")._loaded.resolver.advice(facts, match)
         expected = plain_missing(ruleset, facts, match.signals, match.fired, evaluator)
         assert [m.model_dump() for m in advice.missing_facts] == expected, rules
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=8, max_size=8))
+def test_records_shared_between_advices_never_change_one(tmp_path_factory, rules, samples):
+    """A resolver that has advised many people gives each one exactly what a fresh resolver gives.
+
+    Recommendations, reasons, signal states and missing facts are records
+    shared between advices; their keys must hold everything they depend on.
+    """
+    ruleset = load_random_ruleset(tmp_path_factory, rules)
+    evaluator = PythonMatcher(ruleset)
+    warm = Resolver(ruleset)
+    for facts in samples + samples[::-1]:
+        facts = {**facts, "as_of": date(2026, 11, 24)}
+        match = evaluator.match(facts)
+        fresh = Resolver(ruleset).advice(facts, match).model_dump_json()
+        assert warm.advice(facts, match).model_dump_json() == fresh, rules
