@@ -18,6 +18,10 @@ from .facts import Facts
 from .ruleset import Rule, Ruleset, Template
 
 MAX_REMEMBERED_REASONS = 50_000
+# Recommendations are larger records (about 2 KB with their key) and vary more: a thousand keep most
+# repeats (5,000 generated people have about 1,650 distinct ones; 4,096 were no faster) and hold about
+# 2 MiB, where 50,000 would let a long batch worker grow by tens of MiB before its memory levels off.
+MAX_REMEMBERED_RECOMMENDATIONS = 1_024
 
 
 class Resolver:
@@ -43,6 +47,7 @@ class Resolver:
         }
         self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
         self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
+        self._recommendations: dict[tuple, out.Recommendation] = {}  # see `_recommendation`
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
         self._static: dict[str, dict[str, Any]] = {
@@ -175,13 +180,15 @@ class Resolver:
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
         # The values of everything the condition compares decide which comparisons explain it.
         values = [signals.get(name) if signal else facts.get(name) for name, signal in self._compared[rule.id]]
-        key = ("recommendation", rule.id, rank, text, when, holds_back, tuple([(type(v), v) for v in values]))
-        record = self._records.get(key)
+        key = (rule.id, rank, text, when, holds_back, tuple([(type(v), v) for v in values]))
+        record = self._recommendations.get(key)
         if record is None:
             atoms: Sequence[c.Atom]
             atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
             static = self._static[rule.id]
-            record = self._remember(key, out.Recommendation.model_validate({
+            if len(self._recommendations) >= MAX_REMEMBERED_RECOMMENDATIONS:
+                self._recommendations.clear()
+            record = self._recommendations[key] = out.Recommendation.model_validate({
                 **static,
                 "sources": list(static["sources"]),
                 "rank": rank,
@@ -190,7 +197,7 @@ class Resolver:
                 "date": when,
                 "date_label": rule.date_label if when else None,
                 "holds_back": list(holds_back),
-            }))
+            })
         return record
 
     def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
