@@ -210,14 +210,23 @@ def batch(records: int) -> None:
     start_rss, end_rss, peak = settled[0], settled[-1], max(rss for _, rss in samples)
     print(f"(c) batch of {records:,} generated people, 2 workers: {seconds:.1f} s wall, "
           f"{records / seconds:,.0f} records/s, {lines:,} output lines")
+    early, late = _median_rss(samples, 0.1 * records, 0.5 * records), _median_rss(samples, 0.5 * records, records)
     print(f"    resident memory, batch and its workers together: {start_rss:.0f} MiB at 10% of the records, "
           f"{end_rss:.0f} MiB at the end (ratio {end_rss / start_rss:.2f}), peak {peak:.0f} MiB")
+    print(f"    median while 10-50% were written {early:.0f} MiB, while 50-100% were {late:.0f} MiB: "
+          f"ratio {late / early:.2f} (the flatness figure: single samples swing with the chunks in flight)")
     target = 60 * records / 100_000
     print(f"    ratio time / target: {seconds / target:.2f}  (target: 100,000 in at most 60 s, "
           f"{target:.0f} s for this count; lines out = records in: {lines == records})")
     print(f"    CPU time of the batch and its workers: {cpu:.1f} s, so {cpu / 2:.1f} s on 2 otherwise idle cores "
           f"(ratio to target {cpu / 2 / target:.2f}); load average when it started: {load:.2f}")
     print(f"    {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
+
+
+def _median_rss(samples: list[tuple[int, float]], start: float, stop: float) -> float:
+    """The median RSS of the samples taken while the output had ``start`` to ``stop`` lines."""
+    window = sorted(rss for done, rss in samples if start <= done < stop) or [rss for _, rss in samples]
+    return window[len(window) // 2]
 
 
 def _watch(process: subprocess.Popen, output: Path) -> list[tuple[int, float]]:
