@@ -6,6 +6,7 @@ then rule id.
 """
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any, Callable, Optional, Sequence
 
@@ -180,7 +181,7 @@ class Resolver:
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
         # The values of everything the condition compares decide which comparisons explain it.
         values = [signals.get(name) if signal else facts.get(name) for name, signal in self._compared[rule.id]]
-        key = (rule.id, rank, text, when, holds_back, tuple([(type(v), v) for v in values]))
+        key = (rule.id, rank, text, when, holds_back, tuple([_as_key(value) for value in values]))
         record = self._recommendations.get(key)
         if record is None:
             atoms: Sequence[c.Atom]
@@ -203,7 +204,7 @@ class Resolver:
     def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
         """One comparison with the person's value; the same comparison and value give the same record."""
         value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
-        key = (id(atom), type(value), value)
+        key = (id(atom), _as_key(value))
         reason = self._reasons.get(key)
         if reason is None:
             if len(self._reasons) >= MAX_REMEMBERED_REASONS:
@@ -286,6 +287,18 @@ class Resolver:
             self._records.clear()
         self._records[key] = record
         return record
+
+
+def _as_key(value: Any) -> tuple:
+    """A value as part of a record's key: values that compare equal but show differently stay apart.
+
+    1, 1.0 and True are equal in Python, and so are 0.0 and -0.0, but the
+    advice shows each as given; a record keyed by the bare value would show
+    one person the value of someone advised before.
+    """
+    if type(value) is float:
+        return (float, value, math.copysign(1.0, value))
+    return (type(value), value)
 
 
 def _given_check(path: str) -> Callable[[Facts], bool]:

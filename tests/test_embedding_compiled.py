@@ -145,3 +145,15 @@ def test_records_shared_between_advices_never_change_one(tmp_path_factory, rules
         match = evaluator.match(facts)
         fresh = Resolver(ruleset).advice(facts, match).model_dump_json()
         assert warm.advice(facts, match).model_dump_json() == fresh, rules
+
+
+def test_a_value_equal_to_one_seen_before_is_still_shown_as_given(tmp_path_factory):
+    """0.0 and -0.0 (or 1 and 1.0) are equal in Python; each person still sees their own value."""
+    rules = [{"id": "r0", "priority": 1, "title": "t", "when": "open_gap_count < 3", "recommend": "text"}]
+    ruleset = load_random_ruleset(tmp_path_factory, rules)
+    evaluator = PythonMatcher(ruleset)
+    warm = Resolver(ruleset)
+    for value in (0.0, -0.0, 0, 1, 1.0):
+        facts = {"open_gap_count": value, "as_of": date(2026, 11, 24)}
+        match = evaluator.match(facts)
+        assert repr(warm.advice(facts, match).recommendations[0].why[0].value) == repr(value)
