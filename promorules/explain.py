@@ -10,7 +10,7 @@ from typing import Optional
 
 from . import conditions as c
 from .advisor import Advisor
-from .derive import FACTS, derive
+from .derive import FACTS, derive, fact_label
 from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts
 from .resolve import fill, show
@@ -47,7 +47,9 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         """The comparison marked with whether it holds, and the person's value."""
         value = signals.get(atom.name) if atom.signal else derived.get(atom.name)
         shown = "not known" if value is None else show(value)
-        return f"{truth_mark(c.evaluate(atom, derived, signals))} {atom_words(atom)}  (yours: {shown})"
+        # The rule is written with fact names; the person reads the fact as the advice names it.
+        label = "" if atom.signal else f"{fact_label(atom.name)}; "
+        return f"{truth_mark(c.evaluate(atom, derived, signals))} {atom_words(atom)}  ({label}yours: {shown})"
 
     lines.append("It applies when:" if facts is None else "It applies when (for you):")
     lines += condition_lines(rule.condition, for_you if facts is not None else None, indent="  ")

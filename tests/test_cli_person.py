@@ -93,7 +93,8 @@ def test_explain_a_rule_in_plain_language():
 def test_explain_with_facts_marks_each_condition(tmp_path):
     result = run("explain", "signal.ready-to-ask", "--facts", one_sponsor_short(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "[no]  sponsor count is at least 2 (min_sponsors)  (yours: 1)" in result.output
+    # The condition as the rule is written, then the fact as the advice names it, and the person's value.
+    assert "[no]  sponsor count is at least 2 (min_sponsors)  (sponsors ready to speak up; yours: 1)" in result.output
     assert "[yes] foundation solid  (yours: yes)" in result.output
     assert "For you: it does not apply." in result.output
     held = run("explain", "conversation.request-dedicated-meeting", "--facts", PRIYA).output
