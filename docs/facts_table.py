@@ -18,14 +18,15 @@ from promorules.schema import json_schema
 HERE = Path(__file__).resolve().parent
 DOC = HERE / "rulesets.md"
 INPUTS_DOC = HERE / "facts.md"
-HEADER = "| fact | kind | meaning |"
+HEADER = "| fact | kind | in advice | meaning |"
 
 
 def table() -> str:
-    rows = [HEADER, "|---|---|---|"]
+    """Each fact by the name a rule uses, its kind, the words the advice shows it by, and its meaning."""
+    rows = [HEADER, "|---|---|---|---|"]
     for name, info in FACTS.items():
         kind = info.kind + (f" ({', '.join(info.choices)})" if info.choices else "")
-        rows.append(f"| `{name}` | {kind} | {info.description} |")
+        rows.append(f"| `{name}` | {kind} | {info.label} | {info.description} |")
     return "\n".join(rows) + "\n"
 
 

@@ -31,3 +31,11 @@ def test_the_fact_table_lists_exactly_the_facts_rules_can_use():
     facts_section = DOC.split("## Facts a rule can use", 1)[1]
     table = re.findall(r"^\| `([a-z0-9_]+)` \|", facts_section, re.M)
     assert sorted(table) == sorted(FACTS), "run: .venv/bin/python docs/facts_table.py"
+
+
+def test_the_fact_table_gives_the_words_the_advice_shows_each_fact_by():
+    """A coach writes freeze_active in a rule; the person reads "a freeze or money trouble"."""
+    facts_section = DOC.split("## Facts a rule can use", 1)[1]
+    rows = re.findall(r"^\| `([a-z0-9_]+)` \| [^|]+ \| ([^|]+) \|", facts_section, re.M)
+    shown = {name: label.strip() for name, label in rows}
+    assert shown == {name: info.label for name, info in FACTS.items()}, "run: .venv/bin/python docs/facts_table.py"
