@@ -30,7 +30,8 @@ from .errors import InputError, Location, Problem, did_you_mean
 from .facts import Facts, put_at
 from .factsfile import read_facts, validate_facts
 from .factsfile import worked_out as factsfile_worked_out
-from .loader import BUNDLED, inspect_ruleset
+from .loader import BUNDLED, inspect_ruleset, load_ruleset
+from .ruleset import Ruleset
 from .yamlsource import Located
 
 LISTS = {
@@ -127,16 +128,19 @@ def closest_phrase(text: str) -> str:
 
 
 class Advisors:
-    """Advisors by ruleset, engine and thresholds, each loaded once per run."""
+    """Advisors by ruleset, engine and thresholds; each ruleset is loaded once per run, for both engines."""
 
     def __init__(self):
+        self._rulesets: dict[tuple, Ruleset] = {}
         self._cache: dict[tuple, Advisor] = {}
 
     def get(self, ruleset: Path, engine: str, thresholds: dict) -> Advisor:
-        key = (str(ruleset), engine, tuple(sorted(thresholds.items())))
-        if key not in self._cache:
-            self._cache[key] = Advisor(ruleset, engine=engine, thresholds=thresholds)
-        return self._cache[key]
+        setting = (str(ruleset), tuple(sorted(thresholds.items())))
+        if setting + (engine,) not in self._cache:
+            if setting not in self._rulesets:
+                self._rulesets[setting] = load_ruleset(ruleset, thresholds)
+            self._cache[setting + (engine,)] = Advisor(self._rulesets[setting], engine=engine)
+        return self._cache[setting + (engine,)]
 
 
 class Scenario:
