@@ -258,4 +258,5 @@ def _frozen(value: Any) -> Any:
 
 
 def _shown(step: Any) -> str:
+    """Where a crossed limit is, for its message: the step as durable reads it, or "root"."""
     return step if isinstance(step, str) else json.dumps(step, sort_keys=True)

@@ -173,7 +173,8 @@ def _md(text: str) -> str:
 
 
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
-    """Lines of at most WIDTH; rule ids, file names and dates are never split, so they can be searched for."""
+    """Lines of at most WIDTH (a longer word has a line of its own); rule ids, file names and hyphenated
+    words are never split, so they can be searched for."""
     lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
                           break_on_hyphens=False, break_long_words=False)
     return lines or [indent]
