@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from typing import Any, Callable, Iterable, Literal, Optional, get_args
+from typing import Any, Callable, Iterable, Literal, Optional
 
 from pydantic import BaseModel
 
@@ -985,11 +985,9 @@ def _days_since_denial(f: Facts, as_of: date):
     return None if latest is None else days_between(latest.date, as_of)
 
 
-def _latest_field(name: str, kind: Kind, description: str, label: str) -> None:
-    """Expose one field of the latest request as ``latest_<name>``."""
-    choices = ()
-    if kind == "enum":
-        choices = tuple(get_args(get_args(PromotionRequest.model_fields[name].annotation)[0]))
+def _latest_field(name: str, description: str, label: str) -> None:
+    """Expose one field of the latest request as ``latest_<name>``, of the field's own kind and choices."""
+    kind, choices = field_kind(PromotionRequest.model_fields[name].annotation)
 
     def read(f: Facts, as_of: date):
         latest = _latest_request(f, as_of)
@@ -998,31 +996,31 @@ def _latest_field(name: str, kind: Kind, description: str, label: str) -> None:
     computed(f"latest_{name}", kind, [f"promotion_requests[-1].{name}"], description, choices, label=label)(read)
 
 
-for _name, _kind, _text, _label in (
-    ("stated_reason", "enum", "The reason given for the latest answer.", "reason given for the latest answer"),
-    ("feedback_specific", "bool", "The latest answer came with specific criteria.",
+for _name, _text, _label in (
+    ("stated_reason", "The reason given for the latest answer.", "reason given for the latest answer"),
+    ("feedback_specific", "The latest answer came with specific criteria.",
      "the latest answer gave specific criteria"),
-    ("timeline_given", "bool", "The latest answer came with a 'by when'.", 'the latest answer gave a "by when"'),
-    ("summarised_in_writing", "bool", "The latest conversation was summarised in writing.",
+    ("timeline_given", "The latest answer came with a 'by when'.", 'the latest answer gave a "by when"'),
+    ("summarised_in_writing", "The latest conversation was summarised in writing.",
      "the latest conversation was summarised in writing"),
-    ("plan_offered", "bool", "The manager offered a plan after the latest answer.",
+    ("plan_offered", "The manager offered a plan after the latest answer.",
      "the manager offered a plan last time"),
-    ("action_plan_agreed", "bool", "A plan was agreed after the latest answer.",
+    ("action_plan_agreed", "A plan was agreed after the latest answer.",
      "a plan was agreed after the latest answer"),
-    ("manager_declined_meaningful_feedback", "bool", "The manager would not give real feedback last time.",
+    ("manager_declined_meaningful_feedback", "The manager would not give real feedback last time.",
      "the manager would not give real feedback last time"),
-    ("progress_since", "enum", "Progress since the latest plan.", "progress since the latest plan"),
-    ("feedback_meeting_held", "bool", "The feedback meeting after the latest answer took place.",
+    ("progress_since", "Progress since the latest plan.", "progress since the latest plan"),
+    ("feedback_meeting_held", "The feedback meeting after the latest answer took place.",
      "the feedback meeting after the latest answer took place"),
-    ("direct_conversation_held", "bool", "The person asked point-blank what is needed, last time.",
+    ("direct_conversation_held", "The person asked point-blank what is needed, last time.",
      "asked point-blank what is needed, last time"),
-    ("criteria_requested", "bool", "The person asked what must change, by when, last time.",
+    ("criteria_requested", "The person asked what must change, by when, last time.",
      "asked what must change and by when, last time"),
-    ("plan_agreed_date", "date", "When the latest plan was agreed.", "date the latest plan was agreed"),
-    ("revisit_date", "date", "The agreed date to revisit the latest request.",
+    ("plan_agreed_date", "When the latest plan was agreed.", "date the latest plan was agreed"),
+    ("revisit_date", "The agreed date to revisit the latest request.",
      "agreed date to revisit the latest request"),
 ):
-    _latest_field(_name, _kind, _text, _label)  # type: ignore[arg-type]  # the kinds above are all Kind values
+    _latest_field(_name, _text, _label)
 
 
 @computed(
