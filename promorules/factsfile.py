@@ -13,7 +13,7 @@ from typing import Callable, Optional, Union
 from pydantic import ValidationError
 
 from .derive import FACTS
-from .errors import InputError, Location, Problem, did_you_mean
+from .errors import InputError, Location, Problem, closest, did_you_mean
 from .facts import Facts, field_path, model_at
 from .yamlsource import MAX_DEPTH, Located, load_yaml
 
@@ -100,9 +100,9 @@ def worked_out(name: str, describe: Callable[[str], str] = lambda path: f'"{path
     """
     if "." not in name and name not in Facts.model_fields and name not in FACTS:
         derived = [fact for fact, info in FACTS.items() if info.inputs and fact not in info.inputs]
-        close = did_you_mean(name, derived)
-        if close and not did_you_mean(name, Facts.model_fields):
-            return f'unknown fact "{name}"{close}; ' + str(worked_out(close.split('"')[1], describe))
+        close = closest(name, derived)
+        if close and not closest(name, Facts.model_fields):
+            return f'unknown fact "{name}"{did_you_mean(name, derived)}; ' + str(worked_out(close, describe))
     info = FACTS.get(name)
     if info is None or not info.inputs or name in info.inputs:
         return None
