@@ -88,13 +88,12 @@ class _Search:
         needed = self.make(rule.condition, True)
         if needed is None:
             return None
-        for holder in self.ruleset.rules:
-            if rule.id in self.ruleset.held_back_by(holder):
-                if c.evaluate(holder.condition, self.facts, self.signals) is True:
-                    stop = self.make(holder.condition, False)
-                    if stop is None:
-                        return None
-                    needed |= stop
+        for holder in map(self.ruleset.rule, self.ruleset.holders_of(rule)):
+            if c.evaluate(holder.condition, self.facts, self.signals) is True:
+                stop = self.make(holder.condition, False)
+                if stop is None:
+                    return None
+                needed |= stop
         return needed
 
     def make(self, condition: c.Condition, want: bool) -> Optional[frozenset]:
@@ -140,8 +139,7 @@ def _unlocks(advisor: Advisor, derived: dict, rule: Rule, needed: frozenset) -> 
     match = advisor.evaluator.match(changed)
     if rule.id not in match.fired:
         return False
-    ruleset = advisor.ruleset
-    return not any(rule.id in ruleset.held_back_by(h) for h in ruleset.rules if h.id in match.fired)
+    return not match.fired.intersection(advisor.ruleset.holders_of(rule))
 
 
 _NO_VALUE = object()

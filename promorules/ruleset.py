@@ -7,6 +7,7 @@ so nothing downstream needs to re-validate.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from typing import Any, Optional, Union
 
@@ -124,18 +125,37 @@ class Ruleset:
         return tuple(dict.fromkeys(rule.derive for rule in self.rules if rule.derive))
 
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        rule = self._by_id.get(rule_id)
+        if rule is None:
+            raise KeyError(rule_id)
+        return rule
 
     def held_back_by(self, rule: Rule) -> tuple[str, ...]:
         """The ids of the rules that ``rule``'s hold-back names (directly or by tag)."""
-        names = set(rule.hold_back)
-        return tuple(r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags)))
+        return self._held_back[rule.id]
 
     def holders_of(self, rule: Rule) -> list[str]:
         """The ids of the rules whose hold-back names ``rule`` (the other way round from `held_back_by`)."""
-        tags = set(rule.tags)
-        return [r.id for r in self.rules
-                if r.id != rule.id and (rule.id in r.hold_back or tags.intersection(r.hold_back))]
+        return list(self._holders.get(rule.id, ()))
+
+    # Worked out once per ruleset: the nearest misses ask these for every rule, person after person.
+
+    @cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in self.rules}
+
+    @cached_property
+    def _held_back(self) -> dict[str, tuple[str, ...]]:
+        held = {}
+        for rule in self.rules:
+            names = set(rule.hold_back)
+            held[rule.id] = tuple(r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags)))
+        return held
+
+    @cached_property
+    def _holders(self) -> dict[str, tuple[str, ...]]:
+        holders: dict[str, list[str]] = {}
+        for rule in self.rules:  # in ruleset order, so each list is too
+            for target in self._held_back[rule.id]:
+                holders.setdefault(target, []).append(rule.id)
+        return {target: tuple(ids) for target, ids in holders.items()}
