@@ -23,7 +23,7 @@ from . import conditions as c
 from .compiler import NetworkError, compile_ruleset
 from .derive import FACTS
 from .errors import InputError, Location, Problem, did_you_mean
-from .factsfile import field_path
+from .facts import field_path
 from .resolve import counted, show
 from .ruleset import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
 from .yamlsource import Located, load_yaml

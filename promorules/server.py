@@ -14,9 +14,10 @@ a path that does not exist 404, a method it does not take 405.
 There are no /docs and /redoc pages: they load scripts, styles and fonts
 from other sites, which a user's browser should not be sent to.
 Request bodies are never logged (the access log is off unless asked for).
-An outlook (several more evaluations) is worked out in a worker thread, one
-at a time, so /healthz and plain advice are answered meanwhile; plain advice
-(well under a millisecond) stays on the event loop, where it is cheapest.
+An outlook (several more evaluations) and a batch are worked out in a worker
+thread, one at a time, so /healthz and plain advice are answered meanwhile;
+plain advice (well under a millisecond) stays on the event loop, where it is
+cheapest.
 """
 from __future__ import annotations
 
@@ -30,15 +31,14 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from .advice import Advice
 from .advisor import Advisor
 from .batch import RecordError, advise_line, json_kind, parse_json
 from .errors import InputError, did_you_mean
-from .facts import Facts
-from .factsfile import field_path, validate_facts
+from .facts import Facts, field_path
+from .factsfile import validate_facts
 from .outlook import full_advice
 from .schema import json_schema
 from .yamlsource import Located
@@ -56,9 +56,9 @@ def create_app(
 ) -> FastAPI:
     """The service around one advisor (the bundled ruleset if none is given)."""
     advisor = advisor or Advisor()
-    # One outlook is worked out at a time: Python runs one thread at a time anyway, and every further
-    # thread wanting to run is one more the event loop waits behind before it can answer anyone.
-    one_outlook_at_a_time = anyio.CapacityLimiter(1)
+    # Long work (an outlook, a batch) runs in one worker thread at a time: Python runs one thread at a
+    # time anyway, and every further thread wanting to run is one more the event loop waits behind.
+    one_worker = anyio.CapacityLimiter(1)
     app = FastAPI(
         title="promorules",
         description="Ordered promotion advice, with reasons and sources, from one person's facts.",
@@ -113,7 +113,7 @@ def create_app(
         except InputError as exc:
             return _problems([(p.field or None, p.message) for p in exc.problems], 422)
         if outlook:  # many evaluations: worked out off the loop, so other requests are answered meanwhile
-            advice = await anyio.to_thread.run_sync(full_advice, advisor, facts, limiter=one_outlook_at_a_time)
+            advice = await anyio.to_thread.run_sync(full_advice, advisor, facts, limiter=one_worker)
         else:  # well under a millisecond: a trip to a worker thread would cost more than it spares
             advice = advisor.advise(facts)
         return Response(advice.model_dump_json(), media_type=JSON)
@@ -139,9 +139,10 @@ def create_app(
         if len(items) > max_batch_items:
             return _problems([(None, f"{len(items)} items; at most {max_batch_items} per request")], 413)
         day = as_of or date.today()
-        lines = await run_in_threadpool(
+        lines = await anyio.to_thread.run_sync(
             lambda: [advise_line(advisor, n, item, day, as_of is not None, outlook)[0]
-                     for n, item in enumerate(items, 1)]
+                     for n, item in enumerate(items, 1)],
+            limiter=one_worker,
         )
         return Response(b"[" + b",".join(lines) + b"]", media_type=JSON)
 
