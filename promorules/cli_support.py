@@ -15,7 +15,7 @@ import click
 import yaml
 
 from .compiler import NetworkError
-from .errors import InputError
+from .errors import InputError, Location, Problem
 
 
 def iso_date(ctx, param, value):
@@ -55,20 +55,33 @@ def friendly(command):
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
+        except OSError as exc:
+            if exc.filename is None:  # not about a file the command was given: an internal problem
+                _internal(exc)
+            # a file the command was told to use, e.g. -o in a folder that does not exist
+            _refuse(InputError([Problem(Location(str(exc.filename)), f"cannot use this file: {exc.strerror or exc}")]))
         except InputError as exc:
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(2)
+            _refuse(exc)
         except NetworkError as exc:
             click.echo(f"error: the ruleset is too large for the engine: {exc}", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the promise is "no traceback"
-            if os.environ.get("PROMORULES_DEBUG"):
-                raise
-            click.echo(f"promorules: internal problem ({type(exc).__name__}: {exc}). "
-                       "Run again with PROMORULES_DEBUG=1 for details.", err=True)
-            sys.exit(1)
+            _internal(exc)
 
     return run
+
+
+def _refuse(exc: InputError) -> None:
+    for problem in exc.problems:
+        click.echo(f"error: {problem}", err=True)
+    sys.exit(2)
+
+
+def _internal(exc: Exception) -> None:
+    if os.environ.get("PROMORULES_DEBUG"):
+        raise exc
+    click.echo(f"promorules: internal problem ({type(exc).__name__}: {exc}). "
+               "Run again with PROMORULES_DEBUG=1 for details.", err=True)
+    sys.exit(1)

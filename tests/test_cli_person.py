@@ -129,3 +129,11 @@ def test_every_command_has_help_with_an_example():
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.output and "promorules " + command in result.output
+
+
+def test_a_draft_that_cannot_be_written_is_named_not_an_internal_problem(tmp_path):
+    target = tmp_path / "no-such-folder" / "my-case.md"
+    result = run("case", CLAIRE_READY, "-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert f"error: {target}: cannot use this file: No such file or directory" in result.output
+    assert "internal problem" not in result.output
