@@ -381,7 +381,7 @@ class Facts(Strict):
     @model_validator(mode="after")
     def _past_dates_not_after_as_of(self) -> "Facts":
         """Events that have happened cannot be dated after the day of the advice."""
-        if self.as_of is None or not _any_after(self, self.as_of):  # the usual case, checked without locations
+        if self.as_of is None:
             return self
         late = [(loc, value) for loc, value in _past_dates(self) if value > self.as_of]
         if late:
@@ -406,23 +406,6 @@ def field_path(loc: tuple) -> str:
         else:
             text += f".{part}" if text else str(part)
     return text
-
-
-def _any_after(model: BaseModel, day: date) -> bool:
-    """Whether any date made with `happened` lies after ``day`` (what `_past_dates` walks, without locations)."""
-    dated, inside = _dated_fields(type(model))
-    for name in dated:
-        value = getattr(model, name)
-        if value is not None and value > day:
-            return True
-    for name in inside:
-        value = getattr(model, name)
-        if value is None:
-            continue
-        for item in value if isinstance(value, list) else (value,):  # a loop, not any(): this runs for everyone
-            if _any_after(item, day):
-                return True
-    return False
 
 
 def _past_dates(model: BaseModel, loc: tuple = ()):
