@@ -28,7 +28,8 @@ MAX_REMEMBERED_RECOMMENDATIONS = 1_024
 class Resolver:
     """Turns what matched into advice. What depends only on the ruleset is worked out once, here.
 
-    Immutable after construction, so safe to share between threads.
+    Safe to share between threads: what comes from the ruleset never changes after construction, and
+    the records shared between advices (see `_remember`) are only ever added, each in one assignment.
     """
 
     def __init__(self, ruleset: Ruleset):
@@ -187,9 +188,7 @@ class Resolver:
             atoms: Sequence[c.Atom]
             atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
             static = self._static[rule.id]
-            if len(self._recommendations) >= MAX_REMEMBERED_RECOMMENDATIONS:
-                self._recommendations.clear()
-            record = self._recommendations[key] = out.Recommendation.model_validate({
+            record = out.Recommendation.model_validate({
                 **static,
                 "sources": list(static["sources"]),
                 "rank": rank,
@@ -199,6 +198,7 @@ class Resolver:
                 "date_label": rule.date_label if when else None,
                 "holds_back": list(holds_back),
             })
+            _remember(self._recommendations, MAX_REMEMBERED_RECOMMENDATIONS, key, record)
         return record
 
     def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
@@ -207,8 +207,6 @@ class Resolver:
         key = (id(atom), _as_key(value))
         reason = self._reasons.get(key)
         if reason is None:
-            if len(self._reasons) >= MAX_REMEMBERED_REASONS:
-                self._reasons.clear()
             reason = out.Reason(
                 condition=atom.text(),
                 fact=atom.name,
@@ -218,7 +216,7 @@ class Resolver:
                 threshold_value=atom.value if atom.threshold else None,
                 holds=c.evaluate(atom, facts, signals) is True,
             )
-            self._reasons[key] = reason
+            _remember(self._reasons, MAX_REMEMBERED_REASONS, key, reason)
         return reason
 
     def _missing(
@@ -270,7 +268,8 @@ class Resolver:
         key = (name, value, derived_by)
         record = self._records.get(key)
         if record is None:
-            record = self._remember(key, out.Signal(name=name, value=value, derived_by=list(derived_by)))
+            record = out.Signal(name=name, value=value, derived_by=list(derived_by))
+            _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
         return record
 
     def _missing_fact(self, path_bit: int, rules: int) -> out.MissingFact:
@@ -279,14 +278,17 @@ class Resolver:
         if record is None:
             path = self._undecided.paths[path_bit]
             ids = [self._undecided.rules[i] for i in _bits(rules)]  # in rule id order
-            record = self._remember(key, out.MissingFact(fact=path, description=self._descriptions[path], rules=ids))
+            record = out.MissingFact(fact=path, description=self._descriptions[path], rules=ids)
+            _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
         return record
 
-    def _remember(self, key: tuple, record):
-        if len(self._records) >= MAX_REMEMBERED_REASONS:
-            self._records.clear()
-        self._records[key] = record
-        return record
+
+def _remember(store: dict, limit: int, key: Any, record: Any) -> Any:
+    """Keep ``record`` under ``key`` for the advices after this one; a full store starts afresh (bounded memory)."""
+    if len(store) >= limit:
+        store.clear()
+    store[key] = record
+    return record
 
 
 def _as_key(value: Any) -> tuple:
@@ -338,9 +340,7 @@ def _bits(mask: int) -> tuple[int, ...]:
             low = rest & -rest
             positions.append(low.bit_length() - 1)
             rest ^= low
-        if len(_BITS) >= MAX_REMEMBERED_REASONS:
-            _BITS.clear()
-        found = _BITS[mask] = tuple(positions)
+        found = _remember(_BITS, MAX_REMEMBERED_REASONS, mask, tuple(positions))
     return found
 
 
