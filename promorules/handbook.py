@@ -88,14 +88,14 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict) -> list[str]:
     return lines
 
 
-def condition_outline(condition: c.Condition, ruleset: Ruleset, switches: dict, indent: str = "") -> list[str]:
+def condition_outline(condition: c.Condition, ruleset: Ruleset, switches: dict) -> list[str]:
     """A condition as a Markdown list in plain English, policy switches named with the value in force."""
 
     def switch(node: c.Condition) -> Optional[str]:
         written = switches.get(node.location)
         return switch_words(written, ruleset) if written is not None else None
 
-    return condition_lines(condition, empty_line=switch, indent=indent)
+    return condition_lines(condition, empty_line=switch)
 
 
 def switch_words(written: str, ruleset: Ruleset) -> str:

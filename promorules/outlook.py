@@ -180,7 +180,7 @@ def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Change:
         description=info.description,
         now=now,
         needed=atom.text(),
-        needed_value=atom.value if atom.op not in ("known", "unknown") else None,
+        needed_value=atom.value,
         gap=gap,
         from_date=when,
         text=_change_text(atom, now, gap, when),
@@ -188,10 +188,12 @@ def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Change:
 
 
 def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
-    """The change in words: the fact by its label, the threshold by its name (coaches look it up)."""
+    """The change in words: the fact by its label, the threshold by its name (coaches look it up).
+
+    Only comparisons of facts the person gave get here: the search never changes an unknown fact
+    (that is asked for among the missing facts), and "is known" / "is unknown" have no value to reach.
+    """
     name = fact_label(atom.name)
-    if now is None:
-        return f"{name}: unknown so far"
     if atom.op in ("ge", "gt") and gap:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
     elif atom.op in ("le", "lt") and gap:
@@ -200,11 +202,9 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
         text = f"{name}: {show(now)} now, {_bound(atom)}"
     elif atom.op == "eq":
         text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
-    elif atom.op == "ne":
+    else:  # "ne"
         threshold = f" ({atom.threshold})" if atom.threshold else ""
         text = f"{name}: {show(now)} now, needs to be anything but {show(atom.value)}{threshold}"
-    else:  # "is known" and "is unknown" are questions to ask, never changes: kept for completeness
-        text = f"{name}: {show(now)} now, needs to be {atom.op}"
     return f"{text}, from {when.isoformat()}" if when else text
 
 
