@@ -400,7 +400,7 @@ def _probe(url: str, body: str, stop: threading.Event) -> dict[str, _Timings]:
 
 
 def _timed(timings: _Timings, key: str, send, *args, **kwargs) -> None:
-    """One request and its latency; a failure unless answered 200 with a JSON object holding ``key``."""
+    """One request and its latency; a failure unless answered 200 with a JSON object naming ``key``."""
     import httpx
 
     started = time.perf_counter()
@@ -410,11 +410,9 @@ def _timed(timings: _Timings, key: str, send, *args, **kwargs) -> None:
         timings.failures += 1
         return
     timings.latencies.append(time.perf_counter() - started)
-    try:
-        answer = response.json() if response.status_code == 200 else None
-    except ValueError:
-        answer = None
-    if not (isinstance(answer, dict) and key in answer):
+    # A look at the answer, not a parse: the client shares the 2 cores with the server it measures.
+    body = response.content
+    if response.status_code != 200 or not body.startswith(b"{") or f'"{key}":'.encode() not in body:
         timings.failures += 1
 
 

@@ -55,11 +55,6 @@ def check(ok: bool, what: str) -> None:
         FAILED.append(what)
 
 
-def varied_people(count: int) -> list[dict]:
-    """``count`` reproducible, varied people, the same ones on every run."""
-    return list(bench_people(count))
-
-
 def rss_mib(pid: str = "self") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -72,7 +67,7 @@ def rss_mib(pid: str = "self") -> float:
 
 def memory(evaluations: int) -> None:
     print(f"memory: {evaluations:,} evaluations on one durable advisor, 200 varied people")
-    people = varied_people(200)
+    people = list(bench_people(200))
     advisor = Advisor(engine="durable")
     for n in range(2000):
         advisor.advise(people[n % len(people)])
@@ -99,7 +94,7 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
     root.mkdir()
     (root / "ruleset.yaml").write_text(LAYER)
     (root / "echo.yaml").write_text(ECHO)
-    bases = varied_people(100)
+    bases = list(bench_people(100))
     people = [person(i, bases[i % len(bases)]) for i in range(threads * 25)]
     advisor = Advisor(root, engine="durable")
     serial = [advisor.advise(p).model_dump_json() for p in people]
@@ -132,7 +127,7 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
 
 def failures(count: int) -> None:
     print(f"failures: {count:,} evaluations failing inside durable, then 1,000 good ones on the same advisor")
-    people = varied_people(50)
+    people = list(bench_people(50))
     advisor = Advisor(engine="durable")
     expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
     failing = FailingDurable("complete_and_start_action", every=1)
@@ -194,7 +189,7 @@ def http(count: int, clients: int) -> None:
         print(f"http: skipped ({exc})")
         return
     print(f"http: {count:,} requests from {clients} client threads to promorules serve on loopback")
-    people = varied_people(100)
+    people = list(bench_people(100))
     local = Advisor(engine="durable")
     expected = {f"good-{i}": local.advise(p).model_dump_json() for i, p in enumerate(people)}
     port = _free_port()

@@ -206,6 +206,6 @@ def test_hostile_facts_between_good_ones_change_nothing(advisor, people, serial)
 def test_the_soak_runs_without_the_test_extra():
     """bench/soak.py shares this check's pieces, so it must not need pytest or hypothesis to be installed."""
     blocked = "import sys; sys.modules['pytest'] = sys.modules['hypothesis'] = None; sys.path.insert(0, 'bench'); "
-    loaded = subprocess.run([sys.executable, "-c", blocked + "import soak; print(len(soak.varied_people(3)))"],
+    loaded = subprocess.run([sys.executable, "-c", blocked + "import soak; print(len(list(soak.bench_people(3))))"],
                             cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, timeout=60)
     assert (loaded.returncode, loaded.stdout, loaded.stderr) == (0, "3\n", "")
