@@ -1,6 +1,6 @@
 """Reproducible, varied people for the benchmarks, as JSON-ready dicts (no hypothesis: 100,000 in seconds).
 
-The shapes follow tests/people.py: every group of facts is present for some
+The shapes follow tests/support/people.py: every group of facts is present for some
 people and absent for others, with values on both sides of the thresholds,
 so people reach every stage and the advice varies as it does in a real
 workforce.

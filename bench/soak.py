@@ -7,7 +7,7 @@
    memory after a warm-up and at the end, as a ratio (flat means within 5 %).
 2. isolation: 16 threads x 2,000 evaluations of 400 distinct people on one
    advisor; every result must equal the serial one byte for byte and name only
-   its own person (tests/test_isolation.py runs 16 x 500 of the same).
+   its own person (tests/engine/test_isolation.py runs 16 x 500 of the same).
 3. failures: evaluations that fail inside durable-rules (simulated, as durable
    reports errors), then good ones on the same advisor.
 4. http: `promorules serve` on loopback (when the server extra is installed),
@@ -16,7 +16,7 @@
    byte for byte as in-process), and the service must still answer at the end.
 
 People come from bench/people.py and the isolation pieces from
-tests/isolation_kit.py, neither of which needs pytest or hypothesis: the
+tests/support/isolation_kit.py, neither of which needs pytest or hypothesis: the
 package is all parts 1 to 3 need; part 4 also needs the server extra and
 httpx, and is skipped, saying so, without them.
 
@@ -43,8 +43,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from people import people as bench_people  # noqa: E402
-from promorules import Advisor, durable_engine  # noqa: E402
-from tests.isolation_kit import ECHO, LAYER, FailingDurable, expected_text, person, run_threads  # noqa: E402
+from promorules import Advisor  # noqa: E402
+from promorules.engine import durable as durable_engine  # noqa: E402
+from tests.support.isolation_kit import ECHO, LAYER, FailingDurable, expected_text, person, run_threads  # noqa: E402
 
 FAILED: list[str] = []
 
@@ -184,7 +185,7 @@ def _requests(people: list[dict]) -> list[tuple[str, str, bytes, set]]:
 def http(count: int, clients: int) -> None:
     try:
         import httpx
-        import promorules.server  # noqa: F401 - only to know the service is there
+        import promorules.service.server  # noqa: F401 - only to know the service is there
     except ImportError as exc:
         print(f"http: skipped ({exc})")
         return

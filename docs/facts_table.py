@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from promorules.derive import FACTS
-from promorules.schema import json_schema
+from promorules.facts.derive import FACTS
+from promorules.service.schema import json_schema
 
 HERE = Path(__file__).resolve().parent
 DOC = HERE / "rulesets.md"

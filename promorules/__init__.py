@@ -6,15 +6,15 @@
 
 docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP service.
 """
-from .advice import Advice
+from .advice.model import Advice
 from .advisor import Advisor, bundled_ruleset_path
 from .errors import InputError, Problem
-from .facts import Facts
-from .factsfile import parse_facts, read_facts
-from .loader import load_ruleset
-from .outlook import full_advice
-from .ruleset import Ruleset
-from .schema import json_schema
+from .facts.model import Facts
+from .facts.files import parse_facts, read_facts
+from .ruleset.loader import load_ruleset
+from .advice.outlook import full_advice
+from .ruleset.model import Ruleset
+from .service.schema import json_schema
 
 __all__ = [
     "Advice",

@@ -16,15 +16,15 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, Mapping, Optional, Union
 
-from .advice import Advice
-from .compiler import compile_ruleset
-from .derive import derive
-from .durable_engine import DurableMatcher, durable_available
-from .evaluator import PythonMatcher
-from .facts import Facts
-from .loader import load_ruleset
-from .resolve import Resolver
-from .ruleset import Ruleset
+from .advice.model import Advice
+from .engine.compiler import compile_ruleset
+from .facts.derive import derive
+from .engine.durable import DurableMatcher, durable_available
+from .engine.python import PythonMatcher
+from .facts.model import Facts
+from .ruleset.loader import load_ruleset
+from .advice.resolve import Resolver
+from .ruleset.model import Ruleset
 
 Engine = Literal["auto", "durable", "python"]
 Thresholds = Mapping[str, Union[int, float, str]]

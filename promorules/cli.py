@@ -12,20 +12,20 @@ import click
 
 from .advisor import Advisor
 from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
-from .factsfile import read_facts
-from .outlook import full_advice
-from .render import print_advice
+from .facts.files import read_facts
+from .advice.outlook import full_advice
+from .advice.render import print_advice
 
 # Command families defined in their own modules, imported only when used (so
 # `promorules advise` does not pay for the Gherkin parser or the HTTP service).
 LAZY_COMMANDS = {
-    "explain": "promorules.person_cli",
-    "case": "promorules.person_cli",
-    "interview": "promorules.person_cli",
-    "ruleset": "promorules.coach_cli",
-    "schema": "promorules.service_cli",
-    "batch": "promorules.service_cli",
-    "serve": "promorules.service_cli",
+    "explain": "promorules.person.cli",
+    "case": "promorules.person.cli",
+    "interview": "promorules.person.cli",
+    "ruleset": "promorules.coach.cli",
+    "schema": "promorules.service.cli",
+    "batch": "promorules.service.cli",
+    "serve": "promorules.service.cli",
 }
 
 

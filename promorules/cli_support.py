@@ -14,7 +14,7 @@ from functools import wraps
 import click
 import yaml
 
-from .compiler import NetworkError
+from .engine.compiler import NetworkError
 from .errors import InputError, Location, Problem
 
 

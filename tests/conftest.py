@@ -5,7 +5,7 @@ skipped (with the reason shown), so `make test` still passes on such a machine.
 """
 import pytest
 
-from promorules.durable_engine import durable_available
+from promorules.engine.durable import durable_available
 
 DURABLE_MISSING = "durable-rules is not installed (it does not build on Python 3.13 or newer)"
 

@@ -1,0 +1,357 @@
+"""From what matched to the advice: hold-backs, the stage, order, reasons and missing facts.
+
+durable-rules only says which rules hold. Everything that needs negation or
+ordering happens here, in plain Python, on a deterministic key: priority,
+then rule id.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any, Callable, Optional, Sequence
+
+from . import model as out
+from ..ruleset import conditions as c
+from ..engine.codegen import compile_undecided
+from ..facts.derive import FACTS, fact_label, input_description, is_input
+from ..engine.python import Match
+from ..facts.model import Facts
+from ..ruleset.model import Rule, Ruleset, Template
+from ..text import fill
+
+MAX_REMEMBERED_REASONS = 50_000
+# Recommendations are larger records (about 2 KB with their key) and vary more: a thousand keep most
+# repeats (5,000 generated people have about 1,650 distinct ones; 4,096 were no faster) and hold about
+# 2 MiB, where 50,000 would let a long batch worker grow by tens of MiB before its memory levels off.
+MAX_REMEMBERED_RECOMMENDATIONS = 1_024
+
+
+class Resolver:
+    """Turns what matched into advice. What depends only on the ruleset is worked out once, here.
+
+    Safe to share between threads: what comes from the ruleset never changes after construction, and
+    the records shared between advices (see `_remember`) are only ever added, each in one assignment.
+    """
+
+    def __init__(self, ruleset: Ruleset):
+        self.ruleset = ruleset
+        rules = ruleset.rules
+        self._holding = [(rule.id, ruleset.held_back_by(rule)) for rule in rules if rule.hold_back]
+        self._recommending = [rule for rule in rules if rule.recommend]
+        self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
+        # A condition without "any" is explained by all of its comparisons, whatever the facts.
+        self._always = {
+            rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)
+        }
+        # What each condition compares: (name, is a signal), each once, in a fixed order.
+        self._compared = {
+            rule_id: tuple(dict.fromkeys((atom.name, atom.signal) for atom in c.atoms(node)))
+            for rule_id, node in self._normal.items()
+        }
+        self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
+        self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
+        self._recommendations: dict[tuple, out.Recommendation] = {}  # see `_recommendation`
+        # Records made only of strings are immutable, so one instance serves every advice
+        # (validation takes a record of the right class as it is).
+        self._static: dict[str, dict[str, Any]] = {
+            rule.id: {
+                "rule_id": rule.id,
+                "category": rule.category,
+                "priority": rule.priority,
+                "title": rule.title,
+                "sources": tuple(
+                    out.Citation(
+                        source=cite.source,
+                        file=ruleset.sources[cite.source].file,
+                        title=ruleset.sources[cite.source].title,
+                        section=cite.section,
+                    )
+                    for cite in rule.sources
+                ),
+            }
+            for rule in self._recommending
+        }
+        # Most texts name no fact and no date: those are filled once, here.
+        self._fixed_texts = {
+            rule.id: fill(rule.recommend, {}, ruleset)
+            for rule in self._recommending
+            if all(isinstance(part, str) or part[0] == "threshold" for part in rule.recommend.parts)
+        }
+        self._stages = [
+            (
+                stage.signal,
+                out.Stage(name=stage.name, title=stage.title, description=stage.description),
+                [r.id for r in rules if r.derive == stage.signal],
+            )
+            for stage in ruleset.stages
+        ]
+        derivers: dict[str, list[str]] = {}
+        for rule in rules:
+            if rule.derive:
+                derivers.setdefault(rule.derive, []).append(rule.id)
+        self._derivers = [(name, tuple(sorted(ids))) for name, ids in sorted(derivers.items())]
+        names = sorted({name for rule in rules for name in _fact_names(rule.condition)})
+        stage_signals = {stage.signal for stage in ruleset.stages if stage.signal}
+        self._stage_rules = frozenset(r.id for r in rules if r.derive in stage_signals)
+        self._undecided = compile_undecided(
+            ruleset,
+            lambda name: FACTS[name].inputs,
+            lambda rule: rule.recommend is not None or bool(rule.hold_back) or rule.id in self._stage_rules,
+        )
+        signal_bits = {name: i for i, name in enumerate(self._undecided.signals)}
+        self._deriver_indexes: dict[int, tuple[int, ...]] = {}  # signal's bit -> indexes of its rules
+        for index, rule in enumerate(rules):
+            if rule.derive:
+                bit = signal_bits[rule.derive]
+                self._deriver_indexes[bit] = self._deriver_indexes.get(bit, ()) + (index,)
+        # A path reported because a fact computed from several inputs is unknown may have been given:
+        # those paths are checked against the person's facts before they are listed as missing.
+        computed_inputs = {path for name in names if not is_input(name) for path in FACTS[name].inputs}
+        self._given = {
+            bit: _given_check(path) for bit, path in enumerate(self._undecided.paths) if path in computed_inputs
+        }
+        self._descriptions: dict[str, str] = {}
+        for name in names:  # a path without a description of its own takes its first fact's
+            for path in FACTS[name].inputs:
+                self._descriptions.setdefault(path, input_description(path) or FACTS[name].description)
+        self._info = out.RulesetInfo(name=ruleset.name, version=ruleset.version, settings=ruleset.settings)
+        # A signal reads as its rule's title ("the current role is rock-solid"), a fact as its label
+        # ("a freeze or money trouble"): never as a name.
+        self._labels = {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in rules if rule.derive}
+
+    def advice(self, facts: dict, match: Match, person: Optional[Facts] = None) -> out.Advice:
+        """The advice from the derived ``facts`` and what matched.
+
+        ``person`` is the input the facts were derived from: with it, a path the
+        person gave is never listed as missing (without it, nothing is known given).
+        """
+        fired = match.fired
+        signals = match.signals
+        holders: dict[str, list[str]] = {}
+        for rule_id, targets in self._holding:
+            if rule_id in fired:
+                for target in targets:
+                    if target in fired:
+                        holders.setdefault(target, []).append(rule_id)
+        stage, stage_rules = self._stage(signals)
+        current = stage.name if stage else None
+
+        def order(rule: Rule):
+            """Advice for the person's stage (or for every stage) first, then by priority and id."""
+            return (bool(rule.stages) and current not in rule.stages, rule.priority, rule.id)
+
+        shown = sorted((r for r in self._recommending if r.id in fired), key=order)
+        active = [r for r in shown if r.id not in holders]
+        recommendations = [
+            self._recommendation(rank, rule, facts, signals, holders) for rank, rule in enumerate(active, start=1)
+        ]
+        held = [
+            {"rule_id": r.id, "title": r.title, "held_back_by": sorted(holders[r.id])} for r in shown if r.id in holders
+        ]
+        return out.Advice.model_validate(
+            {
+                "ruleset": self._info,
+                "as_of": facts["as_of"],
+                "stage": stage,
+                "recommendations": recommendations,
+                "held_back": held,
+                "missing_facts": self._missing(facts, signals, fired, stage_rules, person),
+                "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
+            }
+        )
+
+    def _stage(self, signals: dict) -> tuple[Optional[out.Stage], set[str]]:
+        """The first stage whose signal holds; also the rules of earlier stages left undecided."""
+        undecided: set[str] = set()
+        for signal, stage, derivers in self._stages:
+            value = signals.get(signal) if signal else True
+            if value is True:
+                return stage, undecided
+            if value is None:
+                undecided.update(derivers)
+        return None, undecided
+
+    def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> out.Recommendation:
+        """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
+
+        Most people share their recommendations with someone before them, so
+        the record is looked up and validated only the first time.
+        """
+        when = rule.date.apply(facts) if rule.date else None
+        assert rule.recommend is not None  # only recommending rules are shown
+        text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
+        holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
+        # The values of everything the condition compares decide which comparisons explain it.
+        values = [signals.get(name) if signal else facts.get(name) for name, signal in self._compared[rule.id]]
+        key = (rule.id, rank, text, when, holds_back, tuple([_as_key(value) for value in values]))
+        record = self._recommendations.get(key)
+        if record is None:
+            atoms: Sequence[c.Atom]
+            atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
+            static = self._static[rule.id]
+            record = out.Recommendation.model_validate({
+                **static,
+                "sources": list(static["sources"]),
+                "rank": rank,
+                "text": text,
+                "why": [self._reason(atom, facts, signals) for atom in atoms],
+                "date": when,
+                "date_label": rule.date_label if when else None,
+                "holds_back": list(holds_back),
+            })
+            _remember(self._recommendations, MAX_REMEMBERED_RECOMMENDATIONS, key, record)
+        return record
+
+    def _reason(self, atom: c.Atom, facts: dict, signals: dict) -> out.Reason:
+        """One comparison with the person's value; the same comparison and value give the same record."""
+        value = signals.get(atom.name) if atom.signal else facts.get(atom.name)
+        key = (id(atom), _as_key(value))
+        reason = self._reasons.get(key)
+        if reason is None:
+            reason = out.Reason(
+                condition=atom.text(),
+                fact=atom.name,
+                label=self._labels.get(atom.name, atom.name) if atom.signal else fact_label(atom.name),
+                value=value,
+                threshold=atom.threshold,
+                threshold_value=atom.value if atom.threshold else None,
+                holds=c.evaluate(atom, facts, signals) is True,
+            )
+            _remember(self._reasons, MAX_REMEMBERED_REASONS, key, reason)
+        return reason
+
+    def _missing(
+        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
+    ) -> list[out.MissingFact]:
+        """Input facts that would let undecided rules decide, the most rules first.
+
+        A rule is undecided by the facts it compares while they are unknown,
+        and by the facts behind each unknown signal it tests (through the
+        signal's own undecided rules). Sets of rules and paths are bit masks
+        (see `codegen.Undecided`).
+        """
+        skip = fired | (self._stage_rules - stage_rules) if stage_rules else fired | self._stage_rules
+        needed, through, undecided = self._undecided.run(facts, signals, skip)
+        derivers = self._deriver_indexes
+        expanded: dict[int, int] = {}
+
+        def behind(signal: int) -> int:
+            """The paths behind an unknown signal, through its undecided rules."""
+            found = expanded.get(signal)
+            if found is None:  # signals never depend on themselves: the loader refuses loops
+                found = 0
+                for index in derivers.get(signal, ()):
+                    entry = undecided.get(index)
+                    if entry is not None:
+                        found |= entry[0]
+                        for below in _bits(entry[1]):
+                            found |= behind(below)
+                expanded[signal] = found
+            return found
+
+        for signal, rules in through.items():
+            for path in _bits(behind(signal)):
+                needed[path] |= rules
+        if person is not None:
+            given = self._given
+            for path in [path for path in needed if path in given and given[path](person)]:
+                del needed[path]
+        ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
+        records = self._records
+        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for _, path, rules in ordered]
+
+    def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
+        """The same signal state is one record, shared by every advice that has it."""
+        if len(ids) == 1:  # the usual case: one rule derives the signal
+            derived_by = ids if ids[0] in fired else ()
+        else:
+            derived_by = tuple([i for i in ids if i in fired])
+        key = (name, value, derived_by)
+        record = self._records.get(key)
+        if record is None:
+            record = out.Signal(name=name, value=value, derived_by=list(derived_by))
+            _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
+        return record
+
+    def _missing_fact(self, path_bit: int, rules: int) -> out.MissingFact:
+        key = ("missing", path_bit, rules)
+        record = self._records.get(key)
+        if record is None:
+            path = self._undecided.paths[path_bit]
+            ids = [self._undecided.rules[i] for i in _bits(rules)]  # in rule id order
+            record = out.MissingFact(fact=path, description=self._descriptions[path], rules=ids)
+            _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
+        return record
+
+
+def _remember(store: dict, limit: int, key: Any, record: Any) -> Any:
+    """Keep ``record`` under ``key`` for the advices after this one; a full store starts afresh (bounded memory)."""
+    if len(store) >= limit:
+        store.clear()
+    store[key] = record
+    return record
+
+
+def _as_key(value: Any) -> tuple:
+    """A value as part of a record's key: values that compare equal but show differently stay apart.
+
+    1, 1.0 and True are equal in Python, and so are 0.0 and -0.0, but the
+    advice shows each as given; a record keyed by the bare value would show
+    one person the value of someone advised before.
+    """
+    if type(value) is float:
+        return (float, value, math.copysign(1.0, value))
+    return (type(value), value)
+
+
+def _given_check(path: str) -> Callable[[Facts], bool]:
+    """Whether the person gave ``path`` (``org.x``, ``people``, ``promotion_requests[-1].x``).
+
+    An empty list has no latest item, so there is nothing to ask about one:
+    ``promotion_requests[-1].x`` counts as given when the list is given empty.
+    """
+    steps = path.replace("[-1]", ".[-1]").split(".")
+
+    def given(person: Facts) -> bool:
+        value: Any = person
+        for step in steps:
+            if step == "[-1]":
+                if not value:
+                    return True
+                value = value[-1]
+            else:
+                value = getattr(value, step)
+            if value is None:
+                return False
+        return True
+
+    return given
+
+
+_BITS: dict[int, tuple[int, ...]] = {}  # mask -> its bits; the same masks come back person after person
+
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in ``mask``, lowest first."""
+    found = _BITS.get(mask)
+    if found is None:
+        positions = []
+        rest = mask
+        while rest:
+            low = rest & -rest
+            positions.append(low.bit_length() - 1)
+            rest ^= low
+        found = _remember(_BITS, MAX_REMEMBERED_REASONS, mask, tuple(positions))
+    return found
+
+
+def _has_any(node: c.Condition) -> bool:
+    if isinstance(node, c.Atom):
+        return False
+    if isinstance(node, c.Not):
+        return _has_any(node.item)
+    return isinstance(node, c.AnyOf) or any(_has_any(item) for item in node.items)
+
+
+def _fact_names(condition: c.Condition) -> set[str]:
+    return {atom.name for atom in c.atoms(condition) if not atom.signal}

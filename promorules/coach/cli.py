@@ -1,0 +1,218 @@
+"""``promorules ruleset ...``: the commands a coach uses to adapt, check and document guidance.
+
+validate (mistakes and warnings, each at its file:line), show (the effective
+ruleset of a stack of layers), doc (a Markdown handbook), test (the coach's
+Gherkin scenarios, no Python needed) and diff (how a change moves real
+people's advice).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..advisor import Advisor, bundled_ruleset_path
+from ..cli_support import friendly, iso_date
+from .layers import effective_yaml
+from ..errors import InputError, Location, Problem
+from .handbook import handbook
+from .lint import lint
+from ..ruleset.loader import BUNDLED, inspect_ruleset
+from .diff import compare, facts_files, to_json, to_text
+from .scenarios import Advisors, run_features
+
+
+def ruleset_path(text: str) -> Path:
+    """A ruleset directory; ``default`` names the bundled guidance unless such a directory exists here."""
+    path = Path(text)
+    if text == BUNDLED and not path.exists():
+        return bundled_ruleset_path()
+    return path
+
+
+def _loaded(path: Path):
+    """The report of a ruleset that must load; its problems become the usual exit 2."""
+    report = inspect_ruleset(path)
+    if report.problems:
+        raise InputError(report.problems)
+    return report
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def ruleset():
+    """Check, show, document, test and compare rulesets.
+
+    PATH is a ruleset directory, or "default" for the bundled guidance.
+
+    \b
+    Example:
+      promorules ruleset validate my-ruleset/
+    """
+
+
+@ruleset.command()
+@click.argument("path")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@friendly
+def validate(path, strict):
+    """Report every mistake (file:line:col: message) and every warning of a ruleset.
+
+    Exit codes: 0 no errors (and no warnings with --strict); 1 errors found,
+    or warnings with --strict.
+
+    \b
+    Example:
+      promorules ruleset validate my-ruleset/ --strict
+    """
+    root = ruleset_path(path)
+    report = inspect_ruleset(root)
+    errors = [str(problem) for problem in report.problems]
+    warnings = [str(warning) for warning in lint(report)] if not errors else []
+    for line in errors + warnings:
+        click.echo(line)
+    click.echo(f"{root}: {_count(report.rule_count, 'rule')}, {_count(len(errors), 'error')}, "
+               f"{_count(len(warnings), 'warning')}")
+    if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+@ruleset.command()
+@click.argument("path")
+@click.option("--effective", is_flag=True,
+              help="Print the whole merged ruleset, each rule marked with the file it comes from, "
+                   "and the rules layers disabled.")
+@friendly
+def show(path, effective):
+    """Show a ruleset: its layers, or with --effective everything in force, as YAML.
+
+    \b
+    Example:
+      promorules ruleset show my-ruleset/ --effective
+    """
+    report = _loaded(ruleset_path(path))
+    if effective:
+        click.echo(effective_yaml(report), nl=False)
+        return
+    loaded = report.ruleset
+    click.echo(f"{loaded.name} {loaded.version}: {_count(len(loaded.rules), 'rule')}, "
+               f"{_count(len(loaded.thresholds), 'threshold')}, {_count(len(loaded.stages), 'stage')}")
+    click.echo("Made of these manifests (base first):")
+    for layer in report.layers:
+        click.echo(f"  {layer}")
+    click.echo("Run with --effective to see every rule and threshold in force.")
+
+
+@ruleset.command()
+@click.argument("path")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE.md",
+              help="Write the handbook to this file instead of printing it.")
+@friendly
+def doc(path, output):
+    """Write a Markdown handbook of a ruleset: stages, rules in plain English, thresholds, sources.
+
+    \b
+    Example:
+      promorules ruleset doc my-ruleset/ -o handbook.md
+    """
+    text = handbook(_loaded(ruleset_path(path)))
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror or exc}")]) from None
+    click.echo(f"wrote {output}")
+
+
+@ruleset.command(name="test")
+@click.argument("path")
+@click.argument("features", nargs=-1)
+@friendly
+def test_command(path, features):
+    """Run Gherkin scenarios (.feature files) against a ruleset; no Python needed.
+
+    FEATURES are .feature files or folders of them. Without any, the
+    features/ folder inside the ruleset is used, else the one beside it.
+    "Given the default ruleset" in a scenario means the ruleset under test.
+    Exit codes: 0 all passed; 1 a scenario failed; 2 bad input.
+
+    \b
+    Example:
+      promorules ruleset test my-ruleset/ my-ruleset/features/sponsors.feature
+    """
+    root = ruleset_path(path)
+    files = _feature_files(root, features)
+    advisors = Advisors()
+    advisors.get(root, "python", {})  # a broken ruleset is reported once, before any scenario
+    results = run_features(files, root, advisors)
+    if not results:
+        raise InputError([Problem(Location(", ".join(map(str, files))), "no scenarios found")])
+    for result in results:
+        click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.location}  {result.name}")
+        if not result.passed:
+            if result.step:
+                click.echo(f"      step at line {result.step_line}: {result.step}")
+            for line in (result.message + "\n" + result.advice).strip("\n").split("\n"):
+                click.echo(f"      {line.strip()}")
+    failed = sum(not result.passed for result in results)
+    click.echo(f"\n{_count(len(results), 'scenario')}: {len(results) - failed} passed, {failed} failed")
+    if failed:
+        sys.exit(1)
+
+
+def _feature_files(root: Path, given: tuple) -> list[Path]:
+    if not given:
+        folders = [root / "features", root.parent / "features"]
+        folder = next((f for f in folders if f.is_dir()), None)
+        if folder is None:
+            raise InputError([Problem(Location(str(root)), "no features/ folder inside or beside the ruleset; "
+                                      "name the .feature files to run")])
+        given = (str(folder),)
+    files: list[Path] = []
+    for text in given:
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(path.rglob("*.feature"))
+            if not found:
+                raise InputError([Problem(Location(text), "no .feature files in this folder")])
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise InputError([Problem(Location(text), "no such .feature file or folder")])
+    return files
+
+
+@ruleset.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--facts", "facts_dir", required=True, metavar="DIR",
+              help="A folder of facts files (YAML or JSON), one person each.")
+@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
+              help="Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Plain text for people, JSON for programs.")
+@friendly
+def diff(old, new, facts_dir, as_of, output):
+    """How each person's advice changes from the OLD ruleset to the NEW one.
+
+    Lists recommendations added, removed and moved (with ranks) and stage
+    changes per facts file, then a summary. Exit codes: 0 done; 2 a ruleset
+    or a facts file could not be read (every file is still reported).
+
+    \b
+    Example:
+      promorules ruleset diff default my-ruleset/ --facts examples/
+    """
+    old_advisor = Advisor(ruleset_path(old))
+    new_advisor = Advisor(ruleset_path(new))
+    result = compare(old_advisor, new_advisor, facts_files(Path(facts_dir)), as_of, (old, new))
+    click.echo(to_json(result) if output == "json" else to_text(result), nl=False)
+    if result.unreadable:
+        sys.exit(2)

@@ -1,0 +1,230 @@
+"""Run a compiled network on durable-rules' C module, safely and repeatably.
+
+Only ``durable_rules_engine`` is used: no ``durable.engine.Host`` (background
+threads, swallowed exceptions, leaks) and no ``durable.lang`` (global state).
+The driver follows what was measured about durable-rules 2.0.28:
+
+* a small pool of session ids, checked at start-up for 32-bit hash collisions
+  (durable identifies sessions and facts by hash alone);
+* sessions are never deleted (that path can free garbage); every fact asserted
+  is retracted after the evaluation instead, so memory stays flat;
+* every started action is completed, or abandoned on error (an abandoned lease
+  silently blocks the session for 30 s); a session that saw any error is
+  quarantined and replaced, never reused;
+* one lock per engine around each evaluation; after ``fork`` a process builds
+  its own network on first use;
+* after `MAX_QUARANTINED` quarantined sessions the handle is replaced, since
+  durable holds a limited number of sessions and never frees one.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+from collections import deque
+from typing import Optional
+
+from .compiler import Action, Network, PersonFact
+from .python import Match
+
+try:
+    import durable_rules_engine as _durable
+except ImportError:  # pragma: no cover - durable-rules does not build on Python >= 3.13
+    _durable = None
+
+POOL_SIZE = 4
+MAX_QUARANTINED = 100  # sessions retired after errors before the handle is replaced (durable holds 1,024)
+MAX_FIRINGS = 20_000
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 16777619
+
+
+def durable_available() -> bool:
+    return _durable is not None
+
+
+def fnv1a32(text: str) -> int:
+    """durable's hash of session and fact ids (state.c fnv1Hash32)."""
+    value = FNV_OFFSET
+    for byte in text.encode():
+        value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
+    return value
+
+
+class EngineError(RuntimeError):
+    """durable-rules reported an error; the evaluation was abandoned and its session retired."""
+
+
+class _Process:
+    """Per-process durable state: the handle, the session pool and the lock."""
+
+    def __init__(self, network: Network, max_facts: int):
+        self.pid = os.getpid()
+        self.lock = threading.Lock()
+        self.handle = _durable.create_ruleset(f"{network.name}-{id(self)}", network.definition)
+        self.max_facts = max_facts
+        self.hashes: set[int] = set()
+        self.quarantined = 0
+        self.names = (f"w{n}" for n in itertools.count())
+        self.pool = deque(self.new_sid() for _ in range(POOL_SIZE))
+
+    def new_sid(self) -> str:
+        """A session id whose hash, and its facts' ids' hashes, collide with nothing in use."""
+        while True:
+            sid = next(self.names)
+            hashes = {fnv1a32(sid)} | {fnv1a32(f"{sid}.{n}") for n in range(self.max_facts)}
+            if len(hashes) == self.max_facts + 1 and not hashes & self.hashes:
+                self.hashes |= hashes
+                return sid
+
+
+class DurableMatcher:
+    """Matches facts with durable-rules. Safe to share between threads and across fork."""
+
+    def __init__(self, network: Network):
+        if _durable is None:
+            raise EngineError("durable-rules is not installed (it does not build on Python 3.13 or newer)")
+        self.network = network
+        signals = {a.signal for a in network.actions.values() if a.signal}
+        self._max_facts = 1 + len(signals)
+        # A signal fact's JSON up to its session id, for each signal and value (see `_signal_text`).
+        self._signal_heads = {
+            (name, value): '{"__type":"signal","name":%s,"value":%s,"sid":' % (json.dumps(name), json.dumps(value))
+            for name in signals
+            for value in (True, False)
+        }
+        self._read = _signals_read(network)
+        self._person = PersonFact(network)
+        self._names: dict[str, Action] = {}  # a frame's opening '{"name"' -> the action, once decoded
+        self._state: Optional[_Process] = None
+        self._build_lock = threading.Lock()
+        self._process()  # build now, so a broken network fails at load time
+
+    def _process(self) -> _Process:
+        state = self._state
+        if state is not None and state.pid == os.getpid():
+            return state
+        if state is not None:  # forked: locks held by other threads of the parent are gone with them
+            self._build_lock = threading.Lock()
+        with self._build_lock:
+            if self._state is None or self._state.pid != os.getpid():
+                self._state = _Process(self.network, self._max_facts)
+            return self._state
+
+    def match(self, facts: dict) -> Match:
+        person, floats = self._person.fact(facts)  # refuses what durable cannot read, before taking a session
+        process = self._process()
+        with process.lock:
+            sid = process.pool.popleft()
+            try:
+                match = self._run(process, sid, PersonFact.text(person, floats, sid, f"{sid}.0"))
+            except BaseException:
+                process.pool.append(process.new_sid())  # quarantine: never reuse a session that failed
+                process.quarantined += 1
+                if process.quarantined >= MAX_QUARANTINED:
+                    self._replace(process)
+                raise
+            process.pool.append(sid)
+            return match
+
+    def _replace(self, process: _Process) -> None:
+        """Go on with a fresh handle once many sessions are quarantined.
+
+        durable keeps at most 1,024 sessions per ruleset and a quarantined
+        one is never released, so without this a long-running service would
+        fail every evaluation after about a thousand errors. The old handle
+        is left alone: deleting a ruleset can crash durable.
+        """
+        with self._build_lock:
+            if self._state is process:
+                try:
+                    self._state = _Process(self.network, self._max_facts)
+                except Exception:  # noqa: BLE001 - keep the old handle; the error being raised says enough
+                    pass
+
+    def _run(self, process: _Process, sid: str, person: str) -> Match:
+        """Assert the person, run the agenda to its end, retract every fact asserted."""
+        handle = process.handle
+        actions = self.network.actions
+        names = self._names
+        heads = self._signal_heads
+        read = self._read
+        stored: list[str] = []
+        fired: set[str] = set()
+        signals: dict[str, bool] = {}
+        offset: Optional[int] = None
+        messages: Optional[str] = None
+        firings = 0
+        try:
+            offset = _stored(_durable.assert_fact(handle, person), person, stored)
+            started = _durable.start_action_for_state(handle, offset)
+            messages = started[1] if started else None
+            while messages is not None:
+                firings += 1
+                if firings > MAX_FIRINGS:
+                    raise EngineError("the rules keep firing without end")
+                key = messages[: messages.index('"', 2) + 1]
+                action = names.get(key)
+                if action is None:
+                    action = names[key] = actions[_rule_name(messages)]
+                if action.rule_id is not None:
+                    fired.add(action.rule_id)
+                if action.signal is not None and action.signal not in signals:
+                    signals[action.signal] = action.value
+                    if (action.signal, action.value) in read:  # else no pattern could match it
+                        text = f'{heads[action.signal, action.value]}"{sid}","id":"{sid}.{len(signals)}"}}'
+                        offset = _stored(_durable.assert_fact(handle, text), text, stored)
+                messages = _durable.complete_and_start_action(handle, offset)
+            for text in stored:
+                _durable.retract_fact(handle, text)
+        except BaseException as exc:
+            _clean_up_after_failure(handle, offset if messages is not None else None, stored)
+            if isinstance(exc, _durable.error):
+                raise EngineError(f"durable-rules: {exc}") from None
+            raise
+        return Match(frozenset(fired), signals)
+
+
+def _signals_read(network: Network) -> frozenset:
+    """The (signal, value) pairs some pattern of the network tests; asserting any other would match nothing."""
+    read = set()
+    for rule in json.loads(network.definition).values():
+        for pattern in rule["all"]:
+            steps = next(iter(pattern.values()))["$and"]
+            if steps[0] == {"__type": "signal"}:
+                fields = {key: value for step in steps[1:] for key, value in step.items()}
+                read.add((fields["name"], fields["value"]))
+    return frozenset(read)
+
+
+def _stored(outcome: tuple, text: str, stored: list[str]) -> int:
+    """Note a fact durable kept (result 0), to retract it at the end; 1 means no rule wanted it."""
+    result, offset = outcome
+    if result == 0:
+        stored.append(text)
+    elif result != 1:
+        raise EngineError(f"durable-rules refused a fact (result {result})")
+    return offset
+
+
+def _rule_name(messages: str) -> str:
+    """The fired rule's name: the first key of the frame ``{"name": {...facts...}}``.
+
+    Only the key is decoded. The rest repeats every fact the rule matched,
+    and decoding it was most of an evaluation's time. Rule names come from
+    checked rule ids (``a-z 0-9 _ . -``, ``#``, ``~``), so the key ends at
+    the first quote.
+    """
+    end = messages.index('"', 2)
+    return json.loads(messages[1 : end + 1])
+
+
+def _clean_up_after_failure(handle: int, offset: Optional[int], stored: list[str]) -> None:
+    """Best effort: release the action lease and the facts, so a quarantined session holds little memory."""
+    try:
+        if offset is not None:
+            _durable.abandon_action(handle, offset)
+        for text in stored:
+            _durable.retract_fact(handle, text)
+    except _durable.error:
+        pass  # the session is quarantined by the caller either way

@@ -1,0 +1,1074 @@
+"""From one person's facts to the flat mapping of facts that rules talk about.
+
+`derive(facts)` is pure: the same facts give the same mapping. It computes
+measurements only ("months in role: 8", "sponsors: 1"); comparing them with
+thresholds is the ruleset's job, so a coach can tune every number.
+
+Unknown stays unknown: a value is ``None`` when the inputs it needs were not
+given. Each derived fact records which input facts it needs, so the advice
+can tell a person which missing facts would change it.
+
+Each fact also has a label: a short lower-case phrase that reads well before
+": yes", ": no" or its value ("a freeze or money trouble: yes"), so advice
+speaks of facts in plain words while rules, JSON and coaches keep the names.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from datetime import date
+from typing import Any, Callable, Iterable, Literal, Optional
+
+from pydantic import BaseModel
+
+from ..dates import add_months, days_between, months_between
+from .model import Facts, Organisation, PromotionRequest, field_at, field_kind
+
+Kind = Literal["number", "bool", "enum", "date", "text"]
+DENIED = ("denied", "not_yet")
+DEFAULT_BUDGET_MONTHS = (10, 11, 12)
+LOOKBACK_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class FactInfo:
+    """What a rule may know about one fact: its type, meaning and the inputs behind it.
+
+    ``label`` is the fact in a few plain words, as a person reads it in advice
+    ("days until the review cycle starts"); empty only for an input field
+    missing from `INPUT_LABELS` (a test keeps that from happening).
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    inputs: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+    label: str = ""
+
+
+FACTS: dict[str, FactInfo] = {}
+_COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
+
+
+@lru_cache(maxsize=None)
+def input_description(path: str) -> str:
+    """The description of an input fact, from its path (``org.hiring_freeze``, ``promotion_requests[-1].x``)."""
+    info = field_at(path)
+    return (info.description or "") if info is not None else ""
+
+
+def fact_label(name: str) -> str:
+    """The fact in plain words ("a freeze or money trouble"); its name in words if it has no label."""
+    info = FACTS.get(name)
+    return info.label if info is not None and info.label else name.replace("_", " ")
+
+
+def derive(facts: Facts) -> dict[str, Any]:
+    """Every fact in `FACTS` for this person, ``None`` where unknown."""
+    if facts.as_of is None:
+        raise ValueError("derive() needs facts.as_of; Advisor fills it in")
+    as_of = facts.as_of
+    plan = _plan()
+    org = facts.org
+    return {
+        name: (
+            getattr(facts, source)
+            if how is _OWN
+            else (None if org is None else getattr(org, source))
+            if how is _ORG
+            else source(facts, as_of)
+        )
+        for name, how, source in plan
+    }
+
+
+_OWN, _ORG, _COMPUTED = "own", "org", "computed"
+_READS: dict[str, tuple[str, str]] = {}  # input facts read as they are: name -> (_OWN or _ORG, field)
+_PLAN: list[tuple[str, str, Any]] = []
+
+
+def _plan() -> list[tuple[str, str, Any]]:
+    """How to get each fact, in `FACTS` order: input fields are read directly, without a call each."""
+    if len(_PLAN) != len(_COMPUTE):
+        _PLAN[:] = [
+            (name, *_READS[name]) if is_input(name) else (
+                name, _COMPUTED, compute
+            )
+            for name, compute in _COMPUTE.items()
+        ]
+    return _PLAN
+
+
+def is_input(name: str) -> bool:
+    """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
+    return name in _READS
+
+
+# ------------------------------------------------------------ registration
+
+
+def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
+    """Every scalar field of the facts model is a fact rules can use as it is."""
+    for field_name, info in model.model_fields.items():
+        kind, choices = field_kind(info.annotation)
+        if kind not in ("bool", "number", "date", "enum") and field_name not in ("current_title", "target_title"):
+            continue  # lists and nested groups are summarised by computed facts below
+        name = prefix + field_name
+        source = path + field_name
+
+        def read(facts: Facts, as_of: date, _field=field_name, _group=path):
+            holder = facts.org if _group else facts
+            return None if holder is None else getattr(holder, _field)
+
+        FACTS[name] = FactInfo(name, kind, info.description or "", (source,), choices, INPUT_LABELS.get(name, ""))
+        _COMPUTE[name] = read
+        _READS[name] = (_ORG if path else _OWN, field_name)
+
+
+def computed(
+    name: str, kind: Kind, inputs: Iterable[str], description: str, choices: tuple[str, ...] = (), *, label: str
+):
+    """Register a computed fact, with its label in plain words (see `FactInfo`)."""
+
+    def register(function: Callable[[Facts, date], Any]):
+        FACTS[name] = FactInfo(name, kind, description, tuple(inputs), choices, label)
+        _COMPUTE[name] = function
+        _READS.pop(name, None)  # a computed fact of an input's name replaces the plain read
+        return function
+
+    return register
+
+
+# The input facts in plain words, by fact name (the facts model's descriptions are sentences, for
+# the facts file and the schema; these are phrases that read well before ": yes" or a value).
+INPUT_LABELS = {
+    # role and tenure
+    "current_title": "current title",
+    "target_title": "the role aimed for",
+    "target_role_exists": "the target role is a defined position",
+    "target_role_is_management": "the target role leads people",
+    "role_start_date": "start of the current role",
+    "scope_change": "growth of the role's scope",
+    "last_promotion_date": "date of the last promotion",
+    "target_role_tried": "result of trying the target role's duties",
+    "target_value_aligned_with_org_goals": "the target role serves the organisation's goals",
+    # performance foundation
+    "self_assessment_done": "a written self-assessment is done",
+    "self_assessment_date": "date of the self-assessment",
+    "self_assessment_discussed": "the self-assessment was discussed with someone trusted",
+    "meets_all_responsibilities": "covering every duty of the role",
+    "informal_review_done": "an informal review took place",
+    "informal_review_date": "date of the informal review",
+    "informal_review_expectations_agreed": "expectations were agreed in the informal review",
+    "feedback_unclear": "unsure how the work is seen",
+    "improvement_cycle_start": "start of the current improvement cycle",
+    "effort_trend": "where effort is heading",
+    "frustrated": "feeling frustrated",
+    "strategy": "approach to getting promoted",
+    "hinting_only": "only hinted at wanting a promotion",
+    # stepping up
+    "capacity_constrained": "too stretched for whole next-level duties",
+    "boss_territorial": "the boss guards their work",
+    "lacks_experience_for_next_role": "cannot yet do the core of the next job",
+    "leadership_evidence": "has shown leadership and delegation",
+    "has_mentor": "has a senior mentor",
+    # evidence and case
+    "achievement_log_last_updated": "last update of the achievement log",
+    "comp_in_ask": "pay is part of the request",
+    "current_comp": "current pay",
+    "market_rate_current_level": "market pay for the current level",
+    "market_rate_next_level": "market pay for the target level",
+    "walk_away_number": "lowest acceptable pay",
+    "revenue_attributed": "revenue or value brought in",
+    "negotiation_experience": "experience negotiating",
+    # relationships
+    "manager_relationship": "relationship with the manager",
+    "manager_not_advocating": "the manager is not pushing the case",
+    "relying_on_relationships": "leaning on connections rather than record",
+    # organisation and context
+    "manager_visibly_stressed": "the manager is visibly under pressure",
+    "remote": "working remotely",
+    "manager_onsite": "the manager works on site",
+    "planned_setting": "where the request would be made",
+    "meeting_scheduled": "date of the booked promotion meeting",
+    # offers and outcomes (promotion_approved is computed: see below)
+    "terms_final": "title and pay are already fixed",
+    "terms_negotiable": "the terms can be negotiated",
+    "job_search_active": "looking for another job",
+    "soul_search_done": "honestly reflected on own gaps",
+    "soul_search_found_gaps": "the honest reflection found real gaps",
+    "growth_blocked": "no growth is available in this part of the company",
+    # the organisation
+    "org_size": "headcount of the unit",
+    "org_formality": "how formally people communicate",
+    "org_approval_path": "who approves promotions",
+    "org_typical_approval_weeks": "weeks approval usually takes",
+    "org_traditional_low_competition": "a structured organisation with little competition",
+    "org_target_contested": "others compete for the target role",
+    "org_culture_encourages_initiative": "the culture rewards initiative",
+    "org_company_freeze": "a company-wide freeze is on",
+    "org_hiring_freeze": "hiring is paused",
+    "org_financial_difficulty": "the company is in financial trouble",
+    "org_next_review_start": "start of the next review cycle",
+    "org_review_end": "end of the review cycle",
+    "org_last_funding_date": "date the company last raised money",
+    "org_recently_promoted_someone_into_target": "someone else was just promoted into the target role",
+    "org_values_person_skillset": "the organisation values the person's skills",
+    "org_function_outsourced_or_automated": "the job's function is being outsourced or automated",
+}
+
+
+_register_inputs(Facts, "", "")
+del FACTS["as_of"], _COMPUTE["as_of"]
+_register_inputs(Organisation, "org_", "org.")
+
+
+def _since(start: Optional[date], as_of: date, unit: Callable[[date, date], int]) -> Optional[int]:
+    """Time from a past event to as_of; unknown if the event is unknown or after as_of."""
+    if start is None or start > as_of:
+        return None
+    return unit(start, as_of)
+
+
+def _any3(values: Iterable[Optional[bool]]) -> Optional[bool]:
+    """Three-valued OR: true if any is true, false if all are false, else unknown."""
+    values = list(values)
+    if any(v is True for v in values):
+        return True
+    if values and all(v is False for v in values):
+        return False
+    return None
+
+
+def _latest(records, as_of: date, keep=lambda r: True):
+    dated = [r for r in (records or ()) if r.date <= as_of and keep(r)]
+    return max(dated, key=lambda r: r.date) if dated else None
+
+
+def _recent(records, as_of: date):
+    """Records from the last twelve months (nothing after as_of)."""
+    since = _lookback_start(as_of)
+    return [r for r in records if since <= r.date <= as_of]
+
+
+@lru_cache(maxsize=1024)
+def _lookback_start(as_of: date) -> date:
+    """The first day of the look-back window (several facts need it for the same day)."""
+    return add_months(as_of, -LOOKBACK_MONTHS)
+
+
+# ------------------------------------------------------------ role and tenure
+
+computed("as_of", "date", (), "The day the advice is for.", label="the day of the advice")(lambda f, d: d)
+
+
+def _months_since(name: str, field: str, description: str, label: str) -> None:
+    """Register ``name``: whole months from the date in ``field`` to as_of."""
+    computed(name, "number", [field], description, label=label)(
+        lambda f, as_of: _since(getattr(f, field), as_of, months_between)
+    )
+
+
+for _name, _field, _text, _label in (
+    ("months_in_role", "role_start_date", "Whole months in the current role.", "months in the current role"),
+    (
+        "months_since_promotion", "last_promotion_date", "Whole months since the last promotion.",
+        "months since the last promotion",
+    ),
+    (
+        "months_since_self_assessment", "self_assessment_date", "Months since the self-assessment.",
+        "months since the self-assessment",
+    ),
+    (
+        "months_since_improvement_cycle_start", "improvement_cycle_start", "Months into the improvement cycle.",
+        "months into the improvement cycle",
+    ),
+    (
+        "months_since_log_update", "achievement_log_last_updated", "Months since the achievement log was updated.",
+        "months since the achievement log was updated",
+    ),
+):
+    _months_since(_name, _field, _text, _label)
+
+
+# ------------------------------------------------------------ performance foundation
+
+
+@computed(
+    "open_gap_count",
+    "number",
+    ["performance_gaps"],
+    "Performance gaps not yet closed.",
+    label="open performance gaps",
+)
+def _open_gap_count(f: Facts, as_of: date):
+    if f.performance_gaps is None:
+        return None
+    return sum(1 for gap in f.performance_gaps if gap.status != "closed")
+
+
+@computed(
+    "open_gaps_without_plan",
+    "number",
+    ["performance_gaps"],
+    "Open performance gaps with no plan yet.",
+    label="open performance gaps with no plan",
+)
+def _gaps_without_plan(f: Facts, as_of: date):
+    if f.performance_gaps is None:
+        return None
+    return sum(1 for gap in f.performance_gaps if gap.status != "closed" and not gap.plan)
+
+
+@computed(
+    "setback_count_12m",
+    "number",
+    ["setbacks"],
+    "Setbacks in the last twelve months.",
+    label="setbacks in the last twelve months",
+)
+def _setback_count(f: Facts, as_of: date):
+    return None if f.setbacks is None else len(_recent(f.setbacks, as_of))
+
+
+@computed(
+    "latest_setback_date",
+    "date",
+    ["setbacks"],
+    "Date of the most recent setback.",
+    label="date of the latest setback",
+)
+def _latest_setback_date(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return latest.date if latest else None
+
+
+@computed(
+    "days_since_last_setback",
+    "number",
+    ["setbacks"],
+    "Days since the most recent setback.",
+    label="days since the latest setback",
+)
+def _days_since_setback(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return days_between(latest.date, as_of) if latest else None
+
+
+@computed(
+    "last_setback_addressed",
+    "bool",
+    ["setbacks"],
+    "The most recent setback has been dealt with.",
+    label="the latest setback was dealt with",
+)
+def _last_setback_addressed(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return latest.addressed if latest else None
+
+
+# ------------------------------------------------------------ stepping up
+
+
+def _active_kinds(f: Facts) -> Optional[set[str]]:
+    if f.above_level_activities is None:
+        return None
+    return {a.kind for a in f.above_level_activities if a.active}
+
+
+@computed(
+    "above_level_activity_count",
+    "number",
+    ["above_level_activities"],
+    "Kinds of next-level work going on now (doing the current job better does not count).",
+    label="kinds of next-level work going on",
+)
+def _above_level_count(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else len(kinds - {"higher_caliber"})
+
+
+@computed("mentoring_active", "bool", ["above_level_activities"], "Mentoring others now.", label="mentoring others")
+def _mentoring(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else "mentoring" in kinds
+
+
+@computed(
+    "leading_within_role",
+    "bool",
+    ["above_level_activities"],
+    "Leading within the current role now.",
+    label="leading within the current role",
+)
+def _leading(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    return None if kinds is None else "lead_within_role" in kinds
+
+
+@computed(
+    "visible_at_target_level",
+    "bool",
+    ["above_level_activities", "achievements"],
+    "Seen doing next-level work: cross-functional work, publications, or visible above-role results.",
+    label="seen doing next-level work",
+)
+def _visible(f: Facts, as_of: date):
+    kinds = _active_kinds(f)
+    by_activity = None if kinds is None else bool(kinds & {"cross_functional", "publication"})
+    by_result = None
+    if f.achievements is not None:
+        by_result = any(bool(a.visible and a.above_role) for a in f.achievements)
+    return _any3([by_activity, by_result])
+
+
+# ------------------------------------------------------------ evidence and case
+
+
+@computed(
+    "achievements_12m",
+    "number",
+    ["achievements"],
+    "Results from the last twelve months.",
+    label="results in the last twelve months",
+)
+def _achievements_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else len(_recent(f.achievements, as_of))
+
+
+@computed(
+    "quantified_achievements_12m",
+    "number",
+    ["achievements"],
+    "Results with a number, from the last twelve months.",
+    label="results with a number in the last twelve months",
+)
+def _quantified_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(a.quantified for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "above_role_achievements_12m",
+    "number",
+    ["achievements"],
+    "Results beyond the role, from the last twelve months.",
+    label="results beyond the role in the last twelve months",
+)
+def _above_role_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(bool(a.above_role) for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "unquantified_achievements_12m",
+    "number",
+    ["achievements"],
+    "Results without a number, from the last twelve months.",
+    label="results without a number in the last twelve months",
+)
+def _unquantified_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(not a.quantified for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "unmapped_achievements_12m",
+    "number",
+    ["achievements"],
+    "Results from the last twelve months not yet linked to a next-level criterion.",
+    label="recent results not linked to a next-level criterion",
+)
+def _unmapped_12m(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(not a.criteria for a in _recent(f.achievements, as_of))
+
+
+def _is_major_win(achievement) -> bool:
+    return achievement.major_win and achievement.visible is not False
+
+
+@computed(
+    "major_win_count_12m",
+    "number",
+    ["achievements"],
+    "Visible major wins in the last twelve months.",
+    label="visible major wins in the last twelve months",
+)
+def _major_wins(f: Facts, as_of: date):
+    return None if f.achievements is None else sum(_is_major_win(a) for a in _recent(f.achievements, as_of))
+
+
+@computed(
+    "latest_major_win_date",
+    "date",
+    ["achievements"],
+    "Date of the most recent visible major win.",
+    label="date of the latest visible major win",
+)
+def _latest_win_date(f: Facts, as_of: date):
+    latest = _latest(f.achievements, as_of, _is_major_win)
+    return latest.date if latest else None
+
+
+@computed(
+    "days_since_major_win",
+    "number",
+    ["achievements"],
+    "Days since the most recent visible major win.",
+    label="days since the latest visible major win",
+)
+def _days_since_win(f: Facts, as_of: date):
+    latest = _latest(f.achievements, as_of, _is_major_win)
+    return days_between(latest.date, as_of) if latest else None
+
+
+@computed(
+    "leveling_criteria_count",
+    "number",
+    ["leveling_criteria"],
+    "Documented criteria for the next level.",
+    label="documented criteria for the next level",
+)
+def _criteria_count(f: Facts, as_of: date):
+    return None if f.leveling_criteria is None else len(f.leveling_criteria)
+
+
+@computed(
+    "criteria_rated_count",
+    "number",
+    ["criteria_self_rating"],
+    "Next-level criteria rated honestly so far.",
+    label="next-level criteria rated so far",
+)
+def _criteria_rated(f: Facts, as_of: date):
+    return None if f.criteria_self_rating is None else len(f.criteria_self_rating)
+
+
+@computed(
+    "case_document_exists",
+    "bool",
+    ["case_document"],
+    "A written promotion case exists.",
+    label="a written case exists",
+)
+def _case_exists(f: Facts, as_of: date):
+    return None if f.case_document is None else f.case_document.exists
+
+
+@computed(
+    "case_component_count",
+    "number",
+    ["case_document"],
+    "How many of the five parts the written case covers.",
+    label="parts the written case covers, of five",
+)
+def _case_components(f: Facts, as_of: date):
+    if f.case_document is None:
+        return None
+    if not f.case_document.exists:
+        return 0
+    return None if f.case_document.components is None else len(set(f.case_document.components))
+
+
+@computed(
+    "case_ends_with_gain_for_org",
+    "bool",
+    ["case_document.components", "case_document.forward_looking_framing"],
+    "The written case ends with what the organisation gains.",
+    label="the written case ends with what the organisation gains",
+)
+def _case_forward(f: Facts, as_of: date):
+    case = f.case_document
+    if case is None or case.components is None:
+        return None
+    return "forward_looking" in case.components and case.forward_looking_framing != "self"
+
+
+@computed(
+    "case_routine_items",
+    "number",
+    ["case_document.accomplishment_items"],
+    "Items of the case's accomplishments list that are only the current job.",
+    label="case items that are only the current job",
+)
+def _routine_items(f: Facts, as_of: date):
+    case = f.case_document
+    if case is None or case.accomplishment_items is None:
+        return None
+    return sum(item.above_role is False for item in case.accomplishment_items)
+
+
+@computed(
+    "case_ask_terms_count",
+    "number",
+    ["case_document.ask_terms"],
+    "Terms the ask spells out (title, pay, ...).",
+    label="terms the ask spells out",
+)
+def _ask_terms(f: Facts, as_of: date):
+    case = f.case_document
+    return None if case is None or case.ask_terms is None else len(set(case.ask_terms))
+
+
+@computed(
+    "case_tenure_or_effort_only",
+    "bool",
+    ["case_document.tenure_or_effort_only"],
+    "The case rests on time or effort alone.",
+    label="the case rests on time or effort alone",
+)
+def _case_effort_only(f: Facts, as_of: date):
+    return None if f.case_document is None else f.case_document.tenure_or_effort_only
+
+
+@computed(
+    "paid_below_market",
+    "bool",
+    ["current_comp", "market_rate_current_level"],
+    "Current pay is below the market rate for the current level.",
+    label="paid below market for the current level",
+)
+def _below_market(f: Facts, as_of: date):
+    if f.current_comp is None or f.market_rate_current_level is None:
+        return None
+    return f.current_comp < f.market_rate_current_level
+
+
+# ------------------------------------------------------------ relationships
+
+
+def _counts_as_sponsor(p) -> bool:
+    return (
+        p.strength in ("meaningful", "strong")
+        and p.stance in ("champion", "supportive")
+        and p.can_influence is True
+        and not p.endorsement_backfire_risk
+        and not p.ask_crosses_political_line
+    )
+
+
+@computed(
+    "sponsor_count",
+    "number",
+    ["people"],
+    "People who would speak up for the person: a meaningful relationship, supportive, influential, safe to ask.",
+    label="sponsors ready to speak up",
+)
+def _sponsors(f: Facts, as_of: date):
+    return None if f.people is None else sum(_counts_as_sponsor(p) for p in f.people)
+
+
+@computed(
+    "people_not_to_ask",
+    "number",
+    ["people"],
+    "Supportive people whose good word would not help: a weak tie, no influence, a backfire risk or a political line.",
+    label="supporters whose good word would not help",
+)
+def _not_to_ask(f: Facts, as_of: date):
+    if f.people is None:
+        return None
+    return sum(p.stance in ("champion", "supportive") and not _counts_as_sponsor(p) for p in f.people)
+
+
+@computed(
+    "champions_to_ask",
+    "number",
+    ["people"],
+    "Sponsors not yet advocating who have not said no: people still to ask.",
+    label="sponsors still to ask",
+)
+def _to_ask(f: Facts, as_of: date):
+    if f.people is None:
+        return None
+    return sum(
+        _counts_as_sponsor(p) and not p.already_advocating and p.asked_response != "no" for p in f.people
+    )
+
+
+# ------------------------------------------------------------ organisation and calendar
+
+
+def _org(f: Facts, name: str):
+    return None if f.org is None else getattr(f.org, name)
+
+
+@computed(
+    "freeze_active",
+    "bool",
+    ["org.company_freeze", "org.hiring_freeze", "org.financial_difficulty"],
+    "A company freeze, a hiring freeze or financial trouble.",
+    label="a freeze or money trouble",
+)
+def _freeze(f: Facts, as_of: date):
+    return _any3(_org(f, n) for n in ("company_freeze", "hiring_freeze", "financial_difficulty"))
+
+
+@computed(
+    "org_high_turnover",
+    "bool",
+    ["org.dysfunction.high_turnover"],
+    "People keep leaving the unit.",
+    label="people keep leaving the unit",
+)
+def _turnover(f: Facts, as_of: date):
+    dysfunction = _org(f, "dysfunction")
+    return None if dysfunction is None else dysfunction.high_turnover
+
+
+@computed(
+    "org_chronic_inefficiency",
+    "bool",
+    ["org.dysfunction.chronic_inefficiency"],
+    "The unit chronically runs badly.",
+    label="the unit chronically runs badly",
+)
+def _inefficiency(f: Facts, as_of: date):
+    dysfunction = _org(f, "dysfunction")
+    return None if dysfunction is None else dysfunction.chronic_inefficiency
+
+
+@computed(
+    "days_until_review_start",
+    "number",
+    ["org.next_review_start"],
+    "Days until the next review cycle starts (negative once it has started).",
+    label="days until the review cycle starts",
+)
+def _days_to_review(f: Facts, as_of: date):
+    start = _org(f, "next_review_start")
+    return None if start is None else days_between(as_of, start)
+
+
+@computed("review_ended", "bool", ["org.review_end"], "The review cycle has ended.", label="the review cycle has ended")
+def _review_ended(f: Facts, as_of: date):
+    end = _org(f, "review_end")
+    return None if end is None else as_of > end
+
+
+@computed(
+    "in_budget_season",
+    "bool",
+    [],
+    "Budgets are being set this month (Q4 unless the organisation says otherwise).",
+    label="it is budget season",
+)
+def _budget_season(f: Facts, as_of: date):
+    months = _org(f, "budget_season_months") or DEFAULT_BUDGET_MONTHS
+    return as_of.month in months
+
+
+@computed(
+    "next_budget_season_start",
+    "date",
+    [],
+    "The first day of the next budget season (Q4 unless the organisation says otherwise).",
+    label="start of the next budget season",
+)
+def _next_budget_season(f: Facts, as_of: date):
+    months = set(_org(f, "budget_season_months") or DEFAULT_BUDGET_MONTHS)
+    this_month = as_of.year * 12 + as_of.month - 1  # months since year 0, counting from 0
+    for index in range(this_month + 1, this_month + 13):
+        if index % 12 + 1 in months and (index - 1) % 12 + 1 not in months:
+            return date(index // 12, index % 12 + 1, 1)
+    return None
+
+
+@computed(
+    "months_since_funding",
+    "number",
+    ["org.last_funding_date"],
+    "Months since the company last raised money.",
+    label="months since the company raised money",
+)
+def _since_funding(f: Facts, as_of: date):
+    return _since(_org(f, "last_funding_date"), as_of, months_between)
+
+
+@computed(
+    "days_until_meeting",
+    "number",
+    ["meeting_scheduled"],
+    "Days until the booked promotion meeting.",
+    label="days until the promotion meeting",
+)
+def _days_to_meeting(f: Facts, as_of: date):
+    return None if f.meeting_scheduled is None else days_between(as_of, f.meeting_scheduled)
+
+
+# ------------------------------------------------------------ promotion-request history
+
+
+_LAST_REQUESTS: list = [None]  # (facts, as_of, their past requests) of the latest call
+
+
+def _past_requests(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
+    """The requests up to as_of, oldest first (shared: callers never change the list).
+
+    About twenty derived facts read them for each person, so the latest
+    answer is kept; facts are frozen, so the same object has the same requests.
+    """
+    last = _LAST_REQUESTS[0]
+    if last is not None and last[0] is f and last[1] == as_of:
+        return last[2]
+    past = None if f.promotion_requests is None else sorted(
+        (r for r in f.promotion_requests if r.date <= as_of), key=lambda r: r.date
+    )
+    _LAST_REQUESTS[0] = (f, as_of, past)  # one assignment: a thread reading it sees a whole entry
+    return past
+
+
+def _since_last_promotion(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
+    requests = _past_requests(f, as_of)
+    if requests is None or f.last_promotion_date is None:
+        return requests
+    return [r for r in requests if r.date > f.last_promotion_date]
+
+
+def _trailing(requests: list[PromotionRequest], keep: Callable[[PromotionRequest], bool]) -> int:
+    count = 0
+    for request in reversed(requests):
+        if request.outcome == "pending":
+            continue
+        if not keep(request):
+            break
+        count += 1
+    return count
+
+
+@computed(
+    "request_count",
+    "number",
+    ["promotion_requests"],
+    "How many times the person has asked.",
+    label="times asked for a promotion",
+)
+def _request_count(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else len(requests)
+
+
+@computed(
+    "pending_request",
+    "bool",
+    ["promotion_requests"],
+    "A request is waiting for an answer.",
+    label="a request is waiting for an answer",
+)
+def _pending(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else any(r.outcome == "pending" for r in requests)
+
+
+@computed(
+    "denial_count",
+    "number",
+    ["promotion_requests", "last_promotion_date"],
+    "Answers of 'no' or 'not yet' since the last promotion.",
+    label='"no" or "not yet" answers since the last promotion',
+)
+def _denials(f: Facts, as_of: date):
+    requests = _since_last_promotion(f, as_of)
+    return None if requests is None else sum(r.outcome in DENIED for r in requests)
+
+
+@computed(
+    "denied_request_count",
+    "number",
+    ["promotion_requests"],
+    "Answers of 'no' or 'not yet', ever.",
+    label='"no" or "not yet" answers ever',
+)
+def _all_denials(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else sum(r.outcome in DENIED for r in requests)
+
+
+@computed(
+    "consecutive_denials",
+    "number",
+    ["promotion_requests"],
+    "The latest unbroken run of 'no' or 'not yet'.",
+    label='"no" or "not yet" answers in a row',
+)
+def _consecutive(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    return None if requests is None else _trailing(requests, lambda r: r.outcome in DENIED)
+
+
+@computed(
+    "consecutive_vague_denials",
+    "number",
+    ["promotion_requests"],
+    "The latest unbroken run of 'no' or 'not yet' without specific criteria.",
+    label='vague "no" or "not yet" answers in a row',
+)
+def _consecutive_vague(f: Facts, as_of: date):
+    requests = _past_requests(f, as_of)
+    if requests is None:
+        return None
+    return _trailing(requests, lambda r: r.outcome in DENIED and r.feedback_specific is not True)
+
+
+@computed(
+    "criteria_move_count",
+    "number",
+    ["promotion_requests"],
+    "Times the criteria moved since the last promotion.",
+    label="times the criteria moved since the last promotion",
+)
+def _criteria_moves(f: Facts, as_of: date):
+    requests = _since_last_promotion(f, as_of)
+    return None if requests is None else sum(bool(r.criteria_changed_vs_previous) for r in requests)
+
+
+def _latest_request(f: Facts, as_of: date) -> Optional[PromotionRequest]:
+    requests = _past_requests(f, as_of)
+    return requests[-1] if requests else None
+
+
+def _latest_denial(f: Facts, as_of: date) -> Optional[PromotionRequest]:
+    requests = _past_requests(f, as_of) or []
+    denied = [r for r in requests if r.outcome in DENIED]
+    return denied[-1] if denied else None
+
+
+@computed(
+    "latest_outcome",
+    "enum",
+    ["promotion_requests"],
+    "The outcome of the latest request.",
+    ("pending", "approved", "denied", "not_yet"),
+    label="outcome of the latest request",
+)
+def _latest_outcome(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None else latest.outcome
+
+
+@computed(
+    "promotion_approved",
+    "bool",
+    ["promotion_approved", "promotion_requests"],
+    "The latest request was approved: as given, or else read from the latest request.",
+    label="the latest request was approved",
+)
+def _approved(f: Facts, as_of: date):
+    """Someone who lists their requests has told us whether the latest was approved."""
+    if f.promotion_approved is not None:
+        return f.promotion_approved
+    requests = _past_requests(f, as_of)
+    if requests is None:
+        return None
+    return bool(requests) and requests[-1].outcome == "approved"
+
+
+@computed(
+    "latest_denial_date",
+    "date",
+    ["promotion_requests"],
+    "When the latest 'no' or 'not yet' came.",
+    label='date of the latest "no" or "not yet"',
+)
+def _latest_denial_date(f: Facts, as_of: date):
+    latest = _latest_denial(f, as_of)
+    return None if latest is None else latest.date
+
+
+@computed(
+    "days_since_latest_denial",
+    "number",
+    ["promotion_requests"],
+    "Days since the latest 'no' or 'not yet'.",
+    label='days since the latest "no" or "not yet"',
+)
+def _days_since_denial(f: Facts, as_of: date):
+    latest = _latest_denial(f, as_of)
+    return None if latest is None else days_between(latest.date, as_of)
+
+
+def _latest_field(name: str, description: str, label: str) -> None:
+    """Expose one field of the latest request as ``latest_<name>``, of the field's own kind and choices."""
+    kind, choices = field_kind(PromotionRequest.model_fields[name].annotation)
+
+    def read(f: Facts, as_of: date):
+        latest = _latest_request(f, as_of)
+        return None if latest is None else getattr(latest, name)
+
+    computed(f"latest_{name}", kind, [f"promotion_requests[-1].{name}"], description, choices, label=label)(read)
+
+
+for _name, _text, _label in (
+    ("stated_reason", "The reason given for the latest answer.", "reason given for the latest answer"),
+    ("feedback_specific", "The latest answer came with specific criteria.",
+     "the latest answer gave specific criteria"),
+    ("timeline_given", "The latest answer came with a 'by when'.", 'the latest answer gave a "by when"'),
+    ("summarised_in_writing", "The latest conversation was summarised in writing.",
+     "the latest conversation was summarised in writing"),
+    ("plan_offered", "The manager offered a plan after the latest answer.",
+     "the manager offered a plan last time"),
+    ("action_plan_agreed", "A plan was agreed after the latest answer.",
+     "a plan was agreed after the latest answer"),
+    ("manager_declined_meaningful_feedback", "The manager would not give real feedback last time.",
+     "the manager would not give real feedback last time"),
+    ("progress_since", "Progress since the latest plan.", "progress since the latest plan"),
+    ("feedback_meeting_held", "The feedback meeting after the latest answer took place.",
+     "the feedback meeting after the latest answer took place"),
+    ("direct_conversation_held", "The person asked point-blank what is needed, last time.",
+     "asked point-blank what is needed, last time"),
+    ("criteria_requested", "The person asked what must change, by when, last time.",
+     "asked what must change and by when, last time"),
+    ("plan_agreed_date", "When the latest plan was agreed.", "date the latest plan was agreed"),
+    ("revisit_date", "The agreed date to revisit the latest request.",
+     "agreed date to revisit the latest request"),
+):
+    _latest_field(_name, _text, _label)
+
+
+@computed(
+    "latest_criteria_count",
+    "number",
+    ["promotion_requests[-1].criteria"],
+    "Criteria given with the latest answer.",
+    label="criteria given with the latest answer",
+)
+def _latest_criteria(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None or latest.criteria is None else len(latest.criteria)
+
+
+@computed(
+    "months_since_plan_agreed",
+    "number",
+    ["promotion_requests[-1].plan_agreed_date"],
+    "Months since the latest plan.",
+    label="months since the latest plan was agreed",
+)
+def _plan_age(f: Facts, as_of: date):
+    latest = _latest_request(f, as_of)
+    return None if latest is None else _since(latest.plan_agreed_date, as_of, months_between)
+
+
+# ------------------------------------------------------------ offers and outcomes
+
+
+@computed(
+    "log_updated_since_promotion",
+    "bool",
+    ["achievement_log_last_updated", "last_promotion_date"],
+    "The achievement log has entries from the new role.",
+    label="the achievement log has entries from the new role",
+)
+def _log_since_promotion(f: Facts, as_of: date):
+    if f.last_promotion_date is None or f.achievement_log_last_updated is None:
+        return None
+    return f.achievement_log_last_updated >= f.last_promotion_date
+
+
+@computed(
+    "external_offer_exists",
+    "bool",
+    ["external_offer"],
+    "A competing offer is on the table.",
+    label="a competing offer is on the table",
+)
+def _offer(f: Facts, as_of: date):
+    return None if f.external_offer is None else True

@@ -1,0 +1,1 @@
+"""The person's commands: explain a rule, draft a case, interview for missing facts."""

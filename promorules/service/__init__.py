@@ -1,0 +1,1 @@
+"""The HR service: JSON Schemas, batch runs and the HTTP service, for programs rather than people."""

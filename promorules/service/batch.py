@@ -1,0 +1,542 @@
+"""Advice for a whole workforce: JSONL, CSV or TSV in, one JSON line out per record, in input order.
+
+Every record gives exactly one line, ``{"record": n, "advice": {...}}`` or
+``{"record": n, "error": {"field": ..., "message": ...}, "errors": [...]}``
+(``error`` is the first problem, ``errors`` all of them), so N records in
+make N lines out and nothing is dropped. ``n`` is the 1-based line of a JSONL
+file or the 1-based data row of a CSV or TSV file. A blank line is not a
+record in any format; the summary counts blank lines, so none goes unmentioned.
+
+The input is streamed: records are read lazily in chunks, at most a few
+chunks per worker are in flight, and results are written as soon as they
+are next in order, so memory stays flat however long the file is. Workers
+are processes (durable-rules holds the GIL), each loading the ruleset once.
+"""
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import multiprocessing
+import re
+import shlex
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
+
+from ..errors import InputError, Location, Problem
+
+Format = Literal["auto", "jsonl", "csv", "tsv"]
+CHUNK = 200  # records per task sent to a worker
+MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memory
+IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
+Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error" | "blank", payload)
+
+
+@dataclass(frozen=True)
+class Summary:
+    records: int
+    advised: int
+    errors: int
+    seconds: float
+    blank_lines: int = 0  # not records, so not in the output either
+
+    def __str__(self) -> str:
+        blank = f"blank lines skipped: {self.blank_lines:,}, " if self.blank_lines else ""
+        return (
+            f"records: {self.records:,}, advised: {self.advised:,}, errors: {self.errors:,}, "
+            f"{blank}seconds: {self.seconds:.1f}"
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What each worker needs to build its own advisor (it travels to worker processes)."""
+
+    ruleset: Optional[str]
+    thresholds: Optional[dict]
+    as_of: date  # --as-of, or the day the batch started, for records that do not give one
+    override: bool  # True: as_of replaces every record's own date
+    outlook: bool = False  # True: fill nearest_misses and plan too, as `promorules advise` does
+
+
+def run_batch(
+    source: str,
+    output: BinaryIO,
+    *,
+    workers: int = 1,
+    ruleset: Optional[str] = None,
+    thresholds: Optional[dict] = None,
+    as_of: Optional[date] = None,
+    input_format: Format = "auto",
+    progress: Optional[Callable[[int], None]] = None,
+    outlook: bool = False,
+) -> Summary:
+    """Advise every record of ``source`` into ``output`` (binary: UTF-8 JSON lines).
+
+    Raises InputError if the file itself (or the ruleset) cannot be read.
+
+    A record without ``as_of`` is advised for the day the batch started, so
+    a run that crosses midnight still treats everyone alike. ``outlook``
+    fills each advice's nearest misses and dated plan (`outlook.full_advice`),
+    at the cost of a few more evaluations per record.
+    """
+    from ..advisor import Advisor
+
+    started = time.perf_counter()
+    settings = Settings(ruleset, thresholds, as_of or date.today(), as_of is not None, outlook)
+    Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
+    blank = 0
+
+    def records() -> Iterator[Record]:
+        nonlocal blank
+        for record in read_records(source, input_format):
+            if record[1] == "blank":
+                blank += 1
+            else:
+                yield record
+
+    total = advised = 0
+    for lines, count, good in _advise_all(records(), settings, workers):
+        output.write(lines)
+        total += count
+        advised += good
+        if progress is not None:
+            progress(total)
+    output.flush()
+    return Summary(total, advised, total - advised, time.perf_counter() - started, blank)
+
+
+def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[tuple[bytes, int, int]]:
+    """Chunks of output, in input order: (the lines as UTF-8, records, records advised).
+
+    In this process for one worker, else in a pool of processes. A chunk's
+    lines travel as one bytes object, which costs the pool next to nothing
+    to pass on however long the advice.
+    """
+    chunks = _chunked(records, CHUNK)
+    if workers <= 1:
+        worker = _Worker(settings)
+        for chunk in chunks:
+            yield worker.advise_chunk(chunk)
+        return
+    window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+    stopped = threading.Event()
+    failure: list[BaseException] = []
+
+    def bounded() -> Iterator[list[Record]]:
+        """Chunks for the pool, never more than the window ahead of the writer; read errors kept for later.
+
+        The pool reads this in a thread of its own, which must end when the
+        writer stops early (an error, Ctrl-C), or closing the pool would wait
+        for it forever.
+        """
+        try:
+            for chunk in chunks:
+                while not window.acquire(timeout=0.1):
+                    if stopped.is_set():
+                        return
+                yield chunk
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
+            failure.append(exc)
+
+    with multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        try:
+            for lines in pool.imap(_advise_in_worker, bounded()):
+                window.release()
+                yield lines
+        finally:
+            stopped.set()
+    if failure:
+        raise failure[0]
+
+
+def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    """Lists of `size` records; when reading fails, the records read before it come out before the error."""
+    chunk: list[Record] = []
+    try:
+        for record in records:
+            chunk.append(record)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    except Exception:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
+        yield chunk
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]:
+    """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read."""
+    path = Path(source)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator
+    except OSError as exc:
+        raise InputError([Problem(Location(source), f"cannot read the file: {exc.strerror}")]) from None
+    kind = input_format if input_format != "auto" else _guess_format(path, handle)
+    if kind == "jsonl":
+        _refuse_json_array(path, handle, source)
+        return _jsonl_records(handle, source)
+    return _csv_records(handle, source, "\t" if kind == "tsv" else ",")
+
+
+def _guess_format(path: Path, handle) -> str:
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv"):
+        return suffix[1:]
+    start = handle.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n") if hasattr(handle, "peek") else b""
+    return "jsonl" if start.startswith((b"{", b"[")) else "csv"
+
+
+def _refuse_json_array(path: Path, handle, source: str) -> None:
+    """Stop at a JSON array (a pretty-printed one, or any in a .json file) before reading it line by line.
+
+    Read as JSON Lines, ``[``, ``{...},`` and ``]`` would each be a record:
+    a mix of errors and advice that hides the real mistake.
+    """
+    start = handle.peek(1 << 16) if hasattr(handle, "peek") else b""
+    lines = start.removeprefix(b"\xef\xbb\xbf").splitlines()
+    number, first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), (0, b""))
+    if first == b"[" or (first.startswith(b"[") and (path.suffix.lower() == ".json" or not _is_json(first))):
+        handle.close()
+        raise InputError([Problem(
+            Location(source, number),
+            "this is a JSON array, but batch reads JSON Lines: one facts object per line, with no [ ] around "
+            f"them; convert it with: jq -c '.[]' {shlex.quote(source)} > people.jsonl",
+        )])
+
+
+def _is_json(text: bytes) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _jsonl_records(handle, source: str) -> Iterator[Record]:
+    """One record per line; a line over `MAX_RECORD_BYTES` is skipped unread, as an error record.
+
+    Lines up to the limit are read and validated, so a record that is too
+    large because of one fact is refused naming that fact. A blank line is
+    no record. The line break is not part of the record, so a JSON error at
+    the end of a cut-off line is at its real column.
+    """
+    with handle:
+        number = 0
+        while raw := handle.readline(MAX_RECORD_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
+                while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # the rest of the oversized line, read in pieces and dropped
+                yield number, "error", (None, f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                yield number, "blank", None
+                continue
+            try:
+                yield number, "json", raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                character = len(raw[:exc.start].decode("utf-8", errors="replace")) + 1
+                where = f" at character {character} of line {number}"
+                yield number, "error", (None, _not_utf8_text(raw[exc.start], where))
+
+
+def _csv_records(handle, source: str, separator: str) -> Iterator[Record]:
+    """The data rows of a CSV file (``separator`` ",") or a TSV one ("\\t"); the header is checked now, before any row.
+
+    TSV is read as spreadsheets write it: a cell holding a tab, a quote or a
+    line break is quoted, as in CSV. Only the separator differs.
+    """
+    from ..facts.csvrow import check_header
+
+    lines = _CsvLines(handle)
+    reader = csv.reader(lines, delimiter=separator)
+    try:
+        while (header := _next_row(reader, lines, source, None)) == []:
+            pass  # blank lines before the header
+        header = header or []
+        if lines.not_utf8:
+            line, character, byte = lines.not_utf8
+            raise InputError([Problem(Location(source, line, character),
+                                      f"cannot read the header row: {_not_utf8_text(byte)}")])
+        problems = check_header(header, separator)
+        if problems:
+            raise InputError([Problem(Location(source, 1), message) for message in problems])
+    except BaseException:
+        lines.text.close()
+        raise
+    return _csv_rows(lines, reader, header, source)
+
+
+def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str) -> Iterator[Record]:
+    """One record per data row; a row with a byte that is not UTF-8 is that record's error."""
+    with lines.text:
+        number = 0
+        while (cells := _next_row(reader, lines, source, header)) is not None:
+            if not cells:
+                yield lines.number, "blank", None
+                continue
+            number += 1
+            if lines.not_utf8:
+                line, character, byte = lines.not_utf8
+                column = next((c.strip() for c, cell in zip(header, cells) if _NOT_UTF8.search(cell)), None)
+                message = _not_utf8_text(byte, f" at character {character} of line {line}")
+                yield number, "error", (column, f"{column}: {message}" if column else message)
+                continue
+            row: dict[Optional[str], Any] = dict(zip(header, cells))
+            if len(cells) > len(header):
+                row[None] = cells[len(header):]  # refused by row_facts, naming the surplus
+            for column in header[len(cells):]:
+                row[column] = None  # a short row: the missing cells are unknown
+            yield number, "row", row
+
+
+def _next_row(
+    reader: Iterator[list[str]], lines: _CsvLines, source: str, header: Optional[list[str]]
+) -> Optional[list[str]]:
+    """The cells of the next row ([] for a blank line), or None at the end of the file.
+
+    Raises InputError where the file cannot be read from that point on; the
+    rows before it have been given out already, so none of them is lost.
+    """
+    lines.start_row()
+    try:
+        cells = next(reader)
+    except StopIteration:
+        return None
+    except (csv.Error, _RowTooLarge) as exc:
+        raise InputError([_unreadable(exc, lines, source)]) from None
+    if lines.ended:  # csv gives the rest of the file as the last cell when a quote is never closed
+        opened = lines.row_start + sum(len(_LINE_BREAK.findall(cell)) for cell in cells[:-1])
+        column = header[len(cells) - 1].strip() if header and len(cells) <= len(header) else None
+        cell = f'the "{column}" cell' if column else "a cell"
+        raise InputError([Problem(
+            Location(source, opened),
+            f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
+            f"as that one cell; close the quote, or double a quote that is part of the text (\"\")",
+        )])
+    return cells
+
+
+def _unreadable(exc: Exception, lines: _CsvLines, source: str) -> Problem:
+    """Why the file cannot be read on from the current row, at the line a person should look at."""
+    stop = "cannot read the file from here on"
+    if isinstance(exc, _RowTooLarge):
+        return Problem(Location(source, lines.row_start),
+                       f"{stop}: the row that starts on this line is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+    if str(exc).startswith("field larger than field limit"):
+        limit = f"{csv.field_size_limit():,} characters"
+        if lines.number == lines.row_start:
+            return Problem(Location(source, lines.row_start), f"{stop}: a cell is longer than {limit}")
+        return Problem(Location(source, lines.row_start),
+                       f"{stop}: a cell of the row that starts on this line runs past {limit} (to line "
+                       f"{lines.number}); is a quote opened on this line and never closed?")
+    return Problem(Location(source, lines.number), f"{stop}: {exc}")
+
+
+def _not_utf8_text(byte: int, where: str = "") -> str:
+    return f"not UTF-8 text (the byte 0x{byte:02X}{where}); save the file as UTF-8"
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # how the decoder below keeps a byte that is not UTF-8
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+class _RowTooLarge(Exception):
+    """A CSV row longer than MAX_RECORD_BYTES: where it ends cannot be known without holding it."""
+
+
+class _CsvLines:
+    """A CSV file's lines for `csv.reader`, one at a time, counted, and checked as they are read.
+
+    A byte that is not UTF-8 is kept as a lone surrogate and noted, instead
+    of failing the decoder: that would fail a whole block of the file at once,
+    name no line, and leave the rows after it unread. The rows are bounded
+    at MAX_RECORD_BYTES characters so one row cannot fill memory.
+    """
+
+    def __init__(self, handle: BinaryIO):
+        self.text = io.TextIOWrapper(handle, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self.number = 0  # lines read so far
+        self.ended = False  # the end of the file was reached
+        self.row_start = 1  # the line the current row starts on
+        self.row_size = 0  # characters of the current row so far
+        self.not_utf8: Optional[tuple[int, int, int]] = None  # the current row's first bad byte: line, character, byte
+
+    def start_row(self) -> None:
+        self.row_start, self.row_size, self.not_utf8 = self.number + 1, 0, None
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(MAX_RECORD_BYTES + 1 - self.row_size)
+        if not line:
+            self.ended = True
+            raise StopIteration
+        self.number += 1
+        self.row_size += len(line)
+        if self.row_size > MAX_RECORD_BYTES:
+            raise _RowTooLarge()
+        if self.not_utf8 is None and (bad := _NOT_UTF8.search(line)):
+            self.not_utf8 = (self.number, bad.start() + 1, ord(bad.group()) - 0xDC00)
+        return line
+
+
+# ------------------------------------------------------------------ advising, in a worker
+
+
+class _Worker:
+    """One advisor, and how to turn a record into its output line."""
+
+    def __init__(self, settings: Settings):
+        from ..advisor import Advisor
+
+        self.settings = settings
+        self.advisor = Advisor(settings.ruleset, thresholds=settings.thresholds)
+
+    def advise_chunk(self, chunk: list[Record]) -> tuple[bytes, int, int]:
+        lines = [self.advise_record(record) for record in chunk]
+        return b"".join(line + b"\n" for line, _ in lines), len(lines), sum(advised for _, advised in lines)
+
+    def advise_record(self, record: Record) -> tuple[bytes, bool]:
+        from ..facts.csvrow import CellError, row_facts
+
+        number, kind, payload = record
+        try:
+            if kind == "error":
+                raise RecordError([payload])
+            data = parse_json(payload) if kind == "json" else row_facts(payload)
+        except RecordError as exc:
+            return error_line(number, exc.problems), False
+        except CellError as exc:
+            return error_line(number, [(exc.field or None, exc.message)]), False
+        except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
+            return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
+        settings = self.settings
+        return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook)
+
+
+def advise_line(
+    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False
+) -> tuple[bytes, bool]:
+    """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
+
+    ``as_of`` is used when ``override`` is set or the record gives no date;
+    ``outlook`` adds the nearest misses and the plan. Problems become an
+    error line naming each field; nothing raises.
+    """
+    from ..facts.files import validate_facts
+    from ..advice.outlook import full_advice
+    from ..yamlsource import Located
+
+    try:
+        if not isinstance(data, dict):
+            raise RecordError([(None, f"a record must be a JSON object of facts, not {json_kind(data)}")])
+        if override or data.get("as_of") is None:
+            data = {**data, "as_of": as_of}
+        facts = validate_facts(Located(data, "record"))
+        advice = full_advice(advisor, facts) if outlook else advisor.advise(facts)
+    except RecordError as exc:
+        return error_line(number, exc.problems), False
+    except InputError as exc:
+        return error_line(number, [(p.field or None, p.message) for p in exc.problems]), False
+    except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
+        return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
+    return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's own words (null, not NoneType)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean (true or false)"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "an array" if isinstance(value, list) else "an object"
+
+
+class RecordError(Exception):
+    """A record that cannot be advised, with its problems as (field or None, message)."""
+
+    def __init__(self, problems: list[tuple[Optional[str], str]]):
+        super().__init__(problems[0][1])
+        self.problems = problems
+
+
+def parse_json(text: str) -> Any:
+    """One JSONL line's value: duplicate keys and NaN refused, like a facts file."""
+    from ..facts.files import loads_strict
+
+    if not text.strip():
+        raise RecordError([(None, "empty: expected one JSON object of facts")])
+    try:
+        data = loads_strict(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
+        message = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} ({where})"
+        raise RecordError([(None, f"not valid JSON: {message}")]) from None
+    except ValueError as exc:
+        raise RecordError([(None, f"not valid JSON: {exc}")]) from None
+    return data
+
+
+def error_line(number: int, problems: list[tuple[Optional[str], str]]) -> bytes:
+    errors = [{"field": field, "message": message} for field, message in problems]
+    line = {"record": number, "error": errors[0], "errors": errors}
+    return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+_WORKER: Optional[_Worker] = None  # the advisor of this worker process
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = _Worker(settings)
+    gc.freeze()  # the advisor lives as long as the worker: keep it out of every garbage collection
+
+
+def _advise_in_worker(chunk: list[Record]) -> tuple[bytes, int, int]:
+    assert _WORKER is not None, "the worker was not started"
+    return _WORKER.advise_chunk(chunk)
+
+
+# ------------------------------------------------------------------ progress
+
+
+class ProgressLine:
+    """A one-line progress report on a terminal's standard error, at most twice a second."""
+
+    def __init__(self, stream: TextIO = sys.stderr):
+        self.stream = stream
+        self.started = time.perf_counter()
+        self.shown = 0.0
+
+    def __call__(self, records: int) -> None:
+        now = time.perf_counter()
+        if now - self.shown >= 0.5:
+            self.shown = now
+            rate = records / max(now - self.started, 1e-9)
+            self.stream.write(f"\r{records:,} records ({rate:,.0f}/s)")
+            self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r\033[K")
+        self.stream.flush()

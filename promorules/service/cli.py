@@ -1,0 +1,167 @@
+"""Commands for systems that embed promorules: ``schema``, ``batch`` and ``serve``.
+
+Each imports what it needs when it runs, so ``promorules advise`` starts as
+fast without them (and the base install works without the server extra).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["facts", "advice"]))
+@friendly
+def schema(kind):
+    """Print the JSON Schema of the facts (input) or the advice (output).
+
+    It is generated from the very models that validate the input and build
+    the output, with a description for every field. To write a facts file
+    by hand, docs/facts.md is the readable guide to the same fields.
+
+    \b
+    Example:
+      promorules schema facts > facts.schema.json
+    """
+    from .schema import schema_text
+
+    click.echo(schema_text(kind), nl=False)
+
+
+@click.command()
+@click.argument("source", metavar="INPUT", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Where to write the results: one JSON line per record (- for standard output).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Worker processes. Default: one per CPU.")
+@RULESET_OPTION
+@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
+              help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.")
+@THRESHOLD_OPTION
+@click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv", "tsv"]), default="auto",
+              show_default=True, help="The input's format; auto goes by the file name, then the first character.")
+@click.option("--outlook", is_flag=True,
+              help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
+@friendly
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook):
+    """Advise every person in a JSONL, CSV or TSV file, one output line per record.
+
+    Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
+    "error": {"field": ..., "message": ...}, "errors": [...]}, in input
+    order; n is the JSONL line or the CSV/TSV data row (both from 1). A blank
+    line is not a record (the summary counts them). Records with errors are
+    reported in the output and do not stop the batch (exit 0); a file that
+    cannot be read or written exits 2.
+
+    \b
+    CSV columns are fact names: role_start_date, org.hiring_freeze, ...;
+    list fields hold JSON; an empty cell means unknown. A .tsv file is
+    read the same way, separated by tabs.
+
+    \b
+    Example:
+      promorules batch people.jsonl -o advice.jsonl --workers 2
+    """
+    import os
+    from contextlib import nullcontext
+
+    from .batch import ProgressLine, run_batch
+
+    workers = workers or os.cpu_count() or 1
+    progress = ProgressLine() if sys.stderr.isatty() else None
+    try:
+        target = nullcontext(sys.stdout.buffer) if output == "-" else open(output, "wb")  # noqa: SIM115
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+    with target as raw:
+        handle = _Written(raw, output)
+        summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
+                            as_of=as_of, input_format=input_format, progress=progress, outlook=outlook)
+        handle.close()
+    if progress is not None:
+        progress.close()
+    click.echo(str(summary), err=True)
+
+
+class _Written:
+    """The batch's output file, whose write errors (a full disk) name the file instead of looking internal."""
+
+    def __init__(self, handle, name: str):
+        self.handle, self.name = handle, name
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.handle.write(data)
+        except OSError as exc:
+            raise _cannot_write(self.name, exc) from None
+
+    def flush(self) -> None:
+        try:
+            self.handle.flush()
+        except OSError as exc:
+            raise _cannot_write(self.name, exc) from None
+
+    def close(self) -> None:
+        """Flush now, so an error shows here and not when the file is closed."""
+        self.flush()
+
+
+def _cannot_write(name: str, exc: OSError):
+    from ..errors import InputError, Location, Problem
+
+    where = "standard output" if name == "-" else name
+    return InputError([Problem(Location(where), f"cannot write the file: {exc.strerror or exc}")])
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port.")
+@RULESET_OPTION
+@THRESHOLD_OPTION
+@click.option("--access-log", is_flag=True, help="Log one line per request (method, path, status; never bodies).")
+@friendly
+def serve(host, port, ruleset_path, thresholds, access_log):
+    """Serve advice over HTTP (FastAPI; needs the server extra).
+
+    POST /v1/advice takes a facts object and returns the advice; POST
+    /v1/advice/batch takes a list; GET /v1/schema/facts, /v1/ruleset,
+    /healthz; the OpenAPI description is at /openapi.json (no /docs page:
+    it would load scripts from the internet).
+    Send SIGHUP to re-read the ruleset without stopping.
+
+    \b
+    Example:
+      promorules serve --port 8000
+      curl -s localhost:8000/v1/advice -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
+    """
+    try:
+        import uvicorn
+
+        from .server import create_app
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the HTTP service needs FastAPI and uvicorn ({exc.name} is missing); "
+            "install them with: pip install 'promorules[server]'"
+        ) from None
+    import signal
+
+    from ..advisor import Advisor
+    from ..errors import InputError
+
+    advisor = Advisor(ruleset_path, thresholds=thresholds or None)
+
+    def reload(signum, frame):
+        try:
+            advisor.reload()
+            click.echo(f"promorules: ruleset re-read ({advisor.ruleset.name} {advisor.ruleset.version})", err=True)
+        except InputError as exc:
+            click.echo("promorules: the ruleset was not changed, it has problems:", err=True)
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, reload)
+    uvicorn.run(create_app(advisor), host=host, port=port, access_log=access_log, log_level="info")

@@ -1,0 +1,99 @@
+"""docs/coaching.md works as written: its files and commands, run in order with the installed promorules.
+
+Code blocks with ``title="PATH"`` are files to write; ``console`` blocks hold
+commands (lines starting with ``$ ``) followed by the output the tutorial shows.
+In shown output, a line ``...`` stands for any number of lines and ``...``
+inside a line for any text. ``exit=N`` after ``console`` gives the expected exit
+code (0 otherwise).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TUTORIAL = ROOT / "docs" / "coaching.md"
+BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.M | re.S)
+
+
+def steps(text: str) -> list[tuple]:
+    """('file', path, content) and ('run', command, shown output lines, exit code), in document order."""
+    found = []
+    for block in BLOCK.finditer(text):
+        info, body = block["info"].strip(), block["body"]
+        title = re.search(r'title="([^"]+)"', info)
+        if title:
+            found.append(("file", title[1], body))
+        elif info.split(" ")[0] == "console":
+            exit_code = int(re.search(r"exit=(\d+)", info)[1]) if "exit=" in info else 0
+            command = None
+            for line in body.splitlines():
+                if line.startswith("$ "):
+                    if command:
+                        found.append(("run", *command, exit_code))
+                    command = (line[2:], [])
+                elif command:
+                    command[1].append(line)
+            if command:
+                found.append(("run", *command, exit_code))
+    return found
+
+
+def line_matches(shown: str, actual: str) -> bool:
+    pattern = ".*".join(re.escape(part) for part in shown.split("..."))
+    return re.fullmatch(pattern, actual) is not None
+
+
+def output_matches(shown: list[str], actual: list[str]) -> bool:
+    """Every shown line, in order; '...' alone skips any lines; nothing else may be left over."""
+    position, skipping = 0, False
+    for line in shown:
+        if line == "...":
+            skipping = True
+            continue
+        while skipping and position < len(actual) and not line_matches(line, actual[position]):
+            position += 1
+        if position >= len(actual) or not line_matches(line, actual[position]):
+            return False
+        position, skipping = position + 1, False
+    return skipping or position == len(actual)
+
+
+def test_the_tutorial_has_files_and_commands_for_every_command_family():
+    found = steps(TUTORIAL.read_text())
+    commands = " ".join(step[1] for step in found if step[0] == "run")
+    for needed in ("ruleset validate", "ruleset test", "ruleset diff", "ruleset doc", "advise"):
+        assert f"promorules {needed}" in commands
+    files = [step[1] for step in found if step[0] == "file"]
+    assert "my-ruleset/ruleset.yaml" in files and any(name.endswith(".feature") for name in files)
+
+
+def test_the_tutorial_runs_as_written(tmp_path):
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("PROMORULES_DEBUG", None)
+    for step in steps(TUTORIAL.read_text()):
+        if step[0] == "file":
+            path = tmp_path / step[1]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(step[2])
+            continue
+        _, command, shown, exit_code = step
+        assert command.startswith("promorules "), command
+        done = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert done.returncode == exit_code, f"$ {command}\n{done.stdout}{done.stderr}"
+        actual = done.stdout.splitlines()
+        assert output_matches(shown, actual), f"$ {command}\nshown:\n" + "\n".join(shown) + "\nactual:\n" + done.stdout
+    assert (tmp_path / "handbook.md").read_text().startswith("# acme-coaching 1.0.0\n")
+
+
+def test_the_output_matching_is_strict_where_the_tutorial_is_literal():
+    assert output_matches(["a", "...", "d"], ["a", "b", "c", "d"])
+    assert output_matches(["x: ... rules"], ["x: 12 rules"])
+    assert not output_matches(["a", "d"], ["a", "b", "d"])
+    assert not output_matches(["a"], ["a", "b"])
+    assert not output_matches(["x: ... rules, 0 errors"], ["x: 12 rules, 1 errors"])

@@ -1,0 +1,109 @@
+"""`promorules ruleset diff`: who a ruleset change affects, and how, over a folder of facts files."""
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from promorules import Advisor
+from promorules.cli import main
+from promorules.facts.files import read_facts
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def acme(tmp_path: Path) -> Path:
+    """Four sponsors needed, sharing-and-lifting dropped, and make-the-case never reached."""
+    root = tmp_path / "acme"
+    root.mkdir()
+    (root / "ruleset.yaml").write_text("extends: default\nname: acme\nversion: '1'\n"
+                                       "thresholds:\n  min_sponsors: {default: 4}\n"
+                                       "disable: [after.share-and-lift-others]\n")
+    (root / "stage.yaml").write_text(
+        "category: stage\nrules:\n"
+        "  - id: stage.make-the-case\n    replaces: true\n    priority: 1\n    title: Never here\n"
+        "    when: [frustrated, not frustrated]\n    derive: stage_make_the_case\n")
+    return root
+
+
+def diff(*args):
+    return CliRunner().invoke(main, ["ruleset", "diff", *args])
+
+
+def ranks(advisor: Advisor, path: Path) -> dict:
+    return {r.rule_id: r.rank for r in advisor.advise(read_facts(str(path))).recommendations}
+
+
+def test_json_lists_each_persons_changes_as_the_advisors_give_them(tmp_path):
+    root = acme(tmp_path)
+    result = diff("default", str(root), "--facts", str(EXAMPLES), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    assert [person["file"] for person in data["people"]] == [str(path) for path in files]
+    old, new = Advisor(), Advisor(root)
+    for person, path in zip(data["people"], files):
+        before, after = ranks(old, path), ranks(new, path)
+        assert {(a["rule_id"], a["rank"]) for a in person["added"]} == {(r, after[r]) for r in after if r not in before}
+        assert {(a["rule_id"], a["rank"]) for a in person["removed"]} == {(r, before[r]) for r in before if r not in after}
+        assert {(m["rule_id"], m["old_rank"], m["new_rank"]) for m in person["moved"]} == {
+            (r, before[r], after[r]) for r in after if r in before and before[r] != after[r]}
+    priya = data["people"][[p.name for p in files].index("priya-hiring-freeze.yaml")]
+    assert (priya["old_stage"], priya["new_stage"]) == ("make_the_case", "step_up")
+    assert {"rule_id": "after.share-and-lift-others", "rank": 7, "held_back_by": []} in priya["removed"]
+    summary = data["summary"]
+    assert summary["people"] == 6 and summary["unreadable"] == 0
+    assert summary["changed"] + summary["unchanged"] == 6
+    assert summary["added"] == sum(len(p["added"]) for p in data["people"])
+    assert summary["removed"] == sum(len(p["removed"]) for p in data["people"])
+    assert summary["moved_up"] + summary["moved_down"] == sum(len(p["moved"]) for p in data["people"])
+    assert summary["stage_changes"] == sum(p["old_stage"] != p["new_stage"] for p in data["people"])
+
+
+def test_text_names_ranks_stage_changes_and_a_summary(tmp_path):
+    root = acme(tmp_path)
+    result = diff("default", str(root), "--facts", str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    text = result.output
+    priya = text.split(f"{EXAMPLES / 'priya-hiring-freeze.yaml'}:\n", 1)[1].split("\n" + str(EXAMPLES), 1)[0]
+    assert "  stage: make_the_case -> step_up\n" in priya
+    assert "  - after.share-and-lift-others (was rank 7)\n" in priya
+    summary = json.loads(diff("default", str(root), "--facts", str(EXAMPLES), "--format", "json").output)["summary"]
+    assert text.splitlines()[-1] == (
+        f"6 people: {summary['changed']} changed, {summary['unchanged']} unchanged; {summary['added']} added, "
+        f"{summary['removed']} removed, {summary['moved_up']} moved up, {summary['moved_down']} moved down, "
+        f"{summary['stage_changes']} stage changes; 0 files could not be read")
+    assert diff("default", str(root), "--facts", str(EXAMPLES)).output == text  # deterministic
+
+
+def test_the_same_ruleset_changes_nobody():
+    result = diff("default", str(ROOT / "rulesets" / "default"), "--facts", str(EXAMPLES))
+    assert result.exit_code == 0
+    assert result.output.count(": unchanged\n") == 6
+    assert result.output.splitlines()[-1].startswith("6 people: 0 changed, 6 unchanged; 0 added, 0 removed")
+
+
+def test_a_file_that_cannot_be_read_is_named_and_counted_never_dropped(tmp_path):
+    folder = tmp_path / "people"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "priya-hiring-freeze.yaml", folder / "a-priya.yaml")
+    (folder / "b-broken.yaml").write_text("as_of: 2026-01-01\nrole_start_dat: 2025-01-01\n")
+    (folder / "c-broken.json").write_text('{"as_of": "2026-01-01",')
+    (folder / "notes.txt").write_text("not a facts file")
+    result = diff("default", str(acme(tmp_path)), "--facts", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder / 'b-broken.yaml'}: cannot be read\n  {folder / 'b-broken.yaml'}:2:1: unknown fact " \
+           '"role_start_dat" (did you mean "role_start_date"?)' in result.output
+    assert f"{folder / 'c-broken.json'}: cannot be read\n" in result.output
+    assert f"{folder / 'a-priya.yaml'}:\n  stage: make_the_case -> step_up" in result.output
+    assert result.output.splitlines()[-1].endswith("; 2 files could not be read")
+    data = json.loads(diff("default", "default", "--facts", str(folder), "--format", "json").output)
+    assert [bad["file"] for bad in data["unreadable"]] == [str(folder / "b-broken.yaml"), str(folder / "c-broken.json")]
+    assert data["summary"]["people"] == 1 and data["summary"]["unreadable"] == 2
+
+
+def test_bad_rulesets_and_folders_are_bad_input(tmp_path):
+    assert diff("default", str(tmp_path / "none"), "--facts", str(EXAMPLES)).exit_code == 2
+    result = diff("default", "default", "--facts", str(tmp_path / "nobody"))
+    assert result.exit_code == 2 and "not a folder of facts files" in result.output
