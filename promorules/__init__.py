@@ -11,8 +11,8 @@ from .advisor import Advisor, bundled_ruleset_path
 from .errors import InputError, Problem
 from .facts.model import Facts
 from .facts.files import parse_facts, read_facts
-from .ruleset.loader import load_ruleset
-from .advice.outlook import full_advice
+from .advisor import load_ruleset
+from .advisor import full_advice
 from .ruleset.model import Ruleset
 from .service.schema import json_schema
 

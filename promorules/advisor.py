@@ -17,26 +17,48 @@ from pathlib import Path
 from typing import Literal, Mapping, Optional, Union
 
 from .advice.model import Advice
-from .engine.compiler import compile_ruleset
-from .facts.derive import derive
+from .advice.outlook import dated_plan, nearest_misses
+from .advice.resolve import Resolver
+from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
+from .errors import InputError
+from .facts.derive import derive
 from .facts.model import Facts
-from .ruleset.loader import load_ruleset
-from .advice.resolve import Resolver
+from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
 from .ruleset.model import Ruleset
 
 Engine = Literal["auto", "durable", "python"]
 Thresholds = Mapping[str, Union[int, float, str]]
 
 
-def bundled_ruleset_path() -> Path:
-    """The default ruleset: inside the installed package, or beside it in a source checkout."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "rulesets" / "default", package.parent / "rulesets" / "default"):
-        if (candidate / "ruleset.yaml").is_file():
-            return candidate
-    raise FileNotFoundError("the bundled ruleset is missing from this installation")
+def load_ruleset(path: Union[str, Path], thresholds: Optional[Thresholds] = None) -> Ruleset:
+    """Load and check a ruleset directory, and check it fits the engine; raise InputError listing every problem.
+
+    ``thresholds`` sets threshold values in place of the manifest's defaults
+    (a coach tuning one organisation, a scenario trying a policy).
+    """
+    report = check_ruleset(path, thresholds)
+    if report.problems:
+        raise InputError(report.problems)
+    assert report.ruleset is not None, "a load without problems gives a ruleset"
+    return report.ruleset
+
+
+def check_ruleset(path: Union[str, Path], thresholds: Optional[Thresholds] = None) -> LoadReport:
+    """What the loader found (`inspect_ruleset`), and, for a ruleset without mistakes, whether it fits the engine.
+
+    The loader only reads and checks the files; the engine is asked here, one layer up, so `ruleset validate`
+    and an advisor refuse the same rulesets.
+    """
+    report = inspect_ruleset(path, thresholds)
+    if report.ruleset is not None:
+        try:
+            fitted_network(report.ruleset)
+        except InputError as exc:
+            report.problems = list(exc.problems)
+            report.ruleset = None
+    return report
 
 
 @dataclass(frozen=True)
@@ -69,7 +91,7 @@ class Advisor:
             self._path: Optional[Path] = None
         else:
             self._path = Path(ruleset) if ruleset is not None else bundled_ruleset_path()
-            ruleset = load_ruleset(self._path, thresholds)
+            ruleset = read_ruleset(self._path, thresholds)  # fitted to the engine once, in _build
         self._thresholds = dict(thresholds) if thresholds else None
         self._engine_choice: Engine = engine
         self._reload_lock = threading.Lock()
@@ -78,7 +100,7 @@ class Advisor:
 
     def _build(self, ruleset: Ruleset) -> _Loaded:
         evaluator = PythonMatcher(ruleset)
-        network = ruleset.network or compile_ruleset(ruleset)  # checked against durable's limits even when not used
+        network = fitted_network(ruleset)  # checked against durable's limits even when not used
         use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
         matcher = DurableMatcher(network) if use_durable else evaluator
         return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
@@ -135,7 +157,22 @@ class Advisor:
         if self._path is None:
             raise ValueError("this advisor was given a loaded Ruleset, so it has no path to reload from")
         with self._reload_lock:  # two reloads at once still end on the newest file
-            self._loaded = self._build(load_ruleset(self._path, self._thresholds))
+            self._loaded = self._build(read_ruleset(self._path, self._thresholds))
+
+
+def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Advice:
+    """The advice with its nearest misses and dated plan filled in (what the CLI shows).
+
+    The advice comes from ``advisor.advise`` (a subclass's own advise is honoured); the outlook reads the
+    same pinned ruleset and evaluator, so a reload meanwhile cannot pair one ruleset's advice with
+    another's misses.
+    """
+    advisor = advisor.pinned()
+    person = with_as_of(facts, as_of)
+    advice = advisor.advise(person)
+    derived = derive(person)
+    misses = nearest_misses(advisor.ruleset, advisor.evaluator, person, advice, derived)
+    return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(derived, advice, misses)})
 
 
 def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:

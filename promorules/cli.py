@@ -13,7 +13,7 @@ import click
 from .advisor import Advisor
 from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
 from .facts.files import read_facts
-from .advice.outlook import full_advice
+from .advisor import full_advice
 from .advice.render import print_advice
 
 # Command families defined in their own modules, imported only when used (so

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Optional, Union
+from typing import Any, Optional
 
 from ..ruleset import conditions as c
 from .model import Advice, Change, NearMiss, PlanItem
-from ..advisor import Advisor, with_as_of
 from ..dates import add_months
 from ..facts.derive import FACTS, derive, fact_label
 from ..facts.model import Facts
 from ..text import show
-from ..ruleset.model import Rule
+from ..engine.python import PythonMatcher
+from ..ruleset.model import Rule, Ruleset
 
 ASK_NOW = "ask-now"
 MAX_CHANGES = 3
@@ -28,27 +28,19 @@ HORIZON_MONTHS = 36
 REVISIT_MONTHS = 3
 HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
 
-def full_advice(advisor: Advisor, facts: Union[Facts, dict], as_of: Optional[date] = None) -> Advice:
-    """The advice with its nearest misses and dated plan filled in (what the CLI shows)."""
-    advisor = advisor.pinned()
-    person = with_as_of(facts, as_of)
-    advice = advisor.advise(person)
-    derived = derive(person)
-    misses = nearest_misses(advisor, person, advice, derived)
-    return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(derived, advice, misses)})
-
-
 # ------------------------------------------------------------------ nearest misses
 
 
-def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice, derived: Optional[dict] = None) -> list[NearMiss]:
+def nearest_misses(
+    ruleset: Ruleset, evaluator: PythonMatcher, facts: Facts, advice: Advice, derived: Optional[dict] = None
+) -> list[NearMiss]:
     """The smallest changes that would unlock each "ask now" rule not recommended today.
 
-    ``derived`` is ``derive(facts)``, for a caller that has it already.
+    ``evaluator`` is the Python evaluator of ``ruleset`` (it tries each change); ``derived`` is
+    ``derive(facts)``, for a caller that has it already.
     """
-    ruleset = advisor.ruleset
     derived = derived if derived is not None else derive(facts)
-    signals = advisor.evaluator.signals(derived)
+    signals = evaluator.signals(derived)
     clock = _Clock(facts, derived)
     search = _Search(ruleset, derived, signals, clock)
     active = {r.rule_id for r in advice.recommendations}
@@ -59,7 +51,7 @@ def nearest_misses(advisor: Advisor, facts: Facts, advice: Advice, derived: Opti
         needed = search.unlock(rule)
         if needed is None or not needed or len(needed) > MAX_CHANGES:
             continue
-        if not _unlocks(advisor, derived, rule, needed):
+        if not _unlocks(ruleset, evaluator, derived, rule, needed):
             continue
         found.setdefault(tuple(sorted(needed, key=_atom_key)), []).append(rule)
     can_ask = any(ASK_NOW in rule.tags for rule in ruleset.rules if rule.id in active)
@@ -128,7 +120,7 @@ class _Search:
         return self.memo[key]
 
 
-def _unlocks(advisor: Advisor, derived: dict, rule: Rule, needed: frozenset) -> bool:
+def _unlocks(ruleset: Ruleset, evaluator: PythonMatcher, derived: dict, rule: Rule, needed: frozenset) -> bool:
     """Apply the change to the derived facts and check the rule is then recommended, not held back."""
     changed = dict(derived)
     for atom in needed:
@@ -136,10 +128,10 @@ def _unlocks(advisor: Advisor, derived: dict, rule: Rule, needed: frozenset) -> 
         if value is _NO_VALUE:
             return False
         changed[atom.name] = value
-    match = advisor.evaluator.match(changed)
+    match = evaluator.match(changed)
     if rule.id not in match.fired:
         return False
-    return not match.fired.intersection(advisor.ruleset.holders_of(rule))
+    return not match.fired.intersection(ruleset.holders_of(rule))
 
 
 _NO_VALUE = object()

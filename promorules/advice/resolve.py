@@ -7,7 +7,6 @@ then rule id.
 from __future__ import annotations
 
 import math
-from datetime import date
 from typing import Any, Callable, Optional, Sequence
 
 from . import model as out
@@ -16,7 +15,7 @@ from ..engine.codegen import compile_undecided
 from ..facts.derive import FACTS, fact_label, input_description, is_input
 from ..engine.python import Match
 from ..facts.model import Facts
-from ..ruleset.model import Rule, Ruleset, Template
+from ..ruleset.model import Rule, Ruleset
 from ..text import fill
 
 MAX_REMEMBERED_REASONS = 50_000

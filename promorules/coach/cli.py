@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
-from ..advisor import Advisor, bundled_ruleset_path
+from ..advisor import Advisor, bundled_ruleset_path, check_ruleset
 from ..cli_support import friendly, iso_date
 from .layers import effective_yaml
 from ..errors import InputError, Location, Problem
 from .handbook import handbook
 from .lint import lint
-from ..ruleset.loader import BUNDLED, inspect_ruleset
+from ..ruleset.loader import BUNDLED
 from .diff import compare, facts_files, to_json, to_text
 from .scenarios import Advisors, run_features
 
@@ -33,7 +33,7 @@ def ruleset_path(text: str) -> Path:
 
 def _loaded(path: Path):
     """The report of a ruleset that must load; its problems become the usual exit 2."""
-    report = inspect_ruleset(path)
+    report = check_ruleset(path)
     if report.problems:
         raise InputError(report.problems)
     return report
@@ -66,7 +66,7 @@ def validate(path, strict):
       promorules ruleset validate my-ruleset/ --strict
     """
     root = ruleset_path(path)
-    report = inspect_ruleset(root)
+    report = check_ruleset(root)
     errors = [str(problem) for problem in report.problems]
     warnings = [str(warning) for warning in lint(report)] if not errors else []
     for line in errors + warnings:

@@ -30,7 +30,8 @@ from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts, put_at
 from ..facts.files import read_facts, validate_facts
 from ..facts.files import worked_out as factsfile_worked_out
-from ..ruleset.loader import BUNDLED, inspect_ruleset, load_ruleset
+from ..advisor import load_ruleset
+from ..ruleset.loader import BUNDLED, inspect_ruleset
 from ..ruleset.model import Ruleset
 from ..yamlsource import Located
 
@@ -201,7 +202,7 @@ class Scenario:
         """The advice with what would change it and the dated plan (worked out on first use)."""
         self.need_advice()
         if self._outlook is None:
-            from ..advice.outlook import full_advice
+            from ..advisor import full_advice
 
             advisor = self.advisors.get(self.ruleset, "python", self.thresholds)
             self._outlook = full_advice(advisor, self.person)

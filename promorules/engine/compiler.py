@@ -21,8 +21,10 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Optional
 
+from ..errors import InputError, Location, Problem
 from ..ruleset import conditions as c
 from ..facts.derive import FACTS
 from ..ruleset.model import Ruleset
@@ -40,6 +42,19 @@ DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte
 
 class NetworkError(ValueError):
     """The compiled network would cross one of durable-rules' limits."""
+
+
+def fitted_network(ruleset: Ruleset) -> "Network":
+    """The ruleset's network; a ruleset too large for durable-rules is an InputError at its manifest.
+
+    Asked of every ruleset an advisor uses, even on the Python engine, so a ruleset that works here works
+    wherever durable-rules is installed.
+    """
+    try:
+        return compile_ruleset(ruleset)
+    except NetworkError as exc:
+        manifest = str(Path(ruleset.path) / "ruleset.yaml") if ruleset.path else "ruleset.yaml"
+        raise InputError([Problem(Location(manifest), f"the ruleset is too large for the engine: {exc}")]) from None
 
 
 @dataclass(frozen=True)

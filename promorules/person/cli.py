@@ -88,7 +88,7 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, rule
     import yaml
 
     from .interview import Interview
-    from ..advice.outlook import full_advice
+    from ..advisor import full_advice
     from ..advice.render import print_advice
 
     target = output_path or facts_path or "my-promotion-facts.yaml"

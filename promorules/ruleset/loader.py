@@ -20,7 +20,6 @@ from typing import Any, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from . import conditions as c
-from ..engine.compiler import NetworkError, compile_ruleset
 from ..facts.derive import FACTS
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import field_path
@@ -249,8 +248,10 @@ class LoadReport:
     disabled: dict = field(default_factory=dict)  # rule id -> the disable: entry of the layer that removed it
 
 
-def load_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
+def read_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Ruleset:
     """Load and check a ruleset directory; raise InputError listing every problem.
+
+    Whether the ruleset fits the engine is the engine's question: `promorules.load_ruleset` asks both.
 
     ``thresholds`` sets threshold values in place of the manifest's defaults
     (a coach tuning one organisation, a scenario trying a policy). They are
@@ -267,12 +268,6 @@ def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, An
     """Load a ruleset and say how it was made, without raising on the coach's mistakes."""
     loader = _Loader(Path(path), dict(thresholds or {}))
     ruleset = loader.load()
-    if not loader.problems:
-        try:  # the network as a whole must fit durable-rules too; compiled once, here
-            ruleset = replace(ruleset, network=compile_ruleset(ruleset))
-        except NetworkError as exc:
-            manifest = loader.layers[-1].located.file if loader.layers else str(Path(path) / MANIFEST)
-            loader.fail(Location(manifest), f"the ruleset is too large for the engine: {exc}")
     problems = sorted(loader.problems, key=lambda p: (p.location, p.message))
     return LoadReport(
         ruleset=None if problems else ruleset,
@@ -287,11 +282,18 @@ def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, An
     )
 
 
+def bundled_ruleset_path() -> Path:
+    """The default ruleset: inside the installed package, or beside it in a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "rulesets" / "default", package.parent / "rulesets" / "default"):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    raise FileNotFoundError("the bundled ruleset is missing from this installation")
+
+
 def resolve_extends(target: str, root: Path) -> Path:
     """Where ``extends:`` points: the bundled ruleset for ``default``, else a path relative to the layer."""
     if target == BUNDLED:
-        from ..advisor import bundled_ruleset_path  # the advisor imports this module
-
         return bundled_ruleset_path()
     return Path(os.path.normpath(root / target))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 from .conditions import Condition
 from ..dates import add_months
@@ -118,7 +118,6 @@ class Ruleset:
     rules: tuple[Rule, ...] = ()
     path: str = ""
     settings: dict = field(default_factory=dict)  # thresholds set when loading, beyond the files: name -> value
-    network: Any = field(default=None, compare=False, repr=False)  # the durable network, compiled on loading
 
     @property
     def signals(self) -> tuple[str, ...]:

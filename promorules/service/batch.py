@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
 
 from ..errors import InputError, Location, Problem
+from .records import RecordError, advise_line, error_line, parse_json
 
 Format = Literal["auto", "jsonl", "csv", "tsv"]
 CHUNK = 200  # records per task sent to a worker
@@ -431,77 +432,6 @@ class _Worker:
             return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
         settings = self.settings
         return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook)
-
-
-def advise_line(
-    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False
-) -> tuple[bytes, bool]:
-    """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
-
-    ``as_of`` is used when ``override`` is set or the record gives no date;
-    ``outlook`` adds the nearest misses and the plan. Problems become an
-    error line naming each field; nothing raises.
-    """
-    from ..facts.files import validate_facts
-    from ..advice.outlook import full_advice
-    from ..yamlsource import Located
-
-    try:
-        if not isinstance(data, dict):
-            raise RecordError([(None, f"a record must be a JSON object of facts, not {json_kind(data)}")])
-        if override or data.get("as_of") is None:
-            data = {**data, "as_of": as_of}
-        facts = validate_facts(Located(data, "record"))
-        advice = full_advice(advisor, facts) if outlook else advisor.advise(facts)
-    except RecordError as exc:
-        return error_line(number, exc.problems), False
-    except InputError as exc:
-        return error_line(number, [(p.field or None, p.message) for p in exc.problems]), False
-    except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-        return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
-    return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
-
-
-def json_kind(value: Any) -> str:
-    """What a JSON value is, in JSON's own words (null, not NoneType)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean (true or false)"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "a string" if isinstance(value, str) else "an array" if isinstance(value, list) else "an object"
-
-
-class RecordError(Exception):
-    """A record that cannot be advised, with its problems as (field or None, message)."""
-
-    def __init__(self, problems: list[tuple[Optional[str], str]]):
-        super().__init__(problems[0][1])
-        self.problems = problems
-
-
-def parse_json(text: str) -> Any:
-    """One JSONL line's value: duplicate keys and NaN refused, like a facts file."""
-    from ..facts.files import loads_strict
-
-    if not text.strip():
-        raise RecordError([(None, "empty: expected one JSON object of facts")])
-    try:
-        data = loads_strict(text)
-    except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
-        message = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} ({where})"
-        raise RecordError([(None, f"not valid JSON: {message}")]) from None
-    except ValueError as exc:
-        raise RecordError([(None, f"not valid JSON: {exc}")]) from None
-    return data
-
-
-def error_line(number: int, problems: list[tuple[Optional[str], str]]) -> bytes:
-    errors = [{"field": field, "message": message} for field, message in problems]
-    line = {"record": number, "error": errors[0], "errors": errors}
-    return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 _WORKER: Optional[_Worker] = None  # the advisor of this worker process

@@ -35,11 +35,11 @@ from starlette.exceptions import HTTPException
 
 from ..advice.model import Advice
 from ..advisor import Advisor
-from .batch import RecordError, advise_line, json_kind, parse_json
+from .records import RecordError, advise_line, json_kind, parse_json
 from ..errors import InputError, did_you_mean
 from ..facts.model import Facts, field_path
 from ..facts.files import validate_facts
-from ..advice.outlook import full_advice
+from ..advisor import full_advice
 from .schema import json_schema
 from ..yamlsource import Located
 

@@ -14,7 +14,8 @@ from promorules import Advisor
 from promorules.ruleset.conditions import Atom
 from promorules.facts.derive import FACTS, INPUT_LABELS, is_input
 from promorules.facts.files import read_facts
-from promorules.advice.outlook import _change_text, full_advice
+from promorules import full_advice
+from promorules.advice.outlook import _change_text
 from promorules.advice.render import reason_text, to_markdown, to_text, verdict
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))

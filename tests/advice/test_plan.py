@@ -8,7 +8,8 @@ from promorules.advisor import with_as_of
 from promorules.dates import add_months
 from promorules.facts.derive import derive
 from promorules.facts.files import read_facts
-from promorules.advice.outlook import REVISIT_MONTHS, dated_plan, full_advice
+from promorules import full_advice
+from promorules.advice.outlook import REVISIT_MONTHS, dated_plan
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ADVISOR = Advisor()

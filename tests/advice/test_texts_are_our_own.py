@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "guidance-coverage.md").read_text()

@@ -8,7 +8,7 @@ Steps that say it does not apply ("does not include", "does not fire",
 import re
 from pathlib import Path
 
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = {rule.id for rule in load_ruleset(ROOT / "rulesets" / "default").rules}

@@ -17,7 +17,7 @@ from promorules.advisor import with_as_of
 from promorules.facts.derive import FACTS, derive, input_description
 from promorules.engine.python import PythonMatcher
 from promorules.facts.files import read_facts
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 from promorules.advice.resolve import Resolver
 from tests.support import people
 from tests.support.random_rules import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets

@@ -16,7 +16,7 @@ from promorules import Advisor
 from promorules.engine.compiler import compile_ruleset
 from promorules.engine.durable import DurableMatcher
 from promorules.engine.python import PythonMatcher
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 from tests.support import people
 from tests.conftest import skip_module_without_durable
 from tests.support.random_rules import BOOLS, ENUMS, NUMBERS, derived_facts, load_random_ruleset, rulesets

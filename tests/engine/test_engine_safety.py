@@ -13,7 +13,7 @@ from promorules.engine.compiler import Network, NetworkError, check_network, com
 from promorules.facts.derive import derive
 from promorules.engine.durable import DurableMatcher
 from promorules.engine.python import PythonMatcher
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 from tests.support.people import varied_people
 
 ROOT = Path(__file__).resolve().parents[2]

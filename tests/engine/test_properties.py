@@ -29,7 +29,7 @@ from promorules import Advisor
 from promorules.errors import InputError
 from promorules.facts.model import Facts
 from promorules.facts.files import parse_facts
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)

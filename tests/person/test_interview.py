@@ -15,7 +15,7 @@ from promorules import Advisor
 from promorules.cli import main
 from promorules.facts.files import read_facts
 from promorules.person.interview import Interview
-from promorules.advice.outlook import full_advice
+from promorules import full_advice
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIRE = ROOT / "examples" / "claire-first-visit.yaml"

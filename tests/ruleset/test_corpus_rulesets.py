@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from promorules.engine import durable as durable_engine
 from promorules.cli import main
 from promorules.errors import InputError
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 CORPUS = Path(__file__).resolve().parents[1] / "support" / "corpus" / "rulesets"
 INDEX = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -166,7 +166,7 @@ def _expected(root: Path, case: dict) -> tuple[str, int]:
 _CHILD = """
 import json, sys
 from promorules.errors import InputError
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 try:
     load_ruleset(sys.argv[1])
 except InputError as exc:

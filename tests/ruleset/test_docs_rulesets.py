@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from promorules.facts.derive import FACTS
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "rulesets.md").read_text()

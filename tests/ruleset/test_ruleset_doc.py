@@ -5,7 +5,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from promorules.cli import main
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = load_ruleset(ROOT / "rulesets" / "default")

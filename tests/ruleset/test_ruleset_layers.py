@@ -13,7 +13,8 @@ from promorules.advisor import bundled_ruleset_path
 from promorules.cli import main
 from promorules.errors import InputError
 from promorules.facts.files import read_facts
-from promorules.ruleset.loader import inspect_ruleset, load_ruleset
+from promorules import load_ruleset
+from promorules.ruleset.loader import inspect_ruleset
 
 ROOT = Path(__file__).resolve().parents[2]
 PRIYA = ROOT / "examples" / "priya-hiring-freeze.yaml"

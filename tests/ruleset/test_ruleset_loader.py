@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from promorules.errors import InputError
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 DEFAULT = Path(__file__).resolve().parents[2] / "rulesets" / "default"
 

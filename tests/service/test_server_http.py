@@ -297,7 +297,7 @@ class HeldAdvisor(Advisor):
 
 def test_health_answers_while_an_outlook_is_being_worked_out():
     """An outlook (many evaluations) is worked out off the event loop: a slow one does not hold up /healthz."""
-    from promorules.advice.outlook import full_advice
+    from promorules import full_advice
     from promorules.service.server import create_app
 
     advisor = HeldAdvisor()

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import strategies as st
 
 from promorules.facts.derive import FACTS
-from promorules.ruleset.loader import load_ruleset
+from promorules import load_ruleset
 
 DEFAULT = load_ruleset(Path(__file__).resolve().parents[2] / "rulesets" / "default")
 
