@@ -19,7 +19,11 @@ setup: $(STAMP)
 advise: $(STAMP)
 	$(BIN)/promorules advise examples/claire-first-visit.yaml
 
+# The layers (import-linter), lint (ruff) and the type/line-length ratchet run before the tests.
 test: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python -m ruff check promorules tests bench docs tools
+	$(BIN)/python tools/ratchet.py
 	$(BIN)/python -m pytest
 
 clean:

@@ -8,7 +8,7 @@ docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP s
 """
 from .advice.model import Advice
 from .advisor import Advisor, bundled_ruleset_path
-from .errors import InputError, Problem
+from .errors import EngineError, InputError, Problem, PromorulesError, RulesetError
 from .facts.model import Facts
 from .facts.files import parse_facts, read_facts
 from .advisor import load_ruleset
@@ -19,10 +19,13 @@ from .service.schema import json_schema
 __all__ = [
     "Advice",
     "Advisor",
+    "EngineError",
     "Facts",
     "InputError",
     "Problem",
+    "PromorulesError",
     "Ruleset",
+    "RulesetError",
     "bundled_ruleset_path",
     "full_advice",
     "json_schema",

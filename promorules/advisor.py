@@ -22,7 +22,7 @@ from .advice.resolve import Resolver
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
-from .errors import InputError
+from .errors import InputError, RulesetError
 from .facts.derive import derive
 from .facts.model import Facts
 from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
@@ -40,7 +40,7 @@ def load_ruleset(path: Union[str, Path], thresholds: Optional[Thresholds] = None
     """
     report = check_ruleset(path, thresholds)
     if report.problems:
-        raise InputError(report.problems)
+        raise RulesetError(report.problems)
     assert report.ruleset is not None, "a load without problems gives a ruleset"
     return report.ruleset
 

@@ -15,7 +15,7 @@ import click
 import yaml
 
 from .engine.compiler import NetworkError
-from .errors import InputError, Location, Problem
+from .errors import InputError, Location, Problem, PromorulesError
 
 
 def iso_date(ctx, param, value):
@@ -65,6 +65,11 @@ def friendly(command):
         except NetworkError as exc:
             click.echo(f"error: the ruleset is too large for the engine: {exc}", err=True)
             sys.exit(2)
+        except PromorulesError as exc:  # the root: a new kind of error keeps its exit code without a new branch
+            if exc.exit_code == 1:
+                _internal(exc)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - the promise is "no traceback"

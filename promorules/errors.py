@@ -1,8 +1,17 @@
-"""Problems found in user input, each pointing at the place a person can fix.
+"""Problems found in user input, each pointing at the place a person can fix, and the package's one error root.
 
 Every layer (YAML reading, facts validation, ruleset loading) reports a list of
 `Problem`s instead of raising on the first one, so a coach or a user sees all
 mistakes at once, each as ``file:line:col: message``.
+
+Everything the package raises on purpose derives from one root, so an embedder catches one class, and each
+class carries the exit code the CLI gives it and the HTTP status the service answers with::
+
+    PromorulesError                    exit 1, HTTP 500: something the caller cannot fix
+    ├── InputError                     exit 2, HTTP 422: bad input; .problems lists every mistake
+    │   └── RulesetError               a ruleset that does not load, or does not fit the engine
+    ├── EngineError                    durable-rules failed (RuntimeError too, as before)
+    └── engine.compiler.NetworkError   exit 2: a network beyond durable-rules' limits (ValueError too)
 """
 from __future__ import annotations
 
@@ -42,13 +51,31 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-class InputError(Exception):
+class PromorulesError(Exception):
+    """The root of every error the package raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+
+class InputError(PromorulesError):
     """Raised with every problem found in one piece of input."""
+
+    exit_code = 2
+    http_status = 422
 
     def __init__(self, problems: Sequence[Problem]):
         # The same mistake reached twice (e.g. through a YAML alias) is reported once.
         self.problems = sorted(set(problems), key=lambda p: (p.location, p.message, p.field))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class RulesetError(InputError):
+    """A ruleset that does not load, or does not fit the engine; each problem names file and line."""
+
+
+class EngineError(PromorulesError, RuntimeError):
+    """durable-rules reported an error; the evaluation was abandoned and its session retired."""
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import InputError, Location, Problem
+from ..errors import Location, Problem, PromorulesError, RulesetError
 from ..ruleset import conditions as c
 from ..facts.derive import FACTS
 from ..ruleset.model import Ruleset
@@ -40,8 +40,11 @@ MAX_SIGNALS = 400
 DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
-class NetworkError(ValueError):
+class NetworkError(PromorulesError, ValueError):
     """The compiled network would cross one of durable-rules' limits."""
+
+    exit_code = 2
+    http_status = 422
 
 
 def fitted_network(ruleset: Ruleset) -> "Network":
@@ -54,7 +57,7 @@ def fitted_network(ruleset: Ruleset) -> "Network":
         return compile_ruleset(ruleset)
     except NetworkError as exc:
         manifest = str(Path(ruleset.path) / "ruleset.yaml") if ruleset.path else "ruleset.yaml"
-        raise InputError([Problem(Location(manifest), f"the ruleset is too large for the engine: {exc}")]) from None
+        raise RulesetError([Problem(Location(manifest), f"the ruleset is too large for the engine: {exc}")]) from None
 
 
 @dataclass(frozen=True)

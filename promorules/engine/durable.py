@@ -25,6 +25,7 @@ import threading
 from collections import deque
 from typing import Optional
 
+from ..errors import EngineError
 from .compiler import Action, Network, PersonFact
 from .python import Match
 
@@ -49,10 +50,6 @@ def fnv1a32(text: str) -> int:
     for byte in text.encode():
         value = ((value ^ byte) * FNV_PRIME) & 0xFFFFFFFF
     return value
-
-
-class EngineError(RuntimeError):
-    """durable-rules reported an error; the evaluation was abandoned and its session retired."""
 
 
 class _Process:

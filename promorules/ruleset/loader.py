@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import conditions as c
 from ..facts.derive import FACTS
-from ..errors import InputError, Location, Problem, did_you_mean
+from ..errors import InputError, Location, Problem, RulesetError, did_you_mean
 from ..facts.model import field_path
 from ..text import counted, show
 from .model import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
@@ -259,7 +259,7 @@ def read_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]
     """
     report = inspect_ruleset(path, thresholds)
     if report.problems:
-        raise InputError(report.problems)
+        raise RulesetError(report.problems)
     assert report.ruleset is not None, "a load without problems gives a ruleset"
     return report.ruleset
 
