@@ -13,6 +13,7 @@ from typing import Optional
 
 from .advice import Advice, Reason
 from .resolve import show
+from .text_safety import json_text, markdown, visible
 
 WIDTH = 78
 MISSING_SHOWN = 8
@@ -21,7 +22,7 @@ WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "",
 
 
 def to_json(advice: Advice) -> str:
-    return advice.model_dump_json(indent=2) + "\n"
+    return json_text(advice.model_dump_json(indent=2)) + "\n"
 
 
 def headline(advice: Advice) -> str:
@@ -122,7 +123,7 @@ def to_text(advice: Advice) -> str:
             lines.append("Nothing yet.")
         if not lines[-1] == "":
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
 def to_markdown(advice: Advice) -> str:
@@ -142,7 +143,7 @@ def to_markdown(advice: Advice) -> str:
                 lines.append("")
         if not numbered:
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
 def print_advice(advice: Advice, output: str) -> None:
@@ -167,14 +168,12 @@ def print_terminal(advice: Advice, file=None) -> None:
 
 def _md(text: str) -> str:
     """Plain text that Markdown shows as written."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
-        text = text.replace(char, "\\" + char)
-    return text
+    return markdown(text)
 
 
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
     """Lines of at most WIDTH (a longer word has a line of its own); rule ids, file names and hyphenated
     words are never split, so they can be searched for."""
-    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
+    lines = textwrap.wrap(visible(text), WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
                           break_on_hyphens=False, break_long_words=False)
     return lines or [indent]
