@@ -79,4 +79,6 @@ def json_text(text: str) -> str:
     JSON escapes only C0 controls; the others would reach a terminal that shows the JSON. Inside JSON
     they can only stand in strings, so the escape leaves every value exactly as it was.
     """
-    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text) if _JSON_RAW.search(text) else text
+    if text.isascii() and "\x7f" not in text:  # the usual case, at C speed
+        return text
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
