@@ -13,7 +13,7 @@ from typing import Optional
 
 from .advice import Advice, Reason
 from .resolve import show
-from .text_safety import json_text, markdown, visible
+from .text_safety import json_text, markdown, one_line, visible
 
 WIDTH = 78
 MISSING_SHOWN = 8
@@ -174,6 +174,6 @@ def _md(text: str) -> str:
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
     """Lines of at most WIDTH (a longer word has a line of its own); rule ids, file names and hyphenated
     words are never split, so they can be searched for."""
-    lines = textwrap.wrap(visible(text), WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
+    lines = textwrap.wrap(one_line(text), WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
                           break_on_hyphens=False, break_long_words=False)
     return lines or [indent]
