@@ -17,7 +17,10 @@ Feature: The example people get the advice a coach would give them
     And "conversation.request-dedicated-meeting" does not fire
     And "leave.repeated-vague-no" does not fire
     And the advice includes "case.achievement-log-monthly"
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
     And the advice includes "stage.ask-dont-wait"
     And the missing facts include "soul_search_done"
     And the missing facts include "performance_gaps"
@@ -43,7 +46,10 @@ Feature: The example people get the advice a coach would give them
     And the top three are "leave.repeated-denials-while-excelling", "leave.target-next-level-externally" and "leave.sell-the-flywheel-work"
     And "leave.dysfunction-ceiling" is held back by "leave.repeated-denials-while-excelling"
     And "escalate.patient-up-to-a-point" is held back by "leave.dysfunction-ceiling"
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
     And the advice includes "leave.competing-offer-test"
     And the advice includes "escalate.check-structural-blockers"
 
@@ -71,7 +77,10 @@ Feature: The example people get the advice a coach would give them
     And "leave.moving-criteria" is held back by "leave.repeated-denials-while-excelling"
     And "escalate.no-feedback-means-groundwork" is held back by "leave.repeated-vague-no"
     And "leave.competing-offer-test" is ranked 4
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
 
   Scenario: P8, Sam just promoted: negotiate while the terms are open, then settle in
     Given the person described in "examples/sam-just-promoted.yaml"
