@@ -220,8 +220,8 @@ class PromotionRequest(Strict):
     case_document_used: Optional[YesNo] = fact("A written case was brought.")
     outcome: Literal["pending", "approved", "denied", "not_yet"] = Field(description="What happened.")
     stated_reason: Optional[
-        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural", "none_given",
-                "outsourcing_or_automation"]
+        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural",
+                "none_given", "outsourcing_or_automation"]
     ] = fact("The reason the manager gave; outsourcing_or_automation: the work is being outsourced or automated.")
     direct_conversation_held: Optional[YesNo] = fact("The person asked point-blank what is needed.")
     criteria_requested: Optional[YesNo] = fact("The person asked what must change, by when.")
