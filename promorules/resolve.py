@@ -46,7 +46,9 @@ class Resolver:
             if p.yields == "first" else (ruleset.named(p.first), ruleset.named(p.second), p.reason)
             for p in ruleset.pairs if p.yields
         ]
-        self._fitting = [(ruleset.named(p.first), ruleset.named(p.second), p.fit) for p in ruleset.pairs if not p.yields]
+        self._fitting = [
+            (ruleset.named(p.first), ruleset.named(p.second), p.fit) for p in ruleset.pairs if not p.yields
+        ]
         self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
         # A condition without "any" is explained by all of its comparisons, whatever the facts.
         self._always = {
