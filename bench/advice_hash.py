@@ -24,9 +24,9 @@ from people import people  # noqa: E402
 from promorules import Advisor, full_advice, read_facts  # noqa: E402
 
 try:  # the renderers' home since the package was laid out by the flow
-    from promorules.advice.model.render import to_json, to_markdown, to_text  # type: ignore[import-not-found]
+    from promorules.advice.render import to_json, to_markdown, to_text  # type: ignore[import-not-found]
 except ImportError:
-    from promorules.advice.render import to_json, to_markdown, to_text  # type: ignore[no-redef]
+    from promorules.render import to_json, to_markdown, to_text  # type: ignore[no-redef]
 
 
 def main() -> None:

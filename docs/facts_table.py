@@ -37,7 +37,7 @@ def table() -> str:
 GROUPS: dict[str, list[str]] = {
     "role": ["as_of", "current_title", "target_title", "target_role_exists", "target_role_is_management",
              "role_start_date", "scope_change", "last_promotion_date", "target_role_tried",
-             "target_value_aligned_with_org_goals"],
+             "target_value_aligned_with_org_goals", "target_dropped"],
     "performance": ["self_assessment_done", "self_assessment_date", "self_assessment_discussed",
                     "meets_all_responsibilities", "informal_review_done", "informal_review_date",
                     "informal_review_expectations_agreed", "feedback_unclear", "improvement_cycle_start",
@@ -48,7 +48,7 @@ GROUPS: dict[str, list[str]] = {
                  "case_document"],
     "pay": ["comp_in_ask", "current_comp", "market_rate_current_level", "market_rate_next_level",
             "walk_away_number", "revenue_attributed", "negotiation_experience"],
-    "people": ["people", "manager_relationship", "manager_not_advocating", "relying_on_relationships"],
+    "people": ["people", "manager_relationship", "manager_not_advocating", "relying_on_relationships", "manager_post"],
     "organisation": ["org", "manager_visibly_stressed", "remote", "manager_onsite", "planned_setting",
                      "meeting_scheduled"],
     "requests": ["promotion_requests"],

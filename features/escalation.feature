@@ -81,7 +81,7 @@ Feature: After a "no": take it well, get specifics, turn them into a plan
       | 2026-08-20 | not_yet | true              | [lead a launch, own the budget] | false          | false                 | true         |
     When they ask for advice
     Then the advice includes "escalate.ask-timeline"
-    And the text of "escalate.ask-timeline" mentions "You have 2 criteria to meet"
+    And the text of "escalate.ask-timeline" mentions "You were given 2 criteria to meet: lead a launch; own the budget"
     And the advice includes "escalate.get-it-in-writing"
 
   Scenario: Criteria with a date to revisit, confirmed by email, need neither step

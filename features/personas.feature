@@ -17,7 +17,10 @@ Feature: The example people get the advice a coach would give them
     And "conversation.request-dedicated-meeting" does not fire
     And "leave.repeated-vague-no" does not fire
     And the advice includes "case.achievement-log-monthly"
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
     And the advice includes "stage.ask-dont-wait"
     And the missing facts include "soul_search_done"
     And the missing facts include "performance_gaps"
@@ -43,7 +46,10 @@ Feature: The example people get the advice a coach would give them
     And the top three are "leave.repeated-denials-while-excelling", "leave.target-next-level-externally" and "leave.sell-the-flywheel-work"
     And "leave.dysfunction-ceiling" is held back by "leave.repeated-denials-while-excelling"
     And "escalate.patient-up-to-a-point" is held back by "leave.dysfunction-ceiling"
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
     And the advice includes "leave.competing-offer-test"
     And the advice includes "escalate.check-structural-blockers"
 
@@ -71,7 +77,10 @@ Feature: The example people get the advice a coach would give them
     And "leave.moving-criteria" is held back by "leave.repeated-denials-while-excelling"
     And "escalate.no-feedback-means-groundwork" is held back by "leave.repeated-vague-no"
     And "leave.competing-offer-test" is ranked 4
-    And the advice includes "escalate.dont-disengage"
+    # They told us they are frustrated: the same advice to keep effort up now speaks to
+    # that frustration (S0's frustration-and-effort cycle), under its own id.
+    And the advice includes "escalate.frustration-heard"
+    And the advice does not include "escalate.dont-disengage"
 
   Scenario: P8, Sam just promoted: negotiate while the terms are open, then settle in
     Given the person described in "examples/sam-just-promoted.yaml"
@@ -90,3 +99,368 @@ Feature: The example people get the advice a coach would give them
     Then the stage is "new_in_role"
     And "after.crush-new-role-first-year" is ranked 1
     And the advice does not include "negotiate.negotiate-after-approval"
+
+  # ---------------------------------------------------------------- new people, written from the sources
+  # Each expectation below was written from the five sources before the ruleset was changed
+  # for it; the comment cites the sections it rests on.
+
+  Scenario: N1, Ana after a "no" with specific criteria and a deadline: aim at them, ask when to revisit
+    # S3 (If the answer is no): ask what to demonstrate and by when, then "if I hit those
+    # criteria, when could we revisit this?", and get it in writing. S0 (Gather feedback):
+    # back to stage one, armed with the feedback. She knows the criteria and the deadline
+    # (end of Q1), not the revisit date, and nothing is summarised yet. A fresh request waits.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-08-25 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+      | frustrated                 | false      |
+    And their above level activities are:
+      | kind      | started    |
+      | mentoring | 2026-01-10 |
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | criteria                                                       | timeline_given | criteria_deadline | summarised_in_writing | plan_offered |
+      | 2026-08-10 | denied  | true              | [lead the billing migration, present the roadmap to the VPs] | true           | 2027-03-31        | false                 | true         |
+    When they ask for advice
+    Then the stage is "after_a_no"
+    And the top three are "escalate.wait-for-criteria", "escalate.ask-revisit-date" and "escalate.get-it-in-writing"
+    And the text of "escalate.wait-for-criteria" mentions "lead the billing migration; present the roadmap to the VPs"
+    And the advice does not include "escalate.ask-timeline"
+    And the advice does not include "escalate.ask-specific-criteria"
+
+  Scenario: N2, Ben after a vague "not yet" with no plan: reflect first, then ask for specifics
+    # S4 (You may need to consider other options): with no plan offered, soul-search first.
+    # S0 (Gather feedback), S1, S3 and S4 all say: reopen graciously and push for specifics;
+    # "keep doing good work" is not an answer. One vague answer is not yet a pattern (S1, S3:
+    # "repeatedly"), so nothing about leaving.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-09-02 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | plan_offered | feedback_meeting_held |
+      | 2026-08-03 | not_yet | false             | false        | false                 |
+    When they ask for advice
+    Then the stage is "after_a_no"
+    And the top three are "escalate.soul-search", "escalate.thank-and-recommit" and "escalate.ask-specific-criteria"
+    And the advice does not include "leave.repeated-vague-no"
+    And the advice does not include "escalate.wait-for-criteria"
+
+  Scenario: N3, Chen six months into a role whose scope changed dramatically: the tenure gate does not apply
+    # S3 (Bad timing): under 12 months is bad timing unless the scope changed dramatically;
+    # S3 (Good timing): already doing the next job is the strongest moment. S0 (Put it in
+    # writing) first, then the meeting (S1, S3).
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2026-04-01 |
+      | scope_change               | dramatic   |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+      | achievement_log_last_updated | 2026-09-28 |
+    And their above level activities are:
+      | kind             | started    |
+      | next_role_duty   | 2026-05-01 |
+      | cross_functional | 2026-05-01 |
+    And their achievements are:
+      | title                 | date       | quantified | above_role | criteria    |
+      | Migration done        | 2026-09-01 | true       | true       | [ownership] |
+      | Costs down 12%        | 2026-08-01 | true       | true       | [impact]    |
+      | Two hires onboarded   | 2026-07-01 | true       | true       | [people]    |
+      | Outage time halved    | 2026-06-01 | true       | true       | [ownership] |
+      | Vendor deal saved 40k | 2026-05-15 | true       | true       | [impact]    |
+    And their people are:
+      | name  | relation | strength | stance   | can_influence |
+      | Dana  | skip     | strong   | champion | true          |
+      | Eli   | peer     | strong   | champion | true          |
+    When they ask for advice
+    Then the stage is "make_the_case"
+    And "signal.ready-to-ask" fires
+    And the advice does not include "timing.avoid-under-12-months"
+    And the top three are "case.put-it-in-writing", "relationships.ask-for-good-word" and "conversation.request-dedicated-meeting"
+
+  Scenario: N4, Dev tried managing and disliked it: drop that target, look at the IC track, stay open
+    # S0 (Why Stepping Up Matters): stepping up is a trial of the role, and some people find
+    # they do not like the job; the catalogue's note: drop the pursuit of that target. S0
+    # (Consider making a change): rising up is rarely linear. His organisation has an IC track.
+    Given a person with these facts:
+      | fact                       | value               |
+      | as_of                      | 2026-10-01          |
+      | target_title               | Engineering manager |
+      | target_role_is_management  | true                |
+      | target_role_tried          | disliked            |
+      | target_role_exists         | true                |
+      | org.ic_track               | true                |
+      | role_start_date            | 2024-01-08          |
+      | self_assessment_done       | true                |
+      | self_assessment_date       | 2026-09-01          |
+      | performance_gaps           | []                  |
+      | meets_all_responsibilities | true                |
+      | informal_review_done       | true                |
+      | setbacks                   | []                  |
+      | leadership_evidence        | false               |
+    And their above level activities are:
+      | kind | started |
+    When they ask for advice
+    Then the stage is "step_up"
+    And the top three are "readiness.target-tried-and-disliked", "readiness.consider-ic-track" and "leave.stay-open-nonlinear"
+    And "stage.step-up-before-asking" is held back by "readiness.target-tried-and-disliked"
+    And "readiness.role-fit-soft-skills" is held back by "readiness.target-tried-and-disliked"
+
+  Scenario: N5, Eva with fresh criticism from a VP in review season: address it first, visibly
+    # S3 (Bad timing): not right after critical feedback. S0 (Getting the Full Story): acting on
+    # criticism shows you take it seriously. The catalogue: address the issue first. Review
+    # season (S3, Good timing) waits; so does every "ask now".
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | org.next_review_start      | 2026-10-20 |
+      | achievement_log_last_updated | 2026-09-28 |
+    And their setbacks are:
+      | date       | kind              | addressed | given_by | gap_shown           |
+      | 2026-09-20 | critical_feedback | false     | exec     | stakeholder updates |
+    And their above level activities are:
+      | kind             | started    |
+      | cross_functional | 2026-02-01 |
+    And their achievements are:
+      | title            | date       | quantified | above_role | criteria    |
+      | Launch on time   | 2026-09-01 | true       | true       | [ownership] |
+      | Churn down 3%    | 2026-08-01 | true       | true       | [impact]    |
+      | Survey +12       | 2026-07-01 | true       | true       | [people]    |
+      | Cycle time -20%  | 2026-06-01 | true       | true       | [ownership] |
+      | Upsell 30k       | 2026-05-15 | true       | true       | [impact]    |
+    And their people are:
+      | name | relation | strength | stance   | can_influence |
+      | Dana | skip     | strong   | champion | true          |
+      | Eli  | peer     | strong   | champion | true          |
+    When they ask for advice
+    Then "readiness.address-setback-first" is ranked 1
+    And the text of "readiness.address-setback-first" mentions "critical feedback from an executive on 2026-09-20, about stakeholder updates"
+    And "timing.review-season" is held back by "readiness.address-setback-first"
+    And "conversation.request-dedicated-meeting" is held back by "readiness.address-setback-first"
+    And "timing.avoid-after-setback" is held back by "readiness.address-setback-first"
+
+  Scenario: N6, Femi without sponsors, about to ask a weak tie: don't, and build real supporters
+    # S3 (Build your case): be able to name 2-3 people who would speak up. S0 (Tap into your
+    # relationships): vet endorsers, build relationships long before you need them, and a good
+    # word tips a strong case but cannot carry one. He plans to ask Lee, a weak tie.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+      | achievement_log_last_updated | 2026-09-28 |
+    And their above level activities are:
+      | kind             | started    |
+      | cross_functional | 2026-02-01 |
+      | mentoring        | 2026-02-01 |
+    And their achievements are:
+      | title           | date       | quantified | above_role | criteria    | visible |
+      | Launch on time  | 2026-09-01 | true       | true       | [ownership] | true    |
+      | Churn down 3%   | 2026-08-01 | true       | true       | [impact]    | true    |
+      | Survey +12      | 2026-07-01 | true       | true       | [people]    | true    |
+      | Cycle time -20% | 2026-06-01 | true       | true       | [ownership] | true    |
+      | Upsell 30k      | 2026-05-15 | true       | true       | [impact]    | true    |
+    And their people are:
+      | name | relation | strength | stance     | can_influence | plan_to_ask |
+      | Lee  | peer     | weak     | supportive | false         | true        |
+    When they ask for advice
+    Then the stage is "make_the_case"
+    # The third is finding the written bar for the next level (S1, S3), which he has not
+    # told us; building relationships early (a habit for every stage) follows.
+    And "relationships.dont-ask-planned-endorser" is ranked 1
+    And "relationships.sponsor-count-2-3" is ranked 2
+    And the advice includes "relationships.dig-the-well-early"
+    And the text of "relationships.dont-ask-planned-endorser" mentions "You plan to ask Lee"
+    And the advice does not include "relationships.vet-endorsers"
+
+  Scenario: N7, Gia told "no" because her function is being automated: the reason is the company's direction
+    # S4 (You may need to consider other options): soul-search first; then the "other-valued"
+    # case, where the company is outsourcing or automating what you do best: look where the
+    # skill is valued. S1 (What to do when denied): structural causes have nothing to do with you.
+    Given a person with these facts:
+      | fact                                 | value      |
+      | as_of                                | 2026-10-01 |
+      | current_title                        | Customer support lead |
+      | role_start_date                      | 2023-05-02 |
+      | self_assessment_done                 | true       |
+      | self_assessment_date                 | 2026-09-01 |
+      | performance_gaps                     | []         |
+      | meets_all_responsibilities           | true       |
+      | informal_review_done                 | true       |
+      | setbacks                             | []         |
+      | org.function_outsourced_or_automated | true       |
+    And their promotion requests are:
+      | date       | outcome | stated_reason             | plan_offered | feedback_specific |
+      | 2026-08-20 | denied  | outsourcing_or_automation | false        | false             |
+    When they ask for advice
+    Then the stage is "after_a_no"
+    # The third is asking for specifics (all four sources) rather than weighing structural
+    # causes: she got a reason but no criteria, and asking comes before concluding.
+    And the top three are "escalate.soul-search", "escalate.no-for-company-direction" and "escalate.ask-specific-criteria"
+    And the text of "escalate.no-for-company-direction" mentions "(outsourcing or automation)"
+    And the advice does not include "leave.other-valued"
+
+  Scenario: N8, Hal ready to ask while his manager's post is held by an acting manager
+    # S1 (Why good work is not enough): the manager must defend the promotion upward; an acting
+    # manager may not be able to. S0 (Put it in writing): a written case travels without you.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | manager_post               | acting     |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+      | achievement_log_last_updated | 2026-09-28 |
+    And their above level activities are:
+      | kind             | started    |
+      | cross_functional | 2026-02-01 |
+      | mentoring        | 2026-02-01 |
+    And their achievements are:
+      | title           | date       | quantified | above_role | criteria    | visible |
+      | Launch on time  | 2026-09-01 | true       | true       | [ownership] | true    |
+      | Churn down 3%   | 2026-08-01 | true       | true       | [impact]    | true    |
+      | Survey +12      | 2026-07-01 | true       | true       | [people]    | true    |
+      | Cycle time -20% | 2026-06-01 | true       | true       | [ownership] | true    |
+      | Upsell 30k      | 2026-05-15 | true       | true       | [impact]    | true    |
+    And their people are:
+      | name | relation | strength | stance   | can_influence |
+      | Dana | skip     | strong   | champion | true          |
+      | Eli  | peer     | strong   | champion | true          |
+    When they ask for advice
+    Then the top three are "conversation.acting-manager", "case.put-it-in-writing" and "relationships.ask-for-good-word"
+    And the text of "conversation.acting-manager" mentions "Your manager's post is acting"
+
+  Scenario: N9, Ivy met her criteria and agreed to revisit in December: the request waits for that date
+    # S3 (If the answer is no): "if I hit those criteria, when could we revisit this?" The
+    # date is agreed; asking before it asks for an answer already scheduled.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+    And their above level activities are:
+      | kind             | started    |
+      | cross_functional | 2026-02-01 |
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | criteria        | timeline_given | revisit_date | summarised_in_writing | plan_offered | action_plan_agreed | plan_agreed_date | progress_since |
+      | 2026-05-04 | not_yet | true              | [lead a launch] | true           | 2026-12-15   | true                  | true         | true               | 2026-05-20       | criteria_met   |
+    When they ask for advice
+    Then "escalate.wait-for-revisit-date" is ranked 1
+    And "escalate.wait-for-revisit-date" is dated 2026-12-15
+    And the advice does not include "escalate.wait-for-criteria"
+
+  Scenario: N10, Jon's manager would not give real feedback: lay groundwork, don't ask "what would it take"
+    # S0 (Gather feedback): a manager unwilling to give meaningful feedback may mean you are not
+    # taken seriously yet; lay more groundwork before the next request. Asking again what it
+    # would take contradicts that on the same page.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | manager_declined_meaningful_feedback | feedback_meeting_held | plan_offered |
+      | 2026-08-03 | denied  | false             | true                                 | false                 | true         |
+    When they ask for advice
+    Then the advice includes "escalate.no-feedback-means-groundwork"
+    And the advice does not include "escalate.thank-and-recommit"
+    And the advice does not include "escalate.ask-specific-criteria"
+
+  Scenario: N11, Kim's written case covers two of five parts: finish it before booking the meeting
+    # S0 (Build your case): the case covers five parts; if you cannot fill them in, go back to
+    # the earlier stages. The catalogue (section 5) lists it as a gate on asking.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+      | achievement_log_last_updated | 2026-09-28 |
+      | case_document.components   | [current_role, ask] |
+    And their above level activities are:
+      | kind             | started    |
+      | cross_functional | 2026-02-01 |
+      | mentoring        | 2026-02-01 |
+    And their achievements are:
+      | title           | date       | quantified | above_role | criteria    | visible |
+      | Launch on time  | 2026-09-01 | true       | true       | [ownership] | true    |
+      | Churn down 3%   | 2026-08-01 | true       | true       | [impact]    | true    |
+      | Survey +12      | 2026-07-01 | true       | true       | [people]    | true    |
+      | Cycle time -20% | 2026-06-01 | true       | true       | [ownership] | true    |
+      | Upsell 30k      | 2026-05-15 | true       | true       | [impact]    | true    |
+    And their people are:
+      | name | relation | strength | stance   | can_influence |
+      | Dana | skip     | strong   | champion | true          |
+      | Eli  | peer     | strong   | champion | true          |
+    When they ask for advice
+    Then "case.five-components" is ranked 1
+    And "conversation.request-dedicated-meeting" is held back by "case.five-components"
+
+  Scenario: N12, Lou, frustrated, told "more experience" with named criteria: the criteria are the answer
+    # S3 (Handle pushback): "you need more experience" is answered by asking what it looks
+    # like; here the manager already said (S3, If the answer is no: specific criteria), so the
+    # advice aims at them. S0 (intro, Keep performing): frustration tempts you to do less.
+    Given a person with these facts:
+      | fact                       | value      |
+      | as_of                      | 2026-10-01 |
+      | frustrated                 | true       |
+      | role_start_date            | 2024-03-04 |
+      | self_assessment_done       | true       |
+      | self_assessment_date       | 2026-09-01 |
+      | performance_gaps           | []         |
+      | meets_all_responsibilities | true       |
+      | informal_review_done       | true       |
+      | setbacks                   | []         |
+    And their promotion requests are:
+      | date       | outcome | stated_reason  | feedback_specific | criteria                         | timeline_given | revisit_date | summarised_in_writing | plan_offered |
+      | 2026-08-20 | denied  | experience_gap | true              | [run a quarterly planning cycle] | true           | 2027-04-01   | true                  | true         |
+    When they ask for advice
+    Then "escalate.wait-for-revisit-date" is ranked 1
+    And the advice does not include "conversation.pushback-experience"
+    And the advice includes "escalate.frustration-heard"
+    And the text of "escalate.frustration-heard" mentions "You told us you feel frustrated"

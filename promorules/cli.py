@@ -67,9 +67,12 @@ def main():
               show_default=True,
               help="text for people (laid out in colour on a terminal, plain when piped), "
                    "markdown to share with a coach, json for programs (see `promorules schema advice`).")
+@click.option("--all", "everything", is_flag=True,
+              help="Show every recommendation in full (by default the first few for this moment are, the rest "
+                   "one line each; json always has everything).")
 @THRESHOLD_OPTION
 @friendly
-def advise(facts, ruleset_path, as_of, output, thresholds):
+def advise(facts, ruleset_path, as_of, output, everything, thresholds):
     """Advise one person, from a YAML or JSON facts file (or - for standard input).
 
     docs/facts.md describes every fact a file can give; `promorules
@@ -80,4 +83,4 @@ def advise(facts, ruleset_path, as_of, output, thresholds):
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
     advisor = Advisor(ruleset_path, thresholds=thresholds)
-    print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output)
+    print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output, everything)

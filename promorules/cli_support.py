@@ -16,6 +16,7 @@ import yaml
 
 from .engine.compiler import NetworkError
 from .errors import InputError, Location, Problem, PromorulesError
+from .text_safety import one_line
 
 
 def iso_date(ctx, param, value):
@@ -79,8 +80,8 @@ def friendly(command):
 
 
 def _refuse(exc: InputError) -> None:
-    for problem in exc.problems:
-        click.echo(f"error: {problem}", err=True)
+    for problem in exc.problems:  # a message may quote a key or value from the input: shown, never run
+        click.echo(f"error: {one_line(str(problem))}", err=True)
     sys.exit(2)
 
 

@@ -53,6 +53,15 @@ class Recommendation(_Out):
     date: Optional[Date] = Field(default=None, description="A date that goes with the advice, if any.")
     date_label: Optional[str] = Field(default=None, description="What the date means.")
     holds_back: list[str] = Field(default_factory=list, description="Rules this one holds back.")
+    waits: bool = Field(default=False, description="The advice says to wait: it holds back the ask-now advice.")
+    fit: str = Field(
+        default="stage",
+        description="Why it comes where it does: 'wait' (a reason to wait, first), 'stage' (the stage's own advice), "
+        "'every_stage' (a habit for every stage, after the stage's own), 'other_stage' (for another stage, last).",
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="How this advice fits with advice shown before it (ruleset pairs: fit)."
+    )
 
 
 class HeldBack(_Out):
@@ -61,6 +70,9 @@ class HeldBack(_Out):
     rule_id: str = Field(description="The id of the rule held back.")
     title: str = Field(description="Its title.")
     held_back_by: list[str] = Field(description="The rules holding it back.")
+    reason: Optional[str] = Field(
+        default=None, description="Why it yields, when it contradicts advice shown (ruleset pairs: reason)."
+    )
 
 
 class MissingFact(_Out):

@@ -13,22 +13,47 @@ from typing import Optional
 
 from .model import Advice, Reason
 from ..text import show
+from ..text_safety import json_text, markdown, one_line, visible
 
 WIDTH = 78
+FULL_SHOWN = 5  # recommendations shown in full by default: the first screen is what people read
 MISSING_SHOWN = 8
+SHORT_MISSING_SHOWN = 4  # questions listed by default; --all lists MISSING_SHOWN
+MAX_LINES = 80  # a screen and a bit: fewer recommendations are shown in full rather than more lines
+MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Resolver._order)
 JOIN = "; "  # items that may hold commas themselves, kept apart
 WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "", "!=": "anything but"}
 
 
 def to_json(advice: Advice) -> str:
-    return advice.model_dump_json(indent=2) + "\n"
+    return json_text(advice.model_dump_json(indent=2)) + "\n"
 
 
 def headline(advice: Advice) -> str:
-    """Where the person stands, in one line."""
+    """Where the person stands, in one line that never contradicts the first recommendation.
+
+    The stage's description says what the stage is for ("time to build and make the case"); while a
+    reason to wait is shown, the line says to wait instead, naming the first such reason.
+    """
+    waiting = next((r for r in advice.recommendations if r.waits), None)
     if advice.stage is None:
-        return "Your advice"
+        return f"Your advice, not asking yet: {waiting.title}" if waiting else "Your advice"
+    if waiting is not None:
+        return f"{advice.stage.title}, not asking yet: {waiting.title}"
     return f"{advice.stage.title}: {advice.stage.description}".rstrip(": ")
+
+
+def in_full(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN) -> int:
+    """How many recommendations are shown in full: all with ``everything``, else the first ones for this
+    moment (the stage's own and the reasons to wait), at most FULL_SHOWN; at least one when there are any."""
+    if everything:
+        return len(advice.recommendations)
+    count = 0
+    for rec in advice.recommendations[:limit]:
+        if rec.fit not in MOMENT:
+            break
+        count += 1
+    return max(count, min(1, len(advice.recommendations)))
 
 
 def verdict(advice: Advice) -> str:
@@ -68,28 +93,56 @@ def _titles(advice: Advice) -> dict[str, str]:
     return titles
 
 
-def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
-    """The document, format-free: (heading, [(item, [detail lines])])."""
+FIRST = "What to do, in order"
+LATER = "Also worth doing (one line each; --all shows them in full)"
+
+
+def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
+              ) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+    """The document, format-free: (heading, [(item, [detail lines])]).
+
+    By default the first recommendations for this moment are shown in full and the rest one line
+    each, so what to do first fits on a screen; ``everything`` (--all) shows every one in full.
+    """
     titles = _titles(advice)
     sections = []
     recs = []
-    for rec in advice.recommendations:
-        details = [rec.text]
+    full = in_full(advice, everything, limit)
+    for rec in advice.recommendations[:full]:
+        details = [rec.text] + [f"How this fits: {note}" for note in rec.notes]
         if rec.date:
             details.append(f"{rec.date_label}: {rec.date.isoformat()}")
         details += [f"Why: {reason_text(reason)}" for reason in rec.why]
-        details += [f"Source: {cite.title}, \"{cite.section}\" ({cite.file})" for cite in rec.sources]
-        recs.append((f"{rec.title} ({rec.category}, {rec.rule_id})", details))
-    sections.append(("What to do, in order", recs))
+        if everything:
+            details += [f"Source: {cite.title}, \"{cite.section}\" ({cite.file})" for cite in rec.sources]
+        elif rec.sources:
+            by_title: dict[str, list[str]] = {}
+            for cite in rec.sources:
+                by_title.setdefault(cite.title, []).append(f"\"{cite.section}\"")
+            details.append("Source: " + JOIN.join(f"{title}, {', '.join(parts)}" for title, parts in by_title.items()))
+        recs.append((f"{rec.title} ({rec.category}, {rec.rule_id})" if everything else f"{rec.title} ({rec.rule_id})",
+                     details))
+    sections.append((FIRST, recs))
+    later: list[tuple[str, list[str]]] = [
+        (f"{rec.rank}. {rec.title} ({rec.rule_id})", []) for rec in advice.recommendations[full:]
+    ]
+    if later:
+        sections.append((LATER, later))
     if advice.held_back:
-        held = [
-            (f"{h.title} ({h.rule_id})", [f"Held back by: {JOIN.join(titles.get(b, b) for b in h.held_back_by)}"])
-            for h in advice.held_back
-        ]
+        groups: dict[tuple, list[str]] = {}  # by default, one item for each reason, naming what it holds back
+        for h in advice.held_back:
+            key = (h.rule_id,) if everything else (tuple(h.held_back_by), h.reason)
+            groups.setdefault(key, []).append(f"{h.title} ({h.rule_id})" if everything else h.title)
+        by_key = {h.rule_id: h for h in advice.held_back}
+        held = []
+        for group, held_titles in groups.items():
+            by, reason = (by_key[group[0]].held_back_by, by_key[group[0]].reason) if everything else group
+            held.append((JOIN.join(held_titles), [f"Held back by: {JOIN.join(titles.get(b, b) for b in by)}"
+                                                  + (f". {reason}" if reason else "")]))
         sections.append(("Held back for now", held))
     if advice.nearest_misses:
         misses = [
-            (JOIN.join(c.text for c in miss.changes), [f"Would unlock: {JOIN.join(miss.titles)}"])
+            (JOIN.join(c.text for c in miss.changes), [f"Would unlock: {_unlocked(miss.titles, everything)}"])
             for miss in advice.nearest_misses
         ]
         sections.append(("What would change this advice", misses))
@@ -97,20 +150,48 @@ def _sections(advice: Advice) -> list[tuple[str, list[tuple[str, list[str]]]]]:
         sections.append(("Your dated plan", [(f"{item.date.isoformat()}: {item.what}", []) for item in advice.plan]))
     if advice.missing_facts:
         # What the fact means first; then, in brackets, the key to add to the facts file (docs/facts.md).
-        shown = [(f"{m.description.rstrip('.')} ({m.fact})", []) for m in advice.missing_facts[:MISSING_SHOWN]]
-        hidden = len(advice.missing_facts) - MISSING_SHOWN
+        limit = MISSING_SHOWN if everything else SHORT_MISSING_SHOWN
+        shown: list[tuple[str, list[str]]] = [
+            (f"{m.description.rstrip('.')} ({m.fact})", []) for m in advice.missing_facts[:limit]
+        ]
+        hidden = len(advice.missing_facts) - limit
         if hidden > 0:
             shown.append((f"... and {hidden} more (--format json lists them all)", []))
         sections.append(("Tell us more: facts that could change this advice", shown))
     return sections
 
 
-def to_text(advice: Advice) -> str:
+def _unlocked(titles: list[str], everything: bool) -> str:
+    if everything or len(titles) <= 2:
+        return JOIN.join(titles)
+    return f"{JOIN.join(titles[:2])} and {len(titles) - 2} more"
+
+
+def to_text(advice: Advice, everything: bool = False) -> str:
+    """The advice as plain text; by default within MAX_LINES, showing fewer recommendations in full if need be."""
+    return _shortest(_text, advice, everything)
+
+
+def to_markdown(advice: Advice, everything: bool = False) -> str:
+    """The advice as Markdown; by default within MAX_LINES, showing fewer recommendations in full if need be."""
+    return _shortest(_markdown, advice, everything)
+
+
+def _shortest(write, advice: Advice, everything: bool) -> str:
+    text = write(advice, everything, FULL_SHOWN)
+    limit = FULL_SHOWN
+    while not everything and limit > 1 and text.count("\n") > MAX_LINES:
+        limit -= 1
+        text = write(advice, everything, limit)
+    return text
+
+
+def _text(advice: Advice, everything: bool, limit: int) -> str:
     lines = [f"{headline(advice)}", verdict(advice),
              f"(advice for {advice.as_of.isoformat()}, ruleset {_ruleset(advice)})", ""]
-    for heading, items in _sections(advice):
+    for heading, items in _sections(advice, everything, limit):
         lines += [heading, "-" * len(heading)]
-        numbered = heading == "What to do, in order"
+        numbered = heading == FIRST
         for index, (item, details) in enumerate(items, start=1):
             marker = f"{index}. " if numbered else "- "
             lines += _wrap(item, marker, " " * len(marker))
@@ -122,15 +203,15 @@ def to_text(advice: Advice) -> str:
             lines.append("Nothing yet.")
         if not lines[-1] == "":
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
-def to_markdown(advice: Advice) -> str:
+def _markdown(advice: Advice, everything: bool, limit: int) -> str:
     lines = [f"# {headline(advice)}", "", verdict(advice), "",
              f"_Advice for {advice.as_of.isoformat()}, ruleset {_md(_ruleset(advice))}._", ""]
-    for heading, items in _sections(advice):
+    for heading, items in _sections(advice, everything, limit):
         lines += [f"## {heading}", ""]
-        numbered = heading == "What to do, in order"
+        numbered = heading == FIRST
         for index, (item, details) in enumerate(items, start=1):
             if numbered:
                 lines += [f"### {index}. {_md(item)}", ""]
@@ -142,39 +223,41 @@ def to_markdown(advice: Advice) -> str:
                 lines.append("")
         if not numbered:
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
-def print_advice(advice: Advice, output: str) -> None:
-    """Print advice as json, markdown or text; text is laid out in colour on a terminal, plain when piped."""
+def print_advice(advice: Advice, output: str, everything: bool = False) -> None:
+    """Print advice as json, markdown or text; text is laid out in colour on a terminal, plain when piped.
+
+    JSON always holds everything; text and Markdown show the first recommendations in full and the
+    rest one line each unless ``everything`` (--all).
+    """
     if output == "json":
         sys.stdout.write(to_json(advice))
     elif output == "markdown":
-        sys.stdout.write(to_markdown(advice))
+        sys.stdout.write(to_markdown(advice, everything))
     elif sys.stdout.isatty():
-        print_terminal(advice)
+        print_terminal(advice, everything=everything)
     else:
-        sys.stdout.write(to_text(advice))
+        sys.stdout.write(to_text(advice, everything))
 
 
-def print_terminal(advice: Advice, file=None) -> None:
+def print_terminal(advice: Advice, file=None, everything: bool = False) -> None:
     """The Markdown view, laid out and coloured for a terminal."""
     from rich.console import Console
     from rich.markdown import Markdown
 
-    Console(file=file, width=min(100, Console().width)).print(Markdown(to_markdown(advice)))
+    Console(file=file, width=min(100, Console().width)).print(Markdown(to_markdown(advice, everything)))
 
 
 def _md(text: str) -> str:
     """Plain text that Markdown shows as written."""
-    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
-        text = text.replace(char, "\\" + char)
-    return text
+    return markdown(text)
 
 
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
     """Lines of at most WIDTH (a longer word has a line of its own); rule ids, file names and hyphenated
     words are never split, so they can be searched for."""
-    lines = textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
+    lines = textwrap.wrap(one_line(text), WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
                           break_on_hyphens=False, break_long_words=False)
     return lines or [indent]

@@ -18,6 +18,7 @@ from ..facts.model import Facts
 from ..ruleset.model import Rule, Ruleset
 from ..text import fill
 
+FITS = ("wait", "stage", "every_stage", "other_stage")  # the order of the advice: see Resolver._order
 MAX_REMEMBERED_REASONS = 50_000
 # Recommendations are larger records (about 2 KB with their key) and vary more: a thousand keep most
 # repeats (5,000 generated people have about 1,650 distinct ones; 4,096 were no faster) and hold about
@@ -37,6 +38,17 @@ class Resolver:
         rules = ruleset.rules
         self._holding = [(rule.id, ruleset.held_back_by(rule)) for rule in rules if rule.hold_back]
         self._recommending = [rule for rule in rules if rule.recommend]
+        self._gates = frozenset(rule.id for rule in rules if ruleset.is_gate(rule))
+        self._moment = frozenset(rule.id for rule in rules if ruleset.of_the_moment_rule(rule))
+        # Declared pairs (ruleset.yaml pairs:): (winners, losers, reason) and (one side, other side, how they fit).
+        self._yielding = [
+            (ruleset.named(p.second), ruleset.named(p.first), p.reason)
+            if p.yields == "first" else (ruleset.named(p.first), ruleset.named(p.second), p.reason)
+            for p in ruleset.pairs if p.yields
+        ]
+        self._fitting = [
+            (ruleset.named(p.first), ruleset.named(p.second), p.fit) for p in ruleset.pairs if not p.yields
+        ]
         self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
         # A condition without "any" is explained by all of its comparisons, whatever the facts.
         self._always = {
@@ -134,18 +146,18 @@ class Resolver:
                         holders.setdefault(target, []).append(rule_id)
         stage, stage_rules = self._stage(signals)
         current = stage.name if stage else None
-
-        def order(rule: Rule):
-            """Advice for the person's stage (or for every stage) first, then by priority and id."""
-            return (bool(rule.stages) and current not in rule.stages, rule.priority, rule.id)
-
-        shown = sorted((r for r in self._recommending if r.id in fired), key=order)
+        shown = sorted((r for r in self._recommending if r.id in fired), key=lambda rule: self._order(rule, current))
         active = [r for r in shown if r.id not in holders]
+        active, reasons = self._yield_pairs(active, holders)
         recommendations = [
-            self._recommendation(rank, rule, facts, signals, holders) for rank, rule in enumerate(active, start=1)
+            self._recommendation(rank, rule, facts, signals, holders, current)
+            for rank, rule in enumerate(active, start=1)
         ]
+        recommendations = self._fit_notes(recommendations)
         held = [
-            {"rule_id": r.id, "title": r.title, "held_back_by": sorted(holders[r.id])} for r in shown if r.id in holders
+            {"rule_id": r.id, "title": r.title, "held_back_by": sorted(holders[r.id]),
+             "reason": reasons.get(r.id) or self._pair_reason(r.id, holders[r.id])}
+            for r in shown if r.id in holders
         ]
         return out.Advice.model_validate(
             {
@@ -159,6 +171,64 @@ class Resolver:
             }
         )
 
+    def _fit(self, rule: Rule, current: Optional[str]) -> str:
+        """Where the rule belongs today: a reason to wait, the stage's own advice, a habit, or another stage's."""
+        if rule.stages and current not in rule.stages:
+            return "other_stage"
+        if rule.id in self._gates:
+            return "wait"
+        return "stage" if rule.stages or rule.id in self._moment else "every_stage"
+
+    def _order(self, rule: Rule, current: Optional[str]) -> tuple:
+        """The stage's own advice and the reasons to wait first, then habits for every stage, then other stages'.
+
+        A rule without ``stages:`` fits every stage, which makes it right for none in particular: keeping
+        a log or building relationships never outranks what this moment calls for. Reasons to wait, and
+        advice the ruleset names ``of_the_moment`` (a freeze, a reason given), rank with the stage's own.
+        Within each group the rule's priority decides, then its id.
+        """
+        fit = self._fit(rule, current)
+        return (0 if fit in ("wait", "stage") else FITS.index(fit), rule.priority, rule.id)
+
+    def _yield_pairs(self, active: list[Rule], holders: dict) -> tuple[list[Rule], dict[str, str]]:
+        """Hold back the side of each declared pair that yields while the other side is shown (ruleset.yaml pairs:).
+
+        ``holders`` gains each rule held back, under the rules it yields to; the reasons come back by rule id.
+        """
+        reasons: dict[str, str] = {}
+        for winners, losers, reason in self._yielding:
+            ids = {r.id for r in active}
+            shown_winners = sorted((ids & winners) - losers)
+            beaten = (ids & losers) - winners
+            if not shown_winners or not beaten:
+                continue
+            for rule_id in beaten:
+                holders.setdefault(rule_id, []).extend(shown_winners)
+                reasons.setdefault(rule_id, reason)
+            active = [r for r in active if r.id not in beaten]
+        return active, reasons
+
+    def _pair_reason(self, rule_id: str, by: list[str]) -> Optional[str]:
+        """The reason of a declared pair that a hold-back already keeps apart, so the person reads it too."""
+        for winners, losers, reason in self._yielding:
+            if rule_id in losers and winners.intersection(by):
+                return reason
+        return None
+
+    def _fit_notes(self, recommendations: list[out.Recommendation]) -> list[out.Recommendation]:
+        """Two pieces of advice that look at odds but go together: the later one says how (pairs: fit)."""
+        if not self._fitting:
+            return recommendations
+        ids = {r.rule_id: r for r in recommendations}
+        notes: dict[str, list[str]] = {}
+        for first, second, text in self._fitting:
+            a = sorted(ids.keys() & first)
+            b = sorted(ids.keys() & second)
+            if a and b:
+                later = max(ids[a[0]], ids[b[0]], key=lambda r: r.rank)
+                notes.setdefault(later.rule_id, []).append(text)
+        return [r.model_copy(update={"notes": notes[r.rule_id]}) if r.rule_id in notes else r for r in recommendations]
+
     def _stage(self, signals: dict) -> tuple[Optional[out.Stage], set[str]]:
         """The first stage whose signal holds; also the rules of earlier stages left undecided."""
         undecided: set[str] = set()
@@ -170,7 +240,9 @@ class Resolver:
                 undecided.update(derivers)
         return None, undecided
 
-    def _recommendation(self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict) -> out.Recommendation:
+    def _recommendation(
+        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str]
+    ) -> out.Recommendation:
         """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
 
         Most people share their recommendations with someone before them, so
@@ -182,7 +254,8 @@ class Resolver:
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
         # The values of everything the condition compares decide which comparisons explain it.
         values = [signals.get(name) if signal else facts.get(name) for name, signal in self._compared[rule.id]]
-        key = (rule.id, rank, text, when, holds_back, tuple([_as_key(value) for value in values]))
+        fit = self._fit(rule, current)
+        key = (rule.id, rank, text, when, holds_back, fit, tuple([_as_key(value) for value in values]))
         record = self._recommendations.get(key)
         if record is None:
             atoms: Sequence[c.Atom]
@@ -197,6 +270,8 @@ class Resolver:
                 "date": when,
                 "date_label": rule.date_label if when else None,
                 "holds_back": list(holds_back),
+                "waits": rule.id in self._gates,
+                "fit": fit,
             })
             _remember(self._recommendations, MAX_REMEMBERED_RECOMMENDATIONS, key, record)
         return record

@@ -14,6 +14,7 @@ from ..errors import Location
 from ..ruleset.loader import LoadReport
 from ..text import show
 from ..ruleset.model import Rule, Ruleset
+from ..text_safety import cell, visible
 from ..advice.wording import condition_lines, fact_words
 
 SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
@@ -42,7 +43,7 @@ def handbook(report: LoadReport) -> str:
             lines += _rule(rule, ruleset, report.switches)
     lines += _thresholds(ruleset)
     lines += _sources(ruleset)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _stages(ruleset: Ruleset) -> list[str]:
@@ -142,7 +143,8 @@ def _sources(ruleset: Ruleset) -> list[str]:
 
 
 def _cell(text: Optional[str]) -> str:
-    return _one_line(text or "").replace("|", "\\|")
+    """A table cell that stays in its column, and that a spreadsheet the table is pasted into cannot run."""
+    return cell(_one_line(text or "")).replace("|", "\\|")
 
 
 def _one_line(text: str) -> str:

@@ -26,6 +26,10 @@ def effective_yaml(report: LoadReport) -> str:
     lines.append(f"categories: [{', '.join(ruleset.categories)}]")
     lines += _thresholds(ruleset, report.threshold_changes)
     lines += _dump({"stages": [_stage(stage) for stage in ruleset.stages]})
+    if ruleset.of_the_moment:
+        lines += _dump({"of_the_moment": list(ruleset.of_the_moment)})
+    if ruleset.pairs:
+        lines += _dump({"pairs": [_pair(pair) for pair in ruleset.pairs]})
     if report.disabled:
         lines.append("# Disabled by a layer, so not in force:")
         lines += [f"#   {rule_id} (at {where})" for rule_id, where in report.disabled.items()]
@@ -63,6 +67,15 @@ def _stage(stage) -> dict:
         data["signal"] = stage.signal
     if stage.description:
         data["description"] = stage.description
+    return data
+
+
+def _pair(pair) -> dict:
+    data: dict[str, Any] = {"first": list(pair.first), "second": list(pair.second)}
+    if pair.yields:
+        data.update(yields=pair.yields, reason=pair.reason)
+    if pair.fit:
+        data["fit"] = pair.fit
     return data
 
 

@@ -153,6 +153,7 @@ INPUT_LABELS = {
     "last_promotion_date": "date of the last promotion",
     "target_role_tried": "result of trying the target role's duties",
     "target_value_aligned_with_org_goals": "the target role serves the organisation's goals",
+    "target_dropped": "the target role is dropped",
     # performance foundation
     "self_assessment_done": "a written self-assessment is done",
     "self_assessment_date": "date of the self-assessment",
@@ -186,6 +187,7 @@ INPUT_LABELS = {
     "manager_relationship": "relationship with the manager",
     "manager_not_advocating": "the manager is not pushing the case",
     "relying_on_relationships": "leaning on connections rather than record",
+    "manager_post": "whether the manager's post is filled",
     # organisation and context
     "manager_visibly_stressed": "the manager is visibly under pressure",
     "remote": "working remotely",
@@ -216,6 +218,7 @@ INPUT_LABELS = {
     "org_recently_promoted_someone_into_target": "someone else was just promoted into the target role",
     "org_values_person_skillset": "the organisation values the person's skills",
     "org_function_outsourced_or_automated": "the job's function is being outsourced or automated",
+    "org_ic_track": "there is an individual-contributor track",
 }
 
 
@@ -366,6 +369,65 @@ def _days_since_setback(f: Facts, as_of: date):
 def _last_setback_addressed(f: Facts, as_of: date):
     latest = _latest(f.setbacks, as_of)
     return latest.addressed if latest else None
+
+
+def _unaddressed(f: Facts, as_of: date) -> Optional[list]:
+    """Setbacks of the last twelve months the person says are not yet dealt with, oldest first."""
+    if f.setbacks is None:
+        return None
+    return sorted((s for s in _recent(f.setbacks, as_of) if s.addressed is False), key=lambda s: s.date)
+
+
+@computed(
+    "unaddressed_setback_count_12m",
+    "number",
+    ["setbacks"],
+    "Setbacks of the last twelve months not yet dealt with (an unknown answer counts as not known to be open).",
+    label="setbacks not yet dealt with",
+)
+def _unaddressed_count(f: Facts, as_of: date):
+    open_ones = _unaddressed(f, as_of)
+    return None if open_ones is None else len(open_ones)
+
+
+SETBACK_WORDS = {"mistake": "a mistake", "missed_target": "a missed target", "critical_feedback": "critical feedback"}
+GIVER_WORDS = {"manager": "your manager", "skip": "your manager's manager", "exec": "an executive",
+               "peer": "a peer", "customer": "a customer", "other": "someone"}
+
+
+@computed(
+    "latest_unaddressed_setback",
+    "text",
+    ["setbacks"],
+    "The latest setback not yet dealt with, in words: what, from whom, when and the gap it shows.",
+    label="the latest setback not yet dealt with",
+)
+def _unaddressed_words(f: Facts, as_of: date):
+    """Said back to the person so the advice is about their setback, not setbacks in general."""
+    open_ones = _unaddressed(f, as_of)
+    if not open_ones:
+        return None
+    latest = open_ones[-1]
+    words = SETBACK_WORDS.get(latest.kind or "", "a setback")
+    if latest.given_by:
+        words += f" from {GIVER_WORDS[latest.given_by]}"
+    words += f" on {latest.date.isoformat()}"
+    if latest.gap_shown:
+        words += f", about {latest.gap_shown}"
+    return words
+
+
+@computed(
+    "latest_setback_given_by",
+    "enum",
+    ["setbacks"],
+    "Who gave the latest setback (criticism or a miss they saw).",
+    ("manager", "skip", "exec", "peer", "customer", "other"),
+    label="who gave the latest setback",
+)
+def _setback_giver(f: Facts, as_of: date):
+    latest = _latest(f.setbacks, as_of)
+    return latest.given_by if latest else None
 
 
 # ------------------------------------------------------------ stepping up
@@ -682,6 +744,72 @@ def _to_ask(f: Facts, as_of: date):
     return sum(
         _counts_as_sponsor(p) and not p.already_advocating and p.asked_response != "no" for p in f.people
     )
+
+
+def _names(people) -> Optional[str]:
+    """Names joined for a sentence ("Ana, Ben and Chen"); None when there are none (never an empty text)."""
+    names = [p.name for p in people]
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _not_a_sponsor(p) -> bool:
+    return p.stance in ("champion", "supportive") and not _counts_as_sponsor(p)
+
+
+@computed(
+    "people_not_to_ask_names",
+    "text",
+    ["people"],
+    "The names of the supportive people whose good word would not help.",
+    label="supporters whose good word would not help, by name",
+)
+def _not_to_ask_names(f: Facts, as_of: date):
+    return None if f.people is None else _names([p for p in f.people if _not_a_sponsor(p)])
+
+
+def _planned(f: Facts) -> Optional[list]:
+    if f.people is None:
+        return None
+    return [p for p in f.people if p.plan_to_ask and p.asked_date is None]
+
+
+@computed(
+    "planned_asks",
+    "number",
+    ["people"],
+    "People the person plans to ask to speak up, not asked yet.",
+    label="people you plan to ask for support",
+)
+def _planned_count(f: Facts, as_of: date):
+    planned = _planned(f)
+    return None if planned is None else len(planned)
+
+
+@computed(
+    "planned_asks_unwise",
+    "number",
+    ["people"],
+    "People the person plans to ask whose good word would not help: a weak tie, no influence, a backfire risk or a "
+    "political line.",
+    label="planned asks that would not help",
+)
+def _planned_unwise(f: Facts, as_of: date):
+    planned = _planned(f)
+    return None if planned is None else sum(not _counts_as_sponsor(p) for p in planned)
+
+
+@computed(
+    "planned_asks_unwise_names",
+    "text",
+    ["people"],
+    "The names of the people the person plans to ask whose good word would not help.",
+    label="planned asks that would not help, by name",
+)
+def _planned_unwise_names(f: Facts, as_of: date):
+    planned = _planned(f)
+    return None if planned is None else _names([p for p in planned if not _counts_as_sponsor(p)])
 
 
 # ------------------------------------------------------------ organisation and calendar
@@ -1019,6 +1147,8 @@ for _name, _text, _label in (
     ("plan_agreed_date", "When the latest plan was agreed.", "date the latest plan was agreed"),
     ("revisit_date", "The agreed date to revisit the latest request.",
      "agreed date to revisit the latest request"),
+    ("criteria_deadline", "The date by which the latest criteria should be met.",
+     "date by which the latest criteria should be met"),
 ):
     _latest_field(_name, _text, _label)
 
@@ -1033,6 +1163,39 @@ for _name, _text, _label in (
 def _latest_criteria(f: Facts, as_of: date):
     latest = _latest_request(f, as_of)
     return None if latest is None or latest.criteria is None else len(latest.criteria)
+
+
+@computed(
+    "latest_criteria_list",
+    "text",
+    ["promotion_requests[-1].criteria"],
+    "The criteria given with the latest answer, in the person's words, joined with semicolons.",
+    label="criteria given with the latest answer, in words",
+)
+def _latest_criteria_words(f: Facts, as_of: date):
+    """Named back to the person, so the advice aims at their criteria rather than criteria in general."""
+    latest = _latest_request(f, as_of)
+    return "; ".join(latest.criteria) if latest is not None and latest.criteria else None
+
+
+def _days_until_latest(field: str):
+    def days(f: Facts, as_of: date):
+        latest = _latest_request(f, as_of)
+        day = None if latest is None else getattr(latest, field)
+        return None if day is None else days_between(as_of, day)
+    return days
+
+
+computed(
+    "days_until_revisit", "number", ["promotion_requests[-1].revisit_date"],
+    "Days until the agreed date to revisit the latest request (negative once it has passed).",
+    label="days until the agreed revisit date",
+)(_days_until_latest("revisit_date"))
+computed(
+    "days_until_criteria_deadline", "number", ["promotion_requests[-1].criteria_deadline"],
+    "Days until the date by which the latest criteria should be met (negative once it has passed).",
+    label="days until the criteria are due",
+)(_days_until_latest("criteria_deadline"))
 
 
 @computed(

@@ -138,6 +138,10 @@ class Setback(Strict):
     date: Date = happened("When it happened.", required=True)
     kind: Optional[Literal["mistake", "missed_target", "critical_feedback"]] = fact("What kind of setback.")
     addressed: Optional[YesNo] = fact("Whether it has been dealt with.")
+    given_by: Optional[Literal["manager", "skip", "exec", "peer", "customer", "other"]] = fact(
+        "Who gave the criticism or saw the miss: the manager, the manager's manager, an executive (a VP), ..."
+    )
+    gap_shown: Optional[Text] = fact("The gap it shows, in a few words, e.g. 'stakeholder updates'.")
 
 
 class AboveLevelActivity(Strict):
@@ -188,6 +192,7 @@ class Person(Strict):
     already_advocating: Optional[YesNo] = fact("They already speak up for the person.")
     asked_date: Optional[Date] = happened("When they were asked to put in a good word.")
     asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
+    plan_to_ask: Optional[YesNo] = fact("The person plans to ask them to speak up (not asked yet).")
 
 
 class CaseItem(Strict):
@@ -215,8 +220,9 @@ class PromotionRequest(Strict):
     case_document_used: Optional[YesNo] = fact("A written case was brought.")
     outcome: Literal["pending", "approved", "denied", "not_yet"] = Field(description="What happened.")
     stated_reason: Optional[
-        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural", "none_given"]
-    ] = fact("The reason the manager gave.")
+        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural",
+                "none_given", "outsourcing_or_automation"]
+    ] = fact("The reason the manager gave; outsourcing_or_automation: the work is being outsourced or automated.")
     direct_conversation_held: Optional[YesNo] = fact("The person asked point-blank what is needed.")
     criteria_requested: Optional[YesNo] = fact("The person asked what must change, by when.")
     feedback_specific: Optional[YesNo] = fact("Concrete, actionable criteria were given.")
@@ -224,6 +230,9 @@ class PromotionRequest(Strict):
     criteria_changed_vs_previous: Optional[YesNo] = fact("The criteria moved since the last request.")
     timeline_given: Optional[YesNo] = fact("A 'by when' was given.")
     revisit_date: Optional[Date] = fact("The agreed date to revisit.")
+    criteria_deadline: Optional[Date] = fact(
+        "The date by which the criteria should be met ('by Q3': the last day of Q3)."
+    )
     summarised_in_writing: Optional[YesNo] = fact("A follow-up email summarised the conversation.")
     plan_offered: Optional[YesNo] = fact("The manager offered or helped build a plan.")
     action_plan_agreed: Optional[YesNo] = fact("A plan exists and the manager bought in.")
@@ -268,6 +277,7 @@ class Organisation(Strict):
     recently_promoted_someone_into_target: Optional[YesNo] = fact("Someone else was just promoted into the target.")
     values_person_skillset: Optional[YesNo] = fact("The organisation values the person's skills.")
     function_outsourced_or_automated: Optional[YesNo] = fact("The person's function is being outsourced or automated.")
+    ic_track: Optional[YesNo] = fact("There is an individual-contributor track: senior roles without managing people.")
     dysfunction: Optional[Dysfunction] = fact("Signs the unit is dysfunctional.")
 
     @model_validator(mode="after")
@@ -304,6 +314,7 @@ class Facts(Strict):
         "Result of trying the target role's duties."
     )
     target_value_aligned_with_org_goals: Optional[YesNo] = fact("The target's value is tied to the organisation's goals.")
+    target_dropped: Optional[YesNo] = fact("The person has dropped the target role and is choosing another path.")
 
     # B. Performance foundation
     self_assessment_done: Optional[YesNo] = fact("A candid written self-assessment has been done.")
@@ -353,6 +364,9 @@ class Facts(Strict):
     people: Optional[list[Person]] = items("Potential sponsors and endorsers.")
     manager_relationship: Optional[Literal["weak", "ok", "strong"]] = fact("Quality of the relationship with the manager.")
     manager_not_advocating: Optional[YesNo] = fact("The manager is not pushing the case.")
+    manager_post: Optional[Literal["filled", "acting", "vacant"]] = fact(
+        "The manager's post: filled, held by an acting manager, or vacant."
+    )
     relying_on_relationships: Optional[YesNo] = fact("The plan leans on connections rather than record.")
 
     # F. Organisation and context

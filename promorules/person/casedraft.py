@@ -16,6 +16,7 @@ from ..dates import add_months
 from ..facts.derive import derive
 from ..facts.model import Facts
 from ..text import show
+from ..text_safety import markdown, visible
 
 ACTIVITY_WORDS = {
     "higher_caliber": "work of a higher calibre in the current role",
@@ -47,8 +48,9 @@ def draft_case(advisor: Advisor, facts: Facts) -> str:
     threshold = {name: t.value for name, t in advisor.ruleset.thresholds.items()}
     parts = [_current_role(facts, d), _beyond(facts, d), _impact(facts, d, threshold), _ask(facts, d),
              _next(facts, d)]
-    target = facts.target_title or "the next level"
-    lines = [f"# Promotion case: {facts.current_title or 'my current role'} to {target}", "",
+    target = markdown(facts.target_title) if facts.target_title else "the next level"
+    current = markdown(facts.current_title) if facts.current_title else "my current role"
+    lines = [f"# Promotion case: {current} to {target}", "",
              f"_Draft of {d['as_of'].isoformat()}, from my facts file. Edit every line into your own words._", ""]
     weak_parts = 0
     for number, part in enumerate(parts, start=1):
@@ -64,7 +66,7 @@ def draft_case(advisor: Advisor, facts: Facts) -> str:
     verdict = "All five parts have material." if not weak_parts else f"{weak_parts} of the five parts need work."
     lines.insert(4, f"**{verdict}**")
     lines.insert(5, "")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
 def _title(advisor: Advisor, rule_id: str) -> str:
@@ -77,11 +79,12 @@ def _title(advisor: Advisor, rule_id: str) -> str:
 def _current_role(f: Facts, d: dict) -> Part:
     part = Part("My current role, done well")
     if d["months_in_role"] is not None:
-        part.lines.append(f"- {show(d['months_in_role'])} months as {f.current_title or 'in this role'}.")
+        role = markdown(f.current_title) if f.current_title else "in this role"
+        part.lines.append(f"- {show(d['months_in_role'])} months as {role}.")
     if f.meets_all_responsibilities:
         part.lines.append("- I cover every responsibility of the role, reliably.")
     routine = [a for a in f.achievements or [] if a.above_role is False]
-    part.lines += [f"- {a.title} ({a.date.isoformat()})" for a in routine]
+    part.lines += [f"- {markdown(a.title)} ({a.date.isoformat()})" for a in routine]
     if d["open_gap_count"]:
         part.weak.append(f"{d['open_gap_count']} performance gaps are still open; close them before you ask.")
         part.fixes += ["stage.foundation-first", "stage.improvement-cycle"]
@@ -98,7 +101,7 @@ def _beyond(f: Facts, d: dict) -> Part:
             since = f" since {activity.started.isoformat()}" if activity.started else ""
             words = ACTIVITY_WORDS.get(activity.kind, activity.kind)
             part.lines.append(f"- {words[0].upper()}{words[1:]}{since}.")
-    part.lines += [f"- {a.title} ({a.date.isoformat()})" for a in f.achievements or [] if a.above_role]
+    part.lines += [f"- {markdown(a.title)} ({a.date.isoformat()})" for a in f.achievements or [] if a.above_role]
     if not part.lines:
         part.weak.append("Nothing here yet: work of the next level is what makes a request official business.")
         part.fixes.append("stage.step-up-before-asking")
@@ -110,8 +113,8 @@ def _impact(f: Facts, d: dict, threshold: dict) -> Part:
     cutoff = add_months(d["as_of"], -12)
     recent = [a for a in f.achievements or [] if a.quantified and a.date >= cutoff]
     for a in recent:
-        metric = f": {a.metric}" if a.metric else ""
-        part.lines.append(f"- {a.title}{metric} ({a.date.isoformat()})")
+        metric = f": {markdown(a.metric)}" if a.metric else ""
+        part.lines.append(f"- {markdown(a.title)}{metric} ({a.date.isoformat()})")
     if f.revenue_attributed:
         part.lines.append(f"- Revenue or value I brought in: {show(f.revenue_attributed)}.")
     wanted = threshold.get("min_quantified_achievements")
@@ -126,7 +129,7 @@ def _impact(f: Facts, d: dict, threshold: dict) -> Part:
 def _ask(f: Facts, d: dict) -> Part:
     part = Part("The ask")
     if f.target_title:
-        part.lines.append(f"- I am asking to be promoted to {f.target_title}.")
+        part.lines.append(f"- I am asking to be promoted to {markdown(f.target_title)}.")
     terms = (f.case_document.ask_terms if f.case_document else None) or []
     if terms:
         part.lines.append(f"- Terms: {', '.join(t.replace('_', ' ') for t in terms)}.")

@@ -15,6 +15,7 @@ from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts
 from ..text import fill, show
 from ..ruleset.model import Rule
+from ..text_safety import one_line, visible
 from ..advice.wording import atom_words, condition_lines, fact_words, truth_mark
 
 
@@ -46,7 +47,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     def for_you(atom: c.Atom) -> str:
         """The comparison marked with whether it holds, and the person's value."""
         value = signals.get(atom.name) if atom.signal else derived.get(atom.name)
-        shown = "not known" if value is None else show(value)
+        shown = "not known" if value is None else one_line(show(value))
         # The rule is written with fact names; the person reads the fact as the advice names it.
         label = "" if atom.signal else f"{fact_label(atom.name)}; "
         return f"{truth_mark(c.evaluate(atom, derived, signals))} {atom_words(atom)}  ({label}yours: {shown})"
@@ -71,7 +72,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         else:
             text = fill(rule.recommend, derived, ruleset, rule.date.apply(derived) if rule.date else None)
             lines.append("What it says (for you):")
-        lines += [f"  {text.strip()}", ""]
+        lines += [f"  {one_line(text.strip())}", ""]  # a filled-in value cannot forge a line of its own
     holds = ruleset.held_back_by(rule)
     if holds:
         lines += [f"When it applies it holds back: {', '.join(holds)}.", ""]
@@ -86,7 +87,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         lines.append(f"  - {source.title}, section \"{cite.section}\" ({source.file})")
     if facts is not None:
         lines += ["", _verdict(advisor, rule, facts, derived, signals)]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
 def _verdict(advisor: Advisor, rule: Rule, facts: Facts, derived: dict, signals: dict) -> str:

@@ -18,6 +18,7 @@ from ..advice.model import Advice
 from ..advisor import Advisor
 from ..facts.model import Facts, put_at
 from ..facts.questions import AnswerError, Question, question_for, read_answer
+from ..text_safety import visible
 
 SKIP = ("", "skip", "?")
 STOP = ("done", "quit", "q", "stop")
@@ -56,6 +57,7 @@ class Interview:
         return Facts.model_validate({**self.facts, "as_of": self.as_of})
 
     def run(self, read_line: Callable[[], Optional[str]], say: Callable[[str], None]) -> Advice:
+        say = _shown_by(say)
         say("Answer in a few words; press Enter to skip a question, or type done to finish.\n")
         advice = self.advise()
         while len(self.asked) < self.max_questions:
@@ -105,6 +107,11 @@ class Interview:
             error = exc.errors()[0]
             return error["msg"].removeprefix("Value error, ")
         return None
+
+
+def _shown_by(say: Callable[[str], None]) -> Callable[[str], None]:
+    """What the interview says echoes answers (in its messages about them): hidden characters are shown."""
+    return lambda text: say(visible(text))
 
 
 _SKIPPED = object()

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -24,7 +24,7 @@ from ..facts.derive import FACTS
 from ..errors import InputError, Location, Problem, RulesetError, did_you_mean
 from ..facts.model import field_path
 from ..text import counted, show
-from .model import Citation, DateExpr, Rule, Ruleset, Source, Stage, Template, Threshold
+from .model import GATE, MOMENT_TAG, Citation, DateExpr, Pair, Rule, Ruleset, Source, Stage, Template, Threshold
 from ..yamlsource import Located, load_yaml
 
 MANIFEST = "ruleset.yaml"
@@ -48,6 +48,14 @@ TAG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class _PairSpec(_Strict):
+    first: list[str] = Field(min_length=1, max_length=50)
+    second: list[str] = Field(min_length=1, max_length=50)
+    yields: Optional[Literal["first", "second"]] = None
+    reason: str = Field(default="", max_length=1000)
+    fit: str = Field(default="", max_length=1000)
 
 
 class _SourceSpec(_Strict):
@@ -106,6 +114,8 @@ class _ManifestSpec(_Strict):
     thresholds: dict[str, Any] = Field(default_factory=dict)  # so one bad entry does not
     categories: list[str] = Field(min_length=1, max_length=50)
     stages: list[Any] = Field(default_factory=list, max_length=30)  # hide the rule files' mistakes
+    pairs: list[Any] = Field(default_factory=list, max_length=200)
+    of_the_moment: list[str] = Field(default_factory=list, max_length=200)
 
 
 class _LayerSpec(_Strict):
@@ -120,6 +130,8 @@ class _LayerSpec(_Strict):
     thresholds: dict[str, Any] = Field(default_factory=dict)  # changes, or new thresholds
     disable: list[str] = Field(default_factory=list, max_length=MAX_RULES)
     stages: Any = None  # refused with a message: stages come from the base
+    pairs: list[Any] = Field(default_factory=list, max_length=200)  # added to the base's
+    of_the_moment: list[str] = Field(default_factory=list, max_length=200)  # added to the base's
 
 
 class _RuleSpec(_Strict):
@@ -399,6 +411,8 @@ class _Loader:
         rules = self.rules(specs, sources, thresholds, stage_names)
         stages = self.stages(base.spec, base.located, {rule.derive for rule in rules if rule.derive})
         self.report_lost_signals()
+        pairs = self.pairs(rules)
+        of_the_moment = self.of_the_moment(rules)
         top = self.layers[-1].spec
         description = next(layer.spec.description for layer in reversed(self.layers) if layer.spec.description)
         return Ruleset(
@@ -412,7 +426,49 @@ class _Loader:
             rules=tuple(rules),
             path=str(self.root),
             settings={name: thresholds[name].value for name in sorted(self.overrides) if name in thresholds},
+            pairs=pairs,
+            of_the_moment=of_the_moment,
         )
+
+    def of_the_moment(self, rules: list[Rule]) -> tuple[str, ...]:
+        """The names (rule ids, tags, ``gate``) of advice without stages: that ranks with the stage's own."""
+        names = {rule.id for rule in rules} | {tag for rule in rules for tag in rule.tags} | {GATE}
+        gone = set(self.removed) | self.removed_tags
+        found: list[str] = []
+        for layer in self.layers:
+            for index, name in enumerate(layer.spec.of_the_moment):
+                if name in names:
+                    found.append(name)
+                elif name not in gone and name != MOMENT_TAG:  # the tag may wait for its first rule
+                    self.fail(layer.located.where(("of_the_moment", index)), f'of_the_moment: "{name}" is neither '
+                              f'a rule id, a tag nor "gate"{did_you_mean(name, names)}')
+        return tuple(dict.fromkeys(found))
+
+    def pairs(self, rules: list[Rule]) -> tuple[Pair, ...]:
+        """The declared pairs, each side naming rules that exist (by id, tag, or ``gate``)."""
+        names = {rule.id for rule in rules} | {tag for rule in rules for tag in rule.tags} | {GATE}
+        pairs = []
+        for layer in self.layers:
+            for index, raw in enumerate(layer.spec.pairs):
+                where = layer.located.where(("pairs", index))
+                item = self.validate(_PairSpec, raw, layer.located, ("pairs", index))
+                if item is None:
+                    continue
+                gone = set(self.removed) | self.removed_tags
+                unknown = [n for n in item.first + item.second if n not in names and n not in gone]
+                for name in unknown:
+                    self.fail(where, f'pairs: "{name}" is neither a rule id, a tag nor "gate"'
+                              f"{did_you_mean(name, names)}")
+                if item.yields and not item.reason:
+                    self.fail(where, "pairs: say with reason: why one side yields (the person reads it)")
+                elif not item.yields and not item.fit:
+                    self.fail(where, "pairs: write yields: first or second (with a reason:), or fit: for two "
+                              "pieces of advice that go together")
+                if unknown:
+                    continue
+                pairs.append(Pair(tuple(item.first), tuple(item.second), item.reason.strip(), item.yields or "",
+                                  item.fit.strip(), where))
+        return tuple(pairs)
 
     def read_layers(self) -> list[_Layer]:
         """The manifests from the top layer down to the base, returned base first."""

@@ -106,6 +106,27 @@ class Stage:
     description: str = ""
 
 
+GATE = "gate"  # in a pair: any rule whose hold_back names the ask-now advice (a reason to wait)
+MOMENT_TAG = "of-the-moment"  # the tag a rule file can give advice that answers what is happening now
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two kinds of advice that must not be shown side by side, or that need a word on how they fit.
+
+    ``first`` and ``second`` name rule ids, tags, or ``gate``. With ``yields`` (one of the two sides), the
+    rules of that side are held back while a rule of the other side is shown, and ``reason`` says why.
+    With ``fit`` and no ``yields``, both may be shown and ``fit`` says how they go together.
+    """
+
+    first: tuple[str, ...]
+    second: tuple[str, ...]
+    reason: str = ""
+    yields: str = ""  # "first", "second", or "" for a pair that fits together
+    fit: str = ""
+    location: Location = Location("")
+
+
 @dataclass(frozen=True)
 class Ruleset:
     name: str
@@ -118,6 +139,8 @@ class Ruleset:
     rules: tuple[Rule, ...] = ()
     path: str = ""
     settings: dict = field(default_factory=dict)  # thresholds set when loading, beyond the files: name -> value
+    pairs: tuple[Pair, ...] = ()  # advice that contradicts, or needs a word on how it fits (ruleset.yaml pairs:)
+    of_the_moment: tuple[str, ...] = ()  # advice without stages: that ranks with the stage's own (ids, tags, gate)
 
     @property
     def signals(self) -> tuple[str, ...]:
@@ -137,7 +160,31 @@ class Ruleset:
         """The ids of the rules whose hold-back names ``rule`` (the other way round from `held_back_by`)."""
         return list(self._holders.get(rule.id, ()))
 
+    def is_gate(self, rule: Rule) -> bool:
+        """A rule that holds back the ask-now advice: it says to wait, whatever else applies."""
+        return "ask-now" in self._held_tags.get(rule.id, ())
+
+    def of_the_moment_rule(self, rule: Rule) -> bool:
+        """Advice without ``stages:`` that answers what is happening now (a freeze, a reason given), not a habit."""
+        return rule.id in self._moment
+
+    @cached_property
+    def _moment(self) -> frozenset[str]:
+        return self.named(self.of_the_moment + (GATE, MOMENT_TAG))
+
+    def named(self, names: tuple[str, ...]) -> frozenset[str]:
+        """The ids of the rules that ``names`` (rule ids, tags, or ``gate``) stand for."""
+        found: set[str] = set()
+        for name in names:
+            found.update(r.id for r in self.rules
+                         if r.id == name or name in r.tags or (name == GATE and self.is_gate(r)))
+        return frozenset(found)
+
     # Worked out once per ruleset: the nearest misses ask these for every rule, person after person.
+
+    @cached_property
+    def _held_tags(self) -> dict[str, tuple[str, ...]]:
+        return {rule.id: rule.hold_back for rule in self.rules if rule.hold_back}
 
     @cached_property
     def _by_id(self) -> dict[str, Rule]:

@@ -60,7 +60,7 @@ def test_priyas_first_lines_and_changes_name_the_facts_in_words(advisor):
 
 
 def test_priyas_reasons_read_in_words_and_keep_the_threshold_name(advisor):
-    text = " ".join(to_text(_advice(advisor, PRIYA)).split())
+    text = " ".join(to_text(_advice(advisor, PRIYA), everything=True).split())
     assert "Why: a freeze or money trouble: yes" in text
     assert "Why: an informal review took place: not given" in text
     assert "Why: months since the self-assessment is 7, which is over 4 (improvement_cycle_max_months)" in text
