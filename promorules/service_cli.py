@@ -45,8 +45,11 @@ def schema(kind):
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
 @click.option("--outlook", is_flag=True,
               help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists, or a stopped run's OUTPUT.partial.")
+@click.option("--resume", is_flag=True,
+              help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.")
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook):
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, force, resume):
     """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
@@ -57,6 +60,12 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     cannot be read or written exits 2.
 
     \b
+    OUTPUT appears only when every record is in: until then the lines go to
+    OUTPUT.partial. A run stopped by Ctrl-C, SIGTERM, a kill or a full disk
+    keeps them there; run the same command with --resume to go on from the
+    last complete record. An existing OUTPUT is not replaced without --force.
+
+    \b
     CSV columns are fact names: role_start_date, org.hiring_freeze, ...;
     list fields hold JSON; an empty cell means unknown. A .tsv file is
     read the same way, separated by tabs.
@@ -64,56 +73,72 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     \b
     Example:
       promorules batch people.jsonl -o advice.jsonl --workers 2
+      promorules batch people.jsonl -o advice.jsonl --workers 2 --resume
     """
     import os
-    from contextlib import nullcontext
+    import signal
+    from datetime import date
 
     from .batch import ProgressLine, run_batch
+    from .batch_output import BatchOutput
+    from .errors import InputError
 
     workers = workers or os.cpu_count() or 1
+    settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
+                "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
+                "thresholds": _plain(thresholds or {}), "as_of": as_of.isoformat() if as_of else None}
+    out = BatchOutput(output, source, settings, force=force, resume=resume)
+    day = out.day or date.today()
+    out.start(day)
     progress = ProgressLine() if sys.stderr.isatty() else None
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        target = nullcontext(sys.stdout.buffer) if output == "-" else open(output, "wb")  # noqa: SIM115
-    except OSError as exc:
-        raise _cannot_write(output, exc) from None
-    with target as raw:
-        handle = _Written(raw, output)
-        summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
-                            as_of=as_of, input_format=input_format, progress=progress, outlook=outlook)
-        handle.close()
+        summary = run_batch(source, out, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
+                            as_of=as_of, day=day, done=out.done, input_format=input_format, progress=progress,
+                            outlook=outlook)
+        out.finish()
+    except (KeyboardInterrupt, _Stopped, InputError) as exc:
+        out.stop()
+        if progress is not None:
+            progress.close()
+        for problem in exc.problems if isinstance(exc, InputError) else ():
+            click.echo(f"error: {problem}", err=True)
+        if out.records or not isinstance(exc, InputError):
+            click.echo(_stopped_line(out), err=True)
+        sys.exit(2 if isinstance(exc, InputError) else 128 + getattr(exc, "signal", signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if progress is not None:
         progress.close()
     click.echo(str(summary), err=True)
 
 
-class _Written:
-    """The batch's output file, whose write errors (a full disk) name the file instead of looking internal."""
+class _Stopped(BaseException):
+    """SIGTERM, turned into an exception so the batch stops as on Ctrl-C: output kept, workers ended."""
 
-    def __init__(self, handle, name: str):
-        self.handle, self.name = handle, name
-
-    def write(self, data: bytes) -> int:
-        try:
-            return self.handle.write(data)
-        except OSError as exc:
-            raise _cannot_write(self.name, exc) from None
-
-    def flush(self) -> None:
-        try:
-            self.handle.flush()
-        except OSError as exc:
-            raise _cannot_write(self.name, exc) from None
-
-    def close(self) -> None:
-        """Flush now, so an error shows here and not when the file is closed."""
-        self.flush()
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.signal = number
 
 
-def _cannot_write(name: str, exc: OSError):
-    from .errors import InputError, Location, Problem
+def _stop(number, frame):
+    raise _Stopped(number)
 
-    where = "standard output" if name == "-" else name
-    return InputError([Problem(Location(where), f"cannot write the file: {exc.strerror or exc}")])
+
+def _stopped_line(out) -> str:
+    """One line saying what a stopped batch left, instead of the traceback of every worker."""
+    if out.stream:
+        return f"stopped after {out.records:,} records; the output to {out.where} is incomplete"
+    if out.where is None:
+        return f"stopped after {out.records:,} records; nothing was written"
+    return f"stopped after {out.records:,} records; output kept in {out.where} (resume with --resume)"
+
+
+def _plain(value):
+    """Thresholds as JSON would hold them, so a resumed run's can be compared with the stopped run's."""
+    import json
+
+    return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
 @click.command()
