@@ -43,8 +43,7 @@ class BatchOutput:
         self.partial, self.run_file = target + PARTIAL, target + RUN
         self.stream = is_stream(target)
         self.handle: Optional[BinaryIO] = None
-        self.written = 0  # bytes of whole chunks written by this run (after those resumed)
-        self.lines = 0  # and their lines
+        self.written = (0, 0)  # bytes and lines of the whole chunks written by this run (after those resumed)
         self.kept = 0  # bytes of the partial file kept from the stopped run
         self.done = Done(0, 0, 0)
         self.settings = settings
@@ -102,8 +101,8 @@ class BatchOutput:
                 view = view[self.handle.write(view) or 0:]
         except OSError as exc:
             raise refuse(self._shown_target(), f"cannot write the file: {exc.strerror or exc}") from None
-        self.written += len(data)
-        self.lines += data.count(b"\n")
+        size, lines = self.written
+        self.written = (size + len(data), lines + data.count(b"\n"))  # one store: a signal sees both or neither
 
     def flush(self) -> None:
         pass  # flushed where it matters: when finished or stopped
@@ -145,7 +144,7 @@ class BatchOutput:
         """The run stops early: keep the whole chunks written, to disk, for --resume. The records kept."""
         if self.handle is not None and not self.stream:
             try:
-                os.ftruncate(self.handle.fileno(), self.kept + self.written)  # a chunk an interrupt cut off
+                os.ftruncate(self.handle.fileno(), self.kept + self.written[0])  # a chunk an interrupt cut off
                 os.fsync(self.handle.fileno())
             except OSError:
                 pass  # a full disk: --resume drops a cut-off line anyway
@@ -160,7 +159,7 @@ class BatchOutput:
     @property
     def records(self) -> int:
         """The records the output holds so far, counting those of the run resumed."""
-        return self.done.records + self.lines
+        return self.done.records + self.written[1]
 
     @property
     def where(self) -> Optional[str]:
