@@ -179,7 +179,7 @@ def _problem(located: Located, error: dict) -> Problem:
 
 
 def _shown(value) -> str:
-    """The value refused, cut to 60 characters; a whole number too long to write out (Python's own limit) by its size."""
+    """The value refused, cut to 60 characters; a whole number too long to write out (Python's limit) by its size."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_NUMBER_LENGTH:
         return f"a number of more than {MAX_NUMBER_LENGTH} digits"
     shown = repr(value)

@@ -197,7 +197,8 @@ def test_a_json_facts_file_with_a_long_number_names_the_field(tmp_path):
                                          + "9" * 5000 + "]}}")
     done = run("advise", "facts.json", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == "error: facts.json: org.budget_season_months[1]: a number of 5000 characters; at most 32 are read\n"
+    assert done.stderr == ("error: facts.json: org.budget_season_months[1]: "
+                           "a number of 5000 characters; at most 32 are read\n")
 
 
 def test_a_huge_number_given_as_data_is_named_not_an_internal_problem():
