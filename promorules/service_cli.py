@@ -147,25 +147,33 @@ def _plain(value):
 @RULESET_OPTION
 @THRESHOLD_OPTION
 @click.option("--access-log", is_flag=True, help="Log one line per request (method, path, status; never bodies).")
+@click.option("--read-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="SECONDS",
+              help="A request's headers, and then its body, must each arrive within this (else 408).")
+@click.option("--max-connections", type=click.IntRange(2, 10000), default=32, show_default=True,
+              help="Connections open at once; keep it well under the process's descriptor limit (ulimit -n).")
 @friendly
-def serve(host, port, ruleset_path, thresholds, access_log):
+def serve(host, port, ruleset_path, thresholds, access_log, read_timeout, max_connections):
     """Serve advice over HTTP (FastAPI; needs the server extra).
 
     POST /v1/advice takes a facts object and returns the advice; POST
     /v1/advice/batch takes a list; GET /v1/schema/facts, /v1/ruleset,
     /healthz; the OpenAPI description is at /openapi.json (no /docs page:
     it would load scripts from the internet).
-    Send SIGHUP to re-read the ruleset without stopping.
+    Send SIGHUP to re-read the ruleset without stopping. Bodies must be
+    sent as application/json (else 415); a client slower than --read-timeout
+    gets 408, and beyond --max-connections the connection that has waited
+    longest for its request is closed (503 when all are busy).
 
     \b
     Example:
       promorules serve --port 8000
-      curl -s localhost:8000/v1/advice -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
+      curl -s localhost:8000/v1/advice -H 'content-type: application/json' \
+           -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - imported here so that, missing, the user is told what to install
 
-        from .server import create_app
+        from .server import create_app, run
     except ImportError as exc:
         raise click.ClickException(
             f"the HTTP service needs FastAPI and uvicorn ({exc.name} is missing); "
@@ -189,4 +197,5 @@ def serve(host, port, ruleset_path, thresholds, access_log):
 
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, reload)
-    uvicorn.run(create_app(advisor), host=host, port=port, access_log=access_log, log_level="info")
+    run(create_app(advisor, read_timeout=read_timeout), host=host, port=port, read_timeout=read_timeout,
+        max_connections=max_connections, access_log=access_log)
