@@ -9,8 +9,10 @@ property tests use (tests/people.py), drawn reproducibly.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+import yaml
 
 from promorules import conditions as c
 from promorules.advisor import Advisor
@@ -28,12 +30,39 @@ CORE_GATES = {
 
 # A recommendation that asks for something, and the facts of the latest request that say it is already
 # given or was refused: (rule, field of the latest request, value that makes the ask pointless).
+# "Criteria given" and "feedback given" are the same answer: a list of criteria is specific feedback.
 ALREADY_ANSWERED = [
     ("escalate.ask-specific-criteria", "feedback_specific", True),
     ("escalate.ask-specific-criteria", "manager_declined_meaningful_feedback", True),
+    ("escalate.ask-specific-criteria", "criteria", "some"),
+    ("escalate.thank-and-recommit", "feedback_specific", True),
+    ("escalate.thank-and-recommit", "criteria", "some"),
+    ("escalate.thank-and-recommit", "manager_declined_meaningful_feedback", True),
     ("conversation.pushback-experience", "feedback_specific", True),
+    ("conversation.pushback-experience", "criteria", "some"),
+    ("conversation.pushback-experience", "manager_declined_meaningful_feedback", True),
+    ("readiness.informal-review", "manager_declined_meaningful_feedback", True),
     ("escalate.ask-timeline", "timeline_given", True),
+    ("escalate.ask-timeline", "criteria_deadline", "some"),
+    ("escalate.ask-timeline", "revisit_date", "some"),
+    ("escalate.ask-revisit-date", "revisit_date", "some"),
     ("escalate.action-plan-with-buy-in", "action_plan_agreed", True),
+    ("escalate.get-it-in-writing", "summarised_in_writing", True),
+]
+# What the latest request's answer may have said, one situation per generated person in turn (with the
+# rest of the drawn facts unchanged): criteria with or without a "by when", a revisit date, a refusal
+# to give feedback. Generated requests never carry these, so without them the checks above prove little.
+ANSWERS = [
+    {},
+    {"feedback_specific": True, "criteria": ["Lead the Q3 launch"]},
+    {"criteria": ["Lead the Q3 launch", "Mentor two engineers"], "timeline_given": True},
+    {"criteria": ["Lead the Q3 launch"], "criteria_deadline": date(2027, 9, 30)},
+    {"criteria": ["Lead the Q3 launch"], "timeline_given": True, "revisit_date": date(2027, 3, 1)},
+    {"feedback_specific": False, "timeline_given": True},
+    {"manager_declined_meaningful_feedback": True},
+    {"feedback_specific": True, "summarised_in_writing": True, "criteria": ["Own the roadmap"]},
+    {"stated_reason": "experience_gap", "feedback_specific": True},
+    {"stated_reason": "experience_gap", "manager_declined_meaningful_feedback": True},
 ]
 
 
@@ -50,9 +79,30 @@ def _reflected(person: dict, index: int) -> dict:
     return {**person, "soul_search_done": True, "soul_search_found_gaps": False}
 
 
+def latest_request(person: dict) -> dict:
+    """The latest request on or before as_of, as the engine reads it: by date, the later one of a tie."""
+    requests = [r for r in person.get("promotion_requests") or [] if r["date"] <= person["as_of"]]
+    return sorted(requests, key=lambda r: r["date"])[-1] if requests else {}
+
+
+def _answered(person: dict, index: int) -> dict:
+    """The person's latest request gets one of ANSWERS, in turn, so every answered situation is reached."""
+    latest = latest_request(person)
+    if not latest:
+        return person
+    answer = ANSWERS[(index // 3) % len(ANSWERS)]
+    requests = [{**r, **answer} if r is latest else r for r in person["promotion_requests"]]
+    return {**person, "promotion_requests": requests}
+
+
+def _given(value, wanted) -> bool:
+    """``wanted`` "some" means any value at all was recorded (a list of criteria, a date)."""
+    return bool(value) if wanted == "some" else value == wanted
+
+
 @pytest.fixture(scope="module")
 def advised(advisor):
-    people = [_reflected(person, index) for index, person in enumerate(varied_people(PEOPLE))]
+    people = [_answered(_reflected(person, index), index) for index, person in enumerate(varied_people(PEOPLE))]
     return [(person, advisor.advise(Facts.model_validate(person))) for person in people]
 
 
@@ -85,12 +135,30 @@ def test_no_declared_pair_is_shown_side_by_side(advisor, advised):
 
 
 def test_no_advice_asks_for_what_the_facts_say_is_given_or_refused(advised):
+    reached = set()
     for person, advice in advised:
-        requests = person.get("promotion_requests") or []
-        latest = requests[-1] if requests else {}
+        latest = latest_request(person)
         shown = {r.rule_id for r in advice.recommendations}
         for rule_id, field, value in ALREADY_ANSWERED:
-            assert not (rule_id in shown and latest.get(field) == value), (person, rule_id, field)
+            answered = _given(latest.get(field), value)
+            assert not (rule_id in shown and answered), (person, rule_id, field)
+            if answered and latest.get("outcome") in ("denied", "not_yet"):
+                reached.add(field)
+    assert reached == {field for _, field, _ in ALREADY_ANSWERED}, "every answered situation is generated"
+
+
+@pytest.mark.parametrize("response", ["yes", "hesitant"])
+def test_no_supporter_already_asked_is_asked_again(advisor, response):
+    """Asking people who already answered to speak up asks for an answer given: Claire, ready to ask, with
+    both supporters not yet advocating already asked, is not told to ask them."""
+    claire = yaml.safe_load((Path(__file__).parents[1] / "examples" / "claire-ready-to-ask.yaml").read_text())
+    shown = {r.rule_id for r in advisor.advise(Facts.model_validate(claire)).recommendations}
+    assert "relationships.ask-for-good-word" in shown
+    for supporter in claire["people"]:
+        if not supporter.get("already_advocating"):
+            supporter.update(asked_date=date(2026, 9, 1), asked_response=response)
+    shown = {r.rule_id for r in advisor.advise(Facts.model_validate(claire)).recommendations}
+    assert "relationships.ask-for-good-word" not in shown
 
 
 def test_no_advice_to_leave_before_an_honest_look_at_ones_own_gaps(advised):
