@@ -128,7 +128,10 @@ class Advisor:
         """Read the ruleset again from its path and switch to it; evaluations under way finish on the old one.
 
         A ruleset that fails to load raises (`InputError`, naming file and
-        line) and the advisor keeps the ruleset it had.
+        line) and the advisor keeps the ruleset it had. The old ruleset's
+        durable network is given back to durable-rules once nothing holds the
+        old bundle (evaluations under way, pinned twins), so reloads keep
+        memory flat (see `durable_engine._release`).
         """
         if self._pinned:
             raise ValueError("a pinned advisor cannot reload; reload the advisor it was pinned from")
