@@ -18,16 +18,21 @@ log a person's facts (the sender knows what they sent).
 Slow and hostile clients are bounded (see `run` and `_RequestGuard`): a
 request's headers, and then its body, must each arrive within ``read_timeout``
 (408 otherwise), and at most ``max_connections`` connections are open at once.
+
 There are no /docs and /redoc pages: they load scripts, styles and fonts
 from other sites, which a user's browser should not be sent to.
 Request bodies are never logged (the access log is off unless asked for).
 An outlook (several more evaluations) and a batch are worked out in a worker
 thread, one at a time, so /healthz and plain advice are answered meanwhile;
-so is reading a body over `OFF_LOOP_BYTES` (a 960 KB body of unknown keys
-takes about 0.4 s to read and check). Plain advice for an ordinary body (a few
-KB, well under a millisecond) stays on the event loop, where it is cheapest:
-measured with 8 clients on loopback, the loop answers about a third more
-requests per second than a trip to the worker thread for each.
+so is reading and checking a body over `OFF_LOOP_BYTES` (a 960 KB body of
+unknown keys takes about 0.4 s, which on the loop would hold up every other
+request). An ordinary body (a few KB, read, checked and advised in well under
+a millisecond) stays on the event loop: the worker thread is shared with
+outlooks and batches, one at a time, so a plain request sent there would wait
+behind a 1,000-item batch. (Throughput did not decide it: with every body
+checked in the thread, 8 clients on loopback got 1.0 to 2.1 times the loop's
+requests per second, on a 2-core machine with a load average of 8: too noisy
+to call.)
 """
 from __future__ import annotations
 
