@@ -14,6 +14,10 @@
    8 client threads sending good facts, bad facts, malformed JSON, oversized
    bodies and batches; every answer must be the expected one (good advice
    byte for byte as in-process), and the service must still answer at the end.
+5. reloads: 1,000 reloads of the default ruleset on one durable advisor (what
+   a SIGHUP to `serve` does), six people advised after each; resident memory
+   after a warm-up and at the end, as a ratio (flat means within 5 %), and the
+   advice must stay what it was before the first reload.
 
 People come from bench/people.py and the isolation pieces from
 tests/support/isolation_kit.py, neither of which needs pytest or hypothesis: the
@@ -260,6 +264,37 @@ def http(count: int, clients: int) -> None:
         server.wait(timeout=30)
 
 
+# ------------------------------------------------------------------ 5. reloads
+
+
+def reloads(count: int) -> None:
+    print(f"reloads: {count:,} reloads of the default ruleset on one durable advisor, 6 people advised after each")
+    people = list(bench_people(6))
+    advisor = Advisor(engine="durable")
+    expected = [advisor.advise(p).model_dump_json() for p in people]
+    for _ in range(20):  # warm-up: first-use caches and the allocator's arenas
+        advisor.reload()
+        for p in people:
+            advisor.advise(p)
+    start = rss_mib()
+    began = time.perf_counter()
+    wrong = 0
+    step = max(count // 10, 1)
+    for n in range(1, count + 1):
+        advisor.reload()
+        wrong += [advisor.advise(p).model_dump_json() for p in people] != expected
+        if n % step == 0:
+            print(f"  {n:>9,}: {rss_mib():.1f} MiB")
+    seconds = time.perf_counter() - began
+    end = rss_mib()
+    print(f"  RSS after 20 warm-up reloads {start:.1f} MiB, after {count:,} more {end:.1f} MiB:"
+          f" ratio {end / start:.3f}")
+    print(f"  {count / seconds:.1f} reloads/s in this run ({seconds:.0f} s)")
+    check(advisor.engine == "durable", "the reloaded advisor still decides with durable-rules")
+    check(end / start <= 1.05, f"resident memory flat within 5 % over {count:,} reloads (ratio {end / start:.3f})")
+    check(not wrong, f"the advice after every reload is what it was before ({wrong} reloads differ)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evaluations", type=int, default=200_000)
@@ -268,6 +303,7 @@ def main() -> None:
     parser.add_argument("--failures", type=int, default=1_100)
     parser.add_argument("--http-requests", type=int, default=50_000)
     parser.add_argument("--http-clients", type=int, default=8)
+    parser.add_argument("--reloads", type=int, default=1_000)
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory() as tmp:
@@ -275,6 +311,7 @@ def main() -> None:
         isolation(args.threads, args.per_thread, Path(tmp))
         failures(args.failures)
         http(args.http_requests, args.http_clients)
+        reloads(args.reloads)
     print("all checks passed" if not FAILED else f"{len(FAILED)} checks failed")
     sys.exit(1 if FAILED else 0)
 

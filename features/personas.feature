@@ -130,6 +130,7 @@ Feature: The example people get the advice a coach would give them
     Then the stage is "after_a_no"
     And the top three are "escalate.wait-for-criteria", "escalate.ask-revisit-date" and "escalate.get-it-in-writing"
     And the text of "escalate.wait-for-criteria" mentions "lead the billing migration; present the roadmap to the VPs"
+    And "signal.open-refusal" fires
     And the advice does not include "escalate.ask-timeline"
     And the advice does not include "escalate.ask-specific-criteria"
 
@@ -219,6 +220,7 @@ Feature: The example people get the advice a coach would give them
     When they ask for advice
     Then the stage is "step_up"
     And the top three are "readiness.target-tried-and-disliked", "readiness.consider-ic-track" and "leave.stay-open-nonlinear"
+    And "signal.target-off" fires
     And "stage.step-up-before-asking" is held back by "readiness.target-tried-and-disliked"
     And "readiness.role-fit-soft-skills" is held back by "readiness.target-tried-and-disliked"
 
@@ -325,6 +327,7 @@ Feature: The example people get the advice a coach would give them
     # causes: she got a reason but no criteria, and asking comes before concluding.
     And the top three are "escalate.soul-search", "escalate.no-for-company-direction" and "escalate.ask-specific-criteria"
     And the text of "escalate.no-for-company-direction" mentions "(outsourcing or automation)"
+    And "signal.company-direction-no" fires
     And the advice does not include "leave.other-valued"
 
   Scenario: N8, Hal ready to ask while his manager's post is held by an acting manager

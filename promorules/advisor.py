@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal, Mapping, Optional, Union
 
 from .advice.model import Advice
-from .advice.outlook import dated_plan, nearest_misses
+from .advice.outlook import dated_plan, earliest_days, nearest_misses
 from .advice.resolve import Resolver
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
@@ -150,7 +150,10 @@ class Advisor:
         """Read the ruleset again from its path and switch to it; evaluations under way finish on the old one.
 
         A ruleset that fails to load raises (`InputError`, naming file and
-        line) and the advisor keeps the ruleset it had.
+        line) and the advisor keeps the ruleset it had. The old ruleset's
+        durable network is given back to durable-rules once nothing holds the
+        old bundle (evaluations under way, pinned twins), so reloads keep
+        memory flat (see `durable_engine._release`).
         """
         if self._pinned:
             raise ValueError("a pinned advisor cannot reload; reload the advisor it was pinned from")
@@ -171,6 +174,9 @@ def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[
     person = with_as_of(facts, as_of)
     advice = advisor.advise(person)
     derived = derive(person)
+    advice = advice.model_copy(
+        update={"recommendations": earliest_days(advisor.ruleset, advisor.evaluator, person, advice)}
+    )
     misses = nearest_misses(advisor.ruleset, advisor.evaluator, person, advice, derived)
     return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(derived, advice, misses)})
 

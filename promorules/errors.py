@@ -19,6 +19,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
+MAX_PROBLEMS = 50  # shown for one input; the rest are counted, so a hostile file costs no more than a careless one
+MAX_HINT_LENGTH = 64  # no name is longer: a "did you mean" for a longer word would be slow and useless
+
 
 @dataclass(frozen=True, order=True)
 class Location:
@@ -51,6 +54,16 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class MoreProblems(Problem):
+    """The last line of a long list: how many problems were found beyond the ones shown."""
+
+    count: int = 0
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class PromorulesError(Exception):
     """The root of every error the package raises on purpose."""
 
@@ -59,14 +72,27 @@ class PromorulesError(Exception):
 
 
 class InputError(PromorulesError):
-    """Raised with every problem found in one piece of input."""
+    """Raised with the first `MAX_PROBLEMS` problems found in one piece of input, then their count.
+
+    ``more`` counts problems the caller found but did not spell out (to spare
+    work such as "did you mean"); a `MoreProblems` among ``problems`` (from an
+    error passed on) adds to it. Every program that prints ``problems`` thus
+    prints at most 51 lines, the last one "... and N more problems".
+    """
 
     exit_code = 2
     http_status = 422
 
-    def __init__(self, problems: Sequence[Problem]):
+    def __init__(self, problems: Sequence[Problem], more: int = 0):
+        more += sum(p.count for p in problems if isinstance(p, MoreProblems))
         # The same mistake reached twice (e.g. through a YAML alias) is reported once.
-        self.problems = sorted(set(problems), key=lambda p: (p.location, p.message, p.field))
+        unique = {p for p in problems if not isinstance(p, MoreProblems)}
+        ordered = sorted(unique, key=lambda p: (p.location, p.message, p.field))
+        self.more = more + max(0, len(ordered) - MAX_PROBLEMS)
+        self.problems: list[Problem] = ordered[:MAX_PROBLEMS]
+        if self.more:
+            noun = "problem" if self.more == 1 else "problems"
+            self.problems.append(MoreProblems(Location(""), f"... and {self.more} more {noun}", count=self.more))
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
@@ -79,7 +105,9 @@ class EngineError(PromorulesError, RuntimeError):
 
 
 def closest(word: str, choices: Iterable[str]) -> Optional[str]:
-    """The choice ``word`` is most likely a misspelling of, or None when nothing is close."""
+    """The choice ``word`` is most likely a misspelling of, or None when nothing is close (or it is too long)."""
+    if len(word) > MAX_HINT_LENGTH:
+        return None
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 

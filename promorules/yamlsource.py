@@ -33,12 +33,19 @@ _PLAIN_TAGS = {
 }
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# Digits of a whole number, with its sign, "_" and 0x/0o/0b: money reaches 10^12 (13 digits), so 32 leave room
+# for any fact or threshold, while PyYAML's conversion of longer ones is slow, and fails past 4,300 digits.
+MAX_NUMBER_LENGTH = 32
 
 try:  # the C loader is much faster on large files; both give the same nodes
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml not available
     _Loader = yaml.SafeLoader
 _scalars = yaml.constructor.SafeConstructor()
+# Each scalar is made by its tag's own function: SafeConstructor.construct_object would remember every node
+# (and its value) in the shared constructor for ever, and is not safe to share between threads.
+_MAKE = {tag: yaml.constructor.SafeConstructor.yaml_constructors[tag] for tag in _PLAIN_TAGS}
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
 @dataclass
@@ -136,11 +143,30 @@ class _Builder:
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag in _NUMBER_TAGS and self._odd_number(node, path):
+            return None
         try:
-            return _scalars.construct_object(node)
+            return _MAKE[node.tag](_scalars, node)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self._fail(node, f"cannot read this value: {exc}")
             return None
+
+    def _odd_number(self, node, path: Path) -> bool:
+        """Refuse, before it is converted, a number no fact needs whose conversion costs time growing with its size.
+
+        YAML 1.1 reads ``1:30`` as 90 (base 60), which takes PyYAML time growing with the square
+        of the length (2 MiB of ``1:1:…`` ran for minutes); whole numbers (also hex, octal, binary)
+        are bounded by `MAX_NUMBER_LENGTH`. Floats convert in linear time, so only their base-60 form is refused.
+        """
+        text, named = node.value, f"{_dotted(path)}: " if path else ""
+        if ":" in text:
+            self._fail(node, f"{named}base-60 numbers such as 1:30 are not supported; write the number in digits, "
+                             "or quote it if it is text")
+        elif node.tag == "tag:yaml.org,2002:int" and len(text) > MAX_NUMBER_LENGTH:
+            self._fail(node, f"{named}a number of {len(text)} characters; at most {MAX_NUMBER_LENGTH} are read")
+        else:
+            return False
+        return True
 
     def _mapping(self, node, path: Path, depth: int) -> dict:
         result: dict = {}
@@ -161,3 +187,8 @@ class _Builder:
                 key_node.start_mark.column + 1,
             )
         return result
+
+
+def _dotted(path: Path) -> str:
+    """('org', 'budget_season_months', 1) -> 'org.budget_season_months[1]', as messages name fields."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")

@@ -28,6 +28,46 @@ HORIZON_MONTHS = 36
 REVISIT_MONTHS = 3
 HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
 
+
+def earliest_day(evaluator: PythonMatcher, facts: Facts, rule: Rule, start: date) -> Optional[date]:
+    """The first day from ``start`` on which ``rule`` (a reason to wait) no longer holds by time alone.
+
+    The one meaning of "earliest day" in the advice: the date a wait shows, the header's "from" and
+    "what would change" all name the first day the reason to wait is gone, never its last day.
+    None when time alone does not lift it within three years.
+    """
+    def holds(day: date) -> bool:
+        derived = derive(facts.model_copy(update={"as_of": day}))
+        return c.evaluate(rule.condition, derived, evaluator.signals(derived)) is True
+
+    if not holds(start):
+        return start
+    previous = start
+    for months in range(1, HORIZON_MONTHS + 1):
+        day = add_months(start, months)
+        if not holds(day):
+            low, high = previous, day  # holds at low, gone at high
+            while (high - low).days > 1:
+                middle = low + timedelta(days=(high - low).days // 2)
+                low, high = (middle, high) if holds(middle) else (low, middle)
+            return high
+        previous = day
+    return None
+
+
+def earliest_days(ruleset: Ruleset, evaluator: PythonMatcher, facts: Facts, advice: Advice) -> list:
+    """Each reason to wait dated by the first day it is gone (see `earliest_day`), its text to match."""
+    recs = []
+    for rec in advice.recommendations:
+        if rec.waits and rec.date and rec.date >= advice.as_of:
+            rule = ruleset.rule(rec.rule_id)
+            day = earliest_day(evaluator, facts, rule, rec.date)
+            if day is not None and day != rec.date:
+                rec = rec.model_copy(update={"date": day, "text": rec.text.replace(show(rec.date), show(day))})
+        recs.append(rec)
+    return recs
+
+
 # ------------------------------------------------------------------ nearest misses
 
 

@@ -109,25 +109,35 @@ def show(path, effective):
 
 @ruleset.command()
 @click.argument("path")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE.md",
-              help="Write the handbook to this file instead of printing it.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE.md",
+              help="Write the handbook to this file instead of printing it. An existing file is not replaced "
+                   "without --force, and a file of the ruleset never.")
+@click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
 @friendly
-def doc(path, output):
+def doc(path, output, force):
     """Write a Markdown handbook of a ruleset: stages, rules in plain English, thresholds, sources.
 
     \b
     Example:
       promorules ruleset doc my-ruleset/ -o handbook.md
     """
-    text = handbook(_loaded(ruleset_path(path)))
+    from ..outfile import check_target, write_file
+
+    if output is not None:
+        check_target(output, force=force)  # before the work, so a mistake costs nothing
+    report = _loaded(ruleset_path(path))
+    text = handbook(report)
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError([Problem(Location(output), f"cannot write the file: {exc.strerror or exc}")]) from None
+    write_file(output, text, _ruleset_files(report) if force else (), force)
     click.echo(f"wrote {output}")
+
+
+def _ruleset_files(report) -> list[str]:
+    """Every file in the folders of a ruleset's layers: a handbook written with --force must replace none."""
+    folders = {Path(layer).parent for layer in report.layers}
+    return [str(file) for folder in folders for file in folder.rglob("*") if file.is_file()]
 
 
 @ruleset.command(name="test")

@@ -735,14 +735,16 @@ def _not_to_ask(f: Facts, as_of: date):
     "champions_to_ask",
     "number",
     ["people"],
-    "Sponsors not yet advocating who have not said no: people still to ask.",
+    "Sponsors not yet advocating and not yet asked: people still to ask.",
     label="sponsors still to ask",
 )
 def _to_ask(f: Facts, as_of: date):
+    """Someone already asked has answered (yes, no or hesitant): asking again asks for an answer given."""
     if f.people is None:
         return None
     return sum(
-        _counts_as_sponsor(p) and not p.already_advocating and p.asked_response != "no" for p in f.people
+        _counts_as_sponsor(p) and not p.already_advocating and p.asked_date is None and p.asked_response is None
+        for p in f.people
     )
 
 

@@ -36,12 +36,14 @@ def explain(rule_id, facts_path, as_of, ruleset_path):
 
 @click.command()
 @click.argument("facts", metavar="FACTS|-")
-@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the draft to this Markdown file instead of the screen.")
+@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False), default=None,
+              help="Write the draft to this Markdown file instead of the screen. An existing file is not "
+                   "replaced without --force, and the facts file never.")
+@click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help="The day to draft for.")
 @RULESET_OPTION
 @friendly
-def case(facts, output_path, as_of, ruleset_path):
+def case(facts, output_path, force, as_of, ruleset_path):
     """Draft your written promotion case in Markdown, in the five parts, with weak parts flagged.
 
     \b
@@ -49,11 +51,13 @@ def case(facts, output_path, as_of, ruleset_path):
       promorules case examples/claire-ready-to-ask.yaml -o my-case.md
     """
     from .casedraft import draft_case
+    from ..outfile import check_target, write_file
 
+    if output_path:
+        check_target(output_path, [facts], force)  # before the work, so a mistake costs nothing
     text = draft_case(Advisor(ruleset_path), read_facts(facts, as_of=as_of))
     if output_path:
-        with open(output_path, "w", encoding="utf-8") as out:
-            out.write(text)
+        write_file(output_path, text, [facts], force)
         click.echo(f"Draft written to {output_path}.", err=True)
     else:
         click.echo(text, nl=False)
@@ -115,11 +119,10 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, rule
     saved = facts.model_dump(mode="json", exclude_none=True)
     if not keep_day:
         del saved["as_of"]
-    try:
-        with open(target, "w", encoding="utf-8") as out:
-            yaml.safe_dump(saved, out, sort_keys=False, allow_unicode=True)
-    except OSError as exc:
-        raise InputError([Problem(Location(target), f"cannot save your answers: {exc.strerror}")]) from None
+    from ..outfile import write_file
+
+    # checked by check_can_save before the first question; replacing the facts file resumed is the point
+    write_file(target, yaml.safe_dump(saved, sort_keys=False, allow_unicode=True), force=True)
     click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {'question' if len(session.asked) == 1 else 'questions'} asked).\n", err=True)
     print_advice(full_advice(advisor, facts), output)
 

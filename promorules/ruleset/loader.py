@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import conditions as c
 from ..facts.derive import FACTS
-from ..errors import InputError, Location, Problem, RulesetError, did_you_mean
+from ..errors import MAX_PROBLEMS, InputError, Location, Problem, RulesetError, did_you_mean
 from ..facts.model import field_path
 from ..text import counted, show
 from .model import GATE, MOMENT_TAG, Citation, DateExpr, Pair, Rule, Ruleset, Source, Stage, Template, Threshold
@@ -341,6 +341,11 @@ class _Loader:
     def fail(self, where: Location, message: str) -> None:
         self.problems.append(Problem(where, message))
 
+    def hint(self, word: str, choices) -> str:
+        """``did_you_mean`` while the problems found fit in what is shown: past that, a hint is about
+        250 µs no one reads, and a 1 MiB file holds 40,000 mistakes."""
+        return did_you_mean(word, choices) if len(self.problems) < MAX_PROBLEMS else ""
+
     def read(self, path: Path, root: Path) -> Optional[Located]:
         """The YAML of a file of the ruleset directory ``root`` (the base's or a layer's)."""
         shown = str(path)
@@ -381,7 +386,7 @@ class _Loader:
                     inner = inner[:-1]  # one of the types a value may have: report the value once
                 loc = base + inner
                 if error["type"] == "extra_forbidden":
-                    message = f'unknown key "{loc[-1]}"{did_you_mean(str(loc[-1]), model.model_fields)}'
+                    message = f'unknown key "{loc[-1]}"{self.hint(str(loc[-1]), model.model_fields)}'
                 elif error["type"] == "missing":
                     message = f'"{loc[-1]}" is required'
                 elif error["type"] == "string_pattern_mismatch":
@@ -411,8 +416,10 @@ class _Loader:
         rules = self.rules(specs, sources, thresholds, stage_names)
         stages = self.stages(base.spec, base.located, {rule.derive for rule in rules if rule.derive})
         self.report_lost_signals()
-        pairs = self.pairs(rules)
-        of_the_moment = self.of_the_moment(rules)
+        # Names as written, so a rule dropped for a mistake reported elsewhere is not reported again here.
+        declared = {spec.id for spec, *_ in specs} | {tag for spec, *_ in specs for tag in spec.tags} | {GATE}
+        pairs = self.pairs(declared)
+        of_the_moment = self.of_the_moment(declared)
         top = self.layers[-1].spec
         description = next(layer.spec.description for layer in reversed(self.layers) if layer.spec.description)
         return Ruleset(
@@ -430,9 +437,8 @@ class _Loader:
             of_the_moment=of_the_moment,
         )
 
-    def of_the_moment(self, rules: list[Rule]) -> tuple[str, ...]:
+    def of_the_moment(self, names: set[str]) -> tuple[str, ...]:
         """The names (rule ids, tags, ``gate``) of advice without stages: that ranks with the stage's own."""
-        names = {rule.id for rule in rules} | {tag for rule in rules for tag in rule.tags} | {GATE}
         gone = set(self.removed) | self.removed_tags
         found: list[str] = []
         for layer in self.layers:
@@ -441,12 +447,11 @@ class _Loader:
                     found.append(name)
                 elif name not in gone and name != MOMENT_TAG:  # the tag may wait for its first rule
                     self.fail(layer.located.where(("of_the_moment", index)), f'of_the_moment: "{name}" is neither '
-                              f'a rule id, a tag nor "gate"{did_you_mean(name, names)}')
+                              f'a rule id, a tag nor "gate"{self.hint(name, names)}')
         return tuple(dict.fromkeys(found))
 
-    def pairs(self, rules: list[Rule]) -> tuple[Pair, ...]:
+    def pairs(self, names: set[str]) -> tuple[Pair, ...]:
         """The declared pairs, each side naming rules that exist (by id, tag, or ``gate``)."""
-        names = {rule.id for rule in rules} | {tag for rule in rules for tag in rule.tags} | {GATE}
         pairs = []
         for layer in self.layers:
             for index, raw in enumerate(layer.spec.pairs):
@@ -458,7 +463,7 @@ class _Loader:
                 unknown = [n for n in item.first + item.second if n not in names and n not in gone]
                 for name in unknown:
                     self.fail(where, f'pairs: "{name}" is neither a rule id, a tag nor "gate"'
-                              f"{did_you_mean(name, names)}")
+                              f"{self.hint(name, names)}")
                 if item.yields and not item.reason:
                     self.fail(where, "pairs: say with reason: why one side yields (the person reads it)")
                 elif not item.yields and not item.fit:
@@ -563,7 +568,7 @@ class _Loader:
         """A layer's threshold that is not written in full and is named like one it inherits is most
         likely a change to that one, misspelt; say so rather than ask for a new threshold's keys."""
         complete = isinstance(raw, dict) and {"meaning", "unit"} <= raw.keys()
-        hint = did_you_mean(name, result)
+        hint = self.hint(name, result)
         if complete or not hint:
             return False
         self.fail(located.where(("thresholds", name)),
@@ -619,7 +624,7 @@ class _Loader:
         where = Location(f"{self.root} (threshold {name})")
         if name not in thresholds:
             if name not in self.broken:
-                self.fail(where, f'unknown threshold "{name}"{did_you_mean(name, thresholds)}')
+                self.fail(where, f'unknown threshold "{name}"{self.hint(name, thresholds)}')
             return
         threshold = thresholds[name]
         if threshold.choices:
@@ -658,7 +663,7 @@ class _Loader:
                     self.silenced.setdefault(item.signal, []).append(f'the stage "{item.name}"')
                 else:
                     self.fail(where, f'stage "{item.name}": no rule derives the signal "{item.signal}"'
-                              f"{did_you_mean(item.signal, signals)}")
+                              f"{self.hint(item.signal, signals)}")
             stages.append(Stage(item.name, item.title, item.signal, item.description))
         return tuple(stages)
 
@@ -689,7 +694,7 @@ class _Loader:
                 self.fail(located.where(base), f'rule "{rule.id}" has no category')
                 continue
             if category not in categories:
-                self.fail(where, f'unknown category "{category}"{did_you_mean(category, categories)}')
+                self.fail(where, f'unknown category "{category}"{self.hint(category, categories)}')
             found.append((rule, category, located, base))
         return found
 
@@ -726,7 +731,7 @@ class _Loader:
             where = layer.located.where(("disable", index))
             if name not in inherited:
                 self.fail(where, f'disable: the ruleset this one extends has no rule "{name}"'
-                          f"{did_you_mean(name, inherited)}")
+                          f"{self.hint(name, inherited)}")
             else:
                 disabled[name] = where
         self.remove(inherited, disabled)
@@ -755,7 +760,7 @@ class _Loader:
                 if spec.replaces and spec.id not in inherited:
                     self.fail(located.where(base + ("replaces",)),
                               f'rule "{spec.id}" says replaces: true, but the ruleset this one extends has no '
-                              f'rule "{spec.id}"{did_you_mean(spec.id, inherited)}')
+                              f'rule "{spec.id}"{self.hint(spec.id, inherited)}')
                 merged.append(entry)
         return merged
 
@@ -846,7 +851,7 @@ class _Loader:
                 if name in self.removed or name in self.removed_tags:
                     continue  # it names a rule a layer disabled: nothing left to hold back
                 self.fail(where, f'hold_back names "{name}", which is neither a rule id nor a tag'
-                          f"{did_you_mean(name, set(ids) | tags)}")
+                          f"{self.hint(name, set(ids) | tags)}")
             elif name == rule.id:
                 self.fail(where, "a rule cannot hold itself back")
 
@@ -951,6 +956,9 @@ class _RuleBuilder:
         else:
             self.loader.silenced.setdefault(name, []).append(f'"{self.spec.id}"')
 
+    def hint(self, word: str, choices) -> str:
+        return self.loader.hint(word, choices)
+
     def uses(self, threshold: str, where: Location) -> None:
         self.loader.threshold_uses.setdefault(threshold, []).append(where)
 
@@ -966,7 +974,7 @@ class _RuleBuilder:
             self.fail(self.where("date"), "date: goes with recommend:")
         for name in spec.stages:
             if name not in self.stage_names:
-                self.fail(self.where("stages"), f'unknown stage "{name}"{did_you_mean(name, self.stage_names)}')
+                self.fail(self.where("stages"), f'unknown stage "{name}"{self.hint(name, self.stage_names)}')
         for tag in spec.tags:
             if not re.match(TAG, tag):
                 self.fail(self.where("tags"), f'tag "{tag}": use lower-case letters, digits, "-" and "_"')
@@ -1027,7 +1035,7 @@ class _RuleBuilder:
                 return c.All(items, where) if key == "all" else c.AnyOf(items, where)
             if key == "not":
                 return c.Not(self.condition(value, inner), where)
-            self.fail(where, f'unknown combinator "{key}"{did_you_mean(key, ["all", "any", "not"])}; use all:, any: or not:')
+            self.fail(where, f'unknown combinator "{key}"{self.hint(key, ["all", "any", "not"])}; use all:, any: or not:')
             return c.ALWAYS
         self.fail(where, "a condition is a text like \"months_in_role < 12\", or all:/any:/not: with a list")
         return c.ALWAYS
@@ -1054,7 +1062,7 @@ class _RuleBuilder:
             return c.Atom(name, "eq", True, None, True, where)
         info = FACTS.get(name)
         if info is None:
-            hint = did_you_mean(name, set(FACTS) | self.signals | set(self.thresholds))
+            hint = self.hint(name, set(FACTS) | self.signals | set(self.thresholds))
             self.fail(where, f'unknown fact "{name}"{hint}', name)
             return c.ALWAYS
         if raw.op in ("known", "unknown"):
@@ -1103,7 +1111,7 @@ class _RuleBuilder:
                 value = word
                 if word not in info.choices:
                     self.fail(where, f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
-                              f"{did_you_mean(word, info.choices)}")
+                              f"{self.hint(word, info.choices)}")
                     return None
             elif info.kind == "bool":
                 if word not in YES_NO:
@@ -1111,7 +1119,7 @@ class _RuleBuilder:
                     return None
                 value = YES_NO[word]
             else:
-                hint = did_you_mean(word, self.thresholds)
+                hint = self.hint(word, self.thresholds)
                 self.fail(where, f'unknown threshold "{word}"{hint}', word)
                 return None
         if info.kind == "number":
@@ -1168,7 +1176,7 @@ class _RuleBuilder:
                 return ("threshold", name)
             if name in FACTS:
                 return ("fact", name)
-            hint = did_you_mean(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
+            hint = self.hint(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
             return f'the placeholder "{{{name}}}" is not a fact or threshold{hint}'
 
         return Template(self.placeholders(text, path, place))
@@ -1184,7 +1192,7 @@ class _RuleBuilder:
             if name in FACTS:
                 return (f'{key}: the placeholder "{{{name}}}" is a fact, but a {key} is the same for everyone; '
                         "only thresholds can go in it")
-            return f'{key}: the placeholder "{{{name}}}" is not a threshold{did_you_mean(name, self.thresholds)}'
+            return f'{key}: the placeholder "{{{name}}}" is not a threshold{self.hint(name, self.thresholds)}'
 
         parts = self.placeholders(text, path, place)
         return "".join(part if isinstance(part, str) else counted(self.thresholds[part[1]].value, part)
@@ -1242,7 +1250,7 @@ class _RuleBuilder:
         info = FACTS.get(fact)
         if info is None or info.kind != "date":
             dates = [name for name, item in FACTS.items() if item.kind == "date"]
-            self.fail(where, f'"{fact}" is not a date fact{did_you_mean(fact, dates)}')
+            self.fail(where, f'"{fact}" is not a date fact{self.hint(fact, dates)}')
             return None
         if not sign:
             return DateExpr(fact)
@@ -1270,7 +1278,7 @@ class _RuleBuilder:
                 continue
             (source, section), = item.items()
             if source not in self.sources:
-                self.fail(where, f'unknown source "{source}"{did_you_mean(source, self.sources)}', source)
+                self.fail(where, f'unknown source "{source}"{self.hint(source, self.sources)}', source)
                 continue
             result.append(Citation(source, str(section)))
         return tuple(result)

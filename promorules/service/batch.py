@@ -8,9 +8,14 @@ file or the 1-based data row of a CSV or TSV file. A blank line is not a
 record in any format; the summary counts blank lines, so none goes unmentioned.
 
 The input is streamed: records are read lazily in chunks, at most a few
-chunks per worker are in flight, and results are written as soon as they
-are next in order, so memory stays flat however long the file is. Workers
-are processes (durable-rules holds the GIL), each loading the ruleset once.
+chunks per worker (and `IN_FLIGHT_BYTES` of records) are in flight, and
+results are written as soon as they are next in order, so memory stays flat
+however long the file is and however long its lines. Workers are processes
+(durable-rules holds the GIL), each loading the ruleset once, and leave
+Ctrl-C to this process, which stops them.
+
+A stopped run can be resumed: `Done` says how many records its output
+already holds, and those are read past, not advised again.
 """
 from __future__ import annotations
 
@@ -21,9 +26,11 @@ import json
 import multiprocessing
 import re
 import shlex
+import signal
 import sys
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +41,10 @@ from .records import RecordError, advise_line, error_line, parse_json
 
 Format = Literal["auto", "jsonl", "csv", "tsv"]
 CHUNK = 200  # records per task sent to a worker
+CHUNK_BYTES = 4 * 1024 * 1024  # a chunk ends early once its records hold this much text
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memory
 IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
+IN_FLIGHT_BYTES = 64 * 1024 * 1024  # text of the records read ahead of the writer, all workers together
 Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error" | "blank", payload)
 
 
@@ -66,6 +75,15 @@ class Settings:
     outlook: bool = False  # True: fill nearest_misses and plan too, as `promorules advise` does
 
 
+@dataclass(frozen=True)
+class Done:
+    """What the output of a stopped run already holds: its first ``records`` records, the last being ``last``."""
+
+    records: int
+    advised: int
+    last: int  # the record number (line or row) of the last record written
+
+
 def run_batch(
     source: str,
     output: BinaryIO,
@@ -77,6 +95,8 @@ def run_batch(
     input_format: Format = "auto",
     progress: Optional[Callable[[int], None]] = None,
     outlook: bool = False,
+    day: Optional[date] = None,
+    done: Done = Done(0, 0, 0),
 ) -> Summary:
     """Advise every record of ``source`` into ``output`` (binary: UTF-8 JSON lines).
 
@@ -85,24 +105,34 @@ def run_batch(
     A record without ``as_of`` is advised for the day the batch started, so
     a run that crosses midnight still treats everyone alike. ``outlook``
     fills each advice's nearest misses and dated plan (`outlook.full_advice`),
-    at the cost of a few more evaluations per record.
+    at the cost of a few more evaluations per record. ``day`` replaces "the
+    day the batch started" (a resumed run passes the day of the run it
+    continues). ``done`` resumes a stopped run: its records are read past,
+    not advised, and must end at the same record number.
     """
     from ..advisor import Advisor
 
     started = time.perf_counter()
-    settings = Settings(ruleset, thresholds, as_of or date.today(), as_of is not None, outlook)
+    settings = Settings(ruleset, thresholds, as_of or day or date.today(), as_of is not None, outlook)
     Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
     blank = 0
 
     def records() -> Iterator[Record]:
         nonlocal blank
+        passed = 0
         for record in read_records(source, input_format):
             if record[1] == "blank":
                 blank += 1
+            elif passed < done.records:
+                passed += 1
+                if passed == done.records and record[0] != done.last:
+                    raise _not_resumable(source, f"its record {passed:,} is at {record[0]}, not at {done.last}")
             else:
                 yield record
+        if passed < done.records:
+            raise _not_resumable(source, f"it has {passed:,} records, fewer than the {done.records:,} already written")
 
-    total = advised = 0
+    total, advised = done.records, done.advised
     for lines, count, good in _advise_all(records(), settings, workers):
         output.write(lines)
         total += count
@@ -111,6 +141,11 @@ def run_batch(
             progress(total)
     output.flush()
     return Summary(total, advised, total - advised, time.perf_counter() - started, blank)
+
+
+def _not_resumable(source: str, why: str) -> InputError:
+    return InputError([Problem(Location(source), f"is not the input of the run being resumed: {why}; "
+                                                 "start again with --force")])
 
 
 def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[tuple[bytes, int, int]]:
@@ -126,7 +161,7 @@ def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> 
         for chunk in chunks:
             yield worker.advise_chunk(chunk)
         return
-    window = threading.Semaphore(workers * IN_FLIGHT_PER_WORKER)
+    window = _Window(workers * IN_FLIGHT_PER_WORKER, IN_FLIGHT_BYTES)
     stopped = threading.Event()
     failure: list[BaseException] = []
 
@@ -139,33 +174,105 @@ def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> 
         """
         try:
             for chunk in chunks:
-                while not window.acquire(timeout=0.1):
-                    if stopped.is_set():
-                        return
+                if not window.enter(_chunk_bytes(chunk), stopped):
+                    return
                 yield chunk
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
             failure.append(exc)
 
-    with multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        try:
-            for lines in pool.imap(_advise_in_worker, bounded()):
-                window.release()
-                yield lines
-        finally:
-            stopped.set()
+    pool = _pool_deaf_to_stops(workers, settings)
+    try:
+        for lines in pool.imap(_advise_in_worker, bounded()):
+            window.leave()
+            yield lines
+    finally:
+        stopped.set()
+        pool.close()  # the workers finish the chunks they were given (at most the window), then leave
+        pool.join()
     if failure:
         raise failure[0]
 
 
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _pool_deaf_to_stops(workers: int, settings: Settings):
+    """A pool whose workers ignore Ctrl-C and SIGTERM: this process alone stops, and then lets them leave.
+
+    Ctrl-C reaches every process of the terminal's group, and a service
+    manager sends SIGTERM to all of them. A worker that raised would print
+    a traceback; one that died at once could hold the lock of the pool's
+    task queue and leave the pool waiting for it forever. So the workers are
+    forked with both signals ignored (not even one started a moment before
+    can see them), and are closed in order when this process stops.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    previous = [signal.signal(number, signal.SIG_IGN) for number in _STOPS] if main else []
+    try:
+        return multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,))
+    finally:
+        for number, handler in zip(_STOPS, previous):
+            signal.signal(number, handler)
+
+
+class _Window:
+    """The chunks handed to the pool and not yet written: at most ``chunks`` of them and ``size`` bytes of text.
+
+    Counting chunks alone would let 200 lines of 15 MiB each be one chunk,
+    and a few such chunks gigabytes. One chunk may always go when none is
+    out, so a chunk larger than ``size`` still makes progress.
+    """
+
+    def __init__(self, chunks: int, size: int):
+        self.chunks, self.size = chunks, size
+        self.sizes: deque[int] = deque()  # of the chunks out, oldest first (results come back in order)
+        self.used = 0
+        self.changed = threading.Condition()
+
+    def enter(self, size: int, stopped: threading.Event) -> bool:
+        """Wait until a chunk of ``size`` fits; False if the writer stopped meanwhile."""
+        with self.changed:
+            while self.sizes and (len(self.sizes) >= self.chunks or self.used + size > self.size):
+                if stopped.is_set():
+                    return False
+                self.changed.wait(0.1)
+            self.sizes.append(size)
+            self.used += size
+            return not stopped.is_set()
+
+    def leave(self) -> None:
+        """The oldest chunk's lines were written."""
+        with self.changed:
+            self.used -= self.sizes.popleft()
+            self.changed.notify()
+
+
+def _record_bytes(record: Record) -> int:
+    """About how much memory a record's text takes: a JSONL line's characters, or a CSV row's cells."""
+    _, kind, payload = record
+    if kind == "json":
+        return len(payload)
+    if kind == "row":
+        return sum(len(cell) for cell in payload.values() if isinstance(cell, str))
+    return 0
+
+
+def _chunk_bytes(chunk: list[Record]) -> int:
+    return sum(_record_bytes(record) for record in chunk)
+
+
 def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    """Lists of `size` records; when reading fails, the records read before it come out before the error."""
+    """Lists of `size` records, or fewer once they hold `CHUNK_BYTES` of text; when reading fails, the
+    records read before it come out before the error."""
     chunk: list[Record] = []
+    held = 0
     try:
         for record in records:
             chunk.append(record)
-            if len(chunk) == size:
+            held += _record_bytes(record)
+            if len(chunk) == size or held >= CHUNK_BYTES:
                 yield chunk
-                chunk = []
+                chunk, held = [], 0
     except Exception:
         if chunk:
             yield chunk
@@ -179,9 +286,11 @@ def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 
 def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]:
     """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read."""
+    from ..facts.files import open_regular_file
+
     path = Path(source)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed by the generator
+        handle = open_regular_file(source)  # closed by the generator
     except OSError as exc:
         raise InputError([Problem(Location(source), f"cannot read the file: {exc.strerror}")]) from None
     kind = input_format if input_format != "auto" else _guess_format(path, handle)
@@ -439,8 +548,24 @@ _WORKER: Optional[_Worker] = None  # the advisor of this worker process
 
 def _start_worker(settings: Settings) -> None:
     global _WORKER
+    for number in _STOPS:  # also where workers are not forked (see _pool_deaf_to_stops)
+        signal.signal(number, signal.SIG_IGN)
+    _die_with_parent()
     _WORKER = _Worker(settings)
     gc.freeze()  # the advisor lives as long as the worker: keep it out of every garbage collection
+
+
+def _die_with_parent() -> None:
+    """On Linux, end this worker when the batch process dies (``kill -9``): left alone, it would advise on
+    and then print a traceback for the pipe its results can no longer go to."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _advise_in_worker(chunk: list[Record]) -> tuple[bytes, int, int]:

@@ -45,8 +45,11 @@ def schema(kind):
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
 @click.option("--outlook", is_flag=True,
               help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists, or a stopped run's OUTPUT.partial.")
+@click.option("--resume", is_flag=True,
+              help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.")
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook):
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, force, resume):
     """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
@@ -57,6 +60,12 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     cannot be read or written exits 2.
 
     \b
+    OUTPUT appears only when every record is in: until then the lines go to
+    OUTPUT.partial. A run stopped by Ctrl-C, SIGTERM, a kill or a full disk
+    keeps them there; run the same command with --resume to go on from the
+    last complete record. An existing OUTPUT is not replaced without --force.
+
+    \b
     CSV columns are fact names: role_start_date, org.hiring_freeze, ...;
     list fields hold JSON; an empty cell means unknown. A .tsv file is
     read the same way, separated by tabs.
@@ -64,56 +73,72 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     \b
     Example:
       promorules batch people.jsonl -o advice.jsonl --workers 2
+      promorules batch people.jsonl -o advice.jsonl --workers 2 --resume
     """
     import os
-    from contextlib import nullcontext
+    import signal
+    from datetime import date
 
     from .batch import ProgressLine, run_batch
+    from .batch_output import BatchOutput
+    from ..errors import InputError
 
     workers = workers or os.cpu_count() or 1
+    settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
+                "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
+                "thresholds": _plain(thresholds or {}), "as_of": as_of.isoformat() if as_of else None}
+    out = BatchOutput(output, source, settings, force=force, resume=resume)
+    day = out.day or date.today()
+    out.start(day)
     progress = ProgressLine() if sys.stderr.isatty() else None
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        target = nullcontext(sys.stdout.buffer) if output == "-" else open(output, "wb")  # noqa: SIM115
-    except OSError as exc:
-        raise _cannot_write(output, exc) from None
-    with target as raw:
-        handle = _Written(raw, output)
-        summary = run_batch(source, handle, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
-                            as_of=as_of, input_format=input_format, progress=progress, outlook=outlook)
-        handle.close()
+        summary = run_batch(source, out, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
+                            as_of=as_of, day=day, done=out.done, input_format=input_format, progress=progress,
+                            outlook=outlook)
+        out.finish()
+    except (KeyboardInterrupt, _Stopped, InputError) as exc:
+        out.stop()
+        if progress is not None:
+            progress.close()
+        for problem in exc.problems if isinstance(exc, InputError) else ():
+            click.echo(f"error: {problem}", err=True)
+        if out.records or not isinstance(exc, InputError):
+            click.echo(_stopped_line(out), err=True)
+        sys.exit(2 if isinstance(exc, InputError) else 128 + getattr(exc, "signal", signal.SIGINT))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if progress is not None:
         progress.close()
     click.echo(str(summary), err=True)
 
 
-class _Written:
-    """The batch's output file, whose write errors (a full disk) name the file instead of looking internal."""
+class _Stopped(BaseException):
+    """SIGTERM, turned into an exception so the batch stops as on Ctrl-C: output kept, workers ended."""
 
-    def __init__(self, handle, name: str):
-        self.handle, self.name = handle, name
-
-    def write(self, data: bytes) -> int:
-        try:
-            return self.handle.write(data)
-        except OSError as exc:
-            raise _cannot_write(self.name, exc) from None
-
-    def flush(self) -> None:
-        try:
-            self.handle.flush()
-        except OSError as exc:
-            raise _cannot_write(self.name, exc) from None
-
-    def close(self) -> None:
-        """Flush now, so an error shows here and not when the file is closed."""
-        self.flush()
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.signal = number
 
 
-def _cannot_write(name: str, exc: OSError):
-    from ..errors import InputError, Location, Problem
+def _stop(number, frame):
+    raise _Stopped(number)
 
-    where = "standard output" if name == "-" else name
-    return InputError([Problem(Location(where), f"cannot write the file: {exc.strerror or exc}")])
+
+def _stopped_line(out) -> str:
+    """One line saying what a stopped batch left, instead of the traceback of every worker."""
+    if out.stream:
+        return f"stopped after {out.records:,} records; the output to {out.where} is incomplete"
+    if out.where is None:
+        return f"stopped after {out.records:,} records; nothing was written"
+    return f"stopped after {out.records:,} records; output kept in {out.where} (resume with --resume)"
+
+
+def _plain(value):
+    """Thresholds as JSON would hold them, so a resumed run's can be compared with the stopped run's."""
+    import json
+
+    return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
 @click.command()
@@ -122,25 +147,33 @@ def _cannot_write(name: str, exc: OSError):
 @RULESET_OPTION
 @THRESHOLD_OPTION
 @click.option("--access-log", is_flag=True, help="Log one line per request (method, path, status; never bodies).")
+@click.option("--read-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="SECONDS",
+              help="A request's headers, and then its body, must each arrive within this (else 408).")
+@click.option("--max-connections", type=click.IntRange(2, 10000), default=32, show_default=True,
+              help="Connections open at once; keep it well under the process's descriptor limit (ulimit -n).")
 @friendly
-def serve(host, port, ruleset_path, thresholds, access_log):
+def serve(host, port, ruleset_path, thresholds, access_log, read_timeout, max_connections):
     """Serve advice over HTTP (FastAPI; needs the server extra).
 
     POST /v1/advice takes a facts object and returns the advice; POST
     /v1/advice/batch takes a list; GET /v1/schema/facts, /v1/ruleset,
     /healthz; the OpenAPI description is at /openapi.json (no /docs page:
     it would load scripts from the internet).
-    Send SIGHUP to re-read the ruleset without stopping.
+    Send SIGHUP to re-read the ruleset without stopping. Bodies must be
+    sent as application/json (else 415); a client slower than --read-timeout
+    gets 408, and beyond --max-connections the connection that has waited
+    longest for its request is closed (503 when all are busy).
 
     \b
     Example:
       promorules serve --port 8000
-      curl -s localhost:8000/v1/advice -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
+      curl -s localhost:8000/v1/advice -H 'content-type: application/json' \
+           -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
     """
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - imported here so that, missing, the user is told what to install
 
-        from .server import create_app
+        from .server import create_app, run
     except ImportError as exc:
         raise click.ClickException(
             f"the HTTP service needs FastAPI and uvicorn ({exc.name} is missing); "
@@ -164,4 +197,5 @@ def serve(host, port, ruleset_path, thresholds, access_log):
 
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, reload)
-    uvicorn.run(create_app(advisor), host=host, port=port, access_log=access_log, log_level="info")
+    run(create_app(advisor, read_timeout=read_timeout), host=host, port=port, read_timeout=read_timeout,
+        max_connections=max_connections, access_log=access_log)

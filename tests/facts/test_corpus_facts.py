@@ -40,6 +40,10 @@ def _nested_mappings(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _org_size(number: str) -> str:
+    return f"as_of: 2026-11-24\norg:\n  size: {number}\n"
+
+
 RECIPES = {
     "ten-megabyte-string.yaml": lambda: "as_of: 2026-11-24\ncurrent_title: " + "x" * (10 * MIB) + "\n",
     "ten-megabyte-json-on-stdin.json": lambda: json.dumps({"as_of": "2026-11-24", "current_title": "x" * (10 * MIB)}),
@@ -59,6 +63,17 @@ RECIPES = {
     ),
     "ten-thousand-character-key.yaml": lambda: "as_of: 2026-11-24\n" + "k" * 10_000 + ": true\n",
     "five-thousand-digit-integer.json": lambda: '{"as_of": "2026-11-24", "org": {"size": 1' + "0" * 5000 + "}}",
+    # 1.8 MB and 960 KB of unknown keys: about 20 s of "did you mean" each, before only the problems shown were worded
+    "eighty-thousand-unknown-keys.yaml": lambda: "as_of: 2026-11-24\n"
+    + "".join(f"unknown_key_{n:05d}: 1\n" for n in range(80_000)),
+    "forty-thousand-unknown-keys.json": lambda: json.dumps(
+        {"as_of": "2026-11-24", **{f"unknown_key_{n:05d}": 1 for n in range(40_000)}}
+    ),
+    "two-mebibytes-of-base-60.yaml": lambda: _org_size(":".join(["1"] * (MIB - 32))),
+    "five-thousand-digit-integer.yaml": lambda: _org_size("9" * 5000),
+    "five-thousand-digit-hex.yaml": lambda: _org_size("0x" + "f" * 5000),
+    "twenty-thousand-digit-binary.yaml": lambda: _org_size("0b" + "1" * 20_000),
+    "six-thousand-digit-octal.yaml": lambda: _org_size("0" + "7" * 6000),
 }
 
 

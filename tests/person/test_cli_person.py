@@ -135,5 +135,5 @@ def test_a_draft_that_cannot_be_written_is_named_not_an_internal_problem(tmp_pat
     target = tmp_path / "no-such-folder" / "my-case.md"
     result = run("case", CLAIRE_READY, "-o", str(target))
     assert result.exit_code == 2, result.output
-    assert f"error: {target}: cannot use this file: No such file or directory" in result.output
+    assert f"error: {target}: cannot write the file: the folder {target.parent} does not exist" in result.output
     assert "internal problem" not in result.output

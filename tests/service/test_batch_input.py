@@ -12,8 +12,9 @@ PERSON = '{"as_of": "2026-11-24", "role_start_date": "2025-01-06"}'
 
 
 def batch(source: Path, *options: str):
+    """Advise ``source`` into the file beside it named .out, replacing an earlier run's (--force)."""
     output = source.with_suffix(".out")
-    done = CliRunner().invoke(main, ["batch", str(source), "-o", str(output), "--workers", "1", *options])
+    done = CliRunner().invoke(main, ["batch", str(source), "-o", str(output), "--workers", "1", "--force", *options])
     assert "Traceback" not in done.output
     lines = [json.loads(line) for line in output.read_text().splitlines()] if output.exists() else []
     return done, lines

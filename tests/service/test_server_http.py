@@ -28,10 +28,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, tmp_path: Path, *args: str):
+    """``promorules serve`` in a child process; ``prelude`` is Python run before it (to set a limit, say)."""
+
+    def __init__(self, tmp_path: Path, *args: str, prelude: str = ""):
         self.port = free_port()
         self.log = tmp_path / f"server-{self.port}.log"
-        command = [sys.executable, "-c", "from promorules.cli import main; main()", "serve",
+        command = [sys.executable, "-c", prelude + "from promorules.cli import main; main()", "serve",
                    "--host", "127.0.0.1", "--port", str(self.port), *args]
         self.output = self.log.open("w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT)
