@@ -241,7 +241,7 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
 
 
 def _bound(atom: c.Atom) -> str:
-    words = {"ge": "needs at least", "gt": "needs more than", "le": "needs at most", "lt": "needs under"}[atom.op]
+    words = c.OPERATORS[atom.op].needs
     threshold = f" ({atom.threshold})" if atom.threshold else ""
     return f"{words} {show(atom.value)}{threshold}"
 

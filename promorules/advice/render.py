@@ -12,6 +12,7 @@ import textwrap
 from typing import Optional
 
 from .model import Advice, Reason
+from ..ruleset import conditions as c
 from ..text import show
 from ..text_safety import json_text, markdown, one_line, visible
 
@@ -22,7 +23,6 @@ SHORT_MISSING_SHOWN = 4  # questions listed by default; --all lists MISSING_SHOW
 MAX_LINES = 80  # a screen and a bit: fewer recommendations are shown in full rather than more lines
 MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Resolver._order)
 JOIN = "; "  # items that may hold commas themselves, kept apart
-WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "", "!=": "anything but"}
 
 
 def to_json(advice: Advice) -> str:
@@ -75,7 +75,8 @@ def reason_text(reason: Reason) -> str:
     value = f"{name}: {show(reason.value)}"
     if reason.threshold:
         symbol = reason.condition.split()[1]
-        bound = f"{WORDS.get(symbol, symbol)} {show(reason.threshold_value)}".strip()
+        words = next((row.bound for row in c.OPERATORS.values() if row.symbol == symbol), symbol)
+        bound = f"{words} {show(reason.threshold_value)}".strip()
         return f"{name} is {show(reason.value)}, which is {bound} ({reason.threshold})"
     return value
 

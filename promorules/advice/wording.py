@@ -11,7 +11,6 @@ from typing import Callable, Optional
 from ..ruleset import conditions as c
 from ..text import show
 
-VERBS = {"eq": "is", "ne": "is not", "lt": "is under", "le": "is at most", "gt": "is over", "ge": "is at least"}
 
 
 def fact_words(name: str) -> str:
@@ -28,7 +27,7 @@ def atom_words(atom: c.Atom) -> str:
     if isinstance(atom.value, bool) and atom.threshold is None and atom.op == "eq":
         return name if atom.value else f"not {name}"
     threshold = f" ({atom.threshold})" if atom.threshold else ""
-    return f"{name} {VERBS[atom.op]} {show(atom.value)}{threshold}"
+    return f"{name} {c.OPERATORS[atom.op].words} {show(atom.value)}{threshold}"
 
 
 def condition_lines(

@@ -17,7 +17,6 @@ from ..ruleset.model import Rule, Ruleset
 from ..text_safety import cell, visible
 from ..advice.wording import condition_lines, fact_words
 
-SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
 
 
 def handbook(report: LoadReport) -> str:
@@ -108,7 +107,7 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
     words = [operand[1] if isinstance(operand, tuple) else show(operand) for operand in raw.operands]
     threshold = ruleset.thresholds.get(raw.name)
     now = f", now {show(threshold.value)}" if threshold else ""
-    return f"{fact_words(raw.name)} {SWITCH_WORDS.get(raw.op, raw.op)} {' or '.join(words)} ({raw.name}{now})"
+    return f"{fact_words(raw.name)} {c.OPERATORS[raw.op].words} {' or '.join(words)} ({raw.name}{now})"
 
 
 def date_text(rule: Rule) -> str:

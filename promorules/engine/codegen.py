@@ -27,7 +27,6 @@ from ..ruleset.model import Rule, Ruleset
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 DECODE = (False, None, True)
-_COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 
 
 @dataclass(frozen=True)
@@ -176,8 +175,8 @@ class _Function:
             return f"0 if {read} is None else 2"
         if atom.op == "unknown":
             return f"2 if {read} is None else 0"
-        op = _COMPARE[atom.op]
-        return f"1 if (v := {read}) is None else (2 if v {op} {self.constant(atom.value)} else 0)"
+        compare = c.OPERATORS[atom.op].python.format(a="v", b=self.constant(atom.value))
+        return f"1 if (v := {read}) is None else (2 if {compare} else 0)"
 
     def undecided_atoms(self, node: c.Condition, live: str, on_fact, on_signal) -> None:
         """Code run for each atom whose unknown value keeps ``node`` undecided.

@@ -37,7 +37,6 @@ MAX_IDENTICAL_CHAINS = 200
 MAX_PATTERNS = 16
 MAX_PERSON_PROPERTIES = 200
 MAX_SIGNALS = 400
-DURABLE_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
 
 class NetworkError(PromorulesError, ValueError):
@@ -115,13 +114,15 @@ def _atom_key(atom: c.Atom):
 
 
 def _expression(atom: c.Atom) -> dict:
-    if atom.op == "known":
-        return {"$ex": {atom.name: 1}}
-    if atom.op == "unknown":
-        return {"$nex": {atom.name: 1}}
+    durable = c.OPERATORS[atom.op].durable
+    if not durable:
+        raise NetworkError(f'{atom.text()}: durable-rules has no operator for "{c.OPERATORS[atom.op].symbol}"; '
+                           "use the Python engine")
+    if atom.op in ("known", "unknown"):
+        return {durable: {atom.name: 1}}
     if atom.op == "eq":
-        return {atom.name: atom.value}
-    return {DURABLE_OPS[atom.op]: {atom.name: atom.value}}
+        return {atom.name: atom.value}  # durable's own short form for equality
+    return {durable: {atom.name: atom.value}}
 
 
 class PersonFact:

@@ -19,23 +19,55 @@ condition is *true*. The same semantics drive the durable-rules network (via
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Union
+from functools import lru_cache
+from typing import Any, Callable, Optional, Union
 
 from ..errors import Location
 
 Value = Union[int, float, bool, str]
-NEGATE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt", "known": "unknown", "unknown": "known"}
-SYMBOL = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
-WORDS = {
-    "eq": "is",
-    "ne": "is not",
-    "lt": "is under",
-    "le": "is at most",
-    "gt": "is over",
-    "ge": "is at least",
-}
+
+
+@dataclass(frozen=True)
+class Operator:
+    """One comparison a condition can make, with every way the package writes, evaluates and words it.
+
+    A new operator is one row of `OPERATORS` (and its negation's row): the parser reads its symbol, the
+    Python engine evaluates ``compare``, the generated code inlines ``python``, durable-rules gets ``durable``
+    (an operator without one is refused by the durable engine, naming it), and the advice says ``words``.
+    """
+
+    name: str  # as an Atom holds it
+    symbol: str  # as a coach writes it in a condition ("" for "is known" / "is unknown")
+    negation: str  # the operator that holds exactly when this one does not
+    compare: Optional[Callable[[Any, Any], bool]]  # (actual, expected) -> bool; None for known/unknown
+    python: str  # the comparison as Python source, "{a}" the actual value and "{b}" the expected one
+    durable: str  # durable-rules' operator; "" when durable has none
+    words: str  # "months in role is at least 12"
+    bound: str  # "which is at least 12 (min_months_in_role)"
+    needs: str  # "needs at least 12"
+
+
+OPERATORS: dict[str, Operator] = {row.name: row for row in (
+    Operator("eq", "==", "ne", operator.eq, "{a} == {b}", "$eq", "is", "", "needs"),
+    Operator("ne", "!=", "eq", operator.ne, "{a} != {b}", "$neq", "is not", "anything but", "needs anything but"),
+    Operator("lt", "<", "ge", operator.lt, "{a} < {b}", "$lt", "is under", "under", "needs under"),
+    Operator("le", "<=", "gt", operator.le, "{a} <= {b}", "$lte", "is at most", "at most", "needs at most"),
+    Operator("gt", ">", "le", operator.gt, "{a} > {b}", "$gt", "is over", "over", "needs more than"),
+    Operator("ge", ">=", "lt", operator.ge, "{a} >= {b}", "$gte", "is at least", "at least", "needs at least"),
+    Operator("known", "", "unknown", None, "", "$ex", "is known", "", ""),
+    Operator("unknown", "", "known", None, "", "$nex", "is not known", "", ""),
+    # a list ("x in [a, b]"): read as its own grammar, checked into an any-of of "eq" when loading
+    Operator("in", "", "notin", None, "", "", "is one of", "", ""),
+    Operator("notin", "", "in", None, "", "", "is not one of", "", ""),
+)}
+
+
+def by_symbol(symbol: str) -> Operator:
+    """The operator a coach wrote as ``symbol`` ("<=")."""
+    return next(row for row in OPERATORS.values() if row.symbol == symbol)
 
 
 @dataclass(frozen=True)
@@ -54,7 +86,7 @@ class Atom:
             return Atom(self.name, "eq", not self.value, None, True, self.location)
         if self.op == "eq" and isinstance(self.value, bool):
             return Atom(self.name, "eq", not self.value, self.threshold, False, self.location)
-        return Atom(self.name, NEGATE[self.op], self.value, self.threshold, False, self.location)
+        return Atom(self.name, OPERATORS[self.op].negation, self.value, self.threshold, False, self.location)
 
     def text(self) -> str:
         """The condition as a coach would write it."""
@@ -63,7 +95,7 @@ class Atom:
         if self.op == "eq" and isinstance(self.value, bool) and self.threshold is None:
             return self.name if self.value else f"not {self.name}"
         operand = self.threshold or _literal(self.value)
-        return f"{self.name} {SYMBOL[self.op]} {operand}"
+        return f"{self.name} {OPERATORS[self.op].symbol} {operand}"
 
 
 @dataclass(frozen=True)
@@ -96,18 +128,23 @@ def _literal(value: Optional[Value]) -> str:
 
 # --------------------------------------------------------------------- parsing
 
-_ATOM = re.compile(
-    r"""^\s*(?P<neg>not\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*
+_ATOM = r"""^\s*(?P<neg>not\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*
         (?:
-            (?P<op>==|!=|<=|>=|<|>|=)\s*(?P<operand>\S.*?)
+            (?P<op>{symbols}|=)\s*(?P<operand>\S.*?)
           | \s(?P<inop>not\s+in|in)\s*\[(?P<items>.*)\]
           | \s+is\s+(?P<known>known|unknown)
-        )?\s*$""",
-    re.VERBOSE,
-)
+        )?\s*$"""
+
+
+@lru_cache(maxsize=4)
+def _atom_pattern(symbols: tuple[str, ...]) -> re.Pattern:
+    """The grammar of one comparison, its operators read from `OPERATORS` (longest symbol first)."""
+    ordered = sorted(symbols, key=lambda symbol: (-len(symbol), symbol))
+    return re.compile(_ATOM.format(symbols="|".join(re.escape(symbol) for symbol in ordered)), re.VERBOSE)
+
+
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _WORD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-OPS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
 @dataclass(frozen=True)
@@ -131,7 +168,7 @@ class ConditionSyntaxError(ValueError):
 
 def parse_atom(text: str, location: Location) -> RawAtom:
     """Split one written comparison into its parts; the words are resolved later."""
-    match = _ATOM.match(text)
+    match = _atom_pattern(tuple(row.symbol for row in OPERATORS.values() if row.symbol)).match(text)
     if not match:
         raise ConditionSyntaxError(
             f'cannot read the condition "{text}"; write it like "months_in_role < min_months_in_role"'
@@ -143,7 +180,7 @@ def parse_atom(text: str, location: Location) -> RawAtom:
             turned = match["operand"][:1]  # "=>" and "=<" are ">=" and "<=" written back to front
             meant, written = (f"{turned}=", f"={turned}") if turned in ("<", ">") else ("==", "=")
             raise ConditionSyntaxError(f'write "{meant}" to compare, not "{written}", in "{text}"')
-        return RawAtom(negated, name, OPS[match["op"]], (_operand(match["operand"], text, name),), location)
+        return RawAtom(negated, name, by_symbol(match["op"]).name, (_operand(match["operand"], text, name),), location)
     if match["inop"]:
         words = tuple(_operand(part, text, name) for part in match["items"].split(",") if part.strip())
         if not words:
@@ -245,18 +282,9 @@ def compare(atom: Atom, actual: Any) -> Truth:
         return actual is None
     if actual is None:
         return None
-    expected = atom.value
-    if atom.op == "eq":
-        return actual == expected
-    if atom.op == "ne":
-        return actual != expected
-    if atom.op == "lt":
-        return actual < expected
-    if atom.op == "le":
-        return actual <= expected
-    if atom.op == "gt":
-        return actual > expected
-    return actual >= expected
+    compare = OPERATORS[atom.op].compare
+    assert compare is not None  # only "known" and "unknown" have none, handled above
+    return compare(actual, atom.value)
 
 
 def evaluate(condition: Condition, facts: dict, signals: dict) -> Truth:
