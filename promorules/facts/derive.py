@@ -17,12 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from typing import Any, Callable, Iterable, Literal, Optional
+from typing import Any, Callable, Iterable, Literal, Optional, cast
 
 from pydantic import BaseModel
 
 from ..dates import add_months, days_between, months_between
-from .model import Facts, Organisation, PromotionRequest, field_at, field_kind
+from .model import Facts, Organisation, PromotionRequest, fact_words, field_at, field_kind
 
 Kind = Literal["number", "bool", "enum", "date", "text"]
 DENIED = ("denied", "not_yet")
@@ -35,8 +35,8 @@ class FactInfo:
     """What a rule may know about one fact: its type, meaning and the inputs behind it.
 
     ``label`` is the fact in a few plain words, as a person reads it in advice
-    ("days until the review cycle starts"); empty only for an input field
-    missing from `INPUT_LABELS` (a test keeps that from happening).
+    ("days until the review cycle starts"): an input fact's is recorded on its field in `facts.model`
+    (`FactWords`), a computed fact's where it is computed; a test keeps every label filled.
     """
 
     name: str
@@ -121,7 +121,8 @@ def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
             holder = facts.org if _group else facts
             return None if holder is None else getattr(holder, _field)
 
-        FACTS[name] = FactInfo(name, kind, info.description or "", (source,), choices, INPUT_LABELS.get(name, ""))
+        label = fact_words(info).label
+        FACTS[name] = FactInfo(name, cast(Kind, kind), info.description or "", (source,), choices, label)
         _COMPUTE[name] = read
         _READS[name] = (_ORG if path else _OWN, field_name)
 
@@ -138,88 +139,6 @@ def computed(
         return function
 
     return register
-
-
-# The input facts in plain words, by fact name (the facts model's descriptions are sentences, for
-# the facts file and the schema; these are phrases that read well before ": yes" or a value).
-INPUT_LABELS = {
-    # role and tenure
-    "current_title": "current title",
-    "target_title": "the role aimed for",
-    "target_role_exists": "the target role is a defined position",
-    "target_role_is_management": "the target role leads people",
-    "role_start_date": "start of the current role",
-    "scope_change": "growth of the role's scope",
-    "last_promotion_date": "date of the last promotion",
-    "target_role_tried": "result of trying the target role's duties",
-    "target_value_aligned_with_org_goals": "the target role serves the organisation's goals",
-    "target_dropped": "the target role is dropped",
-    # performance foundation
-    "self_assessment_done": "a written self-assessment is done",
-    "self_assessment_date": "date of the self-assessment",
-    "self_assessment_discussed": "the self-assessment was discussed with someone trusted",
-    "meets_all_responsibilities": "covering every duty of the role",
-    "informal_review_done": "an informal review took place",
-    "informal_review_date": "date of the informal review",
-    "informal_review_expectations_agreed": "expectations were agreed in the informal review",
-    "feedback_unclear": "unsure how the work is seen",
-    "improvement_cycle_start": "start of the current improvement cycle",
-    "effort_trend": "where effort is heading",
-    "frustrated": "feeling frustrated",
-    "strategy": "approach to getting promoted",
-    "hinting_only": "only hinted at wanting a promotion",
-    # stepping up
-    "capacity_constrained": "too stretched for whole next-level duties",
-    "boss_territorial": "the boss guards their work",
-    "lacks_experience_for_next_role": "cannot yet do the core of the next job",
-    "leadership_evidence": "has shown leadership and delegation",
-    "has_mentor": "has a senior mentor",
-    # evidence and case
-    "achievement_log_last_updated": "last update of the achievement log",
-    "comp_in_ask": "pay is part of the request",
-    "current_comp": "current pay",
-    "market_rate_current_level": "market pay for the current level",
-    "market_rate_next_level": "market pay for the target level",
-    "walk_away_number": "lowest acceptable pay",
-    "revenue_attributed": "revenue or value brought in",
-    "negotiation_experience": "experience negotiating",
-    # relationships
-    "manager_relationship": "relationship with the manager",
-    "manager_not_advocating": "the manager is not pushing the case",
-    "relying_on_relationships": "leaning on connections rather than record",
-    "manager_post": "whether the manager's post is filled",
-    # organisation and context
-    "manager_visibly_stressed": "the manager is visibly under pressure",
-    "remote": "working remotely",
-    "manager_onsite": "the manager works on site",
-    "planned_setting": "where the request would be made",
-    "meeting_scheduled": "date of the booked promotion meeting",
-    # offers and outcomes (promotion_approved is computed: see below)
-    "terms_final": "title and pay are already fixed",
-    "terms_negotiable": "the terms can be negotiated",
-    "job_search_active": "looking for another job",
-    "soul_search_done": "honestly reflected on own gaps",
-    "soul_search_found_gaps": "the honest reflection found real gaps",
-    "growth_blocked": "no growth is available in this part of the company",
-    # the organisation
-    "org_size": "headcount of the unit",
-    "org_formality": "how formally people communicate",
-    "org_approval_path": "who approves promotions",
-    "org_typical_approval_weeks": "weeks approval usually takes",
-    "org_traditional_low_competition": "a structured organisation with little competition",
-    "org_target_contested": "others compete for the target role",
-    "org_culture_encourages_initiative": "the culture rewards initiative",
-    "org_company_freeze": "a company-wide freeze is on",
-    "org_hiring_freeze": "hiring is paused",
-    "org_financial_difficulty": "the company is in financial trouble",
-    "org_next_review_start": "start of the next review cycle",
-    "org_review_end": "end of the review cycle",
-    "org_last_funding_date": "date the company last raised money",
-    "org_recently_promoted_someone_into_target": "someone else was just promoted into the target role",
-    "org_values_person_skillset": "the organisation values the person's skills",
-    "org_function_outsourced_or_automated": "the job's function is being outsourced or automated",
-    "org_ic_track": "there is an individual-contributor track",
-}
 
 
 _register_inputs(Facts, "", "")
@@ -1123,7 +1042,8 @@ def _latest_field(name: str, description: str, label: str) -> None:
         latest = _latest_request(f, as_of)
         return None if latest is None else getattr(latest, name)
 
-    computed(f"latest_{name}", kind, [f"promotion_requests[-1].{name}"], description, choices, label=label)(read)
+    source = [f"promotion_requests[-1].{name}"]
+    computed(f"latest_{name}", cast(Kind, kind), source, description, choices, label=label)(read)
 
 
 for _name, _text, _label in (

@@ -13,109 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
-from .model import field_at, field_kind
+from .model import fact_words, field_at, field_kind
 
-WORDING = {
-    "performance_gaps": "Which weaknesses in your current job are you still working on? (e.g. late reports, presentations)",
-    "meets_all_responsibilities": "Do you fully cover every responsibility of your current role?",
-    "self_assessment_done": "Have you written an honest review of your own performance?",
-    "self_assessment_date": "When did you write it?",
-    "self_assessment_discussed": "Did you discuss it with someone you trust?",
-    "above_level_activities": "Which work above your level do you do now?",
-    "promotion_requests": "Have you asked for a promotion before? How did each request end, and when?",
-    "achievements": "Which results from the last twelve months can you show with a number (%, money, time), and when?",
-    "people": "Who would speak up for you with the people who decide? (a real relationship, on your side, with influence)",
-    "role_start_date": "When did you start your current role?",
-    "scope_change": "Has your job changed since you started it?",
-    "last_promotion_date": "When were you last promoted?",
-    "soul_search_done": "Have you reflected honestly on whether any gaps of your own held you back?",
-    "soul_search_found_gaps": "Did that reflection find real gaps of your own?",
-    "setbacks": "Any setbacks in the last twelve months (a mistake, a missed target, critical feedback)?",
-    "current_comp": "What is your current yearly pay?",
-    "market_rate_current_level": "What does the market pay for your current level, yearly?",
-    "market_rate_next_level": "What does the market pay for the level you want, yearly?",
-    "walk_away_number": "What is the lowest pay you would accept for the new role?",
-    "growth_blocked": "Is there simply no room to grow in your part of the company?",
-    "frustrated": "Are you feeling frustrated at work?",
-    "effort_trend": "Where is your effort heading lately?",
-    "strategy": "How are you going about the promotion so far?",
-    "hinting_only": "Have you only hinted that you want a promotion, without asking plainly?",
-    "manager_relationship": "How is your relationship with your manager?",
-    "manager_visibly_stressed": "Is your manager visibly under pressure right now?",
-    "manager_not_advocating": "Is your manager not pushing your case?",
-    "informal_review_done": "Have you had an informal review of your work with your manager?",
-    "informal_review_date": "When was that informal review?",
-    "informal_review_expectations_agreed": "Did you agree clear expectations in it?",
-    "leveling_criteria": "What are the written criteria for the next level? (or skip if you don't know them)",
-    "achievement_log_last_updated": "When did you last write down your results in a log?",
-    "has_mentor": "Do you have a senior mentor?",
-    "target_title": "Which role are you aiming for?",
-    "current_title": "What is your current title?",
-    "target_role_exists": "Does the role you want already exist in your organisation?",
-    "meeting_scheduled": "Have you booked a meeting to discuss the promotion? If so, on which date?",
-    "promotion_approved": "Has your latest request been approved?",
-    "terms_final": "Are the title and pay of the new role already fixed?",
-    "terms_negotiable": "Can the terms still be negotiated?",
-    "comp_in_ask": "Is a pay rise part of what you are asking for?",
-    "negotiation_experience": "How much experience do you have negotiating pay?",
-    "job_search_active": "Are you looking at jobs elsewhere?",
-    "case_document": "Have you written your promotion case down?",
-    "external_offer": "Do you have an offer from another employer? If so, its date.",
-    "remote": "Do you work remotely?",
-    "manager_onsite": "Does your manager work on your site?",
-    "org.hiring_freeze": "Is there a hiring freeze at your company?",
-    "org.company_freeze": "Is there a company-wide freeze on promotions or pay?",
-    "org.financial_difficulty": "Is the company in financial difficulty?",
-    "org.next_review_start": "When does the next review cycle start?",
-    "org.dysfunction.high_turnover": "Do people keep leaving your unit?",
-    "org.dysfunction.chronic_inefficiency": "Do things chronically run badly in your unit?",
-    "org.values_person_skillset": "Does your organisation value the skills you are strongest in?",
-    "org.function_outsourced_or_automated": "Is your function being outsourced or automated?",
-    "promotion_requests[-1].feedback_specific": "Did you get concrete, specific criteria for what must change?",
-    "promotion_requests[-1].stated_reason": "What reason were you given?",
-    "promotion_requests[-1].plan_offered": "Did your manager offer or help build a plan?",
-    "promotion_requests[-1].action_plan_agreed": "Is there a plan your manager has agreed to?",
-    "promotion_requests[-1].progress_since": "Has anything moved since that plan?",
-    "promotion_requests[-1].criteria": "Which criteria were you given? (what must change for a yes)",
-    "promotion_requests[-1].criteria_requested": "Did you ask what exactly must change, and by when?",
-    "promotion_requests[-1].direct_conversation_held": "Did you ask your manager point-blank what is needed?",
-    "promotion_requests[-1].feedback_meeting_held": "Have you met your manager since the answer to talk it over?",
-    "promotion_requests[-1].manager_declined_meaningful_feedback": "Did your manager decline to give real feedback?",
-    "promotion_requests[-1].summarised_in_writing": "Did you confirm what was agreed in an email afterwards?",
-    "promotion_requests[-1].timeline_given": "Were you told by when the criteria should be met?",
-    "promotion_requests[-1].plan_agreed_date": "When was the plan agreed?",
-    "promotion_requests[-1].revisit_date": "On what date will the decision be looked at again?",
-    "promotion_requests[-1].criteria_deadline": "By what date should the criteria be met? ('by Q3': its last day)",
-    "manager_post": "Is your manager's post filled, held by an acting manager, or vacant?",
-    "target_dropped": "Have you dropped the role you were aiming for?",
-    "org.ic_track": "Can people grow into senior roles without managing people where you work?",
-    "boss_territorial": "Does the person above you guard their work closely?",
-    "capacity_constrained": "Are you too stretched to take on whole duties of the next level?",
-    "feedback_unclear": "Are you unsure how well you are performing?",
-    "lacks_experience_for_next_role": "Is the core of the next job still beyond what you can do today?",
-    "leadership_evidence": "Have you shown delegation, leadership and people skills at work?",
-    "relying_on_relationships": "Does your plan lean on connections more than on your record?",
-    "target_role_is_management": "Does the role you want involve leading people?",
-    "target_role_tried": "Have you tried some of the target role's duties? How did it go?",
-    "target_value_aligned_with_org_goals": "Is the value of the role you want tied to your organisation's goals?",
-    "improvement_cycle_start": "When did you start working on your gaps?",
-    "planned_setting": "Where would you make the request?",
-    "revenue_attributed": "How much revenue or value have you brought in, yearly?",
-    "case_document.ask_terms": "Which terms does your written ask spell out?",
-    "case_document.components": "Which parts does your written case cover?",
-    "case_document.forward_looking_framing": "Does the end of your case talk about the organisation's gain or yours?",
-    "case_document.tenure_or_effort_only": "Does your case rest mostly on time served or effort?",
-    "org.culture_encourages_initiative": "Does your organisation's culture reward initiative?",
-    "org.recently_promoted_someone_into_target": "Was someone else just promoted into the role you want?",
-    "org.target_contested": "Are others competing for the same role?",
-    "org.traditional_low_competition": "Is your organisation structured, promoting with little competition?",
-    "org.formality": "How formally do people communicate at your organisation?",
-    "org.approval_path": "Who approves promotions where you work?",
-    "org.review_end": "When does the review cycle end?",
-    "org.last_funding_date": "When did the company last raise money?",
-    "org.size": "How many people work in your unit?",
-    "org.typical_approval_weeks": "How many weeks does a promotion approval usually take?",
-}
 
 ACTIVITY_CHOICES = ("mentoring", "lead_within_role", "next_role_duty", "new_initiative", "cross_functional",
                     "publication", "support_boss", "carve_out", "skill_exchange", "apprenticeship", "higher_caliber")
@@ -172,18 +71,18 @@ def question_for(path: str) -> Optional[Question]:
         "above_level_activities": "activities", "setbacks": "setbacks", "promotion_requests": "request",
         "case_document": "case", "external_offer": "offer",
     }
-    text = WORDING.get(path)
+    info = field_at(path)
+    text = fact_words(info).question if info is not None else ""
     if path in special:
         kind = special[path]
         choices = ACTIVITY_CHOICES if kind == "activities" else REQUEST_OUTCOMES if kind == "request" else ()
         return Question(path, text or path, kind, choices)
-    info = field_at(path)
     if info is None:
         return None
-    kind, choices = field_kind(info.annotation)
-    if kind is None:
+    shape, options = field_kind(info.annotation)
+    if shape is None:
         return None
-    return Question(path, text or _from_description(info.description or "", kind), kind, choices)
+    return Question(path, text or _from_description(info.description or "", shape), shape, options)
 
 
 def read_answer(question: Question, answer: str, as_of: date) -> Any:
