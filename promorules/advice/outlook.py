@@ -15,7 +15,7 @@ from typing import Any, Optional
 from ..ruleset import conditions as c
 from .model import Advice, Change, NearMiss, PlanItem
 from ..dates import add_months
-from ..facts.derive import FACTS, derive, fact_label
+from ..facts.derive import FACTS, derive, fact_in_words
 from ..facts.model import Facts
 from ..text import show
 from ..engine.python import PythonMatcher
@@ -225,7 +225,7 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
     Only comparisons of facts the person gave get here: the search never changes an unknown fact
     (that is asked for among the missing facts), and "is known" / "is unknown" have no value to reach.
     """
-    name = fact_label(atom.name)
+    name = fact_in_words(atom.name)
     if atom.op in ("ge", "gt") and gap:
         text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
     elif atom.op in ("le", "lt") and gap:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 from . import model as out
 from ..ruleset import conditions as c
 from ..engine.codegen import compile_undecided
-from ..facts.derive import FACTS, fact_label, input_description, is_input
+from ..facts.derive import FACTS, fact_in_words, input_description, is_input
 from ..engine.python import Match
 from ..facts.model import Facts
 from ..ruleset.model import Rule, Ruleset
@@ -61,6 +61,7 @@ class Resolver:
         }
         self._reasons: dict[tuple, out.Reason] = {}  # (comparison, value) -> its Reason, which only holds scalars
         self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
+        self._bits: dict[int, tuple[int, ...]] = {}  # mask -> its bits; the same masks come back person after person
         self._recommendations: dict[tuple, out.Recommendation] = {}  # see `_recommendation`
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
@@ -84,9 +85,10 @@ class Resolver:
         }
         # Most texts name no fact and no date: those are filled once, here.
         self._fixed_texts = {
-            rule.id: fill(rule.recommend, {}, ruleset)
+            rule.id: fill(template, {}, ruleset)
             for rule in self._recommending
-            if all(isinstance(part, str) or part[0] == "threshold" for part in rule.recommend.parts)
+            if (template := rule.recommend) is not None
+            and all(isinstance(part, str) or part[0] == "threshold" for part in template.parts)
         }
         self._stages = [
             (
@@ -285,7 +287,7 @@ class Resolver:
             reason = out.Reason(
                 condition=atom.text(),
                 fact=atom.name,
-                label=self._labels.get(atom.name, atom.name) if atom.signal else fact_label(atom.name),
+                label=self._labels.get(atom.name, atom.name) if atom.signal else fact_in_words(atom.name),
                 value=value,
                 threshold=atom.threshold,
                 threshold_value=atom.value if atom.threshold else None,
@@ -318,13 +320,13 @@ class Resolver:
                     entry = undecided.get(index)
                     if entry is not None:
                         found |= entry[0]
-                        for below in _bits(entry[1]):
+                        for below in _bits(self._bits, entry[1]):
                             found |= behind(below)
                 expanded[signal] = found
             return found
 
         for signal, rules in through.items():
-            for path in _bits(behind(signal)):
+            for path in _bits(self._bits, behind(signal)):
                 needed[path] |= rules
         if person is not None:
             given = self._given
@@ -336,6 +338,7 @@ class Resolver:
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
+        derived_by: tuple[str, ...]
         if len(ids) == 1:  # the usual case: one rule derives the signal
             derived_by = ids if ids[0] in fired else ()
         else:
@@ -352,7 +355,7 @@ class Resolver:
         record = self._records.get(key)
         if record is None:
             path = self._undecided.paths[path_bit]
-            ids = [self._undecided.rules[i] for i in _bits(rules)]  # in rule id order
+            ids = [self._undecided.rules[i] for i in _bits(self._bits, rules)]  # in rule id order
             record = out.MissingFact(fact=path, description=self._descriptions[path], rules=ids)
             _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
         return record
@@ -402,12 +405,10 @@ def _given_check(path: str) -> Callable[[Facts], bool]:
     return given
 
 
-_BITS: dict[int, tuple[int, ...]] = {}  # mask -> its bits; the same masks come back person after person
-
-
-def _bits(mask: int) -> tuple[int, ...]:
-    """The positions of the bits set in ``mask``, lowest first."""
-    found = _BITS.get(mask)
+def _bits(known: dict[int, tuple[int, ...]], mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in ``mask``, lowest first; ``known`` (the resolver's) keeps them, as the
+    same masks come back person after person."""
+    found = known.get(mask)
     if found is None:
         positions = []
         rest = mask
@@ -415,7 +416,7 @@ def _bits(mask: int) -> tuple[int, ...]:
             low = rest & -rest
             positions.append(low.bit_length() - 1)
             rest ^= low
-        found = _remember(_BITS, MAX_REMEMBERED_REASONS, mask, tuple(positions))
+        found = _remember(known, MAX_REMEMBERED_REASONS, mask, tuple(positions))
     return found
 
 

@@ -9,17 +9,15 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from ..ruleset import conditions as c
+from ..facts.derive import fact_in_words
 from ..text import show
 
 
 
-def fact_words(name: str) -> str:
-    return name.replace("_", " ")
-
 
 def atom_words(atom: c.Atom) -> str:
     """One comparison as a sentence fragment."""
-    name = fact_words(atom.name)
+    name = fact_in_words(atom.name, as_written=True)
     if atom.op == "known":
         return f"{name} is known"
     if atom.op == "unknown":

@@ -15,7 +15,8 @@ from ..ruleset.loader import LoadReport
 from ..text import show
 from ..ruleset.model import Rule, Ruleset
 from ..text_safety import cell, visible
-from ..advice.wording import condition_lines, fact_words
+from ..advice.wording import condition_lines
+from ..facts.derive import fact_in_words
 
 
 
@@ -107,12 +108,13 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
     words = [operand[1] if isinstance(operand, tuple) else show(operand) for operand in raw.operands]
     threshold = ruleset.thresholds.get(raw.name)
     now = f", now {show(threshold.value)}" if threshold else ""
-    return f"{fact_words(raw.name)} {c.OPERATORS[raw.op].words} {' or '.join(words)} ({raw.name}{now})"
+    name = fact_in_words(raw.name, as_written=True)
+    return f"{name} {c.OPERATORS[raw.op].words} {' or '.join(words)} ({raw.name}{now})"
 
 
 def date_text(rule: Rule) -> str:
     date = rule.date
-    text = fact_words(date.fact)
+    text = fact_in_words(date.fact, as_written=True)
     if date.amount:
         amount = f"{date.threshold} ({abs(date.amount)})" if date.threshold else str(abs(date.amount))
         text += f" {'+' if date.amount > 0 else '-'} {amount} {date.unit}"

@@ -14,6 +14,7 @@ speaks of facts in plain words while rules, JSON and coaches keep the names.
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
@@ -22,7 +23,7 @@ from typing import Any, Callable, Iterable, Literal, Optional, cast
 from pydantic import BaseModel
 
 from ..dates import add_months, days_between, months_between
-from .model import Facts, Organisation, PromotionRequest, fact_words, field_at, field_kind
+from .model import Facts, Organisation, PromotionRequest, words_of, field_at, field_kind
 
 Kind = Literal["number", "bool", "enum", "date", "text"]
 DENIED = ("denied", "not_yet")
@@ -48,7 +49,13 @@ class FactInfo:
 
 
 FACTS: dict[str, FactInfo] = {}
-_COMPUTE: dict[str, Callable[[Facts, date], Any]] = {}
+_OWN, _ORG, _COMPUTED = "own", "org", "computed"
+# How each fact in `FACTS` is got: (_OWN or _ORG, the field read as it is) or (_COMPUTED, its function).
+# Input fields are read directly, without a call each: most facts are inputs, and derive runs per person.
+_HOW: dict[str, tuple[str, Any]] = {}
+# Fields of the facts model that are not read as they are: the day of the advice, and whether the latest
+# request was approved (given, or read from the requests); each is computed below under its field's name.
+COMPUTED_FIELDS = frozenset({"as_of", "promotion_approved"})
 
 
 @lru_cache(maxsize=None)
@@ -58,10 +65,14 @@ def input_description(path: str) -> str:
     return (info.description or "") if info is not None else ""
 
 
-def fact_label(name: str) -> str:
-    """The fact in plain words ("a freeze or money trouble"); its name in words if it has no label."""
+def fact_in_words(name: str, *, as_written: bool = False) -> str:
+    """The fact in plain words: its label ("a freeze or money trouble"), or its name spelled out
+    ("org freeze or difficulty") where the name is what is meant (``as_written``: a rule as a coach wrote
+    it) or the fact has no label."""
     info = FACTS.get(name)
-    return info.label if info is not None and info.label else name.replace("_", " ")
+    if as_written or info is None or not info.label:
+        return name.replace("_", " ")
+    return info.label
 
 
 def derive(facts: Facts) -> dict[str, Any]:
@@ -69,40 +80,30 @@ def derive(facts: Facts) -> dict[str, Any]:
     if facts.as_of is None:
         raise ValueError("derive() needs facts.as_of; Advisor fills it in")
     as_of = facts.as_of
-    plan = _plan()
     org = facts.org
-    return {
-        name: (
-            getattr(facts, source)
-            if how is _OWN
-            else (None if org is None else getattr(org, source))
-            if how is _ORG
-            else source(facts, as_of)
-        )
-        for name, how, source in plan
-    }
-
-
-_OWN, _ORG, _COMPUTED = "own", "org", "computed"
-_READS: dict[str, tuple[str, str]] = {}  # input facts read as they are: name -> (_OWN or _ORG, field)
-_PLAN: list[tuple[str, str, Any]] = []
-
-
-def _plan() -> list[tuple[str, str, Any]]:
-    """How to get each fact, in `FACTS` order: input fields are read directly, without a call each."""
-    if len(_PLAN) != len(_COMPUTE):
-        _PLAN[:] = [
-            (name, *_READS[name]) if is_input(name) else (
-                name, _COMPUTED, compute
+    token = _EVALUATION.set({})  # what several facts of this one person share (see `_past_requests`)
+    try:
+        return {
+            name: (
+                getattr(facts, source)
+                if how is _OWN
+                else (None if org is None else getattr(org, source))
+                if how is _ORG
+                else source(facts, as_of)
             )
-            for name, compute in _COMPUTE.items()
-        ]
-    return _PLAN
+            for name, (how, source) in _HOW.items()
+        }
+    finally:
+        _EVALUATION.reset(token)
+
+
+# Per call of `derive`, never shared between people, advisors or threads: a context variable, not a cache.
+_EVALUATION: ContextVar[dict] = ContextVar("derive_evaluation")
 
 
 def is_input(name: str) -> bool:
     """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
-    return name in _READS
+    return name in _HOW and _HOW[name][0] is not _COMPUTED
 
 
 # ------------------------------------------------------------ registration
@@ -115,34 +116,30 @@ def _register_inputs(model: type[BaseModel], prefix: str, path: str) -> None:
         if kind not in ("bool", "number", "date", "enum") and field_name not in ("current_title", "target_title"):
             continue  # lists and nested groups are summarised by computed facts below
         name = prefix + field_name
+        if name in COMPUTED_FIELDS:
+            continue
         source = path + field_name
-
-        def read(facts: Facts, as_of: date, _field=field_name, _group=path):
-            holder = facts.org if _group else facts
-            return None if holder is None else getattr(holder, _field)
-
-        label = fact_words(info).label
+        label = words_of(info).label
         FACTS[name] = FactInfo(name, cast(Kind, kind), info.description or "", (source,), choices, label)
-        _COMPUTE[name] = read
-        _READS[name] = (_ORG if path else _OWN, field_name)
+        _HOW[name] = (_ORG if path else _OWN, field_name)
 
 
 def computed(
     name: str, kind: Kind, inputs: Iterable[str], description: str, choices: tuple[str, ...] = (), *, label: str
 ):
-    """Register a computed fact, with its label in plain words (see `FactInfo`)."""
+    """Register a computed fact, with its label in plain words (see `FactInfo`); a name is registered once."""
 
     def register(function: Callable[[Facts, date], Any]):
+        if name in FACTS:
+            raise ValueError(f'the fact "{name}" is registered twice')
         FACTS[name] = FactInfo(name, kind, description, tuple(inputs), choices, label)
-        _COMPUTE[name] = function
-        _READS.pop(name, None)  # a computed fact of an input's name replaces the plain read
+        _HOW[name] = (_COMPUTED, function)
         return function
 
     return register
 
 
 _register_inputs(Facts, "", "")
-del FACTS["as_of"], _COMPUTE["as_of"]
 _register_inputs(Organisation, "org_", "org.")
 
 
@@ -182,36 +179,39 @@ def _lookback_start(as_of: date) -> date:
 
 # ------------------------------------------------------------ role and tenure
 
-computed("as_of", "date", (), "The day the advice is for.", label="the day of the advice")(lambda f, d: d)
+@computed("as_of", "date", (), "The day the advice is for.", label="the day of the advice")
+def _as_of(f: Facts, as_of: date):
+    return as_of
 
 
-def _months_since(name: str, field: str, description: str, label: str) -> None:
-    """Register ``name``: whole months from the date in ``field`` to as_of."""
-    computed(name, "number", [field], description, label=label)(
-        lambda f, as_of: _since(getattr(f, field), as_of, months_between)
-    )
+@computed("months_in_role", "number", ["role_start_date"], "Whole months in the current role.",
+          label="months in the current role")
+def _months_in_role(f: Facts, as_of: date):
+    return _since(f.role_start_date, as_of, months_between)
 
 
-for _name, _field, _text, _label in (
-    ("months_in_role", "role_start_date", "Whole months in the current role.", "months in the current role"),
-    (
-        "months_since_promotion", "last_promotion_date", "Whole months since the last promotion.",
-        "months since the last promotion",
-    ),
-    (
-        "months_since_self_assessment", "self_assessment_date", "Months since the self-assessment.",
-        "months since the self-assessment",
-    ),
-    (
-        "months_since_improvement_cycle_start", "improvement_cycle_start", "Months into the improvement cycle.",
-        "months into the improvement cycle",
-    ),
-    (
-        "months_since_log_update", "achievement_log_last_updated", "Months since the achievement log was updated.",
-        "months since the achievement log was updated",
-    ),
-):
-    _months_since(_name, _field, _text, _label)
+@computed("months_since_promotion", "number", ["last_promotion_date"], "Whole months since the last promotion.",
+          label="months since the last promotion")
+def _months_since_promotion(f: Facts, as_of: date):
+    return _since(f.last_promotion_date, as_of, months_between)
+
+
+@computed("months_since_self_assessment", "number", ["self_assessment_date"], "Months since the self-assessment.",
+          label="months since the self-assessment")
+def _months_since_self_assessment(f: Facts, as_of: date):
+    return _since(f.self_assessment_date, as_of, months_between)
+
+
+@computed("months_since_improvement_cycle_start", "number", ["improvement_cycle_start"],
+          "Months into the improvement cycle.", label="months into the improvement cycle")
+def _months_since_improvement_cycle_start(f: Facts, as_of: date):
+    return _since(f.improvement_cycle_start, as_of, months_between)
+
+
+@computed("months_since_log_update", "number", ["achievement_log_last_updated"],
+          "Months since the achievement log was updated.", label="months since the achievement log was updated")
+def _months_since_log_update(f: Facts, as_of: date):
+    return _since(f.achievement_log_last_updated, as_of, months_between)
 
 
 # ------------------------------------------------------------ performance foundation
@@ -846,22 +846,21 @@ def _days_to_meeting(f: Facts, as_of: date):
 # ------------------------------------------------------------ promotion-request history
 
 
-_LAST_REQUESTS: list = [None]  # (facts, as_of, their past requests) of the latest call
-
-
 def _past_requests(f: Facts, as_of: date) -> Optional[list[PromotionRequest]]:
     """The requests up to as_of, oldest first (shared: callers never change the list).
 
-    About twenty derived facts read them for each person, so the latest
-    answer is kept; facts are frozen, so the same object has the same requests.
+    About twenty derived facts read them for each person, so one call of `derive` works them out once
+    (kept in its evaluation); called outside `derive`, they are worked out each time.
     """
-    last = _LAST_REQUESTS[0]
-    if last is not None and last[0] is f and last[1] == as_of:
-        return last[2]
+    shared = _EVALUATION.get(None)
+    key = ("past_requests", id(f), as_of)
+    if shared is not None and key in shared:
+        return shared[key]
     past = None if f.promotion_requests is None else sorted(
         (r for r in f.promotion_requests if r.date <= as_of), key=lambda r: r.date
     )
-    _LAST_REQUESTS[0] = (f, as_of, past)  # one assignment: a thread reading it sees a whole entry
+    if shared is not None:
+        shared[key] = past
     return past
 
 

@@ -91,7 +91,7 @@ def described(info: Any, *, label: str = "", question: str = "") -> Any:
     return info
 
 
-def fact_words(info: Any) -> FactWords:
+def words_of(info: Any) -> FactWords:
     """The label and question recorded on a field (empty when it has none)."""
     return next((item for item in getattr(info, "metadata", ()) if isinstance(item, FactWords)), FactWords())
 

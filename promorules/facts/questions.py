@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
-from .model import fact_words, field_at, field_kind
+from .model import words_of, field_at, field_kind
 
 
 ACTIVITY_CHOICES = ("mentoring", "lead_within_role", "next_role_duty", "new_initiative", "cross_functional",
@@ -72,7 +72,7 @@ def question_for(path: str) -> Optional[Question]:
         "case_document": "case", "external_offer": "offer",
     }
     info = field_at(path)
-    text = fact_words(info).question if info is not None else ""
+    text = words_of(info).question if info is not None else ""
     if path in special:
         kind = special[path]
         choices = ACTIVITY_CHOICES if kind == "activities" else REQUEST_OUTCOMES if kind == "request" else ()

@@ -10,13 +10,13 @@ from typing import Optional
 
 from ..ruleset import conditions as c
 from ..advisor import Advisor
-from ..facts.derive import FACTS, derive, fact_label
+from ..facts.derive import FACTS, derive, fact_in_words
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts
 from ..text import fill, show
 from ..ruleset.model import Rule
 from ..text_safety import one_line, visible
-from ..advice.wording import atom_words, condition_lines, fact_words, truth_mark
+from ..advice.wording import atom_words, condition_lines, truth_mark
 
 
 def find_rule(advisor: Advisor, rule_id: str) -> Rule:
@@ -49,7 +49,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         value = signals.get(atom.name) if atom.signal else derived.get(atom.name)
         shown = "not known" if value is None else one_line(show(value))
         # The rule is written with fact names; the person reads the fact as the advice names it.
-        label = "" if atom.signal else f"{fact_label(atom.name)}; "
+        label = "" if atom.signal else f"{fact_in_words(atom.name)}; "
         return f"{truth_mark(c.evaluate(atom, derived, signals))} {atom_words(atom)}  ({label}yours: {shown})"
 
     lines.append("It applies when:" if facts is None else "It applies when (for you):")
@@ -97,7 +97,8 @@ def _verdict(advisor: Advisor, rule: Rule, facts: Facts, derived: dict, signals:
     if truth is None:
         names = sorted(advisor.evaluator.undecided_inputs(rule, derived, signals))
         paths = sorted({path for name in names for path in FACTS[name].inputs})
-        return f"For you: cannot tell yet. Tell us: {', '.join(paths) or ', '.join(map(fact_words, names))}."
+        asked = ", ".join(paths) or ", ".join(fact_in_words(name, as_written=True) for name in names)
+        return f"For you: cannot tell yet. Tell us: {asked}."
     if rule.derive:
         return f"For you: it applies, so \"{rule.derive}\" holds."
     advice = advisor.advise(facts)

@@ -13,7 +13,7 @@ import pytest
 from promorules import Advisor
 from promorules.ruleset.conditions import Atom
 from promorules.facts.derive import FACTS, is_input
-from promorules.facts.model import Facts, Organisation, fact_words
+from promorules.facts.model import Facts, Organisation, words_of
 from promorules.facts.files import read_facts
 from promorules import full_advice
 from promorules.advice.outlook import _change_text
@@ -115,8 +115,8 @@ def test_labels_read_well_before_a_value():
 
 def test_every_label_on_a_field_is_the_label_of_its_fact():
     """A field's label is shown only while its fact is read as it is: one made computed would lose it silently."""
-    labelled = {prefix + name: fact_words(info).label for model, prefix in ((Facts, ""), (Organisation, "org_"))
-                for name, info in model.model_fields.items() if fact_words(info).label}
+    labelled = {prefix + name: words_of(info).label for model, prefix in ((Facts, ""), (Organisation, "org_"))
+                for name, info in model.model_fields.items() if words_of(info).label}
     assert [name for name, label in labelled.items() if not is_input(name) or FACTS[name].label != label] == []
 
 
