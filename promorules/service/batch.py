@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
 
 from ..errors import InputError, Location, Problem
-from .records import RecordError, advise_line, error_line, parse_json
+from .records import RecordError, advise_line, error_line, parse_json, record_problem
 
 Format = Literal["auto", "jsonl", "csv", "tsv"]
 CHUNK = 200  # records per task sent to a worker
@@ -351,7 +351,7 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
             if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
                 while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass  # the rest of the oversized line, read in pieces and dropped
-                yield number, "error", (None, f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+                yield number, "error", record_problem(f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -364,7 +364,7 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
             except UnicodeDecodeError as exc:
                 character = len(raw[:exc.start].decode("utf-8", errors="replace")) + 1
                 where = f" at character {character} of line {number}"
-                yield number, "error", (None, _not_utf8_text(raw[exc.start], where))
+                yield number, "error", record_problem(_not_utf8_text(raw[exc.start], where))
 
 
 def _csv_records(handle, source: str, separator: str) -> Iterator[Record]:
@@ -407,7 +407,7 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
                 line, character, byte = lines.not_utf8
                 column = next((c.strip() for c, cell in zip(header, cells) if _NOT_UTF8.search(cell)), None)
                 message = _not_utf8_text(byte, f" at character {character} of line {line}")
-                yield number, "error", (column, f"{column}: {message}" if column else message)
+                yield number, "error", record_problem(f"{column}: {message}" if column else message, column or "")
                 continue
             row: dict[Optional[str], Any] = dict(zip(header, cells))
             if len(cells) > len(header):
@@ -536,9 +536,9 @@ class _Worker:
         except RecordError as exc:
             return error_line(number, exc.problems), False
         except CellError as exc:
-            return error_line(number, [(exc.field or None, exc.message)]), False
+            return error_line(number, [record_problem(exc.message, exc.field)]), False
         except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-            return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
+            return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")]), False
         settings = self.settings
         return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook)
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Optional
+from typing import Any, Sequence
 
-from ..errors import InputError
+from ..errors import InputError, Location, Problem
+
+RECORD = Location("record")  # a record is not a file a person wrote: its problems name the field alone
 
 
 def advise_line(
@@ -28,7 +30,7 @@ def advise_line(
 
     try:
         if not isinstance(data, dict):
-            raise RecordError([(None, f"a record must be a JSON object of facts, not {json_kind(data)}")])
+            raise RecordError([record_problem(f"a record must be a JSON object of facts, not {json_kind(data)}")])
         if override or data.get("as_of") is None:
             data = {**data, "as_of": as_of}
         facts = validate_facts(Located(data, "record"))
@@ -36,9 +38,9 @@ def advise_line(
     except RecordError as exc:
         return error_line(number, exc.problems), False
     except InputError as exc:
-        return error_line(number, [(p.field or None, p.message) for p in exc.problems]), False
+        return error_line(number, exc.problems), False
     except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-        return error_line(number, [(None, f"internal problem ({type(exc).__name__}: {exc})")]), False
+        return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")]), False
     return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
 
 
@@ -53,12 +55,22 @@ def json_kind(value: Any) -> str:
     return "a string" if isinstance(value, str) else "an array" if isinstance(value, list) else "an object"
 
 
-class RecordError(Exception):
-    """A record that cannot be advised, with its problems as (field or None, message)."""
+def record_problem(message: str, field: str = "") -> Problem:
+    """A problem of one record (or request), naming its field when it has one."""
+    return Problem(RECORD, message, field)
 
-    def __init__(self, problems: list[tuple[Optional[str], str]]):
-        super().__init__(problems[0][1])
-        self.problems = problems
+
+def problem_json(problem: Problem) -> dict:
+    """A problem as the batch and the service answer it: the field (null for the whole record) and message."""
+    return {"field": problem.field or None, "message": problem.message}
+
+
+class RecordError(Exception):
+    """A record that cannot be advised, with its problems in the order found."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        super().__init__(problems[0].message)
+        self.problems = list(problems)
 
 
 def parse_json(text: str) -> Any:
@@ -66,19 +78,19 @@ def parse_json(text: str) -> Any:
     from ..facts.files import loads_strict
 
     if not text.strip():
-        raise RecordError([(None, "empty: expected one JSON object of facts")])
+        raise RecordError([record_problem("empty: expected one JSON object of facts")])
     try:
         data = loads_strict(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if exc.lineno > 1 else f"column {exc.colno}"
         message = f"{exc.msg} {where}" if exc.msg.endswith(" at") else f"{exc.msg} ({where})"
-        raise RecordError([(None, f"not valid JSON: {message}")]) from None
+        raise RecordError([record_problem(f"not valid JSON: {message}")]) from None
     except ValueError as exc:
-        raise RecordError([(None, f"not valid JSON: {exc}")]) from None
+        raise RecordError([record_problem(f"not valid JSON: {exc}")]) from None
     return data
 
 
-def error_line(number: int, problems: list[tuple[Optional[str], str]]) -> bytes:
-    errors = [{"field": field, "message": message} for field, message in problems]
+def error_line(number: int, problems: Sequence[Problem]) -> bytes:
+    errors = [problem_json(problem) for problem in problems]
     line = {"record": number, "error": errors[0], "errors": errors}
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()

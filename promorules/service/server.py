@@ -52,8 +52,10 @@ from starlette.exceptions import HTTPException
 
 from ..advice.model import Advice
 from ..advisor import Advisor
-from .records import RecordError, advise_line, error_line, json_kind, parse_json
-from ..errors import InputError, did_you_mean
+from .records import (
+    RecordError, advise_line, error_line, json_kind, parse_json, problem_json, record_problem,
+)
+from ..errors import InputError, Problem, did_you_mean
 from ..facts.model import Facts, field_path
 from ..facts.files import validate_facts
 from ..advisor import full_advice
@@ -120,15 +122,13 @@ def create_app(
             message = f"{path} does not take {method}" + (f"; it takes {allowed}" if allowed else "")
         else:
             message = str(exc.detail)
-        return _problems([(None, message)], exc.status_code, headers=exc.headers)
+        return _problems([record_problem(message)], exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         """Query parameters that do not fit, named like facts are."""
-        errors = [
-            {"field": field_path(tuple(error["loc"][1:])) or None, "message": error["msg"]} for error in exc.errors()
-        ]
-        return JSONResponse({"errors": errors}, status_code=422)
+        problems = [record_problem(error["msg"], field_path(tuple(error["loc"][1:]))) for error in exc.errors()]
+        return _problems(problems, 422)
 
     @app.post("/v1/advice", response_model=Advice, responses=_ERRORS,
               openapi_extra=_body({"$ref": "#/components/schemas/Facts"}))
@@ -161,9 +161,9 @@ def create_app(
         body = await _json_body(request)
         items = await checked(len(body), _parsed, body)
         if not isinstance(items, list):
-            return _problems([(None, "the body must be a JSON list of facts objects")], 422)
+            return _problems([record_problem("the body must be a JSON list of facts objects")], 422)
         if len(items) > max_batch_items:
-            return _problems([(None, f"{len(items)} items; at most {max_batch_items} per request")], 413)
+            return _problems([record_problem(f"{len(items)} items; at most {max_batch_items} per request")], 413)
         day = as_of or date.today()
         lines = await anyio.to_thread.run_sync(
             lambda: [_result(advisor, n, item, day, as_of is not None, outlook) for n, item in enumerate(items, 1)],
@@ -294,7 +294,7 @@ async def _json_body(request: Request) -> bytes:
     charsets = [value.strip().strip('"').lower() for name, _, value in (p.partition("=") for p in parameters)
                 if name.strip().lower() == "charset"]
     if media.strip().lower() != JSON or any(charset not in ("utf-8", "utf8") for charset in charsets):
-        raise _Refused([(None, "the body must be sent as content-type: application/json (in UTF-8)")], 415)
+        raise _Refused([record_problem("the body must be sent as content-type: application/json (in UTF-8)")], 415)
     return await request.body()
 
 
@@ -302,11 +302,11 @@ def _facts(body: bytes, as_of: Optional[date]) -> Facts:
     """The facts a request body holds; _Refused with each problem named, and no value refused quoted."""
     data = _parsed(body)
     if not isinstance(data, dict):  # as a batch item is refused: null is not an empty person
-        raise _Refused([(None, f"the body must be a JSON object of facts, not {json_kind(data)}")], 422)
+        raise _Refused([record_problem(f"the body must be a JSON object of facts, not {json_kind(data)}")], 422)
     try:
         return validate_facts(Located(data, "request"), as_of=as_of)
     except InputError as exc:
-        raise _Refused([(p.field or None, _unquoted(p.field, p.message)) for p in exc.problems], 422) from None
+        raise _Refused([record_problem(_unquoted(p.field, p.message), p.field) for p in exc.problems], 422) from None
 
 
 def _parsed(body: bytes) -> Any:
@@ -322,7 +322,7 @@ def _result(advisor: Advisor, number: int, item: Any, day: date, override: bool,
     if advised:
         return line
     errors = json.loads(line)["errors"]
-    return error_line(number, [(e["field"], _unquoted(e["field"], e["message"])) for e in errors])
+    return error_line(number, [record_problem(_unquoted(e["field"], e["message"]), e["field"] or "") for e in errors])
 
 
 _QUOTES = (" (got ", ", not the text ")  # how a facts message goes on to quote the value it refused
@@ -345,20 +345,20 @@ def _parse(body: bytes) -> Any:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise RecordError([(None, "the body is not UTF-8 text")]) from None
+        raise RecordError([record_problem("the body is not UTF-8 text")]) from None
     return parse_json(text)
 
 
-def _problems(problems: list, status: int, headers: Optional[Mapping[str, str]] = None) -> JSONResponse:
-    body = {"errors": [{"field": field, "message": message} for field, message in problems]}
+def _problems(problems: list[Problem], status: int, headers: Optional[Mapping[str, str]] = None) -> JSONResponse:
+    body = {"errors": [problem_json(problem) for problem in problems]}
     return JSONResponse(body, status, headers=headers)
 
 
 class _Refused(Exception):
-    """A request refused before its endpoint runs, with its problems as (field or None, message)."""
+    """A request refused before its endpoint runs, with its problems."""
 
-    def __init__(self, problems: list, status: int):
-        super().__init__(problems[0][1])
+    def __init__(self, problems: list[Problem], status: int):
+        super().__init__(problems[0].message)
         self.problems, self.status = problems, status
 
 
@@ -370,15 +370,15 @@ async def _known_query(request: Request) -> None:
     """
     route = request.scope.get("route")
     known = {param.alias for param in route.dependant.query_params} if route is not None else set()
-    problems = []
+    problems: list[Problem] = []
     for name in dict.fromkeys(request.query_params.keys()):
         given = len(request.query_params.getlist(name))
         if name not in known:
             takes = f"; it takes {', '.join(sorted(known))}" if known else "; it takes none"
             hint = did_you_mean(name, known)
-            problems.append((name, f'unknown query parameter "{name}"' + (hint or takes)))
+            problems.append(record_problem(f'unknown query parameter "{name}"' + (hint or takes), name))
         elif given > 1:
-            problems.append((name, f'the query parameter "{name}" is given {given} times; give it once'))
+            problems.append(record_problem(f'the query parameter "{name}" is given {given} times; give it once', name))
     if problems:
         raise _Refused(problems, 422)
 
