@@ -19,6 +19,7 @@ from typing import Literal, Mapping, Optional, Union
 from .advice.model import Advice
 from .advice.outlook import dated_plan, earliest_days, nearest_misses
 from .advice.resolve import Resolver
+from .engine.base import Matcher
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
@@ -67,7 +68,7 @@ class _Loaded:
 
     ruleset: Ruleset
     evaluator: PythonMatcher
-    matcher: Union[DurableMatcher, PythonMatcher]
+    matcher: Matcher
     resolver: Resolver
     engine: str
 
@@ -131,9 +132,12 @@ class Advisor:
         ``date`` or ``"2026-11-24"``); a mapping that does not fit raises
         pydantic's ``ValidationError``, naming each field.
         """
-        loaded = self._loaded  # read once: a reload during this evaluation does not affect it
         person = with_as_of(facts, as_of)
-        derived = derive(person)
+        return self._advise_derived(person, derive(person))
+
+    def _advise_derived(self, person: Facts, derived: dict) -> Advice:
+        """The advice for a person whose facts are already derived (``derive(person)``)."""
+        loaded = self._loaded  # read once: a reload during this evaluation does not affect it
         return loaded.resolver.advice(derived, loaded.matcher.match(derived), person)
 
     def pinned(self) -> "Advisor":
@@ -168,12 +172,16 @@ def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[
 
     The advice comes from ``advisor.advise`` (a subclass's own advise is honoured); the outlook reads the
     same pinned ruleset and evaluator, so a reload meanwhile cannot pair one ruleset's advice with
-    another's misses.
+    another's misses. The facts are derived once: the advice and the outlook read the same derived facts
+    (a subclass that overrides ``advise`` gets the facts, and derives them itself).
     """
     advisor = advisor.pinned()
     person = with_as_of(facts, as_of)
-    advice = advisor.advise(person)
     derived = derive(person)
+    if type(advisor).advise is Advisor.advise:
+        advice = advisor._advise_derived(person, derived)
+    else:
+        advice = advisor.advise(person)
     advice = advice.model_copy(
         update={"recommendations": earliest_days(advisor.ruleset, advisor.evaluator, person, advice)}
     )

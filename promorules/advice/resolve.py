@@ -13,7 +13,7 @@ from . import model as out
 from ..ruleset import conditions as c
 from ..engine.codegen import compile_undecided
 from ..facts.derive import FACTS, fact_in_words, input_description, is_input
-from ..engine.python import Match
+from ..engine.base import Match
 from ..facts.model import Facts
 from ..ruleset.model import Rule, Ruleset
 from ..text import fill

@@ -41,7 +41,7 @@ from typing import Optional
 
 from ..errors import EngineError
 from .compiler import Action, Network, PersonFact
-from .python import Match
+from .base import Match
 
 try:
     import durable_rules_engine as _durable

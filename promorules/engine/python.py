@@ -7,20 +7,12 @@ tested against. It is also the engine where durable-rules cannot be imported.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Optional
 
 from ..ruleset import conditions as c
+from .base import Match
 from .codegen import TRUE, compile_program
 from ..ruleset.model import Rule, Ruleset
-
-
-@dataclass(frozen=True)
-class Match:
-    """What an engine decided for one person: the rules whose condition holds, and the signals."""
-
-    fired: frozenset  # rule ids, recommendation, hold-back and derive rules alike
-    signals: dict  # signal name -> True / False (absent: unknown)
 
 
 def signal_order(ruleset: Ruleset) -> list[str]:
