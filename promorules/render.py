@@ -68,7 +68,9 @@ def verdict(advice: Advice) -> str:
 
 
 def reason_text(reason: Reason) -> str:
-    """A condition in the person's numbers: 'sponsor count is 1, which is under 2 (min_sponsors)'."""
+    """A condition in the person's numbers: 'sponsors ready to speak up is 1, which is under 2'.
+
+    The threshold's name (min_sponsors) is for a coach, who finds it with `explain`; JSON keeps it."""
     name = reason.label
     if reason.condition.endswith(("is known", "is unknown")):
         return f"{name}: {show(reason.value)}" if reason.value is not None else f"{name}: not given"
@@ -76,7 +78,7 @@ def reason_text(reason: Reason) -> str:
     if reason.threshold:
         symbol = reason.condition.split()[1]
         bound = f"{WORDS.get(symbol, symbol)} {show(reason.threshold_value)}".strip()
-        return f"{name} is {show(reason.value)}, which is {bound} ({reason.threshold})"
+        return f"{name} is {show(reason.value)}, which is {bound}"
     return value
 
 

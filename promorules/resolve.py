@@ -16,6 +16,7 @@ from .codegen import compile_undecided
 from .derive import FACTS, fact_label, input_description, is_input
 from .evaluator import Match
 from .facts import Facts
+from .questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
 from .ruleset import Rule, Ruleset, Template
 
 FITS = ("wait", "stage", "every_stage", "other_stage")  # the order of the advice: see Resolver._order
@@ -110,6 +111,17 @@ class Resolver:
             lambda rule: rule.recommend is not None or bool(rule.hold_back) or rule.id in self._stage_rules,
         )
         signal_bits = {name: i for i, name in enumerate(self._undecided.signals)}
+        # Questions in a coach's order (questions.BASICS first), and none that only advice after a
+        # refusal waits on for someone never refused: the bits of that advice, and each basic's rank.
+        refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES and s.signal}
+        by_id = {rule.id: rule for rule in rules}
+        self._after_a_refusal = sum(
+            1 << i for i, rule_id in enumerate(self._undecided.rules)
+            if by_id[rule_id].category in AFTER_A_REFUSAL_CATEGORIES
+            or (by_id[rule_id].stages and set(by_id[rule_id].stages) <= AFTER_A_REFUSAL_STAGES)
+            or by_id[rule_id].derive in refusal_signals
+        )
+        self._basic_rank = {bit: BASICS.index(path) for bit, path in enumerate(self._undecided.paths) if path in BASICS}
         self._deriver_indexes: dict[int, tuple[int, ...]] = {}  # signal's bit -> indexes of its rules
         for index, rule in enumerate(rules):
             if rule.derive:
@@ -330,9 +342,16 @@ class Resolver:
             given = self._given
             for path in [path for path in needed if path in given and given[path](person)]:
                 del needed[path]
-        ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
+        refused = (facts.get("denied_request_count") or 0) >= 1
+        basics, last = self._basic_rank, len(BASICS)
+        after_a_refusal = 0 if refused else self._after_a_refusal  # advice that does not apply is not counted
+        ordered = sorted(  # basics first, in a coach's order; then the most rules first (paths are sorted)
+            (basics.get(path, last), -(rules & ~after_a_refusal).bit_count(), path, rules)
+            for path, rules in needed.items()
+            if refused or path in basics or rules & ~after_a_refusal
+        )
         records = self._records
-        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for _, path, rules in ordered]
+        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for *_, path, rules in ordered]
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""

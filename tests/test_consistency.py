@@ -22,6 +22,7 @@ from promorules.outlook import ASK_NOW, earliest_day
 from tests.people import varied_people
 
 PEOPLE = 2_000
+EXAMPLES = Path(__file__).parents[1] / "examples"
 # The reasons to wait that the drawn facts reach: bad timing, the foundation, leaving and the new role.
 CORE_GATES = {
     "timing.avoid-freeze", "timing.avoid-after-setback", "timing.avoid-under-12-months",
@@ -103,6 +104,9 @@ def _given(value, wanted) -> bool:
 @pytest.fixture(scope="module")
 def advised(advisor):
     people = [_answered(_reflected(person, index), index) for index, person in enumerate(varied_people(PEOPLE))]
+    # The examples too: the drawn set shifts with what else is imported, and a stage such as
+    # considering a move is reached by only a handful of drawn people.
+    people += [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml"))]
     return [(person, advisor.advise(Facts.model_validate(person))) for person in people]
 
 
@@ -151,7 +155,7 @@ def test_no_advice_asks_for_what_the_facts_say_is_given_or_refused(advised):
 def test_no_supporter_already_asked_is_asked_again(advisor, response):
     """Asking people who already answered to speak up asks for an answer given: Claire, ready to ask, with
     both supporters not yet advocating already asked, is not told to ask them."""
-    claire = yaml.safe_load((Path(__file__).parents[1] / "examples" / "claire-ready-to-ask.yaml").read_text())
+    claire = yaml.safe_load((EXAMPLES / "claire-ready-to-ask.yaml").read_text())
     shown = {r.rule_id for r in advisor.advise(Facts.model_validate(claire)).recommendations}
     assert "relationships.ask-for-good-word" in shown
     for supporter in claire["people"]:
@@ -194,3 +198,26 @@ def test_the_dates_shown_are_the_earliest_days(advisor):
     wait = next(r for r in advice.recommendations if r.rule_id == "timing.avoid-after-setback")
     assert wait.date == date(2026, 4, 3)  # 2026-02-01 + 60 days is 2026-04-02, the cooldown's last day
     assert "2026-04-03" in wait.text and "2026-04-02" not in wait.text
+
+
+def test_tell_us_more_asks_the_basics_first_and_about_leaving_only_after_a_refusal(advisor, advised):
+    """A coach asks when the role began before anything else, and never asks someone who was never
+    refused whether they have searched their soul or whether their work is being outsourced."""
+    from promorules.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+
+    ruleset = advisor.ruleset
+    refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
+    after_a_refusal = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
+                       or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES) or r.derive in refusal_signals}
+    never_refused = 0
+    for person, advice in advised:
+        paths = [m.fact for m in advice.missing_facts]
+        ranks = [BASICS.index(p) if p in BASICS else len(BASICS) for p in paths]
+        assert ranks == sorted(ranks), (person, paths)
+        requests = person.get("promotion_requests")
+        if requests is not None and not any(r["outcome"] in ("denied", "not_yet") for r in requests):
+            never_refused += 1
+            assert "soul_search_done" not in paths, person
+            for missing in advice.missing_facts:
+                assert missing.fact in BASICS or set(missing.rules) - after_a_refusal, (person, missing.fact)
+    assert never_refused >= 100
