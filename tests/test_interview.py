@@ -163,3 +163,17 @@ def test_questions_about_the_written_case_wait_until_there_is_one():
     with_case = Interview(Advisor(), {"case_document": {"exists": True}}, date(2026, 11, 24), max_questions=200)
     with_case.run(lambda: "\n", lambda text: None)
     assert "case_document.components" in with_case.asked
+
+
+def test_all_shows_every_recommendation_in_full_after_the_interview(tmp_path):
+    """As with advise: by default the first few in full and the rest one line each; --all shows all."""
+    def interview(*extra):
+        out = tmp_path / f"claire{len(extra)}.yaml"
+        return CliRunner().invoke(main, ["interview", "-o", str(out), "--facts", str(CLAIRE), "--max-questions",
+                                         "1", *extra], input="\n")
+
+    short, everything = interview(), interview("--all")
+    assert short.exit_code == 0 and everything.exit_code == 0, short.output + everything.output
+    assert "Also worth doing (one line each; --all shows them in full)" in short.output
+    assert len(everything.output.splitlines()) > len(short.output.splitlines())
+    assert "Also worth doing" not in everything.output
