@@ -51,7 +51,7 @@ def test_json_lists_each_persons_changes_as_the_advisors_give_them(tmp_path):
             (r, before[r], after[r]) for r in after if r in before and before[r] != after[r]}
     priya = data["people"][[p.name for p in files].index("priya-hiring-freeze.yaml")]
     assert (priya["old_stage"], priya["new_stage"]) == ("make_the_case", "step_up")
-    assert {"rule_id": "after.share-and-lift-others", "rank": 7, "held_back_by": []} in priya["removed"]
+    assert {"rule_id": "after.share-and-lift-others", "rank": 8, "held_back_by": []} in priya["removed"]
     summary = data["summary"]
     assert summary["people"] == 6 and summary["unreadable"] == 0
     assert summary["changed"] + summary["unchanged"] == 6
@@ -68,7 +68,7 @@ def test_text_names_ranks_stage_changes_and_a_summary(tmp_path):
     text = result.output
     priya = text.split(f"{EXAMPLES / 'priya-hiring-freeze.yaml'}:\n", 1)[1].split("\n" + str(EXAMPLES), 1)[0]
     assert "  stage: make_the_case -> step_up\n" in priya
-    assert "  - after.share-and-lift-others (was rank 7)\n" in priya
+    assert "  - after.share-and-lift-others (was rank 8)\n" in priya
     summary = json.loads(diff("default", str(root), "--facts", str(EXAMPLES), "--format", "json").output)["summary"]
     assert text.splitlines()[-1] == (
         f"6 people: {summary['changed']} changed, {summary['unchanged']} unchanged; {summary['added']} added, "
