@@ -31,6 +31,16 @@ def schema(kind):
     click.echo(schema_text(kind), nl=False)
 
 
+def _local_cluster(ctx, param, value):
+    """``local:N``: the number of worker processes of a local cluster."""
+    if value is None:
+        return None
+    kind, _, count = value.partition(":")
+    if kind != "local" or not count.isdigit() or not 1 <= int(count) <= 64:
+        raise click.BadParameter(f"expected local:N with N from 1 to 64, not {value!r}")
+    return int(count)
+
+
 @click.command()
 @click.argument("source", metavar="INPUT", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
@@ -48,8 +58,13 @@ def schema(kind):
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists, or a stopped run's OUTPUT.partial.")
 @click.option("--resume", is_flag=True,
               help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Advise on this Dask cluster instead of local processes (needs the dask extra).")
+@click.option("--cluster", "local_cluster", metavar="local:N", callback=_local_cluster, default=None,
+              help="Advise on a Dask cluster of N worker processes started here (needs the dask extra).")
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, force, resume):
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, force, resume,
+          scheduler, local_cluster):
     """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
@@ -83,6 +98,8 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     from .batch_output import BatchOutput
     from .errors import InputError
 
+    if (scheduler or local_cluster) and (workers or (scheduler and local_cluster)):
+        raise click.UsageError("give one of --workers, --scheduler and --cluster")
     workers = workers or os.cpu_count() or 1
     settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
                 "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
@@ -93,9 +110,12 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     progress = ProgressLine() if sys.stderr.isatty() else None
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        summary = run_batch(source, out, workers=workers, ruleset=ruleset_path, thresholds=thresholds or None,
-                            as_of=as_of, day=day, done=out.done, input_format=input_format, progress=progress,
-                            outlook=outlook)
+        options = dict(ruleset=ruleset_path, thresholds=thresholds or None, as_of=as_of, day=day, done=out.done,
+                       input_format=input_format, progress=progress, outlook=outlook)
+        if scheduler or local_cluster:
+            summary = _run_on_cluster(source, out, scheduler, local_cluster, options)
+        else:
+            summary = run_batch(source, out, workers=workers, **options)
         out.finish()
     except (KeyboardInterrupt, _Stopped, InputError) as exc:
         out.stop()
@@ -111,6 +131,17 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     if progress is not None:
         progress.close()
     click.echo(str(summary), err=True)
+
+
+def _run_on_cluster(source, out, scheduler, local_workers, options):
+    """The batch on a Dask cluster: the same records, lines and summary as the local one."""
+    try:
+        from .distributed import cluster_client, run_on_cluster
+    except ImportError as exc:
+        raise click.ClickException(f"--scheduler and --cluster need Dask ({exc.name} is missing); "
+                                   "install it with: pip install 'promorules[dask]'") from None
+    with cluster_client(scheduler, local_workers) as client:
+        return run_on_cluster(source, out, client, **options)
 
 
 class _Stopped(BaseException):
