@@ -43,7 +43,8 @@ Feature: Advice a person can trust: short, dated right, never asking for what wa
       | date       |
       | 2026-02-01 |
     When they ask for advice
-    Then the earliest day to ask is 2026-04-03
+    Then "timing.avoid-after-setback" is dated 2026-04-03
+    And the earliest day to ask is 2026-04-03
 
   Scenario: Too long to act on: the first screen is the advice for this moment
     Given the person described in "examples/claire-first-visit.yaml"

@@ -18,7 +18,7 @@ from .advisor import Advisor, with_as_of
 from .dates import add_months
 from .derive import FACTS, derive, fact_label
 from .facts import Facts
-from .resolve import show
+from .resolve import first_day_free, show
 from .ruleset import Rule
 
 ASK_NOW = "ask-now"
@@ -50,19 +50,7 @@ def earliest_day(advisor: Advisor, facts: Facts, rule: Rule, start: date) -> Opt
         derived = derive(facts.model_copy(update={"as_of": day}))
         return c.evaluate(rule.condition, derived, advisor.evaluator.signals(derived)) is True
 
-    if not holds(start):
-        return start
-    previous = start
-    for months in range(1, HORIZON_MONTHS + 1):
-        day = add_months(start, months)
-        if not holds(day):
-            low, high = previous, day  # holds at low, gone at high
-            while (high - low).days > 1:
-                middle = low + timedelta(days=(high - low).days // 2)
-                low, high = (middle, high) if holds(middle) else (low, middle)
-            return high
-        previous = day
-    return None
+    return first_day_free(holds, start)
 
 
 def _earliest_days(advisor: Advisor, facts: Facts, advice: Advice) -> list:

@@ -21,6 +21,7 @@ MISSING_SHOWN = 8
 SHORT_MISSING_SHOWN = 4  # questions listed by default; --all lists MISSING_SHOWN
 MAX_LINES = 80  # a screen and a bit: fewer recommendations are shown in full rather than more lines
 MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Resolver._order)
+MOVE = "leaving"  # the category of advice to look outside: the header speaks of a move
 JOIN = "; "  # items that may hold commas themselves, kept apart
 WORDS = {"<": "under", "<=": "at most", ">": "over", ">=": "at least", "==": "", "!=": "anything but"}
 
@@ -30,17 +31,28 @@ def to_json(advice: Advice) -> str:
 
 
 def headline(advice: Advice) -> str:
-    """Where the person stands, in one line that never contradicts the first recommendation.
+    """Where the person stands, in one line a person would say, that never contradicts the first recommendation.
 
-    The stage's description says what the stage is for ("time to build and make the case"); while a
-    reason to wait is shown, the line says to wait instead, naming the first such reason.
+    The line is drawn from what #1 is, never from a later recommendation, and never repeats its title
+    (the next line, "Start with", names it):
+    - a move (advice to look outside, which holds the request too): the stage's description when the
+      move is the stage's own advice, else that a move is worth weighing; never "not asking yet";
+    - a reason to wait: the stage, "not asking yet", and the wait's date when it has one
+      ("Make the case, not asking yet (earliest good day to ask: 2026-04-03)");
+    - anything else (the stage's own step, a habit): the stage and what it is for.
     """
-    waiting = next((r for r in advice.recommendations if r.waits), None)
-    if advice.stage is None:
-        return f"Your advice, not asking yet: {waiting.title}" if waiting else "Your advice"
-    if waiting is not None:
-        return f"{advice.stage.title}, not asking yet: {waiting.title}"
-    return f"{advice.stage.title}: {advice.stage.description}".rstrip(": ")
+    stage = advice.stage
+    where = stage.title if stage else "Your advice"
+    first = advice.recommendations[0] if advice.recommendations else None
+    if first is not None and first.category == MOVE:  # leaving holds the request too, but it is no wait
+        if stage and first.fit in MOMENT:
+            return f"{where}: {stage.description}".rstrip(": ")
+        return f"{where}: a move elsewhere is worth weighing"
+    if first is not None and first.waits:
+        when = f" ({first.date_label[:1].lower()}{first.date_label[1:]}: {first.date.isoformat()})" \
+            if first.date and first.date_label and first.date >= advice.as_of else ""
+        return f"{where}, not asking yet{when}"
+    return f"{where}: {stage.description}".rstrip(": ") if stage else where
 
 
 def in_full(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN) -> int:

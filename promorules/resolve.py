@@ -7,13 +7,14 @@ then rule id.
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable, Optional, Sequence
 
 from . import advice as out
 from . import conditions as c
 from .codegen import compile_undecided
-from .derive import FACTS, fact_label, input_description, is_input
+from .dates import add_months
+from .derive import FACTS, derive, fact_label, input_description, is_input
 from .evaluator import Match
 from .facts import Facts
 from .questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
@@ -162,7 +163,7 @@ class Resolver:
         active = [r for r in shown if r.id not in holders]
         active, reasons = self._yield_pairs(active, holders)
         recommendations = [
-            self._recommendation(rank, rule, facts, signals, holders, current)
+            self._recommendation(rank, rule, facts, signals, holders, current, person)
             for rank, rule in enumerate(active, start=1)
         ]
         recommendations = self._fit_notes(recommendations)
@@ -252,8 +253,24 @@ class Resolver:
                 undecided.update(derivers)
         return None, undecided
 
+    def _earliest(self, rule: Rule, person: Facts, signals: dict, day: date) -> date:
+        """The date a reason to wait shows: the first day from its written date on which it no longer holds.
+
+        A wait written as "setback + 60 days" still holds on that day when it lasts while "at most 60
+        days" have passed; the person is told the day after. Signals keep today's values; the outlook
+        (`outlook.earliest_day`) checks with signals too. A wait that time alone does not lift keeps its
+        written date, a day to look again.
+        """
+        def holds(when: date) -> bool:
+            return c.evaluate(rule.condition, derive(person.model_copy(update={"as_of": when})), signals) is True
+
+        if not holds(day) or holds(add_months(day, HORIZON_MONTHS)):
+            return day  # gone on the written day, or never lifted by time alone (a stressed manager): two checks
+        return first_day_free(holds, day) or day
+
     def _recommendation(
-        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str]
+        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str],
+        person: Optional[Facts] = None,
     ) -> out.Recommendation:
         """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
 
@@ -261,6 +278,8 @@ class Resolver:
         the record is looked up and validated only the first time.
         """
         when = rule.date.apply(facts) if rule.date else None
+        if when is not None and rule.id in self._gates and person is not None and when >= facts["as_of"]:
+            when = self._earliest(rule, person, signals, when)
         assert rule.recommend is not None  # only recommending rules are shown
         text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
@@ -375,6 +394,31 @@ class Resolver:
             record = out.MissingFact(fact=path, description=self._descriptions[path], rules=ids)
             _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
         return record
+
+
+HORIZON_MONTHS = 36  # how far ahead time alone is looked at to lift a reason to wait
+
+
+def first_day_free(holds: Callable[[date], bool], start: date) -> Optional[date]:
+    """The first day from ``start`` on which ``holds`` (a reason to wait, at that day) is false.
+
+    The one meaning of "earliest day" in the advice: the date a wait shows, the header, the plan and
+    "what would change" all name the first day the reason to wait is gone, never its last day. Found
+    by steps of a month, then halving; None when time alone does not lift it within three years.
+    """
+    if not holds(start):
+        return start
+    previous = start
+    for months in range(1, HORIZON_MONTHS + 1):
+        day = add_months(start, months)
+        if not holds(day):
+            low, high = previous, day  # holds at low, gone at high
+            while (high - low).days > 1:
+                middle = low + timedelta(days=(high - low).days // 2)
+                low, high = (middle, high) if holds(middle) else (low, middle)
+            return high
+        previous = day
+    return None
 
 
 def _remember(store: dict, limit: int, key: Any, record: Any) -> Any:

@@ -74,7 +74,7 @@ def test_markdown_to_share_with_a_coach():
     result = run("advise", PRIYA, "--format", "markdown")
     assert result.exit_code == 0
     text = result.output
-    assert text.startswith("# Make the case, not asking yet: ")
+    assert text.startswith("# Make the case, not asking yet\n")
     for heading in ("## What to do, in order", "## Held back for now", "## What would change this advice",
                     "## Your dated plan", "## Tell us more: facts that could change this advice"):
         assert heading in text
