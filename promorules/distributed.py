@@ -184,7 +184,7 @@ def _advise_bag_partition(items, start: int, job: Job) -> list[str]:
 
 
 def _bag_records(items, start: int) -> Iterator[Record]:
-    """The bag's elements as the batch's records: a mapping as JSON text, a line of JSON as it is."""
+    """The bag's elements as the batch's records: a line of JSON as it is, a mapping of facts as JSON text."""
     for number, item in enumerate(items, start + 1):
         if isinstance(item, bytes):
             try:
@@ -195,14 +195,14 @@ def _bag_records(items, start: int) -> Iterator[Record]:
         if isinstance(item, str):
             text = item.removeprefix("\ufeff").rstrip("\r\n")
             yield (number, "blank", None) if not text.strip() else (number, "json", text)
-        elif isinstance(item, Mapping):
+        else:  # a mapping of facts, or anything else JSON can hold, refused as the batch refuses it
             try:
-                yield number, "json", json.dumps(item, ensure_ascii=False, default=_json_value)
+                text = json.dumps(dict(item) if isinstance(item, Mapping) else item, ensure_ascii=False,
+                                  allow_nan=False, default=_json_value)
             except (TypeError, ValueError) as exc:
-                yield number, "error", (None, f"cannot be written as JSON: {exc}")
-        else:
-            yield number, "error", (None, "a record must be a mapping of facts or a line of JSON, "
-                                          f"not {type(item).__name__}")
+                yield number, "error", (None, f"a record must be a mapping of facts or a line of JSON: {exc}")
+            else:
+                yield number, "json", text
 
 
 def _json_value(value: Any) -> Any:
@@ -338,13 +338,18 @@ def run_on_cluster(
         advised += good
 
     try:
-        for index, chunk in enumerate(_chunked(records, partition)):
-            sizes[f"{name}-{index}"] = len(chunk)
-            future = client.submit(advise_records, job, chunk, key=f"{name}-{index}", pure=False)
-            future.add_done_callback(finished)
-            pending.append(future)
-            if len(pending) >= in_flight:
+        try:
+            for index, chunk in enumerate(_chunked(records, partition)):
+                sizes[f"{name}-{index}"] = len(chunk)
+                future = client.submit(advise_records, job, chunk, key=f"{name}-{index}", pure=False)
+                future.add_done_callback(finished)
+                pending.append(future)
+                if len(pending) >= in_flight:
+                    write_next()
+        except InputError:  # the input cannot be read on: keep the records read before, as the local batch does
+            while pending:
                 write_next()
+            raise
         while pending:
             write_next()
     finally:
@@ -398,28 +403,37 @@ def _result(future, client, progress, advised_on_cluster: list[int], before: int
                                       f"partition ({type(exc).__name__}: {exc})")]) from None
 
 
+def local_cluster(workers: int):
+    """A Dask cluster on this machine: ``workers`` processes of one thread each (durable-rules holds the GIL),
+    listening on the loopback address only, with no dashboard (its status port is a free one on loopback)."""
+    import logging
+
+    from distributed import LocalCluster
+
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                        dashboard_address=None, silence_logs=logging.ERROR,
+                        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+
+
 class cluster_client:
     """A Dask client for ``--scheduler ADDRESS`` or ``--cluster local:N``, closed (and a local cluster
     stopped) on leaving; a scheduler that cannot be reached is an InputError naming its address.
 
-    A local cluster is N worker processes of one thread each (durable-rules holds the GIL), on the loopback
-    address only, with no dashboard: no port is opened to the network.
+    A local cluster is `local_cluster`: no port is opened beyond the loopback address.
     """
 
     def __init__(self, scheduler: Optional[str] = None, local_workers: Optional[int] = None,
-                 timeout: float = CONNECT_SECONDS):
-        self.scheduler, self.local_workers, self.timeout = scheduler, local_workers, timeout
+                 timeout: Optional[float] = None):
+        self.scheduler, self.local_workers = scheduler, local_workers
+        self.timeout = timeout or CONNECT_SECONDS
         self.cluster = self.client = None
 
     def __enter__(self):
-        import logging
-
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         try:
             if self.local_workers:
-                self.cluster = LocalCluster(n_workers=self.local_workers, threads_per_worker=1, processes=True,
-                                            host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                self.cluster = local_cluster(self.local_workers)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(self.scheduler, timeout=self.timeout)
