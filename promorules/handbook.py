@@ -15,9 +15,30 @@ from .loader import LoadReport
 from .resolve import show
 from .ruleset import Rule, Ruleset
 from .text_safety import cell, visible
+from .derive import fact_label
 from .wording import condition_lines, fact_words
 
 SWITCH_WORDS = {"eq": "is", "ne": "is not", "in": "is one of", "notin": "is not one of"}
+PLAIN_OPS = {"eq": "", "ne": "not ", "lt": "under ", "le": "at most ", "gt": "over ", "ge": "at least "}
+
+
+def signal_labels(ruleset: Ruleset) -> dict[str, str]:
+    """A signal in the words advice uses for it: the title of the rule deriving it, lower-cased at the start."""
+    return {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in ruleset.rules if rule.derive}
+
+
+def plain_words(atom: c.Atom, signals: dict[str, str], threshold_name: bool = True) -> str:
+    """One comparison in the labels advice uses: 'months in the role: under 12 (min_months_in_role)'.
+
+    ``threshold_name`` False leaves out the threshold's name, for a reader who never sees the settings.
+    """
+    label = signals.get(atom.name, fact_words(atom.name)) if atom.signal else fact_label(atom.name)
+    if atom.op in ("known", "unknown"):
+        return f"{label}: {'known' if atom.op == 'known' else 'not known'}"
+    if isinstance(atom.value, bool) and atom.threshold is None and atom.op in ("eq", "ne"):
+        return label if atom.value == (atom.op == "eq") else f"{label}: no"
+    named = f" ({atom.threshold})" if atom.threshold and threshold_name else ""
+    return f"{label}: {PLAIN_OPS[atom.op]}{show(atom.value)}{named}"
 
 
 def handbook(report: LoadReport) -> str:
