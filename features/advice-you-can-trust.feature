@@ -77,3 +77,37 @@ Feature: Advice a person can trust: short, dated right, never asking for what wa
     When they ask for advice
     Then the stage is "make_the_case"
     And the advice includes "readiness.informal-review"
+
+  Scenario: Facts recorded and then ignored: a target tried and disliked is no longer pursued
+    # S0 (Try it out before you commit): trying the role and disliking it is the answer;
+    # pushing the same target on is what the trial was meant to prevent.
+    Given the person described in "examples/claire-ready-to-ask.yaml"
+    And a person with these facts:
+      | fact              | value    |
+      | target_role_tried | disliked |
+    When they ask for advice
+    Then the advice does not include "conversation.request-dedicated-meeting"
+    And the advice does not include "case.put-it-in-writing"
+
+  Scenario: Facts recorded and then ignored: an unaddressed setback is dealt with first, whatever else
+    # Catalogue: address the issue first; S0 (coaching article): acting visibly on criticism
+    # shows you take it seriously. The setback is older than the cool-down, so only its being
+    # unaddressed holds the request.
+    Given the person described in "examples/claire-ready-to-ask.yaml"
+    And their setbacks are:
+      | date       | kind              | addressed |
+      | 2027-03-01 | critical_feedback | false |
+    When they ask for advice
+    Then the advice does not include "conversation.request-dedicated-meeting"
+    And the advice does not include "relationships.ask-for-good-word"
+
+  Scenario: Ready to ask ignores an open refusal: specific criteria not yet met hold the fresh request
+    # S1 and S3 (If the answer is no): go back to the start of the cycle aimed at the criteria,
+    # and ask "if I hit these, when could we revisit?"; the fresh request waits for them.
+    Given the person described in "examples/claire-ready-to-ask.yaml"
+    And their promotion requests are:
+      | date       | outcome | feedback_specific | criteria           | action_plan_agreed |
+      | 2027-05-20 | not_yet | true              | [Lead the Q3 launch] | false            |
+    When they ask for advice
+    Then the advice does not include "conversation.request-dedicated-meeting"
+    And the advice does not include "conversation.direct-opening"

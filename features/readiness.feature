@@ -150,8 +150,8 @@ Feature: Getting ready: an honest look, the bar for the next level, a solid foun
       | as_of           | 2026-10-01 |
       | role_start_date | 2023-05-02 |
     And their promotion requests are:
-      | date       | outcome | stated_reason             | feedback_specific |
-      | 2026-08-20 | denied  | outsourcing_or_automation | false             |
+      | date       | outcome | stated_reason           | feedback_specific |
+      | 2026-08-20 | denied  | structural              | false             |
     When they ask for advice
     Then the stage is "after_a_no"
     And "readiness.align-value-with-org" comes before "case.achievement-log-monthly"
