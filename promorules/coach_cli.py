@@ -17,7 +17,7 @@ from .advisor import Advisor, bundled_ruleset_path
 from .cli_support import THRESHOLD_OPTION, friendly, iso_date
 from .effective import effective_yaml
 from .errors import InputError, Location, Problem
-from .handbook import handbook
+from .handbook import client_handbook, handbook
 from .lint import lint
 from .loader import BUNDLED, inspect_ruleset
 from .factsfile import read_facts
@@ -115,20 +115,29 @@ def show(path, effective):
               help="Write the handbook to this file instead of printing it. An existing file is not replaced "
                    "without --force, and a file of the ruleset never.")
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
+@click.option("--audience", type=click.Choice(["coach", "client"]), default="coach", show_default=True,
+              help="coach: every rule with its ids, priorities and notes; client: for a company's HR or a client, "
+                   "in plain words, the company's own rules marked.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True, help="html: a self-contained page (client handbook only).")
 @friendly
-def doc(path, output, force):
-    """Write a Markdown handbook of a ruleset: stages, rules in plain English, thresholds, sources.
+def doc(path, output, force, audience, output_format):
+    """Write a handbook of a ruleset: for the coach (the default) or, with --audience client, for a client.
 
     \b
     Example:
       promorules ruleset doc my-ruleset/ -o handbook.md
+      promorules ruleset doc my-ruleset/ --audience client --format html -o guidance.html
     """
+    if output_format == "html" and audience != "client":
+        raise InputError([Problem(Location("--format"), "html is for the client handbook: "
+                                  "add --audience client")])
     from .outfile import check_target, write_file
 
     if output is not None:
         check_target(output, force=force)  # before the work, so a mistake costs nothing
     report = _loaded(ruleset_path(path))
-    text = handbook(report)
+    text = handbook(report) if audience == "coach" else client_handbook(report, output_format)
     if output is None:
         click.echo(text, nl=False)
         return
