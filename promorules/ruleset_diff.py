@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from . import conditions as c
 from .advice import Advice
 from .advisor import Advisor, with_as_of
-from .derive import derive, fact_label
+from .derive import derive
 from .errors import InputError, Location, Problem
 from .facts import Facts
 from .factsfile import read_facts
@@ -199,7 +199,8 @@ def rule_change(old: Optional[dict], new: Optional[dict]) -> str:
     keys = (set(old) | set(new)) - set(NOT_COMPARED)
     if any(_plain(old.get(key)) != _plain(new.get(key)) for key in keys - set(WORDING)):
         return "condition"
-    reworded = [key if key != "recommend" else "text" for key in WORDING if _plain(old.get(key)) != _plain(new.get(key))]
+    reworded = [key if key != "recommend" else "text" for key in WORDING
+                if _plain(old.get(key)) != _plain(new.get(key))]
     return f"reworded ({', '.join(reworded)})" if reworded else "unchanged"
 
 
