@@ -14,17 +14,19 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union, overload
 
-from .advice import Advice
+from .advice import MAX_ID_LENGTH, Advice
 from .compiler import compile_ruleset
 from .derive import derive
 from .durable_engine import DurableMatcher, durable_available
+from .errors import InputError, Location, Problem
 from .evaluator import PythonMatcher
 from .facts import Facts
 from .loader import load_ruleset
 from .resolve import Resolver
 from .ruleset import Ruleset
+from .views import MISSING_IN_SUMMARY, AnyView, IdsView, SummaryView, ViewName, check_view, from_parts
 
 Engine = Literal["auto", "durable", "python"]
 Thresholds = Mapping[str, Union[int, float, str]]
@@ -102,17 +104,43 @@ class Advisor:
         """Where the ruleset is read from; None for an advisor given a loaded `Ruleset`."""
         return self._path
 
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Advice:
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["full"] = "full", id: Optional[str] = None) -> Advice: ...
+
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["summary"], id: Optional[str] = None) -> SummaryView: ...
+
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["ids"], id: Optional[str] = None) -> IdsView: ...
+
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: ViewName = "full", id: Optional[str] = None) -> AnyView:
         """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set.
 
         ``facts`` is a `Facts` or a plain mapping of the same shape (dates as
         ``date`` or ``"2026-11-24"``); a mapping that does not fit raises
         pydantic's ``ValidationError``, naming each field.
+
+        ``view`` is ``"full"`` (the `Advice`), ``"summary"`` or ``"ids"``
+        (`promorules.views`); the compact views skip the full advice's costly
+        parts. ``id`` is the caller's own id for the person (a string of at most
+        128 characters), echoed in what is returned and never read as a fact;
+        a mapping's ``"id"`` key is taken the same way. A bad id raises `IdError`.
         """
+        check_view(view)
+        facts, person_id = split_id(facts, id)
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
         person = with_as_of(facts, as_of)
         derived = derive(person)
-        return loaded.resolver.advice(derived, loaded.matcher.match(derived), person)
+        match = loaded.matcher.match(derived)
+        if view != "full":
+            missing = MISSING_IN_SUMMARY if view == "summary" else 0
+            return from_parts(loaded.resolver.brief(derived, match, person, missing), view, person_id)
+        advice = loaded.resolver.advice(derived, match, person)
+        return advice if person_id is None else advice.model_copy(update={"id": person_id})
 
     def pinned(self) -> "Advisor":
         """This advisor fixed on its current ruleset, for work that asks it several things in a row.
@@ -139,6 +167,46 @@ class Advisor:
             raise ValueError("this advisor was given a loaded Ruleset, so it has no path to reload from")
         with self._reload_lock:  # two reloads at once still end on the newest file
             self._loaded = self._build(load_ruleset(self._path, self._thresholds))
+
+
+class IdError(InputError, ValueError):
+    """An ``id`` that is not a string of 1 to 128 characters, or two ids that differ for one person."""
+
+    def __init__(self, message: str, where: str = "id"):
+        super().__init__([Problem(Location(where), message, field=where)])
+        self.message = message
+
+
+def check_id(value: Any, where: str = "id") -> Optional[str]:
+    """The caller's id for a person, checked: None, or a string of 1 to `MAX_ID_LENGTH` characters.
+
+    An id is joined on, never shown or advised on, so anything else (a number
+    that a spreadsheet may have rounded, a list, a long text) is refused.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        kind = "a boolean" if isinstance(value, bool) else type(value).__name__
+        raise IdError(f"{where}: must be a string (an id such as \"E-1042\"), not {kind}", where)
+    if not value or len(value) > MAX_ID_LENGTH:
+        raise IdError(f"{where}: must be 1 to {MAX_ID_LENGTH} characters, not {len(value)}", where)
+    return value
+
+
+def split_id(facts: Any, given: Optional[str] = None) -> tuple[Any, Optional[str]]:
+    """The facts without their ``"id"`` key, and the person's id (``given``, or that key's value).
+
+    The id travels beside the facts so it never reaches validation (where it
+    would be an unknown fact) nor derivation.
+    """
+    person_id = check_id(given)
+    if isinstance(facts, Mapping) and "id" in facts:
+        own = check_id(facts["id"])
+        if person_id is not None and own is not None and own != person_id:
+            raise IdError("id: the facts' \"id\" and the id given differ; give one of them")
+        facts = {key: value for key, value in facts.items() if key != "id"}
+        person_id = person_id if person_id is not None else own
+    return facts, person_id
 
 
 def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:

@@ -101,6 +101,13 @@ def _ruleset(advice: Advice) -> str:
     return f"{info.name} {info.version}" + (f" with {settings}" if settings else "")
 
 
+def citation_text(cite) -> str:
+    """A source as a reader looks it up: title, author or publisher, date, section, link; never a file name."""
+    who = ", ".join(part for part in (cite.author, cite.publisher, cite.published) if part)
+    return (f"{cite.title}" + (f" ({who})" if who else "") + f", \"{cite.section}\""
+            + (f", {cite.link}" if cite.link else ""))
+
+
 def _titles(advice: Advice) -> dict[str, str]:
     titles = {r.rule_id: r.title for r in advice.recommendations}
     titles.update({h.rule_id: h.title for h in advice.held_back})
@@ -128,7 +135,7 @@ def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
             details.append(f"{rec.date_label}: {rec.date.isoformat()}")
         details += [f"Why: {reason_text(reason)}" for reason in rec.why]
         if everything:
-            details += [f"Source: {cite.title}, \"{cite.section}\" ({cite.file})" for cite in rec.sources]
+            details += [f"Source: {citation_text(cite)}" for cite in rec.sources]
         elif rec.sources:
             by_title: dict[str, list[str]] = {}
             for cite in rec.sources:

@@ -75,8 +75,11 @@ class Resolver:
                 "sources": tuple(
                     out.Citation(
                         source=cite.source,
-                        file=ruleset.sources[cite.source].file,
                         title=ruleset.sources[cite.source].title,
+                        author=ruleset.sources[cite.source].author,
+                        publisher=ruleset.sources[cite.source].publisher,
+                        published=ruleset.sources[cite.source].published,
+                        link=ruleset.sources[cite.source].link,
                         section=cite.section,
                     )
                     for cite in rule.sources
@@ -151,17 +154,8 @@ class Resolver:
         """
         fired = match.fired
         signals = match.signals
-        holders: dict[str, list[str]] = {}
-        for rule_id, targets in self._holding:
-            if rule_id in fired:
-                for target in targets:
-                    if target in fired:
-                        holders.setdefault(target, []).append(rule_id)
-        stage, stage_rules = self._stage(signals)
+        stage, stage_rules, shown, active, holders, reasons = self._ranked(match)
         current = stage.name if stage else None
-        shown = sorted((r for r in self._recommending if r.id in fired), key=lambda rule: self._order(rule, current))
-        active = [r for r in shown if r.id not in holders]
-        active, reasons = self._yield_pairs(active, holders)
         recommendations = [
             self._recommendation(rank, rule, facts, signals, holders, current, person)
             for rank, rule in enumerate(active, start=1)
@@ -183,6 +177,48 @@ class Resolver:
                 "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
             }
         )
+
+    def _ranked(self, match: Match) -> tuple:
+        """What every view shares: the stage, the rules shown in order, those active, and the hold-backs."""
+        fired = match.fired
+        holders: dict[str, list[str]] = {}
+        for rule_id, targets in self._holding:
+            if rule_id in fired:
+                for target in targets:
+                    if target in fired:
+                        holders.setdefault(target, []).append(rule_id)
+        stage, stage_rules = self._stage(match.signals)
+        current = stage.name if stage else None
+        shown = sorted((r for r in self._recommending if r.id in fired), key=lambda rule: self._order(rule, current))
+        active = [r for r in shown if r.id not in holders]
+        active, reasons = self._yield_pairs(active, holders)
+        return stage, stage_rules, shown, active, holders, reasons
+
+    def brief(self, facts: dict, match: Match, person: Optional[Facts], missing: int) -> dict[str, Any]:
+        """The parts of the advice a compact view shows, without the costly rest (reasons, missing-fact records).
+
+        Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order
+        and with its texts and dates; ``missing`` names the first so many missing facts (0: none worked out).
+        """
+        stage, stage_rules, shown, active, holders, _ = self._ranked(match)
+        current = stage.name if stage else None
+        recommendations = []
+        for rank, rule in enumerate(active, start=1):
+            when = self._date(rule, facts, match.signals, person)
+            assert rule.recommend is not None  # only recommending rules are shown
+            text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
+            recommendations.append((rank, rule.id, rule.title, text, when, rule.date_label if when else None,
+                                    self._fit(rule, current)))
+        paths = self._undecided.paths
+        needed = self._missing_order(facts, match.signals, match.fired, stage_rules, person)[:missing] if missing else []
+        return {
+            "ruleset": self._info,
+            "as_of": facts["as_of"],
+            "stage": stage,
+            "recommendations": recommendations,
+            "held_back": [r.id for r in shown if r.id in holders],
+            "missing_facts": [paths[path] for path, _ in needed],
+        }
 
     def _fit(self, rule: Rule, current: Optional[str]) -> str:
         """Where the rule belongs today: a reason to wait, the stage's own advice, a habit, or another stage's."""
@@ -253,6 +289,13 @@ class Resolver:
                 undecided.update(derivers)
         return None, undecided
 
+    def _date(self, rule: Rule, facts: dict, signals: dict, person: Optional[Facts]) -> Optional[date]:
+        """The date that goes with the advice; for a reason to wait, the first day it no longer holds."""
+        when = rule.date.apply(facts) if rule.date else None
+        if when is not None and rule.id in self._gates and person is not None and when >= facts["as_of"]:
+            when = self._earliest(rule, person, signals, when)
+        return when
+
     def _earliest(self, rule: Rule, person: Facts, signals: dict, day: date) -> date:
         """The date a reason to wait shows: the first day from its written date on which it no longer holds.
 
@@ -277,9 +320,7 @@ class Resolver:
         Most people share their recommendations with someone before them, so
         the record is looked up and validated only the first time.
         """
-        when = rule.date.apply(facts) if rule.date else None
-        if when is not None and rule.id in self._gates and person is not None and when >= facts["as_of"]:
-            when = self._earliest(rule, person, signals, when)
+        when = self._date(rule, facts, signals, person)
         assert rule.recommend is not None  # only recommending rules are shown
         text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
@@ -328,7 +369,15 @@ class Resolver:
     def _missing(
         self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
     ) -> list[out.MissingFact]:
-        """Input facts that would let undecided rules decide, the most rules first.
+        """Input facts that would let undecided rules decide, the most rules first."""
+        records = self._records
+        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules)
+                for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)]
+
+    def _missing_order(
+        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
+    ) -> list[tuple[int, int]]:
+        """The missing facts as (path bit, rule bits), in the advice's order: the basics first, then by rules.
 
         A rule is undecided by the facts it compares while they are unknown,
         and by the facts behind each unknown signal it tests (through the
@@ -369,8 +418,7 @@ class Resolver:
             for path, rules in needed.items()
             if refused or path in basics or rules & ~after_a_refusal
         )
-        records = self._records
-        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for *_, path, rules in ordered]
+        return [(path, rules) for *_, path, rules in ordered]
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
