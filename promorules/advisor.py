@@ -26,7 +26,8 @@ from .facts import Facts
 from .loader import load_ruleset
 from .resolve import Resolver
 from .ruleset import Ruleset
-from .views import MISSING_IN_SUMMARY, AnyView, IdsView, SummaryView, ViewName, check_view, from_parts
+from .views import (MISSING_IN_SUMMARY, AnyView, IdsView, SummaryView, ViewName, check_view, every, from_parts,
+                    in_full)
 
 Engine = Literal["auto", "durable", "python"]
 Thresholds = Mapping[str, Union[int, float, str]]
@@ -136,9 +137,11 @@ class Advisor:
         person = with_as_of(facts, as_of)
         derived = derive(person)
         match = loaded.matcher.match(derived)
-        if view != "full":
-            missing = MISSING_IN_SUMMARY if view == "summary" else 0
-            return from_parts(loaded.resolver.brief(derived, match, person, missing), view, person_id)
+        if view == "summary":
+            return from_parts(loaded.resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full), view,
+                              person_id)
+        if view == "ids":
+            return from_parts(loaded.resolver.brief(derived, match, person, 0, every, texts=False), view, person_id)
         advice = loaded.resolver.advice(derived, match, person)
         return advice if person_id is None else advice.model_copy(update={"id": person_id})
 
@@ -186,10 +189,15 @@ def check_id(value: Any, where: str = "id") -> Optional[str]:
     if value is None:
         return None
     if not isinstance(value, str):
-        kind = "a boolean" if isinstance(value, bool) else type(value).__name__
+        kind = ("a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float))
+                else "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, Mapping)
+                else type(value).__name__)
         raise IdError(f"{where}: must be a string (an id such as \"E-1042\"), not {kind}", where)
     if not value or len(value) > MAX_ID_LENGTH:
         raise IdError(f"{where}: must be 1 to {MAX_ID_LENGTH} characters, not {len(value)}", where)
+    if not value.isprintable():
+        raise IdError(f"{where}: must be printable text (no line breaks, control characters or lone "
+                      "surrogates)", where)
     return value
 
 

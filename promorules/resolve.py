@@ -194,28 +194,36 @@ class Resolver:
         active, reasons = self._yield_pairs(active, holders)
         return stage, stage_rules, shown, active, holders, reasons
 
-    def brief(self, facts: dict, match: Match, person: Optional[Facts], missing: int) -> dict[str, Any]:
+    def brief(self, facts: dict, match: Match, person: Optional[Facts], missing: int,
+              detailed: Callable[[list[str]], int], texts: bool = True) -> dict[str, Any]:
         """The parts of the advice a compact view shows, without the costly rest (reasons, missing-fact records).
 
-        Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order
-        and with its texts and dates; ``missing`` names the first so many missing facts (0: none worked out).
+        Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order,
+        with the advice's texts and dates for the first ``detailed(fits)`` of them (None for the rest,
+        whose dates may cost a search each; their count is ``in_full``); ``texts`` False leaves every text None. ``missing`` names
+        the first so many missing facts (0: none worked out).
         """
         stage, stage_rules, shown, active, holders, _ = self._ranked(match)
         current = stage.name if stage else None
+        fits = [self._fit(rule, current) for rule in active]
+        count = detailed(fits)
         recommendations = []
-        for rank, rule in enumerate(active, start=1):
-            when = self._date(rule, facts, match.signals, person)
-            assert rule.recommend is not None  # only recommending rules are shown
-            text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
-            recommendations.append((rank, rule.id, rule.title, text, when, rule.date_label if when else None,
-                                    self._fit(rule, current)))
+        for rank, (rule, fit) in enumerate(zip(active, fits), start=1):
+            when = text = None
+            if rank <= count:
+                when = self._date(rule, facts, match.signals, person)
+                assert rule.recommend is not None  # only recommending rules are shown
+                if texts:
+                    text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
+            recommendations.append((rank, rule.id, rule.title, text, when, rule.date_label if when else None, fit))
         paths = self._undecided.paths
-        needed = self._missing_order(facts, match.signals, match.fired, stage_rules, person)[:missing] if missing else []
+        needed = self._missing_order(facts, match.signals, match.fired, stage_rules, person, missing) if missing else []
         return {
             "ruleset": self._info,
             "as_of": facts["as_of"],
             "stage": stage,
             "recommendations": recommendations,
+            "in_full": count,
             "held_back": [r.id for r in shown if r.id in holders],
             "missing_facts": [paths[path] for path, _ in needed],
         }
@@ -375,9 +383,13 @@ class Resolver:
                 for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)]
 
     def _missing_order(
-        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
+        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts],
+        limit: Optional[int] = None,
     ) -> list[tuple[int, int]]:
         """The missing facts as (path bit, rule bits), in the advice's order: the basics first, then by rules.
+
+        With ``limit``, only the first so many, and a path is checked against the person's facts (given or
+        not) only until they are found.
 
         A rule is undecided by the facts it compares while they are unknown,
         and by the facts behind each unknown signal it tests (through the
@@ -406,8 +418,8 @@ class Resolver:
         for signal, rules in through.items():
             for path in _bits(behind(signal)):
                 needed[path] |= rules
-        if person is not None:
-            given = self._given
+        given = self._given if person is not None else {}
+        if limit is None:
             for path in [path for path in needed if path in given and given[path](person)]:
                 del needed[path]
         refused = (facts.get("denied_request_count") or 0) >= 1
@@ -418,7 +430,15 @@ class Resolver:
             for path, rules in needed.items()
             if refused or path in basics or rules & ~after_a_refusal
         )
-        return [(path, rules) for *_, path, rules in ordered]
+        if limit is None:
+            return [(path, rules) for *_, path, rules in ordered]
+        first: list[tuple[int, int]] = []
+        for *_, path, rules in ordered:
+            if path not in given or not given[path](person):
+                first.append((path, rules))
+                if len(first) == limit:
+                    break
+        return first
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""

@@ -55,6 +55,12 @@ def _local_cluster(ctx, param, value):
               show_default=True, help="The input's format; auto goes by the file name, then the first character.")
 @click.option("--outlook", is_flag=True,
               help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
+@click.option("--view", type=click.Choice(["full", "summary", "ids"]), default="full", show_default=True,
+              help="The advice written for each record: full; summary (about 2.5 KB: stage, ranked ids, the first "
+                   "advice in full, held back, 5 facts to ask for); ids (stage, ranked ids with dates).")
+@click.option("--id-column", "id_column", metavar="NAME", default=None,
+              help="The CSV/TSV column (or JSONL key) holding each record's id, echoed on its line and never "
+                   "read as a fact. Default: employee_id for CSV/TSV when present, id for JSONL.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists, or a stopped run's OUTPUT.partial.")
 @click.option("--resume", is_flag=True,
               help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.")
@@ -63,13 +69,14 @@ def _local_cluster(ctx, param, value):
 @click.option("--cluster", "local_cluster", metavar="local:N", callback=_local_cluster, default=None,
               help="Advise on a Dask cluster of N worker processes started here (needs the dask extra).")
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, force, resume,
-          scheduler, local_cluster):
+def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, view, id_column, force,
+          resume, scheduler, local_cluster):
     """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
     "error": {"field": ..., "message": ...}, "errors": [...]}, in input
-    order; n is the JSONL line or the CSV/TSV data row (both from 1). A blank
+    order; n is the JSONL line or the CSV/TSV data row (both from 1); a
+    record with an id has "id": "..." after n. A blank
     line is not a record (the summary counts them). Records with errors are
     reported in the output and do not stop the batch (exit 0); a file that
     cannot be read or written exits 2.
@@ -89,6 +96,7 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     Example:
       promorules batch people.jsonl -o advice.jsonl --workers 2
       promorules batch people.jsonl -o advice.jsonl --workers 2 --resume
+      promorules batch hris.csv -o advice.jsonl --view summary --id-column employee_id
     """
     import os
     import signal
@@ -100,10 +108,14 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
 
     if (scheduler or local_cluster) and (workers or (scheduler and local_cluster)):
         raise click.UsageError("give one of --workers, --scheduler and --cluster")
+    if (scheduler or local_cluster) and (view != "full" or id_column):
+        raise click.UsageError("--view and --id-column are not available with --scheduler or --cluster yet")
     workers = workers or os.cpu_count() or 1
     settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
                 "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
                 "thresholds": _plain(thresholds or {}), "as_of": as_of.isoformat() if as_of else None}
+    if view != "full" or id_column:  # only when set, so a run stopped before these options existed resumes
+        settings.update(view=view, id_column=id_column)
     out = BatchOutput(output, source, settings, force=force, resume=resume)
     day = out.day or date.today()
     out.start(day)
@@ -115,7 +127,7 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
         if scheduler or local_cluster:
             summary = _run_on_cluster(source, out, scheduler, local_cluster, options)
         else:
-            summary = run_batch(source, out, workers=workers, **options)
+            summary = run_batch(source, out, workers=workers, view=view, id_column=id_column, **options)
         out.finish()
     except (KeyboardInterrupt, _Stopped, InputError) as exc:
         out.stop()

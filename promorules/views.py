@@ -105,6 +105,7 @@ def view_of(advice: Advice, view: ViewName) -> AnyView:
         "stage": advice.stage,
         "recommendations": [(r.rank, r.rule_id, r.title, r.text, r.date, r.date_label, r.fit)
                             for r in advice.recommendations],
+        "in_full": in_full([r.fit for r in advice.recommendations]),
         "held_back": [h.rule_id for h in advice.held_back],
         "missing_facts": [m.fact for m in advice.missing_facts[:MISSING_IN_SUMMARY]],
     }, view, advice.id)
@@ -127,19 +128,25 @@ def from_parts(parts: dict[str, Any], view: ViewName, person_id: Optional[str]) 
         recommendations=[
             SummaryItem.model_construct(rank=rank, rule_id=rule_id, title=title, text=text, date=when,
                                         date_label=label)
-            for rank, rule_id, title, text, when, label, _ in recommendations[:in_full(recommendations)]
+            for rank, rule_id, title, text, when, label, _ in recommendations[:parts["in_full"]]
         ],
         held_back=parts["held_back"],
         missing_facts=parts["missing_facts"],
     )
 
 
-def in_full(recommendations: list[tuple]) -> int:
-    """How many lead the summary in full: the first ones for this moment, at most `IN_FULL_IN_SUMMARY`,
-    at least one when there are any (as the terminal's first screen, with fewer, to stay near 2.5 KB)."""
+def in_full(fits: list[str]) -> int:
+    """How many lead the summary in full, from the recommendations' fits: the first ones for this moment,
+    at most `IN_FULL_IN_SUMMARY`, at least one when there are any (as the terminal's first screen, with
+    fewer, to stay near 2.5 KB)."""
     count = 0
-    for item in recommendations[:IN_FULL_IN_SUMMARY]:
-        if item[6] not in MOMENT:
+    for fit in fits[:IN_FULL_IN_SUMMARY]:
+        if fit not in MOMENT:
             break
         count += 1
-    return max(count, min(1, len(recommendations)))
+    return max(count, min(1, len(fits)))
+
+
+def every(fits: list[str]) -> int:
+    """All of them (the ids view dates every recommendation)."""
+    return len(fits)
