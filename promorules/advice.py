@@ -25,7 +25,8 @@ MAX_ID_LENGTH = 128
 class _Out(BaseModel):
     """Output records: frozen, and read back ignoring fields a newer version added (see the module's docstring)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Every field is written, so the schema of what is written says so (readers may rely on each being there).
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_serialization_defaults_required=True)
 
 
 class Reason(_Out):

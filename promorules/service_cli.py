@@ -13,10 +13,10 @@ from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(["facts", "advice"]))
+@click.argument("kind", type=click.Choice(["facts", "advice", "summary", "ids"]))
 @friendly
 def schema(kind):
-    """Print the JSON Schema of the facts (input) or the advice (output).
+    """Print the JSON Schema of the facts (input), or of the advice (output) in full or as its summary or ids view.
 
     It is generated from the very models that validate the input and build
     the output, with a description for every field. To write a facts file
@@ -108,8 +108,6 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
 
     if (scheduler or local_cluster) and (workers or (scheduler and local_cluster)):
         raise click.UsageError("give one of --workers, --scheduler and --cluster")
-    if (scheduler or local_cluster) and (view != "full" or id_column):
-        raise click.UsageError("--view and --id-column are not available with --scheduler or --cluster yet")
     workers = workers or os.cpu_count() or 1
     settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
                 "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
@@ -125,7 +123,8 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
         options = dict(ruleset=ruleset_path, thresholds=thresholds or None, as_of=as_of, day=day, done=out.done,
                        input_format=input_format, progress=progress, outlook=outlook)
         if scheduler or local_cluster:
-            summary = _run_on_cluster(source, out, scheduler, local_cluster, options)
+            summary = _run_on_cluster(source, out, scheduler, local_cluster,
+                                      dict(options, view=view, id_column=id_column))
         else:
             summary = run_batch(source, out, workers=workers, view=view, id_column=id_column, **options)
         out.finish()

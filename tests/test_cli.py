@@ -40,7 +40,10 @@ def test_json_advice_is_complete_and_deterministic():
     assert advice["as_of"] == "2026-09-15"
     assert [r["rank"] for r in advice["recommendations"]] == list(range(1, len(advice["recommendations"]) + 1))
     assert advice["held_back"][0]["held_back_by"] == ["timing.avoid-freeze"]
-    assert advice["recommendations"][0]["sources"][0]["file"] == "003_51a5ba846d6959a9.txt"
+    assert advice["schema_version"] == "1.0"
+    cited = advice["recommendations"][0]["sources"][0]
+    assert cited["title"] == "When and how to ask for a promotion (checklists and scripts)"
+    assert "file" not in cited and ".txt" not in first.output  # the coach's file names are not the person's
 
 
 def test_facts_from_standard_input_and_as_of_override():
