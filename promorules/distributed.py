@@ -30,7 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Mapping, Optional
 
-from .batch import Done, Format, Record, Settings, Summary, _chunked, _not_resumable, _Worker, read_records
+from .batch import (DEFAULT_ID_COLUMN, ID_CELL, Done, Format, Record, Settings, Summary, _chunked, _not_resumable,
+                    _Worker, read_records)
 from .errors import InputError, Location, Problem
 
 PARTITION = 500  # records per task: the scheduler's cost per task is lost in the advising (about 0.3 s), and
@@ -87,15 +88,20 @@ def make_job(
     as_of: Optional[date] = None,
     outlook: bool = False,
     day: Optional[date] = None,
+    view: str = "full",
+    id_column: Optional[str] = None,
 ) -> Job:
     """The job for these options, as `batch.run_batch` settles them; the ruleset is loaded here, once.
 
     A ruleset that fails to load raises InputError now, with the loader's
-    file:line messages, before any task is sent.
+    file:line messages, before any task is sent; an unknown view, ValueError.
     """
+    from .views import check_view
+
     path = str(Path(ruleset).resolve()) if ruleset is not None else None  # workers may start elsewhere
     thresholds = dict(thresholds) if thresholds else None
-    settings = Settings(path, thresholds, as_of or day or date.today(), as_of is not None, outlook)
+    settings = Settings(path, thresholds, as_of or day or date.today(), as_of is not None, outlook,
+                        check_view(view), id_column or "id")
     return Job(settings, ruleset_digest(path, thresholds))
 
 
@@ -151,7 +157,8 @@ def advise_bag(
     thresholds: Optional[Mapping[str, Any]] = None,
     as_of: Optional[date] = None,
     outlook: bool = False,
-    view: str = "full",
+    view: str = "summary",
+    id_column: Optional[str] = None,
 ):
     """A Bag of output lines (str, the local batch's JSON lines) for a Bag of records, in the same order.
 
@@ -159,14 +166,13 @@ def advise_bag(
     gives those); its record number is its position in the bag, from 1, so
     for a JSONL file read with ``read_text`` it is the line number, as in
     ``batch``. A blank line is not a record and gives no line. A bad record
-    gives an error line. ``view``: "full" only (the advice as the local
-    batch writes it).
+    gives an error line. ``view`` is full, summary or ids; a record's id is
+    its ``id_column`` key (``id`` by default), as in ``batch``.
     """
     import dask
     import dask.bag as db
 
-    _check_view(view)
-    job = make_job(ruleset, thresholds, as_of, outlook)
+    job = make_job(ruleset, thresholds, as_of, outlook, view=view, id_column=id_column)
     parts = bag.to_delayed()
     advised, start = [], 0
     for part in parts:
@@ -220,7 +226,8 @@ def advise_partitions(
     thresholds: Optional[Mapping[str, Any]] = None,
     as_of: Optional[date] = None,
     outlook: bool = False,
-    view: str = "full",
+    view: str = "summary",
+    id_column: Optional[str] = None,
 ):
     """A DataFrame of results, one row per input row, in order and with the input's index.
 
@@ -228,32 +235,42 @@ def advise_partitions(
     file with ``dtype=str, keep_default_na=False`` to read cells as the
     local batch does). Columns of the result: ``record`` (the row's number
     from 1, as ``batch`` numbers CSV rows), ``advised`` (False for an error
-    line) and ``line`` (the batch's JSON line). The columns are checked now,
-    as the local batch checks a header: an unknown one raises InputError.
+    line) and ``line`` (the batch's JSON line, in ``view``). A row's id is
+    in ``id_column`` (default ``employee_id`` where there is one), echoed
+    and never read as a fact. The columns are checked now, as the local
+    batch checks a header: an unknown one raises InputError.
     """
     import dask
     import dask.dataframe as dd
 
     from .csvfacts import check_header
 
-    _check_view(view)
     columns = [str(column) for column in ddf.columns]
-    problems = check_header(columns)
+    names = [column.strip() for column in columns]
+    if id_column is not None and id_column not in names:
+        raise InputError([Problem(Location("columns"), f'id_column: there is no column "{id_column}"', "id")])
+    id_name = columns[names.index(id_column or DEFAULT_ID_COLUMN)] if (id_column or DEFAULT_ID_COLUMN) in names \
+        else None
+    problems = check_header([column for column in columns if column != id_name])
     if problems:
         raise InputError([Problem(Location("columns"), message) for message in problems])
-    job = make_job(ruleset, thresholds, as_of, outlook)
+    job = make_job(ruleset, thresholds, as_of, outlook, view=view, id_column=id_column)
     advised, start = [], 0
     for part in ddf.to_delayed():
-        advised.append(dask.delayed(_advise_frame_partition, pure=True)(part, start, job))
+        advised.append(dask.delayed(_advise_frame_partition, pure=True)(part, start, job, id_name))
         start = dask.delayed(_after, pure=True)(start, part)
     return dd.from_delayed(advised, meta=_frame_result([], [], []), verify_meta=False)
 
 
-def _advise_frame_partition(frame, start: int, job: Job):
+def _advise_frame_partition(frame, start: int, job: Job, id_name: Optional[str]):
+    """A partition's rows as the batch's CSV records (the id cell moved aside as `batch._csv_rows` does)."""
     records: list[Record] = []
     columns = [str(column) for column in frame.columns]
     for number, cells in enumerate(frame.itertuples(index=False, name=None), start + 1):
-        records.append((number, "row", {column: _cell(value) for column, value in zip(columns, cells)}))
+        row: dict[Any, Any] = {column: _cell(value) for column, value in zip(columns, cells)}
+        if id_name is not None:
+            row[ID_CELL] = row.pop(id_name)
+        records.append((number, "row", row))
     results = _advise_each(job, records)
     return _frame_result([number for number, _, _ in records], results, frame.index)
 
@@ -283,11 +300,6 @@ def _frame_result(numbers: list[int], results: list[tuple[bytes, bool]], index):
     })
 
 
-def _check_view(view: str) -> None:
-    if view != "full":
-        raise ValueError(f'view must be "full" (the advice as the local batch writes it), not {view!r}')
-
-
 # ------------------------------------------------------------------ `promorules batch --scheduler/--cluster`
 
 
@@ -304,6 +316,8 @@ def run_on_cluster(
     outlook: bool = False,
     day: Optional[date] = None,
     done: Done = Done(0, 0, 0),
+    view: str = "full",
+    id_column: Optional[str] = None,
     partition: int = PARTITION,
 ) -> Summary:
     """`batch.run_batch`, with the partitions advised by the workers of ``client``'s cluster.
@@ -315,8 +329,8 @@ def run_on_cluster(
     in ``output``, so the run can be resumed).
     """
     started = time.perf_counter()
-    job = make_job(ruleset, thresholds, as_of, outlook, day)
-    records = _Unread(read_records(source, input_format), done, source)
+    job = make_job(ruleset, thresholds, as_of, outlook, day, view, id_column)
+    records = _Unread(read_records(source, input_format, id_column), done, source)
     threads = sum(worker["nthreads"] for worker in client.scheduler_info()["workers"].values())
     in_flight = max(4, IN_FLIGHT_PER_THREAD * threads)
     name = f"promorules-batch-{uuid.uuid4().hex}"

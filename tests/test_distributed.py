@@ -25,7 +25,7 @@ from tests.people import varied_people  # noqa: E402
 PEOPLE = [json.loads(json.dumps(p, default=str)) for p in varied_people(60)]
 BAD = {
     3: "this is not json",
-    7: json.dumps({"as_of": "2026-11-24", "org": {"hiring_freeze": "maybe"}}),
+    7: json.dumps({"id": "E-7", "as_of": "2026-11-24", "org": {"hiring_freeze": "maybe"}}),
     11: "",
     15: json.dumps(["a", "list"]),
     19: json.dumps({"as_of": "2026-11-24", "role_start_dat": "2025-01-01"}),
@@ -46,13 +46,22 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory) -> Path:
-    """A JSONL file of 600 records: good people, with every kind of bad record and a blank line in each 60."""
+    """A JSONL file of 600 records: good people (some with ids), every kind of bad record and a blank line in each 60."""
     lines = []
     for number in range(1, 601):
-        lines.append(BAD.get(number % 60, json.dumps(PEOPLE[number % len(PEOPLE)])))
+        person = PEOPLE[number % len(PEOPLE)]
+        person = {"id": f"E-{number}", **person} if number % 4 == 0 else person
+        lines.append(BAD.get(number % 60, json.dumps(person)))
     path = tmp_path_factory.mktemp("distributed") / "people.jsonl"
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def local_batch(source: Path, folder: Path, *options) -> bytes:
+    out = folder / f"local{len(list(folder.iterdir()))}.jsonl"
+    code, _, stderr = batch(source, "-o", out, "--workers", "1", *options)
+    assert code == 0, stderr
+    return out.read_bytes()
 
 
 def batch(*args):
@@ -79,10 +88,13 @@ def test_the_cluster_writes_the_local_batch_byte_for_byte(cluster, mixed, local,
     assert code == 0, stderr
     assert out.read_bytes() == local[0]
     assert summary_without_seconds(stderr) == local[1] == (
-        "records: 590, advised: 530, errors: 60, blank lines skipped: 10")
+        "records: 590, advised: 540, errors: 50, blank lines skipped: 10")
     lines = [json.loads(line) for line in out.read_bytes().splitlines()]
     assert [line["record"] for line in lines] == [n for n in range(1, 601) if n % 60 != 11]
-    assert {line["record"] % 60 for line in lines if "error" in line} == {3, 7, 15, 19, 27, 31}
+    assert {line["record"] % 60 for line in lines if "error" in line} == {3, 7, 15, 19, 27}
+    ids = {n: f"E-{n}" for n in range(1, 601) if n % 4 == 0 and n % 60 not in BAD}
+    ids.update({n: f"E-{n % 60}" for n in range(1, 601) if n % 60 in (7, 31)})
+    assert {line["record"]: line["id"] for line in lines if "id" in line} == ids
     assert not list(tmp_path.glob("*.partial*"))
 
 
@@ -115,7 +127,7 @@ def test_a_killed_worker_loses_no_record_and_repeats_none(mixed, local, tmp_path
         assert not _alive(pid)
         assert address not in client.scheduler_info()["workers"]
     assert bytes(output.data) == local[0]
-    assert (summary.records, summary.errors, summary.blank_lines) == (590, 60, 10)
+    assert (summary.records, summary.errors, summary.blank_lines) == (590, 50, 10)
 
 
 def _alive(pid: int) -> bool:
@@ -132,17 +144,18 @@ def _alive(pid: int) -> bool:
 
 def test_csv_on_the_cluster_and_as_a_dataframe_match_the_local_batch(cluster, tmp_path):
     source = tmp_path / "people.csv"
-    rows = ["role_start_date,last_promotion_date,frustrated,org.hiring_freeze,as_of"]
+    rows = ["role_start_date,employee_id,last_promotion_date,frustrated,org.hiring_freeze,as_of"]
     for number in range(1, 241):
         freeze = "maybe" if number % 17 == 0 else ("true" if number % 5 == 0 else "")
         start = "2025-13-01" if number % 23 == 0 else f"202{number % 5}-0{1 + number % 9}-1{number % 10}"
-        rows.append(f"{start},,{'yes' if number % 3 else ''},{freeze},2026-11-24")
+        rows.append(f"{start},{f'E-{number}' if number % 7 else ''},,{'yes' if number % 3 else ''},{freeze},2026-11-24")
     source.write_text("\n".join(rows) + "\n")
-    code, _, stderr = batch(source, "-o", tmp_path / "local.jsonl", "--workers", "1")
-    assert code == 0, stderr
-    expected = (tmp_path / "local.jsonl").read_bytes()
-    assert b'"error"' in expected and b'"advice"' in expected
-    code, _, stderr = batch(source, "-o", tmp_path / "cluster.jsonl", "--scheduler", cluster.scheduler_address)
+    folder = tmp_path / "local"
+    folder.mkdir()
+    expected = local_batch(source, folder, "--view", "summary")
+    assert b'"error"' in expected and b'"advice"' in expected and b'"id":"E-23"' in expected
+    code, _, stderr = batch(source, "-o", tmp_path / "cluster.jsonl", "--view", "summary",
+                            "--scheduler", cluster.scheduler_address)
     assert code == 0, stderr
     assert (tmp_path / "cluster.jsonl").read_bytes() == expected
 
@@ -155,8 +168,8 @@ def test_csv_on_the_cluster_and_as_a_dataframe_match_the_local_batch(cluster, tm
     assert list(result["advised"]) == [b'"advice"' in line for line in expected.splitlines()]
 
 
-def test_a_bag_of_lines_or_facts_gives_the_local_batch_lines(cluster, mixed, local):
-    expected = local[0].decode().splitlines()
+def test_a_bag_of_lines_or_facts_gives_the_local_batch_lines(cluster, mixed, tmp_path):
+    expected = local_batch(mixed, tmp_path, "--view", "summary").decode().splitlines()
     with Client(cluster):
         lines = db.read_text(str(mixed), blocksize=4_000)
         assert lines.npartitions > 1
@@ -164,8 +177,8 @@ def test_a_bag_of_lines_or_facts_gives_the_local_batch_lines(cluster, mixed, loc
         people = db.from_sequence(PEOPLE[1:21] + [["not", "facts"]], npartitions=3)
         advised = cluster_batch.advise_bag(people).compute()
     by_record = {json.loads(line)["record"]: line for line in expected}  # line n of the file is PEOPLE[n]
-    assert [line for number, line in enumerate(advised[:20], 1) if number not in BAD] == [
-        by_record[number] for number in range(1, 21) if number not in BAD]
+    plain = [number for number in range(1, 21) if number not in BAD and number % 4]  # no id, not made bad
+    assert [advised[number - 1] for number in plain] == [by_record[number] for number in plain]
     assert json.loads(advised[20])["record"] == 21
     assert json.loads(advised[20])["error"] == {"field": None, "message": "a record must be a JSON object of facts, "
                                                                           "not an array"}
