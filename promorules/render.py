@@ -253,10 +253,17 @@ def print_advice(advice: Advice, output: str, everything: bool = False) -> None:
         sys.stdout.write(to_json(advice))
     elif output == "markdown":
         sys.stdout.write(to_markdown(advice, everything))
-    elif sys.stdout.isatty():
+    elif sys.stdout.isatty() and _has_rich():
         print_terminal(advice, everything=everything)
     else:
         sys.stdout.write(to_text(advice, everything))
+
+
+def _has_rich() -> bool:
+    """Whether the terminal look can be drawn: rich comes with the cli extra; without it, plain text."""
+    import importlib.util
+
+    return importlib.util.find_spec("rich") is not None
 
 
 def print_terminal(advice: Advice, file=None, everything: bool = False) -> None:
