@@ -26,6 +26,7 @@ LAZY_COMMANDS = {
     "schema": "promorules.service_cli",
     "batch": "promorules.service_cli",
     "serve": "promorules.service_cli",
+    "studio": "promorules.studio",
 }
 # What a family needs beyond the core install, by the extra that brings it (pyproject.toml).
 EXTRAS = {"promorules.coach_cli": "coach"}
