@@ -81,7 +81,7 @@ def people(folders: list[Path]) -> list[str]:
 
 
 def advice_for(checked: Checked, names: list[str]) -> list[PersonAdvice]:
-    """Each chosen person's advice under the ruleset as it is now on disk."""
+    """Each chosen person's advice, all of it (as `advise --all`), under the ruleset as it is now on disk."""
     if checked.report.ruleset is None:
         return [PersonAdvice(name, problems=["no advice until the ruleset loads: fix the problems above"])
                 for name in names]
@@ -93,7 +93,7 @@ def advice_for(checked: Checked, names: list[str]) -> list[PersonAdvice]:
         except InputError as exc:
             shown.append(PersonAdvice(name, problems=[str(problem) for problem in exc.problems]))
             continue
-        shown.append(PersonAdvice(name, text=to_text(advisor.advise(facts))))
+        shown.append(PersonAdvice(name, text=to_text(advisor.advise(facts), everything=True)))
     return shown
 
 
