@@ -261,9 +261,11 @@ def print_advice(advice: Advice, output: str, everything: bool = False) -> None:
 
 def _has_rich() -> bool:
     """Whether the terminal look can be drawn: rich comes with the cli extra; without it, plain text."""
-    import importlib.util
-
-    return importlib.util.find_spec("rich") is not None
+    try:
+        import rich  # noqa: F401 - only asked whether it is there
+    except ImportError:
+        return False
+    return True
 
 
 def print_terminal(advice: Advice, file=None, everything: bool = False) -> None:
