@@ -183,61 +183,96 @@ def _plain(value):
     return json.loads(json.dumps(value, default=str, sort_keys=True))
 
 
+def _ruleset_choices(ctx, param, values):
+    """``--ruleset DIR`` (at most one: the default) and ``--ruleset NAME=DIR`` (each name once) apart.
+
+    A value is NAME=DIR when what comes before its first "=" is a name of
+    letters, digits, "_" and "-"; write ./x=y for a folder named x=y.
+    """
+    import re
+
+    default, named = None, {}
+    for value in values:
+        name, equals, path = value.partition("=")
+        if equals and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name):
+            if name in named:
+                raise click.BadParameter(f"the name {name!r} is given twice")
+            if not path:
+                raise click.BadParameter(f"{name}= names no folder")
+            named[name] = path
+        elif default is not None:
+            raise click.BadParameter("give one unnamed --ruleset DIR at most (name the others: NAME=DIR)")
+        else:
+            default = value
+    return default, named
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port.")
-@RULESET_OPTION
+@click.option("--ruleset", "rulesets", multiple=True, callback=_ruleset_choices, metavar="[NAME=]DIR",
+              help="A ruleset directory for /v1/advice (default: the bundled guidance), or NAME=DIR for "
+                   "/v1/rulesets/NAME/advice. Repeatable with a name each.")
 @THRESHOLD_OPTION
-@click.option("--access-log", is_flag=True, help="Log one line per request (method, path, status; never bodies).")
+@click.option("--token-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Require 'Authorization: Bearer <token>' on every path but /healthz, the token being FILE's "
+                   "first line (else $PROMORULES_TOKEN if set). Default: no token.")
+@click.option("--metrics", is_flag=True, help="Serve Prometheus metrics at /metrics (behind the token, if one).")
+@click.option("--access-log", is_flag=True,
+              help="Log one line per request: request id, method, route, status, time (never bodies or queries).")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Log lines as text, or as one JSON object each.")
 @click.option("--read-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="SECONDS",
               help="A request's headers, and then its body, must each arrive within this (else 408).")
 @click.option("--max-connections", type=click.IntRange(2, 10000), default=32, show_default=True,
               help="Connections open at once; keep it well under the process's descriptor limit (ulimit -n).")
 @friendly
-def serve(host, port, ruleset_path, thresholds, access_log, read_timeout, max_connections):
+def serve(host, port, rulesets, thresholds, token_file, metrics, access_log, log_format, read_timeout,
+          max_connections):
     """Serve advice over HTTP (FastAPI; needs the server extra).
 
-    POST /v1/advice takes a facts object and returns the advice; POST
-    /v1/advice/batch takes a list; GET /v1/schema/facts, /v1/ruleset,
-    /healthz; the OpenAPI description is at /openapi.json (no /docs page:
-    it would load scripts from the internet).
-    Send SIGHUP to re-read the ruleset without stopping. Bodies must be
-    sent as application/json (else 415); a client slower than --read-timeout
-    gets 408, and beyond --max-connections the connection that has waited
-    longest for its request is closed (503 when all are busy).
+    POST /v1/advice takes a facts object (with the caller's "id" if any) and
+    returns the advice (?view=full|summary|ids); POST /v1/advice/batch takes
+    a list; GET /v1/schema/facts, /v1/ruleset, /healthz; each NAME=DIR
+    ruleset under /v1/rulesets/NAME/. The OpenAPI description is at
+    /openapi.json (no /docs page: it would load scripts from the internet).
+    Send SIGHUP to re-read every ruleset without stopping; with a token,
+    POST /v1/rulesets/NAME/reload re-reads one. Bodies must be sent as
+    application/json (else 415); a client slower than --read-timeout gets
+    408, and beyond --max-connections the connection that has waited longest
+    for its request is closed (503 when all are busy). One process advises on
+    one core: run one per core behind a proxy (docs/embedding.md).
 
     \b
     Example:
       promorules serve --port 8000
       curl -s localhost:8000/v1/advice -H 'content-type: application/json' \
            -d '{"as_of": "2026-11-24", "role_start_date": "2026-05-01"}'
+      promorules serve --ruleset acme=rulesets/acme --ruleset globex=rulesets/globex \
+           --token-file /run/secrets/promorules-token --metrics --log-format json --access-log
     """
     try:
         import uvicorn  # noqa: F401 - imported here so that, missing, the user is told what to install
 
-        from .server import create_app, run
+        if metrics:
+            import prometheus_client  # noqa: F401
+        from .server import create_app, read_token, reload_all, run
     except ImportError as exc:
         raise click.ClickException(
-            f"the HTTP service needs FastAPI and uvicorn ({exc.name} is missing); "
+            f"the HTTP service needs FastAPI, uvicorn and prometheus-client ({exc.name} is missing); "
             "install them with: pip install 'promorules[server]'"
         ) from None
     import signal
 
     from .advisor import Advisor
-    from .errors import InputError
 
-    advisor = Advisor(ruleset_path, thresholds=thresholds or None)
-
-    def reload(signum, frame):
-        try:
-            advisor.reload()
-            click.echo(f"promorules: ruleset re-read ({advisor.ruleset.name} {advisor.ruleset.version})", err=True)
-        except InputError as exc:
-            click.echo("promorules: the ruleset was not changed, it has problems:", err=True)
-            for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+    token = read_token(token_file)
+    default_path, named_paths = rulesets
+    default = Advisor(default_path, thresholds=thresholds or None) if default_path or not named_paths else None
+    named = {name: Advisor(path, thresholds=thresholds or None) for name, path in named_paths.items()}
 
     if hasattr(signal, "SIGHUP"):
-        signal.signal(signal.SIGHUP, reload)
-    run(create_app(advisor, read_timeout=read_timeout), host=host, port=port, read_timeout=read_timeout,
-        max_connections=max_connections, access_log=access_log)
+        signal.signal(signal.SIGHUP, lambda signum, frame: reload_all(default, named))
+    app = create_app(default, rulesets=named, token=token, metrics=metrics, access_log=access_log,
+                     read_timeout=read_timeout)
+    run(app, host=host, port=port, read_timeout=read_timeout, max_connections=max_connections, log_format=log_format)
