@@ -169,7 +169,6 @@ def test_a_file_changed_on_disk_since_the_page_was_opened_is_not_overwritten(stu
 
 
 def test_a_file_removed_since_the_page_was_opened_is_not_written_back(studio):
-    digest = page_hash(edit_page(studio).text)
     feature = studio.root / "features" / "acme.feature"
     digest = page_hash(edit_page(studio, "features/acme.feature").text)
     feature.unlink()
@@ -275,8 +274,8 @@ def test_the_scenarios_run_and_each_passes_or_fails(studio):
 
 
 def test_a_broken_feature_file_is_reported_at_its_line(studio):
-    (studio.root / "features" / "acme.feature").write_text(FEATURE.replace("  Scenario: A", "  Scenaro: A"),
-                                                             encoding="utf-8")
+    broken = FEATURE.replace("  Scenario: A", "  Scenaro: A")
+    (studio.root / "features" / "acme.feature").write_text(broken, encoding="utf-8")
     page = studio.client.get(studio.page("/scenarios"), params={"token": studio.token}).text
     assert "could not be run" in page and "acme.feature:8:" in page
 
@@ -291,8 +290,8 @@ def test_the_impact_table_compares_with_the_ruleset_it_extends(studio):
 
 
 def run_cli(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from promorules.cli import main; main()", *arguments], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+    command = [sys.executable, "-c", "from promorules.cli import main; main()", *arguments]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_the_command_refuses_a_folder_that_is_not_a_ruleset(tmp_path):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from typing import Optional
+from urllib.parse import urlencode
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -75,7 +76,7 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
         names = editable_files(root)
         first = next((name for name in names if name != "ruleset.yaml" and name.endswith((".yaml", ".yml"))),
                      "ruleset.yaml")
-        return RedirectResponse(f"/edit?{pages.urlencode({'token': token, 'file': first})}", status_code=303)
+        return RedirectResponse(f"/edit?{urlencode({'token': token, 'file': first})}", status_code=303)
 
     @app.get("/edit")
     def edit(request: Request):
@@ -117,7 +118,7 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
         if written is not True:
             on_disk = None if written is None else _editable_text(written) or written.decode("utf-8", "replace")
             return shell(name, pages.conflict(name, on_disk, text, content_hash(written), token, picked), 409)
-        target = f"/edit?{pages.urlencode([('token', token), ('file', name)] + [('person', p) for p in picked])}"
+        target = f"/edit?{urlencode([('token', token), ('file', name)] + [('person', p) for p in picked])}"
         return RedirectResponse(target, status_code=303)
 
     @app.get("/scenarios")
@@ -171,11 +172,10 @@ def _editable_text(data: bytes) -> Optional[str]:
     """The file's text for the editor, or None when a text area would not give it back as it is (not UTF-8,
     or holding hidden characters a browser may drop or show as something else)."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError:
         return None
-    return text.replace("\r\n", "\n") if visible(text.replace("\r\n", "\n")) == text.replace("\r\n", "\n") \
-        else None
+    return text if visible(text) == text else None
 
 
 def _save(path: Path, text: str, expected: Optional[str], lock: threading.Lock):

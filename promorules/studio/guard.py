@@ -92,7 +92,10 @@ def confined(root: Path, name: Optional[str]) -> Path:
     """The file ``name`` of the ruleset folder, if the studio lists it; anything else is refused (404)."""
     if not name or name not in editable_files(root):
         raise Refused(404, "no such file in the ruleset folder: the studio opens only the files it lists")
-    return root / name
+    path = root / name
+    if not path.resolve().is_relative_to(root.resolve()):  # changed into a link leading out since it was listed
+        raise Refused(404, "no such file in the ruleset folder: the studio opens only the files it lists")
+    return path
 
 
 def parse_form(body: bytes) -> dict[str, list[str]]:
