@@ -227,7 +227,7 @@ def create_app(
         return JSONResponse({"ruleset": label, "name": chosen.ruleset.name, "version": chosen.ruleset.version})
 
     view_query = Query("full", description=_VIEW)
-    advice_doc = dict(response_model=Advice, responses={**_ERRORS, 200: _ADVICE_VIEWS},
+    advice_doc = dict(responses={**_ERRORS, 200: _ADVICE_VIEWS},
                       openapi_extra=_body({"$ref": "#/components/schemas/Facts"}))
     batch_doc = dict(responses={**_ERRORS, 200: _BATCH_RESULTS}, openapi_extra=_body(
         {"type": "array", "items": {"$ref": "#/components/schemas/Facts"}, "maxItems": max_batch_items}))
@@ -339,7 +339,7 @@ def create_app(
             schema = get_openapi(title=app.title, version=app.version, description=app.description,
                                  routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for title, model in (("Facts", Facts), ("SummaryView", SummaryView), ("IdsView", IdsView)):
+            for title, model in (("Facts", Facts), ("Advice", Advice), ("SummaryView", SummaryView), ("IdsView", IdsView)):
                 described = model.model_json_schema(ref_template="#/components/schemas/{model}",
                                                     mode="validation" if model is Facts else "serialization")
                 components.update(described.pop("$defs", {}))
