@@ -274,3 +274,57 @@ def test_a_ruleset_name_given_twice_or_two_unnamed_rulesets_are_refused(tmp_path
                           (["--ruleset", "x", "--ruleset", "y"], "give one unnamed --ruleset DIR at most")]:
         run = subprocess.run(base + args, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert run.returncode == 2 and message in run.stderr, run.stderr
+
+
+def dockerfile_stages() -> list[list[str]]:
+    """The Dockerfile's instructions (continuation lines joined, comments dropped), stage by stage."""
+    text = re.sub(r"\\\n\s*", " ", (ROOT / "Dockerfile").read_text())
+    stages: list[list[str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("FROM "):
+            stages.append([])
+        stages[-1].append(line)
+    return stages
+
+
+def test_the_dockerfile_installs_as_the_tests_do_and_runs_as_documented():
+    """docker build cannot run here: the Dockerfile is checked against pyproject.toml and the Makefile, so its
+    install cannot drift from the one the tests run on."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    build, final = dockerfile_stages()
+    installs = [re.findall(r"pip install [^&]*?'\.\[([a-z,]+)\]'", line) for line in build if line.startswith("RUN")]
+    docker_extras = {extra for found in installs for group in found for extra in group.split(",")}
+    make_extras = set(re.search(r"pip install [^\n]*-e '\.\[([a-z,]+)\]'", (ROOT / "Makefile").read_text())
+                      .group(1).split(","))
+    assert docker_extras == {"server"} and docker_extras <= make_extras  # what the tests install, the image has
+    assert docker_extras <= set(project["project"]["optional-dependencies"])
+    # Everything the wheel is built from is copied into the build stage.
+    copied = {path for line in build if line.startswith("COPY ") for path in line.split()[1:-1]}
+    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert {"pyproject.toml", project["project"]["readme"], *wheel["packages"], *wheel["force-include"]} <= copied
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert not copied & ignored and {".git", ".venv"} <= ignored
+    # The image's Python installs durable-rules (its marker) and is one the package supports.
+    python = re.fullmatch(r"FROM python:(3\.\d+)-slim AS build", build[0]).group(1)
+    assert final[0] == f"FROM python:{python}-slim"
+    durable = next(Requirement(d) for d in project["project"]["dependencies"] if d.startswith("durable-rules"))
+    assert durable.marker.evaluate({"python_version": python})
+    assert SpecifierSet(project["project"]["requires-python"]).contains(f"{python}.0")
+    # A compiler in the build stage only; the final stage runs as a user without root, with a health check
+    # on the port it serves.
+    assert any("gcc" in line for line in build) and not any("gcc" in line or "apt-get" in line for line in final)
+    user = next(line.split()[1] for line in final if line.startswith("USER "))
+    assert user not in ("root", "0")
+    entry = json.loads(next(line[len("ENTRYPOINT "):] for line in final if line.startswith("ENTRYPOINT ")))
+    assert entry[:2] == ["promorules", "serve"] and entry[entry.index("--host") + 1] == "0.0.0.0"
+    port = entry[entry.index("--port") + 1]
+    health = next(line for line in final if line.startswith("HEALTHCHECK "))
+    assert f"127.0.0.1:{port}/healthz" in health and f"EXPOSE {port}" in final
