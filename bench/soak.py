@@ -16,8 +16,8 @@
    byte for byte as in-process), and the service must still answer at the end.
 5. reloads: 1,000 reloads of the default ruleset on one durable advisor (what
    a SIGHUP to `serve` does), six people advised after each; resident memory
-   after a warm-up and at the end, as a ratio (flat means within 5 %), and the
-   advice must stay what it was before the first reload.
+   after a warm-up, half-way and at the end, as ratios (within 10 % in all and
+   2 % over the second half), and the advice must stay what it was before.
 
 People come from bench/people.py and the isolation pieces from
 tests/support/isolation_kit.py, neither of which needs pytest or hypothesis: the
@@ -279,19 +279,25 @@ def reloads(count: int) -> None:
     start = rss_mib()
     began = time.perf_counter()
     wrong = 0
+    middle = start
     step = max(count // 10, 1)
     for n in range(1, count + 1):
         advisor.reload()
         wrong += [advisor.advise(p).model_dump_json() for p in people] != expected
         if n % step == 0:
             print(f"  {n:>9,}: {rss_mib():.1f} MiB")
+        if n == count // 2:
+            middle = rss_mib()
     seconds = time.perf_counter() - began
     end = rss_mib()
-    print(f"  RSS after 20 warm-up reloads {start:.1f} MiB, after {count:,} more {end:.1f} MiB:"
-          f" ratio {end / start:.3f}")
+    print(f"  RSS after 20 warm-up reloads {start:.1f} MiB, after {count // 2:,} more {middle:.1f} MiB,"
+          f" after {count:,} {end:.1f} MiB: ratio {end / start:.3f} in all, {end / middle:.3f} over the second half")
     print(f"  {count / seconds:.1f} reloads/s in this run ({seconds:.0f} s)")
     check(advisor.engine == "durable", "the reloaded advisor still decides with durable-rules")
-    check(end / start <= 1.05, f"resident memory flat within 5 % over {count:,} reloads (ratio {end / start:.3f})")
+    # The allocator settles over the first few hundred reloads (a few MiB, once); a leak keeps growing,
+    # so the second half must be flat. Each reload kept 8 to 23 MiB before durable networks were given back.
+    check(end / start <= 1.10, f"resident memory within 10 % over {count:,} reloads (ratio {end / start:.3f})")
+    check(end / middle <= 1.02, f"resident memory flat over the second half (ratio {end / middle:.3f})")
     check(not wrong, f"the advice after every reload is what it was before ({wrong} reloads differ)")
 
 

@@ -159,6 +159,7 @@ Feature: Building the case: evidence with numbers, a written pitch, supporters
     When they ask for advice
     Then the text of "relationships.sponsor-count-2-3" mentions "speak up for you, with a real relationship, influence and no risk of backfiring: 1 so far"
     And the text of "relationships.vet-endorsers" mentions "Of the supportive people you listed, 1 is not the right one to ask"
+    And the text of "relationships.vet-endorsers" mentions "Leave a peer out rather than put them in an awkward position"
     And the advice includes "relationships.dig-the-well-early"
     And the advice does not include "relationships.ask-for-good-word"
 

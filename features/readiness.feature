@@ -141,3 +141,29 @@ Feature: Getting ready: an honest look, the bar for the next level, a solid foun
     When they ask for advice
     Then the stage is "foundation"
     And "readiness.align-value-with-org" comes before "readiness.trial-run-target-role"
+
+  Scenario: A "no" given for the company's direction: look where the skill is still valued
+    # S4 (You may need to consider other options): when the company moves away from what you
+    # do best, look for where it still values the skill, in its current part or another.
+    Given a person with these facts:
+      | fact            | value      |
+      | as_of           | 2026-10-01 |
+      | role_start_date | 2023-05-02 |
+    And their promotion requests are:
+      | date       | outcome | stated_reason           | feedback_specific |
+      | 2026-08-20 | denied  | structural              | false             |
+    When they ask for advice
+    Then the stage is "after_a_no"
+    And "readiness.align-value-with-org" comes before "case.achievement-log-monthly"
+
+  Scenario: A "no" for another reason does not bring the company's direction up
+    Given a person with these facts:
+      | fact            | value      |
+      | as_of           | 2026-10-01 |
+      | role_start_date | 2023-05-02 |
+    And their promotion requests are:
+      | date       | outcome | stated_reason  | feedback_specific |
+      | 2026-08-20 | denied  | experience_gap | false             |
+    When they ask for advice
+    Then the stage is "after_a_no"
+    And the advice does not include "readiness.align-value-with-org"

@@ -71,7 +71,7 @@ Feature: When to ask for a promotion, and when to wait
       | 2026-08-01 | missed_target |
     When they ask for advice
     Then "timing.avoid-after-setback" is ranked 1
-    And "timing.avoid-after-setback" is dated 2026-09-30
+    And "timing.avoid-after-setback" is dated 2026-10-01
     And the text of "timing.avoid-after-setback" mentions "45 days ago"
     And "timing.already-doing-next-level" is held back by "timing.avoid-after-setback"
 

@@ -40,7 +40,7 @@ Feature: What would change the advice, and when
     Then the advice does not include "conversation.request-dedicated-meeting"
     And "conversation.request-dedicated-meeting" would be unlocked by changing only "sponsor_count"
     And "conversation.request-dedicated-meeting" would be unlocked by "sponsor_count" going from 1 to 2
-    And what would change the advice mentions "sponsors ready to speak up: 1 now, needs at least 2 (min_sponsors): 1 more"
+    And what would change the advice mentions "sponsors ready to speak up: 1 now, needs 2 or more (1 more)"
 
   Scenario: Two supporters, and nothing stands in the way of asking
     Given their people are:

@@ -14,16 +14,18 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union, overload, cast
 
-from .advice.model import Advice
+from .advice.model import MAX_ID_LENGTH, Advice
 from .advice.outlook import dated_plan, earliest_days, nearest_misses
 from .advice.resolve import Resolver
+from .advice.views import (MISSING_IN_SUMMARY, AnyView, IdsView, SummaryView, ViewName, check_view, every,
+                           from_parts, in_full)
 from .engine.base import Matcher
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
-from .errors import InputError, RulesetError
+from .errors import InputError, Location, Problem, RulesetError
 from .facts.derive import derive
 from .facts.model import Facts
 from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
@@ -125,20 +127,49 @@ class Advisor:
         """Where the ruleset is read from; None for an advisor given a loaded `Ruleset`."""
         return self._path
 
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Advice:
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["full"] = "full", id: Optional[str] = None) -> Advice: ...
+
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["summary"], id: Optional[str] = None) -> SummaryView: ...
+
+    @overload
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: Literal["ids"], id: Optional[str] = None) -> IdsView: ...
+
+    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
+               view: ViewName = "full", id: Optional[str] = None) -> AnyView:
         """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set.
 
         ``facts`` is a `Facts` or a plain mapping of the same shape (dates as
         ``date`` or ``"2026-11-24"``); a mapping that does not fit raises
         pydantic's ``ValidationError``, naming each field.
-        """
-        person = with_as_of(facts, as_of)
-        return self._advise_derived(person, derive(person))
 
-    def _advise_derived(self, person: Facts, derived: dict) -> Advice:
+        ``view`` is ``"full"`` (the `Advice`), ``"summary"`` or ``"ids"``
+        (`promorules.advice.views`); the compact views skip the full advice's costly
+        parts. ``id`` is the caller's own id for the person (a string of at most
+        128 characters), echoed in what is returned and never read as a fact;
+        a mapping's ``"id"`` key is taken the same way. A bad id raises `IdError`.
+        """
+        check_view(view)
+        facts, person_id = split_id(facts, id)
+        person = with_as_of(facts, as_of)
+        return self._advise_derived(person, derive(person), view, person_id)
+
+    def _advise_derived(self, person: Facts, derived: dict, view: ViewName = "full",
+                        person_id: Optional[str] = None) -> AnyView:
         """The advice for a person whose facts are already derived (``derive(person)``)."""
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
-        return loaded.resolver.advice(derived, loaded.matcher.match(derived), person)
+        match = loaded.matcher.match(derived)
+        if view == "summary":
+            return from_parts(loaded.resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full), view,
+                              person_id)
+        if view == "ids":
+            return from_parts(loaded.resolver.brief(derived, match, person, 0, every, texts=False), view, person_id)
+        advice = loaded.resolver.advice(derived, match, person)
+        return advice if person_id is None else advice.model_copy(update={"id": person_id})
 
     def pinned(self) -> "Advisor":
         """This advisor fixed on its current ruleset, for work that asks it several things in a row.
@@ -179,7 +210,7 @@ def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[
     person = with_as_of(facts, as_of)
     derived = derive(person)
     if type(advisor).advise is Advisor.advise:
-        advice = advisor._advise_derived(person, derived)
+        advice = cast(Advice, advisor._advise_derived(person, derived))  # the full view
     else:
         advice = advisor.advise(person)
     advice = advice.model_copy(
@@ -187,6 +218,51 @@ def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[
     )
     misses = nearest_misses(advisor.ruleset, advisor.evaluator, person, advice, derived)
     return advice.model_copy(update={"nearest_misses": misses, "plan": dated_plan(derived, advice, misses)})
+
+
+class IdError(InputError, ValueError):
+    """An ``id`` that is not a string of 1 to 128 characters, or two ids that differ for one person."""
+
+    def __init__(self, message: str, where: str = "id"):
+        super().__init__([Problem(Location(where), message, field=where)])
+        self.message = message
+
+
+def check_id(value: Any, where: str = "id") -> Optional[str]:
+    """The caller's id for a person, checked: None, or a string of 1 to `MAX_ID_LENGTH` characters.
+
+    An id is joined on, never shown or advised on, so anything else (a number
+    that a spreadsheet may have rounded, a list, a long text) is refused.
+    """
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        kind = ("a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float))
+                else "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, Mapping)
+                else type(value).__name__)
+        raise IdError(f"{where}: must be a string (an id such as \"E-1042\"), not {kind}", where)
+    if not value or len(value) > MAX_ID_LENGTH:
+        raise IdError(f"{where}: must be 1 to {MAX_ID_LENGTH} characters, not {len(value)}", where)
+    if not value.isprintable():
+        raise IdError(f"{where}: must be printable text (no line breaks, control characters or lone "
+                      "surrogates)", where)
+    return value
+
+
+def split_id(facts: Any, given: Optional[str] = None) -> tuple[Any, Optional[str]]:
+    """The facts without their ``"id"`` key, and the person's id (``given``, or that key's value).
+
+    The id travels beside the facts so it never reaches validation (where it
+    would be an unknown fact) nor derivation.
+    """
+    person_id = check_id(given)
+    if isinstance(facts, Mapping) and "id" in facts:
+        own = check_id(facts["id"])
+        if person_id is not None and own is not None and own != person_id:
+            raise IdError("id: the facts' \"id\" and the id given differ; give one of them")
+        facts = {key: value for key, value in facts.items() if key != "id"}
+        person_id = person_id if person_id is not None else own
+    return facts, person_id
 
 
 def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:

@@ -26,7 +26,10 @@ LAZY_COMMANDS = {
     "schema": "promorules.service.cli",
     "batch": "promorules.service.cli",
     "serve": "promorules.service.cli",
+    "studio": "promorules.coach.studio",
 }
+# What a family needs beyond the core install, by the extra that brings it (pyproject.toml).
+EXTRAS = {"promorules.coach.cli": "coach"}
 
 
 class _Commands(click.Group):
@@ -37,7 +40,16 @@ class _Commands(click.Group):
 
     def get_command(self, ctx, name: str):
         if name not in self.commands and name in LAZY_COMMANDS:
-            self.add_command(getattr(importlib.import_module(LAZY_COMMANDS[name]), name))
+            module = LAZY_COMMANDS[name]
+            try:
+                self.add_command(getattr(importlib.import_module(module), name))
+            except ModuleNotFoundError as exc:
+                if module not in EXTRAS or (exc.name or "").startswith("promorules"):
+                    raise
+                extra = EXTRAS[module]
+                click.echo(f"error: `promorules {name}` needs the {extra} extra ({exc.name} is missing); "
+                           f"install it with: pip install 'promorules[{extra}]'", err=True)
+                ctx.exit(2)
         return self.commands.get(name)
 
 

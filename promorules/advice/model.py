@@ -2,6 +2,10 @@
 
 Field order is fixed and every list is ordered by our own keys, so the same
 facts and ruleset always give byte-identical JSON.
+
+Every advice carries `SCHEMA_VERSION`. Reading is forward-tolerant: a field
+this version does not know (written by a newer promorules) is ignored, not
+refused, so a consumer pinned to an older promorules still reads newer advice.
 """
 from __future__ import annotations
 
@@ -12,9 +16,17 @@ from pydantic import BaseModel, ConfigDict, Field
 
 FactValue = Union[bool, int, float, str, Date, None]
 
+SCHEMA_VERSION = "1.0"
+"""MAJOR.MINOR of the advice's shape: MINOR grows when fields are added, MAJOR when one changes or goes."""
+
+MAX_ID_LENGTH = 128
+
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    """Output records: frozen, and read back ignoring fields a newer version added (see the module's docstring)."""
+
+    # Every field is written, so the schema of what is written says so (readers may rely on each being there).
+    model_config = ConfigDict(frozen=True, extra="ignore", json_schema_serialization_defaults_required=True)
 
 
 class Reason(_Out):
@@ -33,11 +45,14 @@ class Reason(_Out):
 
 
 class Citation(_Out):
-    """Where a piece of advice comes from."""
+    """Where a piece of advice comes from, as a reader can look it up (the ruleset's file names stay with coaches)."""
 
     source: str = Field(description="The source's id in the ruleset.")
-    file: str = Field(description="The source document's file name.")
     title: str = Field(description="The source document's title.")
+    author: Optional[str] = Field(default=None, description="Who wrote it, where known.")
+    publisher: Optional[str] = Field(default=None, description="Who published it (a site, a book, a company).")
+    published: Optional[str] = Field(default=None, description="When it was published, as the source gives it.")
+    link: Optional[str] = Field(default=None, description="Where to read it, where the source has an address.")
     section: str = Field(description="The section the rule draws on.")
 
 
@@ -146,6 +161,15 @@ class RulesetInfo(_Out):
 class Advice(_Out):
     """Ordered recommendations for one person on one day, with reasons and sources."""
 
+    schema_version: str = Field(
+        default=SCHEMA_VERSION,
+        description="The shape of this output, MAJOR.MINOR: MINOR grows when fields are added (which readers "
+        "ignore), MAJOR when a field changes or goes.",
+    )
+    id: Optional[str] = Field(
+        default=None, max_length=MAX_ID_LENGTH,
+        description="The caller's own id for the person (e.g. an employee id), echoed as given; never a fact.",
+    )
     ruleset: RulesetInfo = Field(description="The ruleset that gave the advice.")
     as_of: Date = Field(description="The day the advice is for.")
     stage: Optional[Stage] = Field(description="Where the person is in the promotion cycle.")

@@ -18,6 +18,7 @@ from ..dates import add_months
 from ..facts.derive import FACTS, derive, fact_in_words
 from ..facts.model import Facts
 from ..text import show
+from .resolve import first_day_free
 from ..engine.python import PythonMatcher
 from ..ruleset.model import Rule, Ruleset
 
@@ -40,19 +41,7 @@ def earliest_day(evaluator: PythonMatcher, facts: Facts, rule: Rule, start: date
         derived = derive(facts.model_copy(update={"as_of": day}))
         return c.evaluate(rule.condition, derived, evaluator.signals(derived)) is True
 
-    if not holds(start):
-        return start
-    previous = start
-    for months in range(1, HORIZON_MONTHS + 1):
-        day = add_months(start, months)
-        if not holds(day):
-            low, high = previous, day  # holds at low, gone at high
-            while (high - low).days > 1:
-                middle = low + timedelta(days=(high - low).days // 2)
-                low, high = (middle, high) if holds(middle) else (low, middle)
-            return high
-        previous = day
-    return None
+    return first_day_free(holds, start)
 
 
 def earliest_days(ruleset: Ruleset, evaluator: PythonMatcher, facts: Facts, advice: Advice) -> list:
@@ -95,11 +84,17 @@ def nearest_misses(
             continue
         found.setdefault(tuple(sorted(needed, key=_atom_key)), []).append(rule)
     can_ask = any(ASK_NOW in rule.tags for rule in ruleset.rules if rule.id in active)
+    changed = {atoms: [_change(atom, derived, clock) for atom in atoms] for atoms in found}
+    # Time alone brings asking within reach first on this day: a later day that time alone brings
+    # (the review cycle over, so "no review coming" applies) is no way to unlock anything sooner.
+    soonest = min((max(ch.from_date for ch in changes) for changes in changed.values()
+                   if all(ch.from_date for ch in changes)), default=None)
     misses = []
     for atoms, rules in found.items():
-        changes = [_change(atom, derived, clock) for atom in atoms]
-        if can_ask and all(change.from_date for change in changes):
-            continue  # someone who can ask today is not held up by a later window
+        changes = changed[atoms]
+        if all(change.from_date for change in changes):
+            if can_ask or max(change.from_date for change in changes) > soonest:
+                continue  # someone who can ask today, or sooner, is not held up by a later window
         rules.sort(key=lambda r: (r.priority, r.id))
         misses.append(NearMiss(changes=changes, unlocks=[r.id for r in rules], titles=[r.title for r in rules]))
     misses.sort(key=lambda m: (len(m.changes), -len(m.unlocks), ruleset.rule(m.unlocks[0]).priority, m.unlocks[0]))
@@ -140,7 +135,17 @@ class _Search:
                 return None
             return frozenset().union(*parts)
         options = [p for p in parts if p is not None]
-        return min(options, key=lambda p: (len(p), sorted(map(_atom_key, p)))) if options else None
+        return min(options, key=lambda p: (len(p), sum(map(self._distance, p)), sorted(map(_atom_key, p)))) \
+            if options else None
+
+    def _distance(self, atom: c.Atom) -> int:
+        """How far a choice is from the person's own, in the order of the choices: "expanded" is one step
+        from "none" and "dramatic" two, so a person is never told to reach the far one when the near one does."""
+        choices = FACTS[atom.name].choices if atom.op == "eq" and atom.name in FACTS else None
+        now = self.facts.get(atom.name)
+        if not choices or now not in choices or atom.value not in choices:
+            return 0
+        return abs(choices.index(atom.value) - choices.index(now))
 
     def _atom(self, atom: c.Atom) -> Optional[frozenset]:
         if c.evaluate(atom, self.facts, self.signals) is True:
@@ -220,30 +225,41 @@ def _change(atom: c.Atom, derived: dict, clock: "_Clock") -> Change:
 
 
 def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
-    """The change in words: the fact by its label, the threshold by its name (coaches look it up).
+    """The change as a person reads it: the fact by its label, the value to reach, and when time brings it.
 
-    Only comparisons of facts the person gave get here: the search never changes an unknown fact
-    (that is asked for among the missing facts), and "is known" / "is unknown" have no value to reach.
+    Never the engine's words: no threshold names (a coach finds them with `explain`), no "under 0" for a
+    day that has to pass, no "less" for what time alone brings (the day says it). Only comparisons of
+    facts the person gave get here: the search never changes an unknown fact (that is asked for among
+    the missing facts), and "is known" / "is unknown" have no value to reach.
     """
     name = fact_in_words(atom.name)
-    if atom.op in ("ge", "gt") and gap:
-        text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} more"
-    elif atom.op in ("le", "lt") and gap:
-        text = f"{name}: {show(now)} now, {_bound(atom)}: {show(gap)} less"
-    elif atom.op in ("ge", "gt", "le", "lt"):
-        text = f"{name}: {show(now)} now, {_bound(atom)}"
-    elif atom.op == "eq":
-        text = f"{name}: {show(now)} now, needs to be {show(atom.value)}"
-    else:  # "ne"
-        threshold = f" ({atom.threshold})" if atom.threshold else ""
-        text = f"{name}: {show(now)} now, needs to be anything but {show(atom.value)}{threshold}"
-    return f"{text}, from {when.isoformat()}" if when else text
+    if atom.op not in ("eq", "ne") and atom.name.startswith("days_until_") and atom.value == 0:
+        passed = "once that day has come" if atom.op in ("le", "lt") else "while that day is still ahead"
+        return f"{name}: {show(now)} now, {passed}" + (f", from {when.isoformat()}" if when else "")
+    if when:
+        return f"{name}: {show(now)} now, {_value_words(atom).removeprefix('to be ')} from {when.isoformat()}"
+    text = f"{name}: {show(now)} now, needs {_value_words(atom)}"
+    if gap and atom.op in ("ge", "gt"):
+        return f"{text} ({show(gap)} more)"
+    if gap and atom.op in ("le", "lt"):
+        return f"{text} ({show(gap)} fewer)"
+    return text
 
 
-def _bound(atom: c.Atom) -> str:
-    words = c.OPERATORS[atom.op].needs
-    threshold = f" ({atom.threshold})" if atom.threshold else ""
-    return f"{words} {show(atom.value)}{threshold}"
+def _value_words(atom: c.Atom) -> str:
+    """The value the fact has to reach, in words ("12 or more", "on or after 2027-01-01", "yes")."""
+    value = show(atom.value)
+    if isinstance(atom.value, date):
+        return {"eq": f"to be {value}", "ne": f"to be any day but {value}", "ge": f"to be on or after {value}",
+                "gt": f"to be after {value}", "le": f"to be on or before {value}", "lt": f"to be before {value}"}[atom.op]
+    return {
+        "eq": f"to be {value}",
+        "ne": f"to be anything but {value}",
+        "ge": f"{value} or more",
+        "gt": f"more than {value}",
+        "le": f"{value} or fewer",
+        "lt": f"fewer than {value}",
+    }[atom.op]
 
 
 class _Clock:

@@ -22,6 +22,7 @@ MISSING_SHOWN = 8
 SHORT_MISSING_SHOWN = 4  # questions listed by default; --all lists MISSING_SHOWN
 MAX_LINES = 80  # a screen and a bit: fewer recommendations are shown in full rather than more lines
 MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Resolver._order)
+MOVE = "leaving"  # the category of advice to look outside: the header speaks of a move
 JOIN = "; "  # items that may hold commas themselves, kept apart
 
 
@@ -30,17 +31,28 @@ def to_json(advice: Advice) -> str:
 
 
 def headline(advice: Advice) -> str:
-    """Where the person stands, in one line that never contradicts the first recommendation.
+    """Where the person stands, in one line a person would say, that never contradicts the first recommendation.
 
-    The stage's description says what the stage is for ("time to build and make the case"); while a
-    reason to wait is shown, the line says to wait instead, naming the first such reason.
+    The line is drawn from what #1 is, never from a later recommendation, and never repeats its title
+    (the next line, "Start with", names it):
+    - a move (advice to look outside, which holds the request too): the stage's description when the
+      move is the stage's own advice, else that a move is worth weighing; never "not asking yet";
+    - a reason to wait: the stage, "not asking yet", and the wait's date when it has one
+      ("Make the case, not asking yet (earliest good day to ask: 2026-04-03)");
+    - anything else (the stage's own step, a habit): the stage and what it is for.
     """
-    waiting = next((r for r in advice.recommendations if r.waits), None)
-    if advice.stage is None:
-        return f"Your advice, not asking yet: {waiting.title}" if waiting else "Your advice"
-    if waiting is not None:
-        return f"{advice.stage.title}, not asking yet: {waiting.title}"
-    return f"{advice.stage.title}: {advice.stage.description}".rstrip(": ")
+    stage = advice.stage
+    where = stage.title if stage else "Your advice"
+    first = advice.recommendations[0] if advice.recommendations else None
+    if first is not None and first.category == MOVE:  # leaving holds the request too, but it is no wait
+        if stage and first.fit in MOMENT:
+            return f"{where}: {stage.description}".rstrip(": ")
+        return f"{where}: a move elsewhere is worth weighing"
+    if first is not None and first.waits:
+        when = f" ({first.date_label[:1].lower()}{first.date_label[1:]}: {first.date.isoformat()})" \
+            if first.date and first.date_label and first.date >= advice.as_of else ""
+        return f"{where}, not asking yet{when}"
+    return f"{where}: {stage.description}".rstrip(": ") if stage else where
 
 
 def in_full(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN) -> int:
@@ -68,7 +80,9 @@ def verdict(advice: Advice) -> str:
 
 
 def reason_text(reason: Reason) -> str:
-    """A condition in the person's numbers: 'sponsor count is 1, which is under 2 (min_sponsors)'."""
+    """A condition in the person's numbers: 'sponsors ready to speak up is 1, which is under 2'.
+
+    The threshold's name (min_sponsors) is for a coach, who finds it with `explain`; JSON keeps it."""
     name = reason.label
     if reason.condition.endswith(("is known", "is unknown")):
         return f"{name}: {show(reason.value)}" if reason.value is not None else f"{name}: not given"
@@ -77,7 +91,7 @@ def reason_text(reason: Reason) -> str:
         symbol = reason.condition.split()[1]
         words = next((row.bound for row in c.OPERATORS.values() if row.symbol == symbol), symbol)
         bound = f"{words} {show(reason.threshold_value)}".strip()
-        return f"{name} is {show(reason.value)}, which is {bound} ({reason.threshold})"
+        return f"{name} is {show(reason.value)}, which is {bound}"
     return value
 
 
@@ -86,6 +100,13 @@ def _ruleset(advice: Advice) -> str:
     info = advice.ruleset
     settings = ", ".join(f"{name}={show(value)}" for name, value in info.settings.items())
     return f"{info.name} {info.version}" + (f" with {settings}" if settings else "")
+
+
+def citation_text(cite) -> str:
+    """A source as a reader looks it up: title, author or publisher, date, section, link; never a file name."""
+    who = ", ".join(part for part in (cite.author, cite.publisher, cite.published) if part)
+    return (f"{cite.title}" + (f" ({who})" if who else "") + f", \"{cite.section}\""
+            + (f", {cite.link}" if cite.link else ""))
 
 
 def _titles(advice: Advice) -> dict[str, str]:
@@ -115,7 +136,7 @@ def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
             details.append(f"{rec.date_label}: {rec.date.isoformat()}")
         details += [f"Why: {reason_text(reason)}" for reason in rec.why]
         if everything:
-            details += [f"Source: {cite.title}, \"{cite.section}\" ({cite.file})" for cite in rec.sources]
+            details += [f"Source: {citation_text(cite)}" for cite in rec.sources]
         elif rec.sources:
             by_title: dict[str, list[str]] = {}
             for cite in rec.sources:
@@ -237,10 +258,19 @@ def print_advice(advice: Advice, output: str, everything: bool = False) -> None:
         sys.stdout.write(to_json(advice))
     elif output == "markdown":
         sys.stdout.write(to_markdown(advice, everything))
-    elif sys.stdout.isatty():
+    elif sys.stdout.isatty() and _has_rich():
         print_terminal(advice, everything=everything)
     else:
         sys.stdout.write(to_text(advice, everything))
+
+
+def _has_rich() -> bool:
+    """Whether the terminal look can be drawn: rich comes with the cli extra; without it, plain text."""
+    try:
+        import rich  # noqa: F401 - only asked whether it is there
+    except ImportError:
+        return False
+    return True
 
 
 def print_terminal(advice: Advice, file=None, everything: bool = False) -> None:

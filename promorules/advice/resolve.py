@@ -7,14 +7,17 @@ then rule id.
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 from typing import Any, Callable, Optional, Sequence
 
 from . import model as out
+from ..dates import add_months
 from ..ruleset import conditions as c
 from ..engine.codegen import compile_undecided
-from ..facts.derive import FACTS, fact_in_words, input_description, is_input
+from ..facts.derive import FACTS, derive, fact_in_words, input_description, is_input
 from ..engine.base import Match
 from ..facts.model import Facts
+from ..facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
 from ..ruleset.model import Rule, Ruleset
 from ..text import fill
 
@@ -74,8 +77,11 @@ class Resolver:
                 "sources": tuple(
                     out.Citation(
                         source=cite.source,
-                        file=ruleset.sources[cite.source].file,
                         title=ruleset.sources[cite.source].title,
+                        author=ruleset.sources[cite.source].author,
+                        publisher=ruleset.sources[cite.source].publisher,
+                        published=ruleset.sources[cite.source].published,
+                        link=ruleset.sources[cite.source].link,
                         section=cite.section,
                     )
                     for cite in rule.sources
@@ -112,6 +118,17 @@ class Resolver:
             lambda rule: rule.recommend is not None or bool(rule.hold_back) or rule.id in self._stage_rules,
         )
         signal_bits = {name: i for i, name in enumerate(self._undecided.signals)}
+        # Questions in a coach's order (questions.BASICS first), and none that only advice after a
+        # refusal waits on for someone never refused: the bits of that advice, and each basic's rank.
+        refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES and s.signal}
+        by_id = {rule.id: rule for rule in rules}
+        self._after_a_refusal = sum(
+            1 << i for i, rule_id in enumerate(self._undecided.rules)
+            if by_id[rule_id].category in AFTER_A_REFUSAL_CATEGORIES
+            or (by_id[rule_id].stages and set(by_id[rule_id].stages) <= AFTER_A_REFUSAL_STAGES)
+            or by_id[rule_id].derive in refusal_signals
+        )
+        self._basic_rank = {bit: BASICS.index(path) for bit, path in enumerate(self._undecided.paths) if path in BASICS}
         self._deriver_indexes: dict[int, tuple[int, ...]] = {}  # signal's bit -> indexes of its rules
         for index, rule in enumerate(rules):
             if rule.derive:
@@ -140,19 +157,10 @@ class Resolver:
         """
         fired = match.fired
         signals = match.signals
-        holders: dict[str, list[str]] = {}
-        for rule_id, targets in self._holding:
-            if rule_id in fired:
-                for target in targets:
-                    if target in fired:
-                        holders.setdefault(target, []).append(rule_id)
-        stage, stage_rules = self._stage(signals)
+        stage, stage_rules, shown, active, holders, reasons = self._ranked(match)
         current = stage.name if stage else None
-        shown = sorted((r for r in self._recommending if r.id in fired), key=lambda rule: self._order(rule, current))
-        active = [r for r in shown if r.id not in holders]
-        active, reasons = self._yield_pairs(active, holders)
         recommendations = [
-            self._recommendation(rank, rule, facts, signals, holders, current)
+            self._recommendation(rank, rule, facts, signals, holders, current, person)
             for rank, rule in enumerate(active, start=1)
         ]
         recommendations = self._fit_notes(recommendations)
@@ -172,6 +180,56 @@ class Resolver:
                 "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
             }
         )
+
+    def _ranked(self, match: Match) -> tuple:
+        """What every view shares: the stage, the rules shown in order, those active, and the hold-backs."""
+        fired = match.fired
+        holders: dict[str, list[str]] = {}
+        for rule_id, targets in self._holding:
+            if rule_id in fired:
+                for target in targets:
+                    if target in fired:
+                        holders.setdefault(target, []).append(rule_id)
+        stage, stage_rules = self._stage(match.signals)
+        current = stage.name if stage else None
+        shown = sorted((r for r in self._recommending if r.id in fired), key=lambda rule: self._order(rule, current))
+        active = [r for r in shown if r.id not in holders]
+        active, reasons = self._yield_pairs(active, holders)
+        return stage, stage_rules, shown, active, holders, reasons
+
+    def brief(self, facts: dict, match: Match, person: Optional[Facts], missing: int,
+              detailed: Callable[[list[str]], int], texts: bool = True) -> dict[str, Any]:
+        """The parts of the advice a compact view shows, without the costly rest (reasons, missing-fact records).
+
+        Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order,
+        with the advice's texts and dates for the first ``detailed(fits)`` of them (None for the rest,
+        whose dates may cost a search each; their count is ``in_full``); ``texts`` False leaves every text None. ``missing`` names
+        the first so many missing facts (0: none worked out).
+        """
+        stage, stage_rules, shown, active, holders, _ = self._ranked(match)
+        current = stage.name if stage else None
+        fits = [self._fit(rule, current) for rule in active]
+        count = detailed(fits)
+        recommendations = []
+        for rank, (rule, fit) in enumerate(zip(active, fits), start=1):
+            when = text = None
+            if rank <= count:
+                when = self._date(rule, facts, match.signals, person)
+                assert rule.recommend is not None  # only recommending rules are shown
+                if texts:
+                    text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
+            recommendations.append((rank, rule.id, rule.title, text, when, rule.date_label if when else None, fit))
+        paths = self._undecided.paths
+        needed = self._missing_order(facts, match.signals, match.fired, stage_rules, person, missing) if missing else []
+        return {
+            "ruleset": self._info,
+            "as_of": facts["as_of"],
+            "stage": stage,
+            "recommendations": recommendations,
+            "in_full": count,
+            "held_back": [r.id for r in shown if r.id in holders],
+            "missing_facts": [paths[path] for path, _ in needed],
+        }
 
     def _fit(self, rule: Rule, current: Optional[str]) -> str:
         """Where the rule belongs today: a reason to wait, the stage's own advice, a habit, or another stage's."""
@@ -242,15 +300,38 @@ class Resolver:
                 undecided.update(derivers)
         return None, undecided
 
+    def _date(self, rule: Rule, facts: dict, signals: dict, person: Optional[Facts]) -> Optional[date]:
+        """The date that goes with the advice; for a reason to wait, the first day it no longer holds."""
+        when = rule.date.apply(facts) if rule.date else None
+        if when is not None and rule.id in self._gates and person is not None and when >= facts["as_of"]:
+            when = self._earliest(rule, person, signals, when)
+        return when
+
+    def _earliest(self, rule: Rule, person: Facts, signals: dict, day: date) -> date:
+        """The date a reason to wait shows: the first day from its written date on which it no longer holds.
+
+        A wait written as "setback + 60 days" still holds on that day when it lasts while "at most 60
+        days" have passed; the person is told the day after. Signals keep today's values; the outlook
+        (`outlook.earliest_day`) checks with signals too. A wait that time alone does not lift keeps its
+        written date, a day to look again.
+        """
+        def holds(when: date) -> bool:
+            return c.evaluate(rule.condition, derive(person.model_copy(update={"as_of": when})), signals) is True
+
+        if not holds(day) or holds(add_months(day, HORIZON_MONTHS)):
+            return day  # gone on the written day, or never lifted by time alone (a stressed manager): two checks
+        return first_day_free(holds, day) or day
+
     def _recommendation(
-        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str]
+        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str],
+        person: Optional[Facts] = None,
     ) -> out.Recommendation:
         """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
 
         Most people share their recommendations with someone before them, so
         the record is looked up and validated only the first time.
         """
-        when = rule.date.apply(facts) if rule.date else None
+        when = self._date(rule, facts, signals, person)
         assert rule.recommend is not None  # only recommending rules are shown
         text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
         holds_back = tuple(sorted(target for target, by in holders.items() if rule.id in by)) if holders else ()
@@ -299,7 +380,19 @@ class Resolver:
     def _missing(
         self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
     ) -> list[out.MissingFact]:
-        """Input facts that would let undecided rules decide, the most rules first.
+        """Input facts that would let undecided rules decide, the most rules first."""
+        records = self._records
+        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules)
+                for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)]
+
+    def _missing_order(
+        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts],
+        limit: Optional[int] = None,
+    ) -> list[tuple[int, int]]:
+        """The missing facts as (path bit, rule bits), in the advice's order: the basics first, then by rules.
+
+        With ``limit``, only the first so many, and a path is checked against the person's facts (given or
+        not) only until they are found.
 
         A rule is undecided by the facts it compares while they are unknown,
         and by the facts behind each unknown signal it tests (through the
@@ -328,13 +421,27 @@ class Resolver:
         for signal, rules in through.items():
             for path in _bits(self._bits, behind(signal)):
                 needed[path] |= rules
-        if person is not None:
-            given = self._given
+        given = self._given if person is not None else {}
+        if limit is None:
             for path in [path for path in needed if path in given and given[path](person)]:
                 del needed[path]
-        ordered = sorted([(-rules.bit_count(), path, rules) for path, rules in needed.items()])  # paths are sorted
-        records = self._records
-        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules) for _, path, rules in ordered]
+        refused = (facts.get("denied_request_count") or 0) >= 1
+        basics, last = self._basic_rank, len(BASICS)
+        after_a_refusal = 0 if refused else self._after_a_refusal  # advice that does not apply is not counted
+        ordered = sorted(  # basics first, in a coach's order; then the most rules first (paths are sorted)
+            (basics.get(path, last), -(rules & ~after_a_refusal).bit_count(), path, rules)
+            for path, rules in needed.items()
+            if refused or path in basics or rules & ~after_a_refusal
+        )
+        if limit is None:
+            return [(path, rules) for *_, path, rules in ordered]
+        first: list[tuple[int, int]] = []
+        for *_, path, rules in ordered:
+            if path not in given or not given[path](person):
+                first.append((path, rules))
+                if len(first) == limit:
+                    break
+        return first
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
@@ -359,6 +466,31 @@ class Resolver:
             record = out.MissingFact(fact=path, description=self._descriptions[path], rules=ids)
             _remember(self._records, MAX_REMEMBERED_REASONS, key, record)
         return record
+
+
+HORIZON_MONTHS = 36  # how far ahead time alone is looked at to lift a reason to wait
+
+
+def first_day_free(holds: Callable[[date], bool], start: date) -> Optional[date]:
+    """The first day from ``start`` on which ``holds`` (a reason to wait, at that day) is false.
+
+    The one meaning of "earliest day" in the advice: the date a wait shows, the header, the plan and
+    "what would change" all name the first day the reason to wait is gone, never its last day. Found
+    by steps of a month, then halving; None when time alone does not lift it within three years.
+    """
+    if not holds(start):
+        return start
+    previous = start
+    for months in range(1, HORIZON_MONTHS + 1):
+        day = add_months(start, months)
+        if not holds(day):
+            low, high = previous, day  # holds at low, gone at high
+            while (high - low).days > 1:
+                middle = low + timedelta(days=(high - low).days // 2)
+                low, high = (middle, high) if holds(middle) else (low, middle)
+            return high
+        previous = day
+    return None
 
 
 def _remember(store: dict, limit: int, key: Any, record: Any) -> Any:

@@ -7,19 +7,21 @@ people's advice).
 """
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from ..advisor import Advisor, bundled_ruleset_path, check_ruleset
-from ..cli_support import friendly, iso_date
+from ..cli_support import THRESHOLD_OPTION, friendly, iso_date
 from .layers import effective_yaml
 from ..errors import InputError, Location, Problem
-from .handbook import handbook
+from ..facts.files import read_facts
+from .handbook import client_handbook, handbook
 from .lint import lint
 from ..ruleset.loader import BUNDLED
-from .diff import compare, facts_files, to_json, to_text
+from .diff import compare, facts_files, to_json, to_markdown, to_text, why_changed, why_text
 from .scenarios import Advisors, run_features
 
 
@@ -113,20 +115,29 @@ def show(path, effective):
               help="Write the handbook to this file instead of printing it. An existing file is not replaced "
                    "without --force, and a file of the ruleset never.")
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
+@click.option("--audience", type=click.Choice(["coach", "client"]), default="coach", show_default=True,
+              help="coach: every rule with its ids, priorities and notes; client: for a company's HR or a client, "
+                   "in plain words, the company's own rules marked.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
+              show_default=True, help="html: a self-contained page (client handbook only).")
 @friendly
-def doc(path, output, force):
-    """Write a Markdown handbook of a ruleset: stages, rules in plain English, thresholds, sources.
+def doc(path, output, force, audience, output_format):
+    """Write a handbook of a ruleset: for the coach (the default) or, with --audience client, for a client.
 
     \b
     Example:
       promorules ruleset doc my-ruleset/ -o handbook.md
+      promorules ruleset doc my-ruleset/ --audience client --format html -o guidance.html
     """
+    if output_format == "html" and audience != "client":
+        raise InputError([Problem(Location("--format"), "html is for the client handbook: "
+                                  "add --audience client")])
     from ..outfile import check_target, write_file
 
     if output is not None:
         check_target(output, force=force)  # before the work, so a mistake costs nothing
     report = _loaded(ruleset_path(path))
-    text = handbook(report)
+    text = handbook(report) if audience == "coach" else client_handbook(report, output_format)
     if output is None:
         click.echo(text, nl=False)
         return
@@ -202,27 +213,49 @@ def _feature_files(root: Path, given: tuple) -> list[Path]:
 @ruleset.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--facts", "facts_dir", required=True, metavar="DIR",
-              help="A folder of facts files (YAML or JSON), one person each.")
+@click.option("--facts", "facts_dir", default=None, metavar="DIR",
+              help="A folder of facts files (YAML or JSON), one person each, e.g. examples/.")
+@click.option("--people", "generated", type=click.IntRange(0, 100_000), default=0, show_default=True, metavar="N",
+              help="Also compare N generated people who between them reach every stage and every reason to wait.")
+@click.option("--seed", type=int, default=2026, show_default=True,
+              help="The seed of the generated people: the same seed gives the same people.")
+@THRESHOLD_OPTION
+@click.option("--person", "person_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Also say why this person's advice changed: the conditions that flipped, with their values.")
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
               help="Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Plain text for people, JSON for programs.")
+@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
+              show_default=True, help="A table for the terminal, Markdown for a report, JSON for programs.")
 @friendly
-def diff(old, new, facts_dir, as_of, output):
-    """How each person's advice changes from the OLD ruleset to the NEW one.
+def diff(old, new, facts_dir, generated, seed, thresholds, person_file, as_of, output):
+    """How advice changes from the OLD ruleset to the NEW one (with --threshold settings applied to NEW).
 
-    Lists recommendations added, removed and moved (with ranks) and stage
-    changes per facts file, then a summary. Exit codes: 0 done; 2 a ruleset
-    or a facts file could not be read (every file is still reported).
+    Compares the people of --facts and --people N generated ones, then prints
+    a table: for each rule that changed or moved anyone, how the rule changed
+    (added, removed, reworded, condition), who gains it, who loses it, and the
+    rank moves. With --person, why that person's advice changed. Exit codes:
+    0 done; 2 a ruleset or a facts file could not be read (every file is
+    still reported).
 
     \b
     Example:
-      promorules ruleset diff default my-ruleset/ --facts examples/
+      promorules ruleset diff default my-ruleset/ --facts examples/ --people 300
+      promorules ruleset diff default default --threshold min_months_in_role=18 --people 300
     """
+    if facts_dir is None and not generated and person_file is None:
+        raise InputError([Problem(Location("--facts"), "give --facts DIR, --people N or --person FILE: "
+                                  "nobody to compare")])
     old_advisor = Advisor(ruleset_path(old))
-    new_advisor = Advisor(ruleset_path(new))
-    result = compare(old_advisor, new_advisor, facts_files(Path(facts_dir)), as_of, (old, new))
-    click.echo(to_json(result) if output == "json" else to_text(result), nl=False)
+    new_advisor = Advisor(ruleset_path(new), thresholds=thresholds or None)
+    files = facts_files(Path(facts_dir)) if facts_dir is not None else []
+    result = compare(old_advisor, new_advisor, files, as_of, (old, new), generated, seed)
+    render = {"json": to_json, "markdown": to_markdown, "text": to_text}[output]
+    click.echo(render(result), nl=False)
+    if person_file is not None:
+        whys = why_changed(old_advisor, new_advisor, read_facts(person_file, as_of=as_of))
+        if output == "json":
+            click.echo(json.dumps({"person": person_file, "rules": [why.model_dump() for why in whys]}, indent=2))
+        else:
+            click.echo("\n" + why_text(person_file, whys), nl=False)
     if result.unreadable:
         sys.exit(2)

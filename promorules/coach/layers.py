@@ -22,7 +22,7 @@ def effective_yaml(report: LoadReport) -> str:
     lines = [f"# The effective ruleset {ruleset.name} {ruleset.version}, made of these manifests (base first):"]
     lines += [f"#   {layer}" for layer in report.layers]
     lines += _dump({"name": ruleset.name, "version": ruleset.version, "description": ruleset.description})
-    lines += _dump({"sources": {key: {"file": s.file, "title": s.title} for key, s in ruleset.sources.items()}})
+    lines += _dump({"sources": {key: _source(s) for key, s in ruleset.sources.items()}})
     lines.append(f"categories: [{', '.join(ruleset.categories)}]")
     lines += _thresholds(ruleset, report.threshold_changes)
     lines += _dump({"stages": [_stage(stage) for stage in ruleset.stages]})
@@ -100,3 +100,10 @@ def _dump(data) -> list[str]:
 
 def _indent(lines: list[str], prefix: str) -> list[str]:
     return [prefix + line if line else line for line in lines]
+
+
+def _source(source) -> dict:
+    """A source as ruleset.yaml declares it: what is not known is left out, as it was written."""
+    fields = {"file": source.file, "title": source.title, "author": source.author, "publisher": source.publisher,
+              "published": source.published, "link": source.link}
+    return {name: value for name, value in fields.items() if value is not None}

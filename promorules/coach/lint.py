@@ -41,6 +41,7 @@ def lint(report: LoadReport) -> list[LintWarning]:
         if rule.recommend is not None and not rule.sources:
             found.append(LintWarning(rule.location, f'rule "{rule.id}" gives advice but names no source'))
     found += always_held_back(ruleset)
+    found += shown_together(ruleset)
     for name, threshold in ruleset.thresholds.items():
         if name not in report.threshold_uses:
             found.append(LintWarning(threshold.location, f'threshold "{name}" is not used by any rule'))
@@ -145,6 +146,51 @@ def always_held_back(ruleset: Ruleset) -> list[LintWarning]:
                 found.append(LintWarning(target.location, f'rule "{target.id}" is always held back: whenever it '
                                      f'applies, "{holder.id}" applies too and holds it back'))
     return found
+
+
+# ------------------------------------------------------------------ a declared pair whose rules can both apply
+
+MAX_PAIR_BRANCHES = 2_000  # combinations of branches tried per two rules: bounded work for a large ruleset
+
+
+def shown_together(ruleset: Ruleset) -> list[LintWarning]:
+    """Pairs that must not be shown side by side whose two rules can both apply, neither held back.
+
+    Two rules can both apply when a branch of each can hold together (the same satisfiability check as
+    `never_true`, over the atoms of both); the branch is the witness, named in the warning. A pair with
+    ``yields:`` is still kept apart by the resolver, but its author reads where the conditions meet, and
+    ``--strict`` refuses it. Signals are taken as free: a witness may need a signal its facts rule out.
+    """
+    found = []
+    for pair in ruleset.pairs:
+        if not pair.yields:
+            continue  # a pair that fits together is meant to be shown together
+        for first_id in sorted(ruleset.named(pair.first)):
+            for second_id in sorted(ruleset.named(pair.second) - {first_id}):
+                first, second = ruleset.rule(first_id), ruleset.rule(second_id)
+                if first.recommend is None or second.recommend is None:
+                    continue
+                witness = _together(ruleset, first, second)
+                if witness is not None:
+                    shown = " and ".join(atom.text() for atom in witness) or "always"
+                    found.append(LintWarning(pair.location, f'pair: "{first.id}" and "{second.id}" can both apply, '
+                                             f'neither held back (for example when {shown})'))
+    return found
+
+
+def _together(ruleset: Ruleset, first: Rule, second: Rule) -> Optional[Branch]:
+    """A branch on which both rules hold and no rule holding either back surely holds, or None."""
+    holders = [_branches(ruleset.rule(h).condition) for h in ruleset.holders_of(first) + ruleset.holders_of(second)]
+    tried = 0
+    for mine in _branches(first.condition):
+        for theirs in _branches(second.condition):
+            tried += 1
+            if tried > MAX_PAIR_BRANCHES:
+                return None
+            both = tuple(dict.fromkeys(mine + theirs))
+            if conflict(both) is None and not any(implied(holder, [both]) for holder in holders):
+                return both
+    return None
 
 
 def implied(conclusion: list[Branch], premise: list[Branch]) -> bool:

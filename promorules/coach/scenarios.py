@@ -691,3 +691,41 @@ def run_pickle(feature: _Feature, pickle: dict, scenario: Scenario) -> ScenarioR
     if not checks_something(kinds, [item["text"] for item in pickle["steps"]]):
         return ScenarioResult(feature.file, name, line, False, message=NOTHING_CHECKED)
     return ScenarioResult(feature.file, name, line, True)
+
+
+@step("then", r"the advice shows at most (?P<count>\d+) recommendations in full in at most (?P<lines>\d+) lines",
+      "the advice shows at most 5 recommendations in full in at most 80 lines")
+def shown_in_full(scenario: Scenario, count: str, lines: str) -> None:
+    from ..advice.render import in_full, to_text
+
+    advice = scenario.outlook()
+    full, text = in_full(advice), to_text(advice)
+    check(full <= int(count), f"{full} recommendations are shown in full, not at most {count}.")
+    check(len(text.splitlines()) <= int(lines), f"the advice takes {len(text.splitlines())} lines, not at most {lines}.")
+
+
+@step("then", r'what would change the advice never mentions "(?P<words>.+?)"',
+      'what would change the advice never mentions "WORDS"')
+def changes_never_mention(scenario: Scenario, words: str) -> None:
+    texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
+    check(not any(words in text for text in texts), f'a change mentions "{words}": {"; ".join(texts)}')
+
+
+@step("then", r'the missing facts do not include "(?P<path>.+?)"', 'the missing facts do not include "FACT"')
+def missing_excludes(scenario: Scenario, path: str) -> None:
+    missing = [m.fact for m in scenario.need_advice().missing_facts]
+    check(path not in missing, f'"{path}" is among the missing facts.')
+
+
+@step("then", r'the first missing fact is "(?P<path>.+?)"', 'the first missing fact is "FACT"')
+def first_missing(scenario: Scenario, path: str) -> None:
+    missing = [m.fact for m in scenario.need_advice().missing_facts]
+    check(missing[:1] == [path], f'the first missing fact is "{missing[0] if missing else "none"}", not "{path}".')
+
+
+@step("then", r"the earliest day to ask is (?P<day>\d{4}-\d{2}-\d{2})", "the earliest day to ask is 2026-04-03")
+def earliest_day_to_ask(scenario: Scenario, day: str) -> None:
+    """The day the person reads: the last of the days the reasons to wait are gone (see outlook.earliest_day)."""
+    days = [r.date for r in scenario.outlook().recommendations if r.waits and r.date]
+    found = max(days) if days else None
+    check(found == _day(day), f"the earliest day to ask is {found or 'not given'}, not {day}.")

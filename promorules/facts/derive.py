@@ -669,10 +669,27 @@ def _to_ask(f: Facts, as_of: date):
 
 def _names(people) -> Optional[str]:
     """Names joined for a sentence ("Ana, Ben and Chen"); None when there are none (never an empty text)."""
-    names = [p.name for p in people]
+    names = [_as_said(p.name) for p in people]
     if not names:
         return None
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+_ARTICLES = {"a": "a", "an": "an", "the": "the", "my": "your", "our": "your", "her": "your", "his": "your",
+             "their": "your"}
+
+
+def _as_said(name: str) -> str:
+    """A name as it reads inside a sentence to the person: a proper name as written; a role said as one.
+
+    People are often listed by role ("A peer", "My skip-level", "vp of sales"): the article is lower-cased
+    and "my" or "her" becomes "your" ("a peer", "your skip-level"); a role in lower case gets "your".
+    """
+    name = name.strip()
+    first, _, rest = name.partition(" ")
+    if first.lower() in _ARTICLES and rest:
+        return f"{_ARTICLES[first.lower()]} {rest}"
+    return f"your {name}" if name[:1].islower() else name
 
 
 def _not_a_sponsor(p) -> bool:

@@ -16,6 +16,18 @@ from typing import Any, Optional
 from .model import words_of, field_at, field_kind
 
 
+# What a coach asks first, in this order: the role and its record. "Tell us more" and the interview put
+# these before anything else, so nobody is asked about leaving before being asked when their role began.
+BASICS = (
+    "role_start_date", "current_title", "target_title", "last_promotion_date", "promotion_requests",
+    "performance_gaps", "meets_all_responsibilities", "self_assessment_done", "achievements",
+    "above_level_activities", "people", "scope_change",
+)
+# Advice that only follows a refusal: looking elsewhere, and the stages after a "no". A question only
+# such advice waits on is not asked of someone who has never been refused.
+AFTER_A_REFUSAL_STAGES = frozenset({"after_a_no", "considering_a_move"})
+AFTER_A_REFUSAL_CATEGORIES = frozenset({"leaving"})
+
 ACTIVITY_CHOICES = ("mentoring", "lead_within_role", "next_role_duty", "new_initiative", "cross_functional",
                     "publication", "support_boss", "carve_out", "skill_exchange", "apprenticeship", "higher_caliber")
 REQUEST_OUTCOMES = ("never_asked", "pending", "approved", "denied", "not_yet")

@@ -77,9 +77,12 @@ def case(facts, output_path, force, as_of, ruleset_path):
               help="Stop asking after this many questions.")
 @click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
               show_default=True, help="How to show the advice at the end.")
+@click.option("--all", "everything", is_flag=True,
+              help="Show every recommendation in full (by default the first few for this moment are, "
+                   "the rest one line each; json always has everything).")
 @RULESET_OPTION
 @friendly
-def interview(output_path, facts_path, force, as_of, max_questions, output, ruleset_path):
+def interview(output_path, facts_path, force, as_of, max_questions, output, everything, ruleset_path):
     """Answer a few questions (only those that can change your advice), save them, and get your advice.
 
     Answers can also be piped in, one per line.
@@ -124,7 +127,7 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, rule
     # checked by check_can_save before the first question; replacing the facts file resumed is the point
     write_file(target, yaml.safe_dump(saved, sort_keys=False, allow_unicode=True), force=True)
     click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {'question' if len(session.asked) == 1 else 'questions'} asked).\n", err=True)
-    print_advice(full_advice(advisor, facts), output)
+    print_advice(full_advice(advisor, facts), output, everything)
 
 
 def check_can_save(target: str, facts_path: Optional[str], force: bool) -> None:

@@ -61,6 +61,10 @@ class _PairSpec(_Strict):
 class _SourceSpec(_Strict):
     file: str = Field(min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=300)
+    author: Optional[str] = Field(default=None, min_length=1, max_length=200)
+    publisher: Optional[str] = Field(default=None, min_length=1, max_length=200)
+    published: Optional[str] = Field(default=None, min_length=1, max_length=40)
+    link: Optional[str] = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
 
 
 def _finite_default(value):
@@ -161,7 +165,7 @@ class _RuleFileSpec(_Strict):
 
 _AS_MAPPING = {  # what goes under an entry that must be a mapping, by the model of the entry
     "_ThresholdSpec": "write default:, unit: and meaning: under it",
-    "_SourceSpec": "write file: and title: under it",
+    "_SourceSpec": "write file: and title: under it (author:, publisher:, published: and link: if known)",
     "_StageSpec": "write name:, title: and signal: under it",
 }
 _AS_LIST = {  # what a list holds, by the key it is under
@@ -544,7 +548,8 @@ class _Loader:
                 if item is None:
                     self.broken.add(key)
                 else:
-                    sources[key] = Source(key, item.file, item.title)
+                    sources[key] = Source(key, item.file, item.title, item.author, item.publisher,
+                                          item.published, item.link)
         return sources
 
     def thresholds(self) -> dict:

@@ -20,9 +20,15 @@ ThresholdValue = Union[int, float, str]
 
 @dataclass(frozen=True)
 class Source:
+    """A published document the rules draw on: how a reader finds it, and the file a coach keeps it in."""
+
     id: str
     file: str
     title: str
+    author: Optional[str] = None
+    publisher: Optional[str] = None
+    published: Optional[str] = None
+    link: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,11 @@
 Every record gives exactly one line, ``{"record": n, "advice": {...}}`` or
 ``{"record": n, "error": {"field": ..., "message": ...}, "errors": [...]}``
 (``error`` is the first problem, ``errors`` all of them), so N records in
-make N lines out and nothing is dropped. ``n`` is the 1-based line of a JSONL
+make N lines out and nothing is dropped. A record's own id (a CSV/TSV id
+column, ``employee_id`` by default; a JSONL record's ``id`` key) follows the
+record number, ``{"record": n, "id": "E-1042", ...}``, on advice and error
+lines alike, and is never read as a fact. ``advice`` is the view asked for
+(`promorules.advice.views`). ``n`` is the 1-based line of a JSONL
 file or the 1-based data row of a CSV or TSV file. A blank line is not a
 record in any format; the summary counts blank lines, so none goes unmentioned.
 
@@ -36,7 +40,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
 
-from ..errors import InputError, Location, Problem
+from ..errors import InputError, Location, Problem, did_you_mean
 from .records import RecordError, advise_line, error_line, parse_json, record_problem
 
 Format = Literal["auto", "jsonl", "csv", "tsv"]
@@ -46,6 +50,8 @@ MAX_RECORD_BYTES = 16 * 1024 * 1024  # a longer JSONL line is not read into memo
 IN_FLIGHT_PER_WORKER = 4  # chunks per worker read ahead of the writer
 IN_FLIGHT_BYTES = 64 * 1024 * 1024  # text of the records read ahead of the writer, all workers together
 Record = tuple[int, str, Any]  # (record number, "json" | "row" | "error" | "blank", payload)
+DEFAULT_ID_COLUMN = "employee_id"  # the id column of a CSV/TSV file when none is named, if the header has it
+ID_CELL = ("id",)  # a row's key for its id cell: a tuple, so no column name can be it
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,8 @@ class Settings:
     as_of: date  # --as-of, or the day the batch started, for records that do not give one
     override: bool  # True: as_of replaces every record's own date
     outlook: bool = False  # True: fill nearest_misses and plan too, as `promorules advise` does
+    view: str = "full"  # the view each advice is written as: full, summary or ids (promorules.advice.views)
+    id_key: str = "id"  # the key of a JSONL record that holds its id (--id-column)
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,8 @@ def run_batch(
     outlook: bool = False,
     day: Optional[date] = None,
     done: Done = Done(0, 0, 0),
+    view: str = "full",
+    id_column: Optional[str] = None,
 ) -> Summary:
     """Advise every record of ``source`` into ``output`` (binary: UTF-8 JSON lines).
 
@@ -108,19 +118,24 @@ def run_batch(
     at the cost of a few more evaluations per record. ``day`` replaces "the
     day the batch started" (a resumed run passes the day of the run it
     continues). ``done`` resumes a stopped run: its records are read past,
-    not advised, and must end at the same record number.
+    not advised, and must end at the same record number. ``view`` is the view
+    written (full, summary or ids); ``id_column`` names the CSV/TSV column (or
+    the JSONL key) holding each record's id (default: ``employee_id`` for
+    CSV/TSV when the header has it, ``id`` for JSONL).
     """
     from ..advisor import Advisor
+    from ..advice.views import check_view
 
     started = time.perf_counter()
-    settings = Settings(ruleset, thresholds, as_of or day or date.today(), as_of is not None, outlook)
+    settings = Settings(ruleset, thresholds, as_of or day or date.today(), as_of is not None, outlook,
+                        check_view(view), id_column or "id")
     Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
     blank = 0
 
     def records() -> Iterator[Record]:
         nonlocal blank
         passed = 0
-        for record in read_records(source, input_format):
+        for record in read_records(source, input_format, id_column):
             if record[1] == "blank":
                 blank += 1
             elif passed < done.records:
@@ -284,8 +299,12 @@ def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 # ------------------------------------------------------------------ reading
 
 
-def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]:
-    """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read."""
+def read_records(source: str, input_format: Format = "auto", id_column: Optional[str] = None) -> Iterator[Record]:
+    """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read.
+
+    A CSV/TSV row's id cell (``id_column``, else `DEFAULT_ID_COLUMN` when the header has it) is kept
+    under `ID_CELL`, apart from the facts; a JSONL record keeps its id in its JSON.
+    """
     from ..facts.files import open_regular_file
 
     path = Path(source)
@@ -297,7 +316,7 @@ def read_records(source: str, input_format: Format = "auto") -> Iterator[Record]
     if kind == "jsonl":
         _refuse_json_array(path, handle, source)
         return _jsonl_records(handle, source)
-    return _csv_records(handle, source, "\t" if kind == "tsv" else ",")
+    return _csv_records(handle, source, "\t" if kind == "tsv" else ",", id_column)
 
 
 def _guess_format(path: Path, handle) -> str:
@@ -351,7 +370,8 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
             if len(raw) > MAX_RECORD_BYTES and not raw.endswith(b"\n"):
                 while (rest := handle.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass  # the rest of the oversized line, read in pieces and dropped
-                yield number, "error", record_problem(f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+                too_large = record_problem(f"the record is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+                yield number, "error", (too_large, None)
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -364,10 +384,11 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
             except UnicodeDecodeError as exc:
                 character = len(raw[:exc.start].decode("utf-8", errors="replace")) + 1
                 where = f" at character {character} of line {number}"
-                yield number, "error", record_problem(_not_utf8_text(raw[exc.start], where))
+                not_utf8 = record_problem(_not_utf8_text(raw[exc.start], where))
+                yield number, "error", (not_utf8, None)
 
 
-def _csv_records(handle, source: str, separator: str) -> Iterator[Record]:
+def _csv_records(handle, source: str, separator: str, id_column: Optional[str] = None) -> Iterator[Record]:
     """The data rows of a CSV file (``separator`` ",") or a TSV one ("\\t"); the header is checked now, before any row.
 
     TSV is read as spreadsheets write it: a cell holding a tab, a quote or a
@@ -385,17 +406,26 @@ def _csv_records(handle, source: str, separator: str) -> Iterator[Record]:
             line, character, byte = lines.not_utf8
             raise InputError([Problem(Location(source, line, character),
                                       f"cannot read the header row: {_not_utf8_text(byte)}")])
-        problems = check_header(header, separator)
+        names = [column.strip() for column in header]
+        if id_column is not None and id_column not in names:
+            raise InputError([Problem(Location(source, 1), f'--id-column: there is no column "{id_column}"'
+                                                           f"{did_you_mean(id_column, names)}", field="id")])
+        id_at = names.index(id_column or DEFAULT_ID_COLUMN) if (id_column or DEFAULT_ID_COLUMN) in names else None
+        problems = check_header([c for i, c in enumerate(header) if i != id_at], separator)
         if problems:
             raise InputError([Problem(Location(source, 1), message) for message in problems])
     except BaseException:
         lines.text.close()
         raise
-    return _csv_rows(lines, reader, header, source)
+    return _csv_rows(lines, reader, header, source, header[id_at] if id_at is not None else None)
 
 
-def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str) -> Iterator[Record]:
-    """One record per data row; a row with a byte that is not UTF-8 is that record's error."""
+def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str,
+              id_name: Optional[str] = None) -> Iterator[Record]:
+    """One record per data row; a row with a byte that is not UTF-8 is that record's error.
+
+    The cell of the id column ``id_name`` moves to `ID_CELL`, so it is never read as a fact.
+    """
     with lines.text:
         number = 0
         while (cells := _next_row(reader, lines, source, header)) is not None:
@@ -407,13 +437,18 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
                 line, character, byte = lines.not_utf8
                 column = next((c.strip() for c, cell in zip(header, cells) if _NOT_UTF8.search(cell)), None)
                 message = _not_utf8_text(byte, f" at character {character} of line {line}")
-                yield number, "error", record_problem(f"{column}: {message}" if column else message, column or "")
+                cell = dict(zip(header, cells)).get(id_name) if id_name is not None else None
+                shown_id = cell.strip() if cell and not _NOT_UTF8.search(cell) else None
+                problem = record_problem(f"{column}: {message}" if column else message, column or "")
+                yield number, "error", (problem, shown_id)
                 continue
             row: dict[Optional[str], Any] = dict(zip(header, cells))
             if len(cells) > len(header):
                 row[None] = cells[len(header):]  # refused by row_facts, naming the surplus
             for column in header[len(cells):]:
                 row[column] = None  # a short row: the missing cells are unknown
+            if id_name is not None:
+                row[ID_CELL] = row.pop(id_name)
             yield number, "row", row
 
 
@@ -529,18 +564,38 @@ class _Worker:
         from ..facts.csvrow import CellError, row_facts
 
         number, kind, payload = record
+        person_id: Optional[str] = None
+        settings = self.settings
         try:
             if kind == "error":
-                raise RecordError([payload])
-            data = parse_json(payload) if kind == "json" else row_facts(payload)
+                problem, person_id = payload
+                raise RecordError([problem])
+            if kind == "json":
+                data = parse_json(payload)
+            else:
+                person_id = _row_id(payload)
+                data = row_facts({column: cell for column, cell in payload.items() if column != ID_CELL})
         except RecordError as exc:
-            return error_line(number, exc.problems), False
+            return error_line(number, exc.problems, person_id), False
         except CellError as exc:
-            return error_line(number, [record_problem(exc.message, exc.field)]), False
+            return error_line(number, [record_problem(exc.message, exc.field)], person_id), False
         except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-            return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")]), False
-        settings = self.settings
-        return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook)
+            return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")], person_id), False
+        return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook,
+                           view=settings.view, id_key=settings.id_key, person_id=person_id)
+
+
+def _row_id(row: dict) -> Optional[str]:
+    """A CSV row's id cell: stripped, None when empty; RecordError when it is too long to be an id."""
+    cell = row.get(ID_CELL)
+    if cell is None or not cell.strip():
+        return None
+    from ..advisor import IdError, check_id
+
+    try:
+        return check_id(cell.strip(), "id")
+    except IdError as exc:
+        raise RecordError([record_problem(exc.message, "id")]) from None
 
 
 _WORKER: Optional[_Worker] = None  # the advisor of this worker process

@@ -25,7 +25,7 @@ from ..outfile import check_target, is_stream, refuse, sync_folder, write_file
 
 PARTIAL = ".partial"  # OUT + this: the lines written so far
 RUN = ".partial.run"  # OUT + this: the settings of the run, for --resume
-_LINE_START = re.compile(rb'\{"record":(\d+),"(advice|error)"')
+_LINE_START = re.compile(rb'\{"record":(\d+),(?:"id":"(?:[^"\\]|\\.)*",)?"(advice|error)"')
 
 
 class BatchOutput:

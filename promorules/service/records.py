@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from ..errors import InputError, Location, Problem
 
@@ -16,32 +16,54 @@ RECORD = Location("record")  # a record is not a file a person wrote: its proble
 
 
 def advise_line(
-    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False
+    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False, *,
+    view: str = "full", id_key: str = "id", person_id: Optional[str] = None,
 ) -> tuple[bytes, bool]:
     """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
 
     ``as_of`` is used when ``override`` is set or the record gives no date;
-    ``outlook`` adds the nearest misses and the plan. Problems become an
-    error line naming each field; nothing raises.
+    ``outlook`` adds the nearest misses and the plan. ``view`` is the view
+    written; the record's id is ``person_id``, else its ``id_key`` key, which
+    is taken out before the facts are read. Problems become an error line
+    naming each field; nothing raises.
     """
+    from ..advice.views import view_of
+    from ..advisor import IdError, check_id, full_advice
     from ..facts.files import validate_facts
-    from ..advisor import full_advice
     from ..yamlsource import Located
 
     try:
         if not isinstance(data, dict):
             raise RecordError([record_problem(f"a record must be a JSON object of facts, not {json_kind(data)}")])
+        if id_key in data:
+            data = dict(data)
+            given = data.pop(id_key)
+            try:
+                person_id = check_id(given, id_key)
+            except IdError as exc:
+                raise RecordError([record_problem(exc.message, id_key)]) from None
         if override or data.get("as_of") is None:
             data = {**data, "as_of": as_of}
         facts = validate_facts(Located(data, "record"))
-        advice = full_advice(advisor, facts) if outlook else advisor.advise(facts)
+        if outlook:
+            advice: Any = view_of(full_advice(advisor, facts).model_copy(update={"id": person_id}), view)  # type: ignore[arg-type]
+        else:
+            advice = advisor.advise(facts, view=view, id=person_id)
     except RecordError as exc:
-        return error_line(number, exc.problems), False
+        return error_line(number, exc.problems, person_id), False
     except InputError as exc:
-        return error_line(number, exc.problems), False
+        return error_line(number, exc.problems, person_id), False
     except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-        return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")]), False
-    return b'{"record":%d,"advice":%s}' % (number, advice.__pydantic_serializer__.to_json(advice)), True
+        return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")], person_id), False
+    return b'{"record":%d%s,"advice":%s}' % (number, _id_part(person_id),
+                                              advice.__pydantic_serializer__.to_json(advice)), True
+
+
+def _id_part(person_id: Optional[str]) -> bytes:
+    """``,"id":"..."`` for a record with an id, nothing for one without."""
+    if person_id is None:
+        return b""
+    return b',"id":' + json.dumps(person_id, ensure_ascii=False).encode()
 
 
 def json_kind(value: Any) -> str:
@@ -90,7 +112,11 @@ def parse_json(text: str) -> Any:
     return data
 
 
-def error_line(number: int, problems: Sequence[Problem]) -> bytes:
+def error_line(number: int, problems: Sequence[Problem], person_id: Optional[str] = None) -> bytes:
+    """The line of a record that was not advised; it carries the record's id when the id itself was readable."""
     errors = [problem_json(problem) for problem in problems]
-    line = {"record": number, "error": errors[0], "errors": errors}
+    line: dict[str, Any] = {"record": number}
+    if person_id is not None:
+        line["id"] = person_id
+    line.update(error=errors[0], errors=errors)
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()

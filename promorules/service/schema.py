@@ -1,6 +1,6 @@
-"""JSON Schema of the input (facts) and the output (advice), from the models the API validates with.
+"""JSON Schema of the input (facts) and the output (the advice and its views), from the models the API uses.
 
-Generated from `Facts` and `Advice` themselves, so the schema cannot drift
+Generated from `Facts`, `Advice` and the views themselves, so the schema cannot drift
 from what ``Advisor.advise``, ``promorules batch`` and the HTTP service accept
 and return. Every field carries its description.
 """
@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-Kind = Literal["facts", "advice"]
+Kind = Literal["facts", "advice", "summary", "ids"]
+KINDS = ("facts", "advice", "summary", "ids")
 
 
 def json_schema(kind: Kind) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the facts a person gives, or of the advice they get."""
+    """The JSON Schema (draft 2020-12) of the facts a person gives, or of the advice they get (in full, or
+    its ``summary`` or ``ids`` view)."""
     if kind == "facts":
         from ..facts.model import Facts
 
@@ -22,7 +24,11 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         from ..advice.model import Advice
 
         return Advice.model_json_schema(mode="serialization")
-    raise ValueError(f'kind must be "facts" or "advice", not {kind!r}')
+    if kind in ("summary", "ids"):
+        from ..advice.views import VIEW_MODELS
+
+        return VIEW_MODELS[kind].model_json_schema(mode="serialization")
+    raise ValueError(f'kind must be "facts", "advice", "summary" or "ids", not {kind!r}')
 
 
 def schema_text(kind: Kind) -> str:

@@ -22,6 +22,7 @@ from promorules.advice.outlook import ASK_NOW, earliest_day
 from tests.support.people import varied_people
 
 PEOPLE = 2_000
+EXAMPLES = Path(__file__).parents[2] / "examples"
 # The reasons to wait that the drawn facts reach: bad timing, the foundation, leaving and the new role.
 CORE_GATES = {
     "timing.avoid-freeze", "timing.avoid-after-setback", "timing.avoid-under-12-months",
@@ -103,6 +104,9 @@ def _given(value, wanted) -> bool:
 @pytest.fixture(scope="module")
 def advised(advisor):
     people = [_answered(_reflected(person, index), index) for index, person in enumerate(varied_people(PEOPLE))]
+    # The examples too: the drawn set shifts with what else is imported, and a stage such as
+    # considering a move is reached by only a handful of drawn people.
+    people += [yaml.safe_load(path.read_text()) for path in sorted(EXAMPLES.glob("*.yaml"))]
     return [(person, advisor.advise(Facts.model_validate(person))) for person in people]
 
 
@@ -151,7 +155,7 @@ def test_no_advice_asks_for_what_the_facts_say_is_given_or_refused(advised):
 def test_no_supporter_already_asked_is_asked_again(advisor, response):
     """Asking people who already answered to speak up asks for an answer given: Claire, ready to ask, with
     both supporters not yet advocating already asked, is not told to ask them."""
-    claire = yaml.safe_load((Path(__file__).parents[2] / "examples" / "claire-ready-to-ask.yaml").read_text())
+    claire = yaml.safe_load((EXAMPLES / "claire-ready-to-ask.yaml").read_text())
     shown = {r.rule_id for r in advisor.advise(Facts.model_validate(claire)).recommendations}
     assert "relationships.ask-for-good-word" in shown
     for supporter in claire["people"]:
@@ -176,21 +180,76 @@ def test_an_earliest_day_is_never_a_day_the_reason_to_wait_still_holds(advisor, 
             if not (rec.waits and rec.date and rec.date >= advice.as_of):
                 continue
             rule = advisor.ruleset.rule(rec.rule_id)
-            day = earliest_day(advisor.evaluator, facts, rule, rec.date)
-            if day is None:
+            if earliest_day(advisor.evaluator, facts, rule, rec.date) is None:
                 continue  # time alone does not lift it: the date is a day to look again, not the earliest day
-            derived = derive(facts.model_copy(update={"as_of": day}))
+            derived = derive(facts.model_copy(update={"as_of": rec.date}))  # the day the advice shows
             assert c.evaluate(rule.condition, derived, advisor.evaluator.signals(derived)) is not True, person
             checked += 1
     assert checked >= 20, "enough people with a dated reason to wait"
 
 
 def test_the_dates_shown_are_the_earliest_days(advisor):
-    """What the advice shows (full_advice) is the day the reason to wait is gone, not its last day."""
+    """What every advice shows (the plain advice of batch and the service, and full_advice with its plan and
+    what would change) is the day the reason to wait is gone, not its last day."""
     from promorules.advisor import full_advice
 
     person = {"as_of": date(2026, 3, 1), "role_start_date": date(2024, 1, 1), "setbacks": [{"date": date(2026, 2, 1)}]}
-    advice = full_advice(advisor, Facts.model_validate(person))
-    wait = next(r for r in advice.recommendations if r.rule_id == "timing.avoid-after-setback")
-    assert wait.date == date(2026, 4, 3)  # 2026-02-01 + 60 days is 2026-04-02, the cooldown's last day
-    assert "2026-04-03" in wait.text and "2026-04-02" not in wait.text
+    for advice in (advisor.advise(Facts.model_validate(person)), full_advice(advisor, Facts.model_validate(person))):
+        wait = next(r for r in advice.recommendations if r.rule_id == "timing.avoid-after-setback")
+        assert wait.date == date(2026, 4, 3)  # 2026-02-01 + 60 days is 2026-04-02, the cooldown's last day
+        assert "2026-04-03" in wait.text and "2026-04-02" not in wait.text
+        assert all(item.date != date(2026, 4, 2) for item in advice.plan)
+
+
+def test_tell_us_more_asks_the_basics_first_and_about_leaving_only_after_a_refusal(advisor, advised):
+    """A coach asks when the role began before anything else, and never asks someone who was never
+    refused whether they have searched their soul or whether their work is being outsourced."""
+    from promorules.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+
+    ruleset = advisor.ruleset
+    refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
+    after_a_refusal = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
+                       or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES) or r.derive in refusal_signals}
+    never_refused = 0
+    for person, advice in advised:
+        paths = [m.fact for m in advice.missing_facts]
+        ranks = [BASICS.index(p) if p in BASICS else len(BASICS) for p in paths]
+        assert ranks == sorted(ranks), (person, paths)
+        requests = person.get("promotion_requests")
+        if requests is not None and not any(r["outcome"] in ("denied", "not_yet") for r in requests):
+            never_refused += 1
+            assert "soul_search_done" not in paths, person
+            for missing in advice.missing_facts:
+                assert missing.fact in BASICS or set(missing.rules) - after_a_refusal, (person, missing.fact)
+    assert never_refused >= 100
+
+
+def test_the_header_says_what_the_first_recommendation_is(advisor, advised):
+    """The one header line is drawn from #1 alone: "not asking yet" (with the wait's date, when it has one)
+    exactly when #1 is a reason to wait; a move when #1 is advice to look outside; and never #1's title,
+    which the line after it names."""
+    from promorules.render import headline
+
+    kinds = set()
+    for person, advice in advised:
+        header = headline(advice)
+        if not advice.recommendations:
+            continue
+        first = advice.recommendations[0]
+        titles = [r.title for r in advice.recommendations]
+        assert not any(title in header for title in titles), (header, person)
+        if first.category == "leaving":
+            kinds.add("move")
+            assert "not asking" not in header and ("move" in header.lower() or "elsewhere" in header), header
+        elif first.waits:
+            kinds.add("wait")
+            assert "not asking yet" in header, header
+            if first.date and first.date >= advice.as_of:
+                kinds.add("dated wait")
+                assert first.date.isoformat() in header, (header, first.date)
+        else:
+            kinds.add("step")
+            assert "not asking" not in header, (header, first.rule_id)
+            if advice.stage:
+                assert header.startswith(advice.stage.title), header
+    assert kinds == {"move", "wait", "dated wait", "step"}, kinds

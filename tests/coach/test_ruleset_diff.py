@@ -1,5 +1,6 @@
 """`promorules ruleset diff`: who a ruleset change affects, and how, over a folder of facts files."""
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_json_lists_each_persons_changes_as_the_advisors_give_them(tmp_path):
             (r, before[r], after[r]) for r in after if r in before and before[r] != after[r]}
     priya = data["people"][[p.name for p in files].index("priya-hiring-freeze.yaml")]
     assert (priya["old_stage"], priya["new_stage"]) == ("make_the_case", "step_up")
-    assert {"rule_id": "after.share-and-lift-others", "rank": 7, "held_back_by": []} in priya["removed"]
+    assert {"rule_id": "after.share-and-lift-others", "rank": 8, "held_back_by": []} in priya["removed"]
     summary = data["summary"]
     assert summary["people"] == 6 and summary["unreadable"] == 0
     assert summary["changed"] + summary["unchanged"] == 6
@@ -68,7 +69,7 @@ def test_text_names_ranks_stage_changes_and_a_summary(tmp_path):
     text = result.output
     priya = text.split(f"{EXAMPLES / 'priya-hiring-freeze.yaml'}:\n", 1)[1].split("\n" + str(EXAMPLES), 1)[0]
     assert "  stage: make_the_case -> step_up\n" in priya
-    assert "  - after.share-and-lift-others (was rank 7)\n" in priya
+    assert "  - after.share-and-lift-others (was rank 8)\n" in priya
     summary = json.loads(diff("default", str(root), "--facts", str(EXAMPLES), "--format", "json").output)["summary"]
     assert text.splitlines()[-1] == (
         f"6 people: {summary['changed']} changed, {summary['unchanged']} unchanged; {summary['added']} added, "
@@ -107,3 +108,100 @@ def test_bad_rulesets_and_folders_are_bad_input(tmp_path):
     assert diff("default", str(tmp_path / "none"), "--facts", str(EXAMPLES)).exit_code == 2
     result = diff("default", "default", "--facts", str(tmp_path / "nobody"))
     assert result.exit_code == 2 and "not a folder of facts files" in result.output
+
+
+def eighteen_months(tmp_path: Path) -> Path:
+    """A company layer: 18 months in the role before asking, a gate on the ask-now advice."""
+    root = tmp_path / "company"
+    root.mkdir()
+    (root / "ruleset.yaml").write_text("extends: default\nname: company\nversion: '1'\n")
+    (root / "timing.yaml").write_text(
+        "category: timing\nrules:\n"
+        "  - id: timing.company-18-months\n    priority: 11\n    title: Give the role 18 months here\n"
+        "    when: [months_in_role >= 12, months_in_role < 18]\n    hold_back: [ask-now]\n"
+        "    recommend: Here, people ask after 18 months in the role.\n"
+        "    sources:\n      - S3: Bad timing\n")
+    return root
+
+
+def rows(output: str) -> dict:
+    return {row["rule_id"]: row for row in json.loads(output)["rules"]}
+
+
+def test_a_new_rule_gains_people_in_the_generated_population_that_the_examples_miss(tmp_path):
+    root = eighteen_months(tmp_path)
+    examples_only = diff("default", str(root), "--facts", str(EXAMPLES), "--format", "json")
+    assert examples_only.exit_code == 0, examples_only.output
+    assert rows(examples_only.output)["timing.company-18-months"]["gaining"] == 0
+    both = diff("default", str(root), "--facts", str(EXAMPLES), "--people", "200", "--format", "json")
+    row = rows(both.output)["timing.company-18-months"]
+    assert row["change"] == "added" and row["gaining"] > 0 and row["losing"] == 0
+    data = json.loads(both.output)
+    assert data["generated"] == 200 and data["summary"]["people"] == 206
+    assert diff("default", str(root), "--people", "200", "--format", "json").output == \
+        diff("default", str(root), "--people", "200", "--format", "json").output  # seeded: the same crowd
+
+
+def test_the_generated_population_reaches_every_stage_and_gate():
+    from promorules.ruleset_diff import population
+
+    advisor = Advisor()
+    gates = {rule.id for rule in advisor.ruleset.rules if advisor.ruleset.is_gate(rule)}
+    stages, fired = set(), set()
+    for person in population(advisor, advisor, 200, 2026):
+        advice = advisor.advise(person)
+        stages.add(advice.stage.name)
+        fired |= {r.rule_id for r in advice.recommendations} | {h.rule_id for h in advice.held_back}
+    assert stages == {stage.name for stage in advisor.ruleset.stages}
+    assert gates <= fired, sorted(gates - fired)
+
+
+def reworded(tmp_path: Path) -> Path:
+    root = tmp_path / "reworded"
+    shutil.copytree(ROOT / "rulesets" / "default", root)
+    path = root / "timing.yaml"
+    text = path.read_text()
+    written = "title: Give the role {min_months_in_role|month|months} first"
+    assert written in text
+    path.write_text(text.replace(written, "title: Settle into the role first"))
+    return root
+
+
+def test_a_reworded_rule_shows_as_reworded_not_unchanged(tmp_path):
+    result = diff("default", str(reworded(tmp_path)), "--facts", str(EXAMPLES), "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = rows(result.output)
+    assert found["timing.avoid-under-12-months"]["change"] == "reworded (title)"
+    assert [rule for rule, row in found.items() if row["change"] != "unchanged"] == ["timing.avoid-under-12-months"]
+    text = diff("default", str(reworded(tmp_path / "again")), "--facts", str(EXAMPLES)).output
+    assert re.search(r"^timing\.avoid-under-12-months \(Settle into the role first\) +reworded \(title\) ", text, re.M)
+
+
+def test_a_threshold_setting_moves_people_and_the_table_says_who(tmp_path):
+    result = diff("default", "default", "--threshold", "min_months_in_role=18", "--people", "200",
+                  "--format", "json")
+    assert result.exit_code == 0, result.output
+    row = rows(result.output)["timing.avoid-under-12-months"]
+    assert row["change"] == "unchanged" and row["gaining"] > 0
+    markdown = diff("default", "default", "--threshold", "min_months_in_role=18", "--people", "200",
+                    "--format", "markdown").output
+    assert "| rule | change | gaining it | losing it | rank moves |\n|---|---|---|---|---|\n" in markdown
+    assert f"| timing.avoid-under-12-months (Give the role 18 months first) | unchanged | {row['gaining']} | " \
+        in markdown
+    bad = diff("default", "default", "--threshold", "min_month_in_role=18", "--people", "5")
+    assert bad.exit_code == 2 and "min_month_in_role" in bad.output and "Traceback" not in bad.output
+
+
+def test_person_names_the_condition_that_flipped_with_their_value(tmp_path):
+    person = tmp_path / "sam.yaml"
+    person.write_text("as_of: 2026-11-24\nrole_start_date: 2025-10-01\nscope_change: none\n")
+    result = diff("default", "default", "--threshold", "min_months_in_role=18", "--person", str(person))
+    assert result.exit_code == 0, result.output
+    why = result.output.split(f"Why the advice for {person} changed:\n", 1)[1]
+    assert "timing.avoid-under-12-months (Give the role 18 months first): gained\n" in why
+    assert "    - months in the current role: under 18 (min_months_in_role): was no, now yes (theirs: 13)\n" in why
+
+
+def test_nobody_to_compare_is_bad_input():
+    result = diff("default", "default")
+    assert result.exit_code == 2 and "give --facts DIR, --people N or --person FILE" in result.output

@@ -153,3 +153,38 @@ def test_help_shows_an_example():
     for command in ("validate", "show", "doc", "test", "diff"):
         result = CliRunner().invoke(main, ["ruleset", command, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output, command
+
+
+def test_a_declared_pair_whose_rules_can_both_apply_is_reported_at_the_pair_with_a_witness(tmp_path):
+    rules = (rule("mine.hold", "frustrated") + rule("mine.go", "[months_in_role >= 12, not frustrated]")
+             + rule("mine.plan", "months_in_role >= 12"))
+    pairs = """
+        pairs:
+          - first: [mine.hold]
+            second: [mine.go, mine.plan]
+            yields: second
+            reason: Hold first.
+    """
+    root = layer_with_rules(tmp_path, rules, pairs)
+    found = [w for w in lint(inspect_ruleset(root)) if "pair:" in w.message]
+    # mine.go can never apply with mine.hold (frustrated and not frustrated); mine.plan can
+    assert [w.message for w in found] == [
+        'pair: "mine.hold" and "mine.plan" can both apply, neither held back '
+        "(for example when frustrated and months_in_role >= 12)"
+    ]
+    assert found[0].location.file.endswith("ruleset.yaml") and found[0].location.line == 6  # the pair's "- first:"
+    strict = CliRunner().invoke(main, ["ruleset", "validate", str(root), "--strict"])
+    assert strict.exit_code != 0 and "ruleset.yaml:6" in strict.output
+
+
+def test_a_pair_kept_apart_by_a_hold_back_is_not_reported(tmp_path):
+    rules = rule("mine.hold", "frustrated", "  hold_back: [mine.plan]\n") + rule("mine.plan", "months_in_role >= 12")
+    pairs = """
+        pairs:
+          - first: [mine.hold]
+            second: [mine.plan]
+            yields: second
+            reason: Hold first.
+    """
+    root = layer_with_rules(tmp_path, rules, pairs)
+    assert [w for w in lint(inspect_ruleset(root)) if "pair:" in w.message] == []

@@ -75,7 +75,18 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
             for path in FACTS[name].inputs:
                 needed.setdefault(path, set()).add(rule.id)
                 descriptions.setdefault(path, input_description(path) or FACTS[name].description)
-    ordered = sorted((p for p in needed if not gave(person, p)), key=lambda path: (-len(needed[path]), path))
+    # A coach's order: the basics first (questions.BASICS); for someone never refused, no question that
+    # only advice after a refusal waits on, and such advice does not count towards a question's place.
+    from promorules.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+
+    refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
+    after = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
+             or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES) or r.derive in refusal_signals}
+    if (facts.get("denied_request_count") or 0) >= 1:
+        after = set()
+    kept = [p for p in needed if not gave(person, p) and (p in BASICS or needed[p] - after)]
+    rank = {p: BASICS.index(p) if p in BASICS else len(BASICS) for p in kept}
+    ordered = sorted(kept, key=lambda path: (rank[path], -len(needed[path] - after), path))
     return [{"fact": p, "description": descriptions[p], "rules": sorted(needed[p])} for p in ordered]
 
 

@@ -37,6 +37,11 @@ def test_batch_reads_each_row_or_refuses_the_file_by_line(name, tmp_path):
     if "refused" in case:
         assert result.exit_code == 2, result.output[-800:]
         lines = [line for line in result.stderr.splitlines() if line.strip()]
+        if case.get("written"):  # the rows before the break are kept for --resume, not presented as finished
+            assert not output.exists()
+            kept = Path(f"{output}.partial")
+            rows = [json.loads(line) for line in kept.read_text(encoding="utf-8").splitlines()]
+            assert lines.pop() == f"stopped after {len(rows)} records; output kept in {kept} (resume with --resume)"
         assert lines and all(line.startswith("error: ") for line in lines), result.stderr
         for fragment in case["refused"]:
             assert fragment in result.stderr

@@ -83,3 +83,13 @@ def test_the_new_facts_have_csv_columns():
     assert (facts.manager_post, facts.target_dropped, facts.org.ic_track) == ("vacant", True, False)
     assert facts.promotion_requests[0].criteria_deadline.isoformat() == "2027-09-30"
     assert facts.setbacks[0].given_by == "exec" and facts.people[0].plan_to_ask is True
+
+
+def test_people_listed_by_role_are_named_as_a_role_in_a_sentence():
+    """"A peer" or "My skip-level" is a role, not a name: inside a sentence it reads "a peer", "your
+    skip-level"; a proper name stays as written."""
+    weak = {"strength": "weak", "stance": "supportive", "can_influence": True, "plan_to_ask": True}
+    d = derived(people=[{"name": "A peer", **weak}, {"name": "My skip-level", **weak},
+                        {"name": "head of sales", **weak}, {"name": "Ana", **weak}])
+    assert d["people_not_to_ask_names"] == "a peer, your skip-level, your head of sales and Ana"
+    assert d["planned_asks_unwise_names"] == "a peer, your skip-level, your head of sales and Ana"

@@ -61,7 +61,7 @@ def test_claire_reaches_her_advice_in_at_most_15_questions(tmp_path):
 
     advice = session.run(read_line, lambda text: None)
     assert len(questions) <= 15
-    assert questions[0] in ("performance_gaps", "meets_all_responsibilities", "self_assessment_done")
+    assert questions[0] == "role_start_date"  # a coach asks when the role began first
     expected = advisor.advise(read_facts(str(CLAIRE)))
     assert advice.stage.name == expected.stage.name == "foundation"
     top = [r.rule_id for r in advice.recommendations[:3]]
@@ -75,14 +75,16 @@ def test_claire_reaches_her_advice_in_at_most_15_questions(tmp_path):
 
 def test_piped_answers_are_checked_and_saved(tmp_path):
     out = tmp_path / "me.yaml"
-    answers = "none\nyes\nmaybe\nyes\n2026-08-01\n"  # "maybe" is asked again
+    # role start, last promotion (skipped), requests, gaps, every duty covered ("maybe" is asked again)
+    answers = "2024-01\n\nnever asked\nnone\nmaybe\nyes\n"
     result = CliRunner().invoke(main, ["interview", "-o", str(out), "--as-of", "2026-11-24",
-                                       "--max-questions", "4", "--format", "json"], input=answers)
+                                       "--max-questions", "5", "--format", "json"], input=answers)
     assert result.exit_code == 0, result.output
     assert "please answer yes or no" in result.output
     saved = yaml.safe_load(out.read_text())
-    assert saved["performance_gaps"] == [] and saved["meets_all_responsibilities"] is True
-    assert saved["self_assessment_done"] is True
+    assert str(saved["role_start_date"]) == "2024-01-01" and "last_promotion_date" not in saved
+    assert saved["promotion_requests"] == [] and saved["performance_gaps"] == []
+    assert saved["meets_all_responsibilities"] is True
     advice = json.loads(result.output[result.output.index("{"):])
     assert advice["as_of"] == "2026-11-24"
 
@@ -141,16 +143,16 @@ def test_interview_in_a_real_terminal(tmp_path):
                 seen += chunk
         return seen
 
-    assert b"1. Which weaknesses" in read_until(b"> ")
-    os.write(fd, b"none\n")
+    assert b"1. When did you start your current role?" in read_until(b"> ")
+    os.write(fd, b"2024-01\n")
     read_until(b"2. ")
-    os.write(fd, b"yes\n")
+    os.write(fd, b"\n")
     read_until(b"What to do, in order")
     _, status = os.waitpid(pid, 0)
     os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, seen.decode(errors="replace")
     assert b"What to do, in order" in seen
-    assert yaml.safe_load(out.read_text())["performance_gaps"] == []
+    assert str(yaml.safe_load(out.read_text())["role_start_date"]) == "2024-01-01"
 
 
 def test_questions_about_the_written_case_wait_until_there_is_one():
@@ -161,3 +163,17 @@ def test_questions_about_the_written_case_wait_until_there_is_one():
     with_case = Interview(Advisor(), {"case_document": {"exists": True}}, date(2026, 11, 24), max_questions=200)
     with_case.run(lambda: "\n", lambda text: None)
     assert "case_document.components" in with_case.asked
+
+
+def test_all_shows_every_recommendation_in_full_after_the_interview(tmp_path):
+    """As with advise: by default the first few in full and the rest one line each; --all shows all."""
+    def interview(*extra):
+        out = tmp_path / f"claire{len(extra)}.yaml"
+        return CliRunner().invoke(main, ["interview", "-o", str(out), "--facts", str(CLAIRE), "--max-questions",
+                                         "1", *extra], input="\n")
+
+    short, everything = interview(), interview("--all")
+    assert short.exit_code == 0 and everything.exit_code == 0, short.output + everything.output
+    assert "Also worth doing (one line each; --all shows them in full)" in short.output
+    assert len(everything.output.splitlines()) > len(short.output.splitlines())
+    assert "Also worth doing" not in everything.output

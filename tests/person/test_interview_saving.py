@@ -33,15 +33,16 @@ def test_an_existing_file_is_not_replaced_unasked(tmp_path):
 def test_a_second_interview_keeps_the_first_ones_answers(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    first = runner.invoke(main, ["interview"], input="none\ndone\n")
+    first = runner.invoke(main, ["interview"], input="2024-01\ndone\n")
     assert first.exit_code == 0, first.output
     saved = Path("my-promotion-facts.yaml").read_text()
     second = runner.invoke(main, ["interview"], input="done\n")
     assert second.exit_code == 2 and "--facts my-promotion-facts.yaml" in second.output
     assert Path("my-promotion-facts.yaml").read_text() == saved
-    resumed = runner.invoke(main, ["interview", "--facts", "my-promotion-facts.yaml"], input="yes\ndone\n")
+    resumed = runner.invoke(main, ["interview", "--facts", "my-promotion-facts.yaml"], input="2022-05\ndone\n")
     assert resumed.exit_code == 0, resumed.output
-    assert yaml.safe_load(Path("my-promotion-facts.yaml").read_text())["performance_gaps"] == []
+    kept = yaml.safe_load(Path("my-promotion-facts.yaml").read_text())
+    assert str(kept["role_start_date"]) == "2024-01-01" and str(kept["last_promotion_date"]) == "2022-05-01"
 
 
 def test_a_place_that_cannot_be_saved_to_is_refused_before_the_first_question(tmp_path):

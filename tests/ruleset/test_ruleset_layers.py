@@ -280,7 +280,7 @@ def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tm
     assert ruleset.sources["ACME"].title == "Acme's promotion policy"
     advice = Advisor(root).advise(read_facts(str(PRIYA)))
     cited = next(r.sources for r in advice.recommendations if r.rule_id == "acme.read-the-policy")
-    assert [(c.source, c.file, c.section) for c in cited] == [("ACME", "acme-promotion-policy.pdf", "Section 2, Criteria")]
+    assert [(c.source, c.title, c.section) for c in cited] == [("ACME", "Acme's promotion policy", "Section 2, Criteria")]
     (root / "ruleset.yaml").write_text("extends: default\nname: mine\nversion: '1'\n"
                                        "sources:\n  S3: {file: x.txt, title: X}\n")
     (root / "acme.yaml").unlink()

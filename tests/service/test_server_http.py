@@ -233,7 +233,7 @@ def test_outlook_true_gives_the_json_of_promorules_advise_byte_for_byte(server):
 @pytest.mark.parametrize("query, field, message", [
     ("asof=2026-11-24", "asof", 'unknown query parameter "asof" (did you mean "as_of"?)'),
     ("as_of=2026-11-24&as_of=2027-01-01", "as_of", 'the query parameter "as_of" is given 2 times; give it once'),
-    ("colour=red", "colour", 'unknown query parameter "colour"; it takes as_of, outlook'),
+    ("colour=red", "colour", 'unknown query parameter "colour"; it takes as_of, outlook, view'),
 ])
 def test_unknown_or_repeated_query_parameters_get_422_naming_them(server, query, field, message):
     for path in ("/v1/advice", "/v1/advice/batch"):
@@ -277,10 +277,13 @@ def test_openapi_describes_the_error_bodies_and_the_batch_results(server):
     batch = openapi["paths"]["/v1/advice/batch"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert batch["type"] == "array"
     assert {ref["$ref"].rsplit("/", 1)[1] for ref in batch["items"]["oneOf"]} == {"BatchAdvice", "BatchError"}
-    assert schemas["BatchAdvice"]["properties"]["advice"] == {"$ref": "#/components/schemas/Advice"}
+    views = [{"$ref": f"#/components/schemas/{name}"} for name in ("Advice", "SummaryView", "IdsView")]
+    assert schemas["BatchAdvice"]["properties"]["advice"] == {"oneOf": views}
+    one = openapi["paths"]["/v1/advice"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert one == {"oneOf": views} and {"SummaryView", "IdsView"} <= set(schemas)
     assert set(schemas["BatchError"]["required"]) == {"record", "error", "errors"}
     parameters = {p["name"] for p in openapi["paths"]["/v1/advice"]["post"]["parameters"]}
-    assert parameters == {"as_of", "outlook"}
+    assert parameters == {"as_of", "outlook", "view"}
 
 
 class HeldAdvisor(Advisor):
@@ -291,10 +294,10 @@ class HeldAdvisor(Advisor):
         self.started = threading.Event()
         self.release = threading.Event()
 
-    def advise(self, facts, as_of=None):
+    def advise(self, facts, as_of=None, **options):
         self.started.set()
         self.release.wait(timeout=10)  # only a guard: the test releases it
-        return super().advise(facts, as_of)
+        return super().advise(facts, as_of, **options)
 
 
 def test_health_answers_while_an_outlook_is_being_worked_out():
