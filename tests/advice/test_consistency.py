@@ -204,7 +204,7 @@ def test_the_dates_shown_are_the_earliest_days(advisor):
 def test_tell_us_more_asks_the_basics_first_and_about_leaving_only_after_a_refusal(advisor, advised):
     """A coach asks when the role began before anything else, and never asks someone who was never
     refused whether they have searched their soul or whether their work is being outsourced."""
-    from promorules.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+    from promorules.facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
 
     ruleset = advisor.ruleset
     refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
@@ -228,7 +228,7 @@ def test_the_header_says_what_the_first_recommendation_is(advisor, advised):
     """The one header line is drawn from #1 alone: "not asking yet" (with the wait's date, when it has one)
     exactly when #1 is a reason to wait; a move when #1 is advice to look outside; and never #1's title,
     which the line after it names."""
-    from promorules.render import headline
+    from promorules.advice.render import headline
 
     kinds = set()
     for person, advice in advised:

@@ -143,7 +143,7 @@ def test_a_new_rule_gains_people_in_the_generated_population_that_the_examples_m
 
 
 def test_the_generated_population_reaches_every_stage_and_gate():
-    from promorules.ruleset_diff import population
+    from promorules.coach.diff import population
 
     advisor = Advisor()
     gates = {rule.id for rule in advisor.ruleset.rules if advisor.ruleset.is_gate(rule)}

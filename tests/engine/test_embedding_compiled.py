@@ -77,7 +77,7 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
                 descriptions.setdefault(path, input_description(path) or FACTS[name].description)
     # A coach's order: the basics first (questions.BASICS); for someone never refused, no question that
     # only advice after a refusal waits on, and such advice does not count towards a question's place.
-    from promorules.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+    from promorules.facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
 
     refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
     after = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
