@@ -336,10 +336,12 @@ def run_on_cluster(
     name = f"promorules-batch-{uuid.uuid4().hex}"
     sizes: dict[str, int] = {}  # records of each partition sent
     advised_on_cluster = [0]
+    changed = threading.Event()  # a partition is done: the writer may look again
 
     def finished(future) -> None:  # in the client's own thread
         if future.status == "finished":
             advised_on_cluster[0] += sizes.pop(future.key, 0)
+        changed.set()
 
     pending: deque = deque()
     total, advised = done.records, done.advised
@@ -347,7 +349,8 @@ def run_on_cluster(
     def write_next() -> None:
         nonlocal total, advised
         future = pending.popleft()
-        lines, count, good = _result(future, client, progress, advised_on_cluster, done.records)
+        lines, count, good = _result(future, client, changed, lambda: progress(done.records + advised_on_cluster[0])
+                                     if progress is not None else None)
         output.write(lines)
         total += count
         advised += good
@@ -399,23 +402,28 @@ class _Unread:
                                               f"{self.done.records:,} already written")
 
 
-def _result(future, client, progress, advised_on_cluster: list[int], before: int) -> tuple[bytes, int, int]:
-    """A partition's result, telling ``progress`` twice a second while it waits; a failed job as InputError."""
+def _result(future, client, changed: threading.Event, tell: Callable[[], None]) -> tuple[bytes, int, int]:
+    """A partition's result, telling the progress twice a second while it waits; a failed job as InputError.
+
+    It waits for ``changed`` (set when any partition is done), not with ``result(timeout=...)``: under
+    load, a result that arrives as that timeout expires can fail inside Dask's client (an
+    UnboundLocalError, seen on a loaded machine).
+    """
     from concurrent.futures import CancelledError
 
     from distributed import KilledWorker
 
-    while True:
-        try:
-            return future.result(timeout=0.5)
-        except TimeoutError:
-            if progress is not None:
-                progress(before + advised_on_cluster[0])
-        except RulesetOnWorkerError as exc:
-            raise InputError([Problem(Location("ruleset"), str(exc))]) from None
-        except (KilledWorker, CancelledError, OSError) as exc:  # the job failed, not a record: a lost scheduler
-            raise InputError([Problem(Location(client.scheduler.address), "the cluster could not advise a "
-                                      f"partition ({type(exc).__name__}: {exc})")]) from None
+    while not future.done():
+        changed.wait(0.5)
+        changed.clear()
+        tell()
+    try:
+        return future.result()
+    except RulesetOnWorkerError as exc:
+        raise InputError([Problem(Location("ruleset"), str(exc))]) from None
+    except (KilledWorker, CancelledError, OSError) as exc:  # the job failed, not a record: a lost scheduler
+        raise InputError([Problem(Location(client.scheduler.address), "the cluster could not advise a "
+                                  f"partition ({type(exc).__name__}: {exc})")]) from None
 
 
 def local_cluster(workers: int):

@@ -338,7 +338,9 @@ def create_app(
             schema = get_openapi(title=app.title, version=app.version, description=app.description,
                                  routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            for title, model in (("Facts", Facts), ("Advice", Advice), ("SummaryView", SummaryView), ("IdsView", IdsView)):
+            described_models = (("Facts", Facts), ("Advice", Advice), ("SummaryView", SummaryView),
+                                ("IdsView", IdsView))
+            for title, model in described_models:
                 described = model.model_json_schema(ref_template="#/components/schemas/{model}",
                                                     mode="validation" if model is Facts else "serialization")
                 components.update(described.pop("$defs", {}))
@@ -670,7 +672,8 @@ _ERROR_KINDS = {400: "not_json", 401: "unauthorized", 403: "forbidden", 404: "no
                 408: "timeout", 409: "ruleset_problems", 413: "too_large", 415: "not_json_media", 422: "invalid",
                 500: "internal", 503: "busy"}
 # In a batch line the stage follows as_of (and the summary's view): a key, as a JSON text holds no bare quote.
-_STAGE_IN_LINE = re.compile(rb'"as_of":"[0-9-]+",(?:"view":"[a-z]+",)?"stage":(?:null|"([^"\\]*)"|\{"name":"([^"\\]*)")')
+_STAGE_IN_LINE = re.compile(
+    rb'"as_of":"[0-9-]+",(?:"view":"[a-z]+",)?"stage":(?:null|"([^"\\]*)"|\{"name":"([^"\\]*)")')
 
 
 def read_token(token_file: Optional[str], environ: Mapping[str, str] = os.environ) -> Optional[str]:

@@ -3,7 +3,7 @@ fixed and reworded, the advice of the person picked changes.
 
 Headless Chromium from the system packages, driven by Selenium through the
 system chromedriver; skipped, with the reason, where either is missing
-(README, "The studio", says how to install them).
+(the README, under "From a checkout", says how to install them).
 """
 from __future__ import annotations
 

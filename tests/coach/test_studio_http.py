@@ -300,3 +300,12 @@ def test_the_command_refuses_a_folder_that_is_not_a_ruleset(tmp_path):
     assert f"{tmp_path}: not a ruleset folder: it has no ruleset.yaml" in result.stderr
     assert f"{tmp_path / 'nobody'}: not a folder of facts files" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "gherkin"])
+def test_without_an_extra_the_command_names_what_to_install(missing):
+    blocked = f"import sys; sys.modules[{missing!r}] = None; from promorules.cli import main; main()"
+    result = subprocess.run([sys.executable, "-c", blocked, "studio", str(ROOT / "rulesets" / "default")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"({missing} is missing); install them with: pip install 'promorules[server,coach]'" in result.stderr

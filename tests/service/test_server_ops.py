@@ -165,7 +165,8 @@ def test_metrics_count_requests_errors_and_advice_by_stage_and_hold_no_persons_v
         for stage, count in stages.items():
             key = f'promorules_advice_total{{ruleset="globex",stage="{stage}",view="{view}"}}'
             assert after.get(key, 0) - before.get(key, 0) == count, key
-    assert after['promorules_errors_total{kind="record"}'] - before.get('promorules_errors_total{kind="record"}', 0) == 3
+    record = 'promorules_errors_total{kind="record"}'
+    assert after[record] - before.get(record, 0) == 3
     assert after['promorules_errors_total{kind="unauthorized"}'] >= 1
     assert after['promorules_errors_total{kind="invalid"}'] >= 1
     route = 'promorules_http_requests_total{method="POST",route="/v1/rulesets/{name}/advice/batch",status="2xx"}'
@@ -262,8 +263,8 @@ def test_a_weak_or_empty_token_stops_serve_with_a_message(tmp_path, token, envir
         (tmp_path / "token").write_text(token)
         args += ["--token-file", str(tmp_path / "token")]
     env = {k: v for k, v in os.environ.items() if k != "PROMORULES_TOKEN"} | environment
-    run = subprocess.run([sys.executable, "-c", "from promorules.cli import main; main()", *args], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120, env=env)
+    run = subprocess.run([sys.executable, "-c", "from promorules.cli import main; main()", *args], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, env=env)
     assert run.returncode == 2 and message in run.stderr, run.stderr
     assert "Traceback" not in run.stderr and "somewhere" not in run.stderr  # the token is never shown
 

@@ -55,8 +55,9 @@ def studio(ruleset_dir, port, facts_dirs):
 
         from .app import create_app  # noqa: F401
     except ImportError as exc:
-        raise click.ClickException(f"the studio needs FastAPI and uvicorn ({exc.name} is missing); "
-                                   "install them with: pip install 'promorules[server]'") from None
+        missing = (exc.name or "a module").split(".")[0]
+        raise click.ClickException(f"the studio needs the server and coach extras ({missing} is missing); "
+                                   "install them with: pip install 'promorules[server,coach]'") from None
     server, address = make_server(root, folders, port)
     click.echo(f"promorules studio for {root}: open {address}")
     click.echo("(only this link opens it; Ctrl+C stops the studio)")
