@@ -3,7 +3,7 @@
     POST /v1/advice            a facts object (query: as_of=YYYY-MM-DD, outlook=true, view=full|summary|ids)
                                -> the advice, in that view
     POST /v1/advice/batch      a list of facts objects (the same query) -> one result per item, in order
-    GET  /v1/schema/facts      the JSON Schema of the facts (also /v1/schema/advice)
+    GET  /v1/schema/facts      the JSON Schema of the facts (also /v1/schema/advice, .../summary, .../ids)
     GET  /v1/ruleset           name, version and every threshold with its value, unit and meaning
     POST /v1/ruleset/reload    re-read the ruleset from its folder (only when a token is set)
     GET  /v1/rulesets          the named rulesets; /v1/rulesets/{name}/advice, .../advice/batch, .../reload
@@ -286,6 +286,16 @@ def create_app(
     async def advice_schema() -> JSONResponse:
         """The JSON Schema of the advice /v1/advice returns."""
         return JSONResponse(json_schema("advice"))
+
+    @app.get("/v1/schema/summary")
+    async def summary_schema() -> JSONResponse:
+        """The JSON Schema of the advice's summary view (?view=summary)."""
+        return JSONResponse(json_schema("summary"))
+
+    @app.get("/v1/schema/ids")
+    async def ids_schema() -> JSONResponse:
+        """The JSON Schema of the advice's ids view (?view=ids)."""
+        return JSONResponse(json_schema("ids"))
 
     @app.get("/v1/ruleset")
     async def ruleset() -> dict[str, Any]:

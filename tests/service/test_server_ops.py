@@ -14,9 +14,11 @@ from collections import Counter
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 
 from promorules import Advisor, bundled_ruleset_path
+from promorules.service.schema import schema_text
 from tests.service.test_server_http import ROOT, Server, example_json, free_port
 
 TOKEN = "s3cret-token-0123456789abcdef"
@@ -127,6 +129,9 @@ def test_each_view_is_the_apis_view(server, rulesets, view):
     assert many.content == b'[{"record":1,"id":"%s","advice":%s}]' % (EMPLOYEE.encode(), expected)
     if view != "full":
         assert one.json()["view"] == view and len(one.content) < 3 * 1024
+        schema = server.auth.get(f"/v1/schema/{view}").json()
+        jsonschema.validate(one.json(), schema)
+        assert schema == json.loads(schema_text(view))
     wrong = server.auth.post("/v1/rulesets/globex/advice", params={"view": "short"}, json=facts)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "view"
 
