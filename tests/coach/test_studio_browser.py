@@ -22,6 +22,7 @@ if not CHROMEDRIVER.is_file() or CHROMIUM is None:
                 allow_module_level=True)
 
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -58,7 +59,8 @@ def advice_shown(driver) -> str:
 def test_a_mistake_is_shown_at_its_line_and_the_fix_changes_the_advice_of_the_person_picked(browser, tmp_path):
     root, people = make_ruleset(tmp_path)
     with running(root, people) as studio:
-        wait = WebDriverWait(browser, 60)
+        # A save or a pick loads a new page: an element read while it loads is stale, so the wait tries again.
+        wait = WebDriverWait(browser, 60, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         browser.get(studio.url)
         wait.until(lambda driver: driver.find_elements(By.ID, "text"))
         browser.find_element(By.CSS_SELECTOR, f'.people input[value$="{PRIYA}"]').click()  # picks, and shows
