@@ -15,7 +15,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/promorules
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml ./
+COPY docs/package.md ./docs/package.md
 COPY promorules ./promorules
 COPY rulesets ./rulesets
 RUN /opt/promorules/bin/python -m pip install --no-cache-dir --upgrade pip \

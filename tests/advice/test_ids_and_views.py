@@ -322,5 +322,8 @@ def test_the_core_install_needs_only_what_advising_needs():
     assert promorules.__version__ == project["version"]
     makefile = (ROOT / "Makefile").read_text()
     assert all(extra in makefile for extra in ("test", "cli", "coach", "server"))
-    readme = (ROOT / "README.md").read_text()
-    assert readme.index("pip install promorules") < readme.index("make advise")
+    package_page = (ROOT / project["readme"]).read_text()  # what PyPI shows opens with pip
+    assert package_page.index("pip install promorules") < package_page.index("promorules advise")
+    assert "make advise" not in package_page.split("```")[1]
+    readme = (ROOT / "README.md").read_text()  # a checkout starts with the two make commands
+    assert readme.index("make advise") < readme.index("pip install promorules")
