@@ -247,19 +247,9 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
 
 
 def _value_words(atom: c.Atom) -> str:
-    """The value the fact has to reach, in words ("12 or more", "on or after 2027-01-01", "yes")."""
-    value = show(atom.value)
-    if isinstance(atom.value, date):
-        return {"eq": f"to be {value}", "ne": f"to be any day but {value}", "ge": f"to be on or after {value}",
-                "gt": f"to be after {value}", "le": f"to be on or before {value}", "lt": f"to be before {value}"}[atom.op]
-    return {
-        "eq": f"to be {value}",
-        "ne": f"to be anything but {value}",
-        "ge": f"{value} or more",
-        "gt": f"more than {value}",
-        "le": f"{value} or fewer",
-        "lt": f"fewer than {value}",
-    }[atom.op]
+    """The value the fact has to reach, in words ("12 or more", "to be on or after 2027-01-01", "to be yes")."""
+    row = c.OPERATORS[atom.op]
+    return (row.reach_date if isinstance(atom.value, date) else row.reach).format(v=show(atom.value))
 
 
 class _Clock:

@@ -29,9 +29,6 @@ from ..text_safety import cell, one_line, visible
 from ..advice.wording import condition_lines
 from ..facts.derive import fact_in_words
 
-PLAIN_OPS = {"eq": "", "ne": "not ", "lt": "under ", "le": "at most ", "gt": "over ", "ge": "at least "}
-
-
 def signal_labels(ruleset: Ruleset) -> dict[str, str]:
     """A signal in the words advice uses for it: the title of the rule deriving it, lower-cased at the start."""
     return {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in ruleset.rules if rule.derive}
@@ -48,7 +45,7 @@ def plain_words(atom: c.Atom, signals: dict[str, str], threshold_name: bool = Tr
     if isinstance(atom.value, bool) and atom.threshold is None and atom.op in ("eq", "ne"):
         return label if atom.value == (atom.op == "eq") else f"{label}: no"
     named = f" ({atom.threshold})" if atom.threshold and threshold_name else ""
-    return f"{label}: {PLAIN_OPS[atom.op]}{show(atom.value)}{named}"
+    return f"{label}: {c.OPERATORS[atom.op].plain.format(v=show(atom.value))}{named}"
 
 
 def handbook(report: LoadReport) -> str:
