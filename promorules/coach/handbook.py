@@ -163,6 +163,7 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict, groups: dict) -> list[st
 def filled(rule: Rule, ruleset: Ruleset) -> str:
     """The advice text with each threshold's value in place, and each fact as '[its label]' (the person's own
     value goes there), so no raw ``{placeholder}`` reaches a reader."""
+    assert rule.recommend is not None, "filled() words the text of a rule that recommends"
     pieces = []
     for part in rule.recommend.parts:
         if isinstance(part, str):
@@ -201,6 +202,7 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
 
 def date_text(rule: Rule) -> str:
     date = rule.date
+    assert date is not None, "date_text() words the date of a rule that has one"
     text = fact_in_words(date.fact)
     if date.amount:
         amount = f"{date.threshold} ({abs(date.amount)})" if date.threshold else str(abs(date.amount))
