@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from ..ruleset import conditions as c
 from .model import Advice, Change, NearMiss, PlanItem
@@ -87,13 +87,13 @@ def nearest_misses(
     changed = {atoms: [_change(atom, derived, clock) for atom in atoms] for atoms in found}
     # Time alone brings asking within reach first on this day: a later day that time alone brings
     # (the review cycle over, so "no review coming" applies) is no way to unlock anything sooner.
-    soonest = min((max(ch.from_date for ch in changes) for changes in changed.values()
-                   if all(ch.from_date for ch in changes)), default=None)
+    soonest = min((day for day in map(_ready_on, changed.values()) if day is not None), default=None)
     misses = []
     for atoms, rules in found.items():
         changes = changed[atoms]
-        if all(change.from_date for change in changes):
-            if can_ask or max(change.from_date for change in changes) > soonest:
+        ready = _ready_on(changes)
+        if ready is not None and soonest is not None:
+            if can_ask or ready > soonest:
                 continue  # someone who can ask today, or sooner, is not held up by a later window
         rules.sort(key=lambda r: (r.priority, r.id))
         misses.append(NearMiss(changes=changes, unlocks=[r.id for r in rules], titles=[r.title for r in rules]))
@@ -129,11 +129,12 @@ class _Search:
     def _true(self, node: c.Condition) -> Optional[frozenset]:
         if isinstance(node, c.Atom):
             return self._atom(node)
+        assert not isinstance(node, c.Not), "a condition in negation normal form has no not"
         parts = [self._true(item) for item in node.items]
         if isinstance(node, c.All):
             if any(p is None for p in parts):
                 return None
-            return frozenset().union(*parts)
+            return frozenset().union(*(p for p in parts if p is not None))
         options = [p for p in parts if p is not None]
         return min(options, key=lambda p: (len(p), sum(map(self._distance, p)), sorted(map(_atom_key, p)))) \
             if options else None
@@ -189,8 +190,9 @@ def _satisfying(atom: c.Atom) -> Any:
     if atom.op in ("eq", "ge", "le"):
         return value
     if atom.op in ("gt", "lt"):
-        step = 1 if isinstance(value, int) else 1e-6
-        return value + step if atom.op == "gt" else value - step
+        number = cast(float, value)  # "<" and ">" compare numbers
+        step = 1 if isinstance(number, int) else 1e-6
+        return number + step if atom.op == "gt" else number - step
     if atom.op == "ne":
         if isinstance(value, bool):
             return not value
@@ -247,25 +249,24 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
 
 
 def _value_words(atom: c.Atom) -> str:
-    """The value the fact has to reach, in words ("12 or more", "on or after 2027-01-01", "yes")."""
-    value = show(atom.value)
-    if isinstance(atom.value, date):
-        return {"eq": f"to be {value}", "ne": f"to be any day but {value}", "ge": f"to be on or after {value}",
-                "gt": f"to be after {value}", "le": f"to be on or before {value}", "lt": f"to be before {value}"}[atom.op]
-    return {
-        "eq": f"to be {value}",
-        "ne": f"to be anything but {value}",
-        "ge": f"{value} or more",
-        "gt": f"more than {value}",
-        "le": f"{value} or fewer",
-        "lt": f"fewer than {value}",
-    }[atom.op]
+    """The value the fact has to reach, in words ("12 or more", "to be on or after 2027-01-01", "to be yes")."""
+    row = c.OPERATORS[atom.op]
+    return (row.reach_date if isinstance(atom.value, date) else row.reach).format(v=show(atom.value))
+
+
+def _ready_on(changes: list[Change]) -> Optional[date]:
+    """The day time alone brings every one of the changes, or None when one of them needs the person."""
+    days = [change.from_date for change in changes]
+    return max(day for day in days if day is not None) if all(days) else None
 
 
 class _Clock:
     """What time alone does to the facts: which ones move, and when a comparison comes true."""
 
     def __init__(self, facts: Facts, derived: dict):
+        if facts.as_of is None:
+            raise ValueError("the outlook needs facts.as_of; Advisor fills it in")
+        self.today: date = facts.as_of
         self.facts = facts
         self.derived = derived
         self.days: dict[tuple, Optional[date]] = {}
@@ -273,7 +274,7 @@ class _Clock:
     @cached_property
     def later(self) -> list[dict]:
         """The facts a month, four, seven and twelve months on (some facts move in cycles)."""
-        return [self._on(add_months(self.facts.as_of, months)) for months in (1, 4, 7, 12)]
+        return [self._on(add_months(self.today, months)) for months in (1, 4, 7, 12)]
 
     def _on(self, day: date) -> dict:
         return derive(self.facts.model_copy(update={"as_of": day}))
@@ -295,7 +296,7 @@ class _Clock:
         return self.days[key]
 
     def _first_day(self, atom: c.Atom) -> Optional[date]:
-        start = self.facts.as_of
+        start = self.today
 
         def holds(day: date) -> bool:
             return c.compare(atom, self._on(day).get(atom.name)) is True

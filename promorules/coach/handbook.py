@@ -29,9 +29,6 @@ from ..text_safety import cell, one_line, visible
 from ..advice.wording import condition_lines
 from ..facts.derive import fact_in_words
 
-PLAIN_OPS = {"eq": "", "ne": "not ", "lt": "under ", "le": "at most ", "gt": "over ", "ge": "at least "}
-
-
 def signal_labels(ruleset: Ruleset) -> dict[str, str]:
     """A signal in the words advice uses for it: the title of the rule deriving it, lower-cased at the start."""
     return {rule.derive: rule.title[:1].lower() + rule.title[1:] for rule in ruleset.rules if rule.derive}
@@ -48,7 +45,7 @@ def plain_words(atom: c.Atom, signals: dict[str, str], threshold_name: bool = Tr
     if isinstance(atom.value, bool) and atom.threshold is None and atom.op in ("eq", "ne"):
         return label if atom.value == (atom.op == "eq") else f"{label}: no"
     named = f" ({atom.threshold})" if atom.threshold and threshold_name else ""
-    return f"{label}: {PLAIN_OPS[atom.op]}{show(atom.value)}{named}"
+    return f"{label}: {c.OPERATORS[atom.op].plain.format(v=show(atom.value))}{named}"
 
 
 def handbook(report: LoadReport) -> str:
@@ -166,6 +163,7 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict, groups: dict) -> list[st
 def filled(rule: Rule, ruleset: Ruleset) -> str:
     """The advice text with each threshold's value in place, and each fact as '[its label]' (the person's own
     value goes there), so no raw ``{placeholder}`` reaches a reader."""
+    assert rule.recommend is not None, "filled() words the text of a rule that recommends"
     pieces = []
     for part in rule.recommend.parts:
         if isinstance(part, str):
@@ -204,6 +202,7 @@ def switch_words(written: str, ruleset: Ruleset) -> str:
 
 def date_text(rule: Rule) -> str:
     date = rule.date
+    assert date is not None, "date_text() words the date of a rule that has one"
     text = fact_in_words(date.fact)
     if date.amount:
         amount = f"{date.threshold} ({abs(date.amount)})" if date.threshold else str(abs(date.amount))

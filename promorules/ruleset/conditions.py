@@ -37,6 +37,8 @@ class Operator:
     A new operator is one row of `OPERATORS` (and its negation's row): the parser reads its symbol, the
     Python engine evaluates ``compare``, the generated code inlines ``python``, durable-rules gets ``durable``
     (an operator without one is refused by the durable engine, naming it), and the advice says ``words``.
+    The last three columns are templates of the value (``{v}``, shown as the advice shows values): how the
+    handbook words a comparison, and how the outlook words the value a fact has to reach (a date's own way).
     """
 
     name: str  # as an Atom holds it
@@ -48,15 +50,24 @@ class Operator:
     words: str  # "months in role is at least 12"
     bound: str  # "which is at least 12 (min_months_in_role)"
     needs: str  # "needs at least 12"
+    plain: str = ""  # the handbook's "months in the role: {v}" -> "at least {v}"
+    reach: str = ""  # the outlook's "needs {v} or more"
+    reach_date: str = ""  # the same for a date: "needs to be on or after {v}"
 
 
 OPERATORS: dict[str, Operator] = {row.name: row for row in (
-    Operator("eq", "==", "ne", operator.eq, "{a} == {b}", "$eq", "is", "", "needs"),
-    Operator("ne", "!=", "eq", operator.ne, "{a} != {b}", "$neq", "is not", "anything but", "needs anything but"),
-    Operator("lt", "<", "ge", operator.lt, "{a} < {b}", "$lt", "is under", "under", "needs under"),
-    Operator("le", "<=", "gt", operator.le, "{a} <= {b}", "$lte", "is at most", "at most", "needs at most"),
-    Operator("gt", ">", "le", operator.gt, "{a} > {b}", "$gt", "is over", "over", "needs more than"),
-    Operator("ge", ">=", "lt", operator.ge, "{a} >= {b}", "$gte", "is at least", "at least", "needs at least"),
+    Operator("eq", "==", "ne", operator.eq, "{a} == {b}", "$eq", "is", "", "needs",
+             "{v}", "to be {v}", "to be {v}"),
+    Operator("ne", "!=", "eq", operator.ne, "{a} != {b}", "$neq", "is not", "anything but", "needs anything but",
+             "not {v}", "to be anything but {v}", "to be any day but {v}"),
+    Operator("lt", "<", "ge", operator.lt, "{a} < {b}", "$lt", "is under", "under", "needs under",
+             "under {v}", "fewer than {v}", "to be before {v}"),
+    Operator("le", "<=", "gt", operator.le, "{a} <= {b}", "$lte", "is at most", "at most", "needs at most",
+             "at most {v}", "{v} or fewer", "to be on or before {v}"),
+    Operator("gt", ">", "le", operator.gt, "{a} > {b}", "$gt", "is over", "over", "needs more than",
+             "over {v}", "more than {v}", "to be after {v}"),
+    Operator("ge", ">=", "lt", operator.ge, "{a} >= {b}", "$gte", "is at least", "at least", "needs at least",
+             "at least {v}", "{v} or more", "to be on or after {v}"),
     Operator("known", "", "unknown", None, "", "$ex", "is known", "", ""),
     Operator("unknown", "", "known", None, "", "$nex", "is not known", "", ""),
     # a list ("x in [a, b]"): read as its own grammar, checked into an any-of of "eq" when loading

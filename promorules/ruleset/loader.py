@@ -15,225 +15,25 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
 from . import conditions as c
 from ..facts.derive import FACTS
 from ..errors import MAX_PROBLEMS, InputError, Location, Problem, RulesetError, did_you_mean
 from ..facts.model import field_path
-from ..text import counted, show
-from .model import GATE, MOMENT_TAG, Citation, DateExpr, Pair, Rule, Ruleset, Source, Stage, Template, Threshold
+from ..text import show
+from .model import GATE, MOMENT_TAG, Pair, Rule, Ruleset, Source, Stage, Threshold
+from .rulecheck import RuleFindings, check_rule
+from .schema import (  # noqa: F401  (MANIFEST, RULE_SUFFIXES, number_problem: imported from here too)
+    MANIFEST, MAX_BRANCHES, MAX_FILE_BYTES, MAX_LAYERS, MAX_RULES, MAX_SIGNALS_PER_BRANCH, NAME, RULE_SUFFIXES,
+    _LayerSpec, _ManifestSpec, _PairSpec, _RuleFileSpec, _RuleSpec, _SourceSpec, _StageSpec, _ThresholdPatch,
+    _ThresholdSpec, _what_to_write, number_problem,
+)
 from ..yamlsource import Located, load_yaml
 
-MANIFEST = "ruleset.yaml"
-RULE_SUFFIXES = (".yaml", ".yml")  # both are common for YAML; a rule file of either is read
 BUNDLED = "default"  # ``extends: default`` names the ruleset that ships with promorules
-MAX_LAYERS = 16
-MAX_RULES = 1000
-MAX_BRANCHES = 32  # OR-branches of one rule once written without "not"
-MAX_SIGNALS_PER_BRANCH = 12
-MAX_FILE_BYTES = 1024 * 1024
-MAX_NUMBER = 1e12  # beyond this, durable-rules saturates or refuses numbers
-MAX_DECIMALS = 4  # more would be written in exponent form, which durable-rules refuses
-MAX_DATE_SHIFT = {"days": 36_500, "weeks": 5_200, "months": 1_200}  # a century either way
-ID = r"^[a-z0-9][a-z0-9_.-]{0,99}$"
-NAME = r"^[a-z][a-z0-9_]{0,63}$"
-TAG = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-
-
-# ------------------------------------------------------------------ schema of the files
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class _PairSpec(_Strict):
-    first: list[str] = Field(min_length=1, max_length=50)
-    second: list[str] = Field(min_length=1, max_length=50)
-    yields: Optional[Literal["first", "second"]] = None
-    reason: str = Field(default="", max_length=1000)
-    fit: str = Field(default="", max_length=1000)
-
-
-class _SourceSpec(_Strict):
-    file: str = Field(min_length=1, max_length=200)
-    title: str = Field(min_length=1, max_length=300)
-    author: Optional[str] = Field(default=None, min_length=1, max_length=200)
-    publisher: Optional[str] = Field(default=None, min_length=1, max_length=200)
-    published: Optional[str] = Field(default=None, min_length=1, max_length=40)
-    link: Optional[str] = Field(default=None, pattern=r"^https?://\S+$", max_length=500)
-
-
-def _finite_default(value):
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-        raise ValueError("must be a finite number")
-    if isinstance(value, bool):
-        raise ValueError("must be a number or one of the choices, not true/false")
-    return value
-
-
-class _ThresholdSpec(_Strict):
-    default: Union[int, float, str]
-    unit: str = Field(min_length=1, max_length=40)
-    meaning: str = Field(min_length=1, max_length=500)
-    choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
-    origin: str = Field(default="", max_length=500)
-
-    @field_validator("default")
-    @classmethod
-    def _finite(cls, value):
-        return _finite_default(value)
-
-
-class _ThresholdPatch(_Strict):
-    """A layer's change to a threshold of the ruleset it extends: only the keys it gives change."""
-
-    default: Optional[Union[int, float, str]] = None
-    unit: Optional[str] = Field(default=None, min_length=1, max_length=40)
-    meaning: Optional[str] = Field(default=None, min_length=1, max_length=500)
-    choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
-    origin: Optional[str] = Field(default=None, max_length=500)
-
-    @field_validator("default")
-    @classmethod
-    def _finite(cls, value):
-        return None if value is None else _finite_default(value)
-
-
-class _StageSpec(_Strict):
-    name: str = Field(pattern=NAME)
-    title: str = Field(min_length=1, max_length=100)
-    signal: Optional[str] = Field(default=None, pattern=NAME)
-    description: str = Field(default="", max_length=500)
-
-
-class _ManifestSpec(_Strict):
-    name: str = Field(pattern=ID)
-    version: str = Field(min_length=1, max_length=40)
-    description: str = Field(min_length=1, max_length=2000)
-    sources: dict[str, Any] = Field(default_factory=dict)  # entries are checked one by one,
-    thresholds: dict[str, Any] = Field(default_factory=dict)  # so one bad entry does not
-    categories: list[str] = Field(min_length=1, max_length=50)
-    stages: list[Any] = Field(default_factory=list, max_length=30)  # hide the rule files' mistakes
-    pairs: list[Any] = Field(default_factory=list, max_length=200)
-    of_the_moment: list[str] = Field(default_factory=list, max_length=200)
-
-
-class _LayerSpec(_Strict):
-    """The manifest of a ruleset that extends another."""
-
-    extends: str = Field(min_length=1, max_length=500)
-    name: str = Field(pattern=ID)
-    version: str = Field(min_length=1, max_length=40)
-    description: Optional[str] = Field(default=None, min_length=1, max_length=2000)
-    sources: dict[str, Any] = Field(default_factory=dict)  # new sources only
-    categories: list[str] = Field(default_factory=list, max_length=50)  # added to the base's
-    thresholds: dict[str, Any] = Field(default_factory=dict)  # changes, or new thresholds
-    disable: list[str] = Field(default_factory=list, max_length=MAX_RULES)
-    stages: Any = None  # refused with a message: stages come from the base
-    pairs: list[Any] = Field(default_factory=list, max_length=200)  # added to the base's
-    of_the_moment: list[str] = Field(default_factory=list, max_length=200)  # added to the base's
-
-
-class _RuleSpec(_Strict):
-    id: str = Field(pattern=ID)
-    replaces: bool = False
-    category: Optional[str] = None
-    priority: int = Field(ge=1, le=999)
-    title: str = Field(min_length=1, max_length=200)
-    when: Any = None
-    recommend: Optional[str] = Field(default=None, min_length=1, max_length=4000)
-    derive: Optional[str] = Field(default=None, pattern=NAME)
-    hold_back: list[str] = Field(default_factory=list, max_length=50)
-    tags: list[str] = Field(default_factory=list, max_length=20)
-    date: Optional[str] = Field(default=None, max_length=200)
-    date_label: str = Field(default="", max_length=100)
-    stages: list[str] = Field(default_factory=list, max_length=30)
-    rationale: str = Field(default="", max_length=4000)
-    sources: list[dict[str, str]] = Field(default_factory=list, max_length=20)
-
-
-class _RuleFileSpec(_Strict):
-    category: Optional[str] = None
-    rules: list[Any] = Field(default_factory=list, max_length=MAX_RULES)
-
-
-# ------------------------------------------------------------------ what to write instead
-
-_AS_MAPPING = {  # what goes under an entry that must be a mapping, by the model of the entry
-    "_ThresholdSpec": "write default:, unit: and meaning: under it",
-    "_SourceSpec": "write file: and title: under it (author:, publisher:, published: and link: if known)",
-    "_StageSpec": "write name:, title: and signal: under it",
-}
-_AS_LIST = {  # what a list holds, by the key it is under
-    "disable": "write a list of rule ids, e.g. [after.share-and-lift-others]",
-    "hold_back": "write a list of rule ids or tags, e.g. [ask-now]",
-    "tags": "write a list of tags, e.g. [ask-now]",
-    "categories": "write a list of names, e.g. [timing, readiness]",
-    "choices": "write a list of words, e.g. [conservative, balanced, aggressive]",
-    "rules": "write a list of rules, each starting with  - id:",
-}
-
-
-def _what_to_write(model: type[BaseModel], loc: tuple, error: Mapping[str, Any]) -> str:
-    """A schema error in plain words that say what to write, never pydantic's wording or class names."""
-    kind, value = error["type"], error.get("input")
-    ctx = error.get("ctx") or {}
-    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
-    if kind == "model_type" and model is _ThresholdPatch:
-        example = value if isinstance(value, (int, float, str)) and not isinstance(value, bool) else 4
-        return f"write the keys that change under it, e.g. {{default: {example}}}"
-    if kind == "model_type":
-        return _AS_MAPPING.get(model.__name__, "write it as a mapping (key: value lines)")
-    if kind == "dict_type" and key == "sources" and isinstance(loc[-1], int):
-        return "write a source as  - S3: Section title"
-    if kind == "dict_type":
-        return "write it as a mapping (key: value lines), not a list or a single value"
-    if kind == "list_type":
-        if key == "stages":
-            return ("write a list of stage names, e.g. [foundation]" if model is _RuleSpec
-                    else "write a list of stages, each starting with  - name:")
-        return _AS_LIST.get(key, "write a list, e.g. [a, b]")
-    if key == "default" and kind in ("int_type", "float_type", "string_type"):
-        return "write a number, or a word if the threshold lists choices:"
-    if kind == "string_type":
-        if value is None:
-            return "is empty; write some text"
-        if isinstance(value, (list, dict)):
-            return f"write text here, not a {'list' if isinstance(value, list) else 'mapping'}"
-        if isinstance(value, float) or key == "version":  # 1.10 reads as 1.1: show no wrong digits
-            return 'write it as text in quotes, e.g. "1.0"' if key == "version" else "write it as text in quotes"
-        shown = ("true" if value else "false") if isinstance(value, bool) else value
-        return f'write it as text in quotes, e.g. "{shown}"'
-    if kind in ("int_type", "int_parsing", "int_from_float", "less_than_equal", "greater_than_equal"):
-        low, high = _bounds(model, key)
-        within = f" from {low} to {high}" if low is not None and high is not None else ""
-        shown = "" if kind in ("int_type", "int_parsing", "int_from_float") else f"{value} is out of range; "
-        return f"{shown}write a whole number{within}"
-    if kind in ("bool_type", "bool_parsing"):
-        return "write true or false"
-    if kind == "string_too_short":
-        return "is empty; write some text"
-    if kind == "string_too_long":
-        return f"is too long: at most {ctx.get('max_length')} characters"
-    if kind == "too_short":
-        least = ctx.get("min_length")
-        return f"needs at least {least} {'entry' if least == 1 else 'entries'}"
-    if kind == "too_long":
-        return f"has too many entries: at most {ctx.get('max_length')}"
-    return error["msg"].removeprefix("Value error, ")
-
-
-def _bounds(model: type[BaseModel], key: str) -> tuple:
-    """The lowest and highest values a number field of ``model`` allows (None where it has no bound)."""
-    info = model.model_fields.get(key)
-    limits = info.metadata if info else ()
-    low = next((item.ge for item in limits if getattr(item, "ge", None) is not None), None)
-    high = next((item.le for item in limits if getattr(item, "le", None) is not None), None)
-    return low, high
 
 
 # ------------------------------------------------------------------ loading
@@ -637,13 +437,15 @@ class _Loader:
                 self.fail(where, f'"{value}" is not one of {", ".join(threshold.choices)}')
                 return
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f'"{value}" is not a number; {name} is {show(threshold.value)} {threshold.unit} by default')
+            self.fail(where, f'"{value}" is not a number; '
+                      f"{name} is {show(threshold.value)} {threshold.unit} by default")
             return
         elif value != value or abs(value) == float("inf"):
             self.fail(where, f'"{value}" is not a finite number')
             return
         elif value < 0 <= threshold.value:
-            self.fail(where, f"{value} is below zero; {name} counts {threshold.unit} and its default is {threshold.value}")
+            self.fail(where, f"{value} is below zero; "
+                      f"{name} counts {threshold.unit} and its default is {threshold.value}")
             return
         else:
             problem = _whole_number_problem(threshold, value) or number_problem(value)
@@ -819,10 +621,11 @@ class _Loader:
             for key in base:
                 raw = raw[key]
             self.origins[spec.id] = RuleOrigin(raw, category, where, self.origins_replaced.get(spec.id))
-            builder = _RuleBuilder(self, spec, category, located, base, sources, thresholds, signals, stage_names)
-            rule = builder.build()
-            if rule is not None:
-                rules.append(rule)
+            found = check_rule(spec, category, located, base, sources, thresholds, signals, stage_names,
+                               self.broken, len(self.problems))
+            self.record(found)
+            if found.rule is not None:
+                rules.append(found.rule)
         for rule in rules:
             self.check_references(rule, ids, tags)
         derivers: dict[str, list[Rule]] = {}  # signal -> the rules deriving it
@@ -832,6 +635,17 @@ class _Loader:
         self.check_cycles(derivers)
         self.check_signal_negations(derivers)
         return rules
+
+    def record(self, found: RuleFindings) -> None:
+        """What checking one rule found, kept for the report: its problems and what it uses."""
+        self.problems.extend(found.problems)
+        for name, rule in found.silenced:
+            self.silenced.setdefault(name, []).append(rule)
+        for threshold, where in found.threshold_uses:
+            self.threshold_uses.setdefault(threshold, []).append(where)
+        for key, where in found.hold_back_at:
+            self.hold_back_at.setdefault(key, where)
+        self.switches.update(found.switches)
 
     def check_signal_negations(self, derivers: dict[str, list[Rule]]) -> None:
         """ "Not x" holds when every rule deriving x fails; written out, that must stay within the limits."""
@@ -916,374 +730,3 @@ def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
     return f'threshold "{name}": {problem}' if problem else None
 
 
-def number_problem(value) -> Optional[str]:
-    """Why a number cannot go into a condition, if it cannot: the engine's range and precision."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if value != value or abs(value) > MAX_NUMBER:
-        return f"{value} is out of range: numbers must lie between -{MAX_NUMBER:,.0f} and {MAX_NUMBER:,.0f}"
-    if isinstance(value, float) and round(value, MAX_DECIMALS) != value:
-        return f"{value} has more than {MAX_DECIMALS} decimal places"
-    return None
-
-
-# ------------------------------------------------------------------ one rule
-
-YES_NO = {"yes": True, "no": False}  # how the docs speak of a yes/no fact; true and false are read too
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_DATE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(?:([+-])\s*([a-z_][a-z0-9_]*|\d+)\s*(days?|weeks?|months?))?\s*$")
-
-
-class _RuleBuilder:
-    """Turns one rule's raw spec into a checked `Rule`, reporting problems to the loader."""
-
-    def __init__(self, loader: _Loader, spec: _RuleSpec, category: str, located: Located, base: tuple,
-                 sources: dict, thresholds: dict, signals: set, stage_names: set):
-        self.loader = loader
-        self.spec = spec
-        self.category = category
-        self.located = located
-        self.base = base
-        self.sources = sources
-        self.thresholds = thresholds
-        self.signals = signals
-        self.stage_names = stage_names
-        self.ok = True
-
-    def where(self, *path) -> Location:
-        return self.located.where(self.base + path)
-
-    def fail(self, where: Location, message: str, name: str = "") -> None:
-        """Report a problem, unless it only repeats one already reported in the manifest."""
-        self.ok = False
-        if name not in self.loader.broken:
-            self.loader.fail(where, f'rule "{self.spec.id}": {message}')
-        else:
-            self.loader.silenced.setdefault(name, []).append(f'"{self.spec.id}"')
-
-    def hint(self, word: str, choices) -> str:
-        return self.loader.hint(word, choices)
-
-    def uses(self, threshold: str, where: Location) -> None:
-        self.loader.threshold_uses.setdefault(threshold, []).append(where)
-
-    def build(self) -> Optional[Rule]:
-        spec = self.spec
-        effects = [name for name in ("recommend", "derive") if getattr(spec, name)]
-        if spec.derive and (spec.recommend or spec.hold_back or spec.tags or spec.date):
-            self.fail(self.where("derive"), "a rule that derives a signal only derives it "
-                      "(no recommend, hold_back, tags or date)")
-        if not effects and not spec.hold_back:
-            self.fail(self.where(), "needs an effect: recommend:, derive: or hold_back:")
-        if spec.date and not spec.recommend:
-            self.fail(self.where("date"), "date: goes with recommend:")
-        for name in spec.stages:
-            if name not in self.stage_names:
-                self.fail(self.where("stages"), f'unknown stage "{name}"{self.hint(name, self.stage_names)}')
-        for tag in spec.tags:
-            if not re.match(TAG, tag):
-                self.fail(self.where("tags"), f'tag "{tag}": use lower-case letters, digits, "-" and "_"')
-        condition = self.condition(spec.when, ("when",)) if spec.when is not None else c.ALWAYS
-        try:
-            branches = c.to_dnf(condition, MAX_BRANCHES)
-        except c.TooManyBranches:
-            self.fail(self.where("when"), f"the condition has more than {MAX_BRANCHES} alternative branches "
-                      "once written without not:; split the rule")
-            branches = []
-        for branch in branches:
-            if sum(atom.signal for atom in branch) > MAX_SIGNALS_PER_BRANCH:
-                self.fail(self.where("when"), f"a branch uses more than {MAX_SIGNALS_PER_BRANCH} signals")
-                break
-        date = self.date(spec.date) if spec.date else None
-        recommend = self.template(spec.recommend, ("recommend",), spec.date is not None) if spec.recommend else None
-        title = self.heading(spec.title, ("title",))
-        date_label = self.heading(spec.date_label, ("date_label",))
-        sources = self.citations()
-        if not self.ok:
-            return None
-        for index, name in enumerate(spec.hold_back):
-            self.loader.hold_back_at.setdefault((spec.id, name), self.where("hold_back", index))
-        return Rule(
-            id=spec.id,
-            category=self.category,
-            priority=spec.priority,
-            title=title,
-            condition=condition,
-            recommend=recommend,
-            derive=spec.derive,
-            hold_back=tuple(spec.hold_back),
-            tags=tuple(spec.tags),
-            stages=tuple(spec.stages),
-            date=date,
-            date_label=date_label or ("Date" if date else ""),
-            rationale=spec.rationale,
-            sources=sources,
-            location=self.where("id"),
-        )
-
-    # -- conditions
-
-    def condition(self, raw: Any, path: tuple) -> c.Condition:
-        where = self.where(*path)
-        if isinstance(raw, str):
-            return self.atom(raw, where)
-        if isinstance(raw, list):
-            return c.All(tuple(self.condition(item, path + (i,)) for i, item in enumerate(raw)), where)
-        if isinstance(raw, dict) and len(raw) == 1:
-            (key, value), = raw.items()
-            inner = path + (key,)
-            if key in ("all", "any"):
-                if not isinstance(value, list) or not value:
-                    self.fail(self.where(*inner), f"{key}: needs a list of conditions")
-                    return c.ALWAYS
-                items = tuple(self.condition(item, inner + (i,)) for i, item in enumerate(value))
-                return c.All(items, where) if key == "all" else c.AnyOf(items, where)
-            if key == "not":
-                return c.Not(self.condition(value, inner), where)
-            self.fail(where, f'unknown combinator "{key}"{self.hint(key, ["all", "any", "not"])}; use all:, any: or not:')
-            return c.ALWAYS
-        self.fail(where, "a condition is a text like \"months_in_role < 12\", or all:/any:/not: with a list")
-        return c.ALWAYS
-
-    def atom(self, text: str, where: Location) -> c.Condition:
-        try:
-            raw = c.parse_atom(text, where)
-        except c.ConditionSyntaxError as exc:
-            info = FACTS.get(exc.name) if exc.name not in self.thresholds else None
-            unreadable_value = info is not None and info.kind in ("date", "text")  # e.g. a date written out
-            self.fail(where, self.only_known(info) if unreadable_value else str(exc))
-            return c.ALWAYS
-        checked = self.check_atom(raw, text, where)
-        return c.Not(checked, where) if raw.negated else checked
-
-    def check_atom(self, raw: c.RawAtom, text: str, where: Location) -> c.Condition:
-        name = raw.name
-        if name in self.thresholds:
-            return self.constant(raw, text, where)
-        if name in self.signals:
-            if raw.op != "bool":
-                self.fail(where, f'"{name}" is a signal: write "{name}" or "not {name}"')
-                return c.ALWAYS
-            return c.Atom(name, "eq", True, None, True, where)
-        info = FACTS.get(name)
-        if info is None:
-            hint = self.hint(name, set(FACTS) | self.signals | set(self.thresholds))
-            self.fail(where, f'unknown fact "{name}"{hint}', name)
-            return c.ALWAYS
-        if raw.op in ("known", "unknown"):
-            return c.Atom(name, raw.op, None, None, False, where)
-        if info.kind in ("date", "text"):
-            self.fail(where, self.only_known(info))
-            return c.ALWAYS
-        if raw.op == "bool":
-            if info.kind != "bool":
-                self.fail(where, f'"{name}" is a {info.kind}, not yes/no: compare it, e.g. "{name} >= 1"')
-                return c.ALWAYS
-            return c.Atom(name, "eq", True, None, False, where)
-        if raw.op in ("in", "notin"):
-            values = [self.operand(info, "eq", item, text, where) for item in raw.operands]
-            if any(v is None for v in values):
-                return c.ALWAYS
-            options = tuple(c.Atom(name, "eq", v[0], v[1], False, where) for v in values)
-            group = c.AnyOf(options, where)
-            return c.Not(group, where) if raw.op == "notin" else group
-        resolved = self.operand(info, raw.op, raw.operands[0], text, where)
-        if resolved is None:
-            return c.ALWAYS
-        return c.Atom(name, raw.op, resolved[0], resolved[1], False, where)
-
-    @staticmethod
-    def only_known(info) -> str:
-        """Why a date or a text cannot be compared, and for a date the number fact to compare instead."""
-        message = f'"{info.name}" is a {info.kind}; conditions can only ask whether it "is known"'
-        instead = [name for name, other in FACTS.items() if other.kind == "number"
-                   and name.startswith(("months_", "days_")) and set(other.inputs) & set(info.inputs)]
-        if info.kind == "date" and len(instead) == 1:
-            message += f'; compare "{instead[0]}" instead'
-        return message
-
-    def operand(self, info, op: str, operand: Any, text: str, where: Location):
-        """(value, threshold name or None) after checking it fits the fact's type."""
-        threshold = None
-        value = operand
-        if isinstance(operand, tuple):
-            kind, word = operand
-            if kind == "word" and word in self.thresholds:
-                threshold = word
-                self.uses(word, where)
-                value = self.thresholds[word].value
-            elif info.kind == "enum":
-                value = word
-                if word not in info.choices:
-                    self.fail(where, f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
-                              f"{self.hint(word, info.choices)}")
-                    return None
-            elif info.kind == "bool":
-                if word not in YES_NO:
-                    self.fail(where, f'"{info.name}" is yes/no: write "{info.name}" or "not {info.name}"')
-                    return None
-                value = YES_NO[word]
-            else:
-                hint = self.hint(word, self.thresholds)
-                self.fail(where, f'unknown threshold "{word}"{hint}', word)
-                return None
-        if info.kind == "number":
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                self.fail(where, f'"{info.name}" is a number; "{text}" compares it with {value!r}')
-                return None
-            problem = number_problem(value) if threshold is None else None
-            if problem:
-                self.fail(where, f'"{text}": {problem}')
-                return None
-        elif info.kind == "bool":
-            if not isinstance(value, bool) or op not in ("eq", "ne"):
-                self.fail(where, f'"{info.name}" is yes/no: write "{info.name}" or "not {info.name}"')
-                return None
-        elif info.kind == "enum":
-            if op not in ("eq", "ne"):
-                self.fail(where, f'"{info.name}" is one of {", ".join(info.choices)}: compare it with == or !=')
-                return None
-            if value not in info.choices:
-                self.fail(where, f'"{value}" is not a value of {info.name} ({", ".join(info.choices)})')
-                return None
-        return value, threshold
-
-    def constant(self, raw: c.RawAtom, text: str, where: Location) -> c.Condition:
-        """A condition on a threshold alone (e.g. a policy switch) is decided when loading."""
-        threshold = self.thresholds[raw.name]
-        self.uses(raw.name, where)
-        if raw.op not in ("eq", "ne", "in", "notin"):
-            self.fail(where, f'compare the threshold "{raw.name}" with == or in [...]')
-            return c.ALWAYS
-        words = []
-        for operand in raw.operands:
-            word = operand[1] if isinstance(operand, tuple) else operand
-            allowed = threshold.choices or ()
-            if allowed and word not in allowed:
-                self.fail(where, f'"{word}" is not a choice of {raw.name} ({", ".join(allowed)})')
-                return c.ALWAYS
-            words.append(word)
-        holds = threshold.value in words
-        if raw.op in ("ne", "notin"):
-            holds = not holds
-        self.loader.switches[where] = re.sub(r"^\s*not\s+", "", text).strip()  # the "not" is outside
-        return c.All((), where) if holds else c.AnyOf((), where)
-
-    # -- effects
-
-    def template(self, text: str, path: tuple, has_date: bool) -> Template:
-        """Advice text: its placeholders are filled for each person, with facts, thresholds and the date."""
-
-        def place(name: str):
-            if name == "date" and has_date:
-                return ("date", name)
-            if name in self.thresholds:
-                return ("threshold", name)
-            if name in FACTS:
-                return ("fact", name)
-            hint = self.hint(name, set(FACTS) | set(self.thresholds) | ({"date"} if has_date else set()))
-            return f'the placeholder "{{{name}}}" is not a fact or threshold{hint}'
-
-        return Template(self.placeholders(text, path, place))
-
-    def heading(self, text: str, path: tuple) -> str:
-        """A title or date label is the same for everyone the rule applies to, so only thresholds
-        can go in it; they are filled here, after any threshold override, so a tuned number shows."""
-        key = path[-1]
-
-        def place(name: str):
-            if name in self.thresholds:
-                return ("threshold", name)
-            if name in FACTS:
-                return (f'{key}: the placeholder "{{{name}}}" is a fact, but a {key} is the same for everyone; '
-                        "only thresholds can go in it")
-            return f'{key}: the placeholder "{{{name}}}" is not a threshold{self.hint(name, self.thresholds)}'
-
-        parts = self.placeholders(text, path, place)
-        return "".join(part if isinstance(part, str) else counted(self.thresholds[part[1]].value, part)
-                       for part in parts)
-
-    def placeholders(self, text: str, path: tuple, place) -> tuple:
-        """Split ``text`` into literal text and ``{name}`` placeholders; ``place(name)`` gives the
-        placeholder's part, or the message saying why the name cannot go there."""
-        parts: list = []
-        where = self.where(*path)
-        position = 0
-        for match in _PLACEHOLDER.finditer(text):
-            parts.append(text[position:match.start()])
-            position = match.end()
-            token = match.group(0)
-            if token in ("{{", "}}"):
-                parts.append(token[0])
-                continue
-            name = match.group(1)
-            if name is None:
-                self.fail(where, 'a lone "{" or "}" in the text; write "{{" or "}}" for a brace')
-                continue
-            name, *forms = [piece.strip() for piece in name.split("|")]
-            found = place(name)
-            if isinstance(found, str):
-                self.fail(where, found, name)
-                continue
-            if forms:
-                problem = self.count_problem(name, found, forms)
-                if problem:
-                    self.fail(where, problem, name)
-                    continue
-                found = (*found, tuple(forms))
-            if found[0] == "threshold":
-                self.uses(name, where)
-            parts.append(found)
-        parts.append(text[position:])
-        return tuple(part for part in parts if part != "")
-
-    def count_problem(self, name: str, found: tuple, forms: list[str]) -> Optional[str]:
-        """``{name|month|months}``: a number with its word, one form for 1 and one for any other number."""
-        if len(forms) != 2 or not all(forms):
-            return f'write a count with its word as {{{name}|month|months}}: the word for 1, then for any other number'
-        number = (found[0] == "fact" and FACTS[name].kind == "number") or (
-            found[0] == "threshold" and isinstance(self.thresholds[name].value, (int, float)))
-        return None if number else f'"{name}" is not a number, so it cannot take a word for 1 and for more'
-
-    def date(self, text: str) -> Optional[DateExpr]:
-        where = self.where("date")
-        match = _DATE.match(text)
-        if not match:
-            self.fail(where, f'cannot read the date "{text}"; write e.g. "role_start_date + min_months_in_role months"')
-            return None
-        fact, sign, amount, unit = match.groups()
-        info = FACTS.get(fact)
-        if info is None or info.kind != "date":
-            dates = [name for name, item in FACTS.items() if item.kind == "date"]
-            self.fail(where, f'"{fact}" is not a date fact{self.hint(fact, dates)}')
-            return None
-        if not sign:
-            return DateExpr(fact)
-        threshold = None
-        if amount.isdigit():
-            number = int(amount)
-        elif amount in self.thresholds and isinstance(self.thresholds[amount].value, int):
-            threshold, number = amount, self.thresholds[amount].value
-            self.uses(amount, where)
-        else:
-            self.fail(where, f'"{amount}" is not a whole number or a whole-number threshold', amount)
-            return None
-        limit = MAX_DATE_SHIFT[unit.rstrip("s") + "s"]
-        if number > limit:
-            self.fail(where, f"{number} {unit.rstrip('s')}s is too far: at most {limit:,}", amount)
-            return None
-        return DateExpr(fact, -number if sign == "-" else number, unit.rstrip("s") + "s", threshold)
-
-    def citations(self) -> tuple:
-        result = []
-        for index, item in enumerate(self.spec.sources):
-            where = self.where("sources", index)
-            if len(item) != 1:
-                self.fail(where, 'write each source as "- S3: Section title"')
-                continue
-            (source, section), = item.items()
-            if source not in self.sources:
-                self.fail(where, f'unknown source "{source}"{self.hint(source, self.sources)}', source)
-                continue
-            result.append(Citation(source, str(section)))
-        return tuple(result)

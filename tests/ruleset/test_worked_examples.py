@@ -14,6 +14,7 @@ import yaml
 from promorules import Advisor, RulesetError
 from promorules.facts import derive
 from promorules.facts.model import Facts, fact, words_of
+from promorules.coach.handbook import plain_words
 from promorules.ruleset import conditions as c
 from tests.support.random_rules import MANIFEST
 
@@ -60,7 +61,10 @@ def test_a_new_input_fact_is_one_field_and_its_derivation(registry, tmp_path):
 def test_a_new_operator_is_one_row(registry, tmp_path):
     """Coaches paste conditions from documents that write "≥"; one row makes it an operator of its own."""
     c.OPERATORS["ge_sign"] = c.Operator("ge_sign", "≥", "lt", operator.ge, "{a} >= {b}", "$gte",
-                                        "is at least", "at least", "needs at least")
+                                        "is at least", "at least", "needs at least",
+                                        "at least {v}", "{v} or more", "to be on or after {v}")
+    atom = c.Atom("months_in_role", "ge_sign", 6, "min_months")
+    assert plain_words(atom, {}) == "months in the current role: at least 6 (min_months)"
     root = _ruleset(tmp_path, "months_in_role ≥ 6")
     for engine in ("python", "durable"):
         advisor = Advisor(str(root), engine=engine)
