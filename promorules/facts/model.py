@@ -164,11 +164,18 @@ class PerformanceGap(Strict):
 class Setback(Strict):
     date: Date = happened("When it happened.", required=True)
     kind: Optional[Literal["mistake", "missed_target", "critical_feedback"]] = fact("What kind of setback.")
-    addressed: Optional[YesNo] = fact("Whether it has been dealt with.")
-    given_by: Optional[Literal["manager", "skip", "exec", "peer", "customer", "other"]] = fact(
-        "Who gave the criticism or saw the miss: the manager, the manager's manager, an executive (a VP), ..."
+    addressed: Optional[YesNo] = fact(
+        "Whether it has been dealt with.",
+        question="Have you dealt with it, in a way others could see?",
     )
-    gap_shown: Optional[Text] = fact("The gap it shows, in a few words, e.g. 'stakeholder updates'.")
+    given_by: Optional[Literal["manager", "skip", "exec", "peer", "customer", "other"]] = fact(
+        "Who gave the criticism or saw the miss: the manager, the manager's manager, an executive (a VP), ...",
+        question="Who gave that criticism, or saw the miss?",
+    )
+    gap_shown: Optional[Text] = fact(
+        "The gap it shows, in a few words, e.g. 'stakeholder updates'.",
+        question="In a few words, what does it say you could do better?",
+    )
 
 
 class AboveLevelActivity(Strict):
@@ -219,7 +226,10 @@ class Person(Strict):
     already_advocating: Optional[YesNo] = fact("They already speak up for the person.")
     asked_date: Optional[Date] = happened("When they were asked to put in a good word.")
     asked_response: Optional[Literal["yes", "no", "hesitant"]] = fact("What they said.")
-    plan_to_ask: Optional[YesNo] = fact("The person plans to ask them to speak up (not asked yet).")
+    plan_to_ask: Optional[YesNo] = fact(
+        "The person plans to ask them to speak up (not asked yet).",
+        question="Which of them do you plan to ask to speak up for you (and have not asked yet)?",
+    )
 
 
 class CaseItem(Strict):

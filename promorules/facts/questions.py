@@ -32,6 +32,11 @@ ACTIVITY_CHOICES = ("mentoring", "lead_within_role", "next_role_duty", "new_init
                     "publication", "support_boss", "carve_out", "skill_exchange", "apprenticeship", "higher_caliber")
 REQUEST_OUTCOMES = ("never_asked", "pending", "approved", "denied", "not_yet")
 UNASKED = {"criteria_self_rating", "case_document.accomplishment_items"}  # too detailed for an interview
+# Choices whose own word reads badly in a question ("skip" is also how a question is skipped).
+CHOICE_WORDS = {"skip": "manager's manager", "exec": "executive (e.g. a VP)"}
+# A refusal is where the details of the latest request decide the advice: its criteria, dates and reason.
+REFUSED = ("denied", "not_yet")
+PLANNED = "people[].plan_to_ask"  # the follow-up after naming people: whom the person plans to ask
 
 
 _NO_OFFER = None  # no offer: the fact stays absent, which is what "no offer" means in a facts file
@@ -60,13 +65,16 @@ class Question:
                     "';', e.g. denied 2025-06-10; not yet 2026-05-20; or never asked")
         if self.kind in ("enum", "enums", "activities"):
             many = "one or more, e.g. 1,3" if self.kind in ("enums", "activities") else "a number or a word"
-            options = ", ".join(f"{i} {c.replace('_', ' ')}" for i, c in enumerate(self.choices, start=1))
+            options = ", ".join(f"{i} {_choice_words(c)}" for i, c in enumerate(self.choices, start=1))
             return f"{many}: {options}"
         if self.kind == "achievements":
             return ("each as what you did and its month or date, separated by ';', "
                     "e.g. cut handling time by 18% 2026-05; or none")
         if self.kind in ("texts", "gaps", "people"):
             return "separate them with ';', or say none"
+        if self.kind == "planned":
+            names = ", ".join(f"{i} {name}" for i, name in enumerate(self.choices, start=1))
+            return f"their numbers or names, e.g. 1,2: {names}; or none"
         if self.kind == "setbacks":
             return "the date of the latest (YYYY-MM-DD or YYYY-MM), or none"
         if self.kind == "number":
@@ -95,6 +103,40 @@ def question_for(path: str) -> Optional[Question]:
     if shape is None:
         return None
     return Question(path, text or _from_description(info.description or "", shape), shape, options)
+
+
+def follow_ups(path: str, facts: dict) -> list[Question]:
+    """The questions about the item a list answer just gave, that still matter with the facts as they are now.
+
+    A list answer says what happened, not how it stands: a setback's date, not whether it was dealt with; a
+    refusal's date, not the criteria and the revisit date the advice names back. These are asked right after
+    the list answer, about its latest item, and only when there is one (the details of a refusal only for a
+    refusal). Worked out again after every answer: no criteria are asked for after "not specific".
+    """
+    listed = facts.get(path) or []
+    if not listed or not isinstance(listed, list):
+        return []
+    if path == "setbacks":
+        names = ["addressed", "given_by", "gap_shown"]
+    elif path == "people":
+        info = field_at("people[-1].plan_to_ask")
+        text = words_of(info).question if info is not None else ""
+        return [Question(PLANNED, text, "planned", tuple(person["name"] for person in listed))]
+    elif path == "promotion_requests" and listed[-1].get("outcome") in REFUSED:
+        latest = listed[-1]
+        names = ["stated_reason", "feedback_specific"]
+        if latest.get("feedback_specific") is not False:
+            names += ["criteria", "criteria_deadline"] if latest.get("criteria") else ["criteria"]
+        names.append("revisit_date")
+    else:
+        return []
+    found = (question_for(f"{path}[-1].{name}") for name in names)
+    return [question for question in found if question is not None]
+
+
+def planned_people(people: list[dict], names: list[str]) -> list[dict]:
+    """The people with whom the person plans to ask marked; the others named in the same answer are not planned."""
+    return [{**person, "plan_to_ask": person["name"] in names} for person in people]
 
 
 def read_answer(question: Question, answer: str, as_of: date) -> Any:
@@ -146,6 +188,8 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
     if kind == "people":
         return [{"name": item, "strength": "meaningful", "stance": "supportive", "can_influence": True}
                 for item in items]
+    if kind == "planned":
+        return [_choice(part, question.choices, exact=True) for part in _items(text.replace(",", ";"))]
     if kind == "setbacks":
         return [] if text.lower() in ("none", "no") else [{"date": _date(text, as_of).isoformat()}]
     if kind == "request":
@@ -193,13 +237,19 @@ def _date(text: str, as_of: date) -> date:
         raise AnswerError(f'"{text}" is not a date like {as_of.isoformat()}') from None
 
 
-def _choice(text: str, choices: tuple[str, ...]) -> str:
-    word = text.strip().lower().replace(" ", "_")
+def _choice(text: str, choices: tuple[str, ...], exact: bool = False) -> str:
+    """A choice by its number or its words; ``exact`` for names, which are matched whole, whatever their case."""
+    word = text.strip().lower() if exact else text.strip().lower().replace(" ", "_")
     if word.isdigit() and 1 <= int(word) <= len(choices):
         return choices[int(word) - 1]
-    if word in choices:
-        return word
+    for choice in choices:
+        if word in (choice.lower(), _choice_words(choice).lower().replace(" ", "_")):
+            return choice
     raise AnswerError(f'"{text}" is not one of the choices')
+
+
+def _choice_words(choice: str) -> str:
+    return CHOICE_WORDS.get(choice, choice.replace("_", " "))
 
 
 def _from_description(description: str, kind: str) -> str:

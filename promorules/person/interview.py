@@ -17,7 +17,9 @@ from pydantic import ValidationError
 from ..advice.model import Advice
 from ..advisor import Advisor
 from ..facts.model import Facts, put_at
-from ..facts.questions import AnswerError, Question, question_for, read_answer
+from ..facts.questions import (
+    PLANNED, AnswerError, Question, follow_ups, planned_people, question_for, read_answer,
+)
 from ..text_safety import visible
 
 SKIP = ("", "skip", "?")
@@ -44,8 +46,9 @@ class Interview:
 
     def _can_hold(self, path: str) -> bool:
         """Questions about the latest request, or the written case, only make sense once there is one."""
-        if path.startswith("promotion_requests[-1]."):
-            return bool(self.facts.get("promotion_requests"))
+        for listed in ("promotion_requests", "setbacks"):
+            if path.startswith(f"{listed}[-1]."):
+                return bool(self.facts.get(listed))
         if path.startswith("case_document."):
             return bool((self.facts.get("case_document") or {}).get("exists"))
         return True
@@ -69,8 +72,21 @@ class Interview:
             if answer is _STOPPED:
                 break
             if answer is not _SKIPPED:
+                if self._follow_up(question.path, read_line, say) is _STOPPED:
+                    return self.advise()
                 advice = self.advise()
         return advice
+
+    def _follow_up(self, path: str, read_line, say):
+        """Ask about the item a list answer just gave, while the details still matter (`follow_ups`)."""
+        while len(self.asked) < self.max_questions:
+            question = next((q for q in follow_ups(path, self.facts) if q.path not in self.asked), None)
+            if question is None:
+                return None
+            self.asked.append(question.path)
+            if self._ask(question, read_line, say) is _STOPPED:
+                return _STOPPED
+        return None
 
     def _ask(self, question: Question, read_line, say):
         number = len(self.asked)
@@ -86,7 +102,10 @@ class Interview:
                 return _SKIPPED
             try:
                 value = read_answer(question, text, self.as_of)
-                problem = self._put(question.path, value)
+                if question.path == PLANNED:
+                    problem = self._put("people", planned_people(self.facts["people"], value))
+                else:
+                    problem = self._put(question.path, value)
             except AnswerError as exc:
                 problem = str(exc)
             if problem is None:
