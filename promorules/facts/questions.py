@@ -8,6 +8,7 @@ description where the table has none.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ UNASKED = {"criteria_self_rating", "case_document.accomplishment_items"}  # too 
 CHOICE_WORDS = {"skip": "manager's manager", "exec": "executive (e.g. a VP)"}
 # A refusal is where the details of the latest request decide the advice: its criteria, dates and reason.
 REFUSED = ("denied", "not_yet")
+DUE_BY = frozenset({"promotion_requests[-1].criteria_deadline"})  # "by March" means by its last day
 PLANNED = "people[].plan_to_ask"  # the follow-up after naming people: whom the person plans to ask
 
 
@@ -56,6 +58,8 @@ class Question:
     def hint(self) -> str:
         if self.kind in ("bool", "case"):
             return "yes/no"
+        if self.kind == "date" and self.path in DUE_BY:
+            return "a date like 2026-05-20, or a month like 2026-05 for its last day"
         if self.kind == "date":
             return "a date like 2026-05-20, or a month like 2026-05"
         if self.kind == "offer":
@@ -157,7 +161,7 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
             return False
         raise AnswerError("please answer yes or no (or press Enter to skip)")
     if kind == "date":
-        return _date(text, as_of)
+        return _date(text, as_of, month_end=question.path in DUE_BY)
     if kind == "number":
         cleaned = text.replace(",", "").replace("_", "")
         multiplier = 1000 if cleaned.lower().endswith("k") else 1
@@ -226,12 +230,15 @@ def _items(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
 
 
-def _date(text: str, as_of: date) -> date:
-    """A day, "today", or a month (2026-05 reads as its first day: nobody remembers the day of every event)."""
+def _date(text: str, as_of: date, month_end: bool = False) -> date:
+    """A day, "today", or a month (2026-05 reads as its first day: nobody remembers the day of every event;
+    a deadline given as a month, "by 2027-03", is its last day)."""
     if text.lower() == "today":
         return as_of
     month = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
     try:
+        if month and month_end:
+            return date(int(month[1]), int(month[2]), calendar.monthrange(int(month[1]), int(month[2]))[1])
         return date(int(month[1]), int(month[2]), 1) if month else date.fromisoformat(text)
     except ValueError:
         raise AnswerError(f'"{text}" is not a date like {as_of.isoformat()}') from None

@@ -65,7 +65,7 @@ def test_a_setback_not_dealt_with_is_saved_and_brings_its_advice(tmp_path):
 def test_the_criteria_and_dates_of_a_not_yet_are_saved_and_named_back(tmp_path):
     _, saved, advice, unasked = interview(tmp_path, {
         REQUESTS: ["not yet 2026-09-01"], REASON: ["experience gap"], SPECIFIC: ["yes"],
-        CRITERIA: ["lead the billing migration; mentor two juniors"], DEADLINE: ["2027-03-31"],
+        CRITERIA: ["lead the billing migration; mentor two juniors"], DEADLINE: ["2027-03"],  # by March
         REVISIT: ["2027-04-15"],
     })
     assert unasked == {}
