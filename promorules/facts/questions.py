@@ -250,7 +250,7 @@ def _choice(text: str, choices: tuple[str, ...], exact: bool = False) -> str:
     if word.isdigit() and 1 <= int(word) <= len(choices):
         return choices[int(word) - 1]
     for choice in choices:
-        if word in (choice.lower(), _choice_words(choice).lower().replace(" ", "_")):
+        if word in (choice.lower(), _choice_words(choice).split(" (")[0].lower().replace(" ", "_")):
             return choice
     raise AnswerError(f'"{text}" is not one of the choices')
 

@@ -51,7 +51,7 @@ def rule_ids(advice: dict) -> list[str]:
 
 def test_a_setback_not_dealt_with_is_saved_and_brings_its_advice(tmp_path):
     result, saved, advice, unasked = interview(tmp_path, {SETBACKS: ["2026-10"], ADDRESSED: ["no"],
-                                                          GIVEN_BY: ["3"], GAP: ["stakeholder updates"]})
+                                                          GIVEN_BY: ["executive"], GAP: ["stakeholder updates"]})
     assert unasked == {}
     assert saved["setbacks"] == [{"date": "2026-10-01", "addressed": False, "given_by": "exec",
                                   "gap_shown": "stakeholder updates"}]
