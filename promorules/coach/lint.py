@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, cast
 
 from ..ruleset import conditions as c
 from ..facts.derive import FACTS
@@ -55,8 +55,8 @@ def never_true(rule: Rule) -> list[LintWarning]:
     branches = _branches(rule.condition)
     if not branches:  # switched off by a threshold (a policy): intended, not a slip
         return []
-    conflicts = [conflict(branch) for branch in branches]
-    if any(found is None for found in conflicts):
+    conflicts = [found for found in map(conflict, branches) if found is not None]
+    if len(conflicts) < len(branches):  # some branch can hold
         return []
     where = getattr(rule.condition, "location", None) or rule.location
     if not where.file:
@@ -103,7 +103,9 @@ def _interval_possible(tests: list[c.Atom]) -> bool:
     equal: set = set()
     excluded: set = set()
     for atom in tests:
-        value = atom.value
+        # bool and enum facts were settled by their choices above; what is left is compared by order with the
+        # +-inf bounds, which mypy cannot see from the Value union, hence the cast (no conversion happens)
+        value = cast(float, atom.value)
         if atom.op == "eq":
             equal.add(value)
         elif atom.op == "ne":

@@ -17,14 +17,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Callable, NoReturn, Optional, Sequence
 
 import yaml
 from gherkin.errors import CompositeParserException, ParserError
 from gherkin.parser import Parser
-from gherkin.pickles.compiler import Compiler
+from gherkin.pickles.compiler import Compiler, GherkinDocumentWithURI
 
-from ..advisor import Advisor, bundled_ruleset_path
+from ..advice.model import Advice
+from ..advisor import Advisor, Engine, bundled_ruleset_path
 from ..engine.durable import durable_available
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts, put_at
@@ -49,7 +50,7 @@ class ScenarioFailure(AssertionError):
     """A step found the advice (or the scenario's own text) not as the scenario says."""
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     raise ScenarioFailure(message)
 
 
@@ -131,11 +132,11 @@ def closest_phrase(text: str) -> str:
 class Advisors:
     """Advisors by ruleset, engine and thresholds; each ruleset is loaded once per run, for both engines."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._rulesets: dict[tuple, Ruleset] = {}
         self._cache: dict[tuple, Advisor] = {}
 
-    def get(self, ruleset: Path, engine: str, thresholds: dict) -> Advisor:
+    def get(self, ruleset: Path, engine: Engine, thresholds: dict) -> Advisor:
         setting = (str(ruleset), tuple(sorted(thresholds.items())))
         if setting + (engine,) not in self._cache:
             if setting not in self._rulesets:
@@ -161,7 +162,7 @@ class Scenario:
         self.advisors = advisors or Advisors()
         self.thresholds: dict = {}
         self.facts: dict = {}
-        self.advice = None
+        self.advice: Optional[Advice] = None
         self.person: Optional[Facts] = None  # the validated facts the advice was given for
         self.rule_ids: frozenset = frozenset()  # the rules of the ruleset the advice came from
         self._outlook = None
@@ -313,7 +314,7 @@ def person_list(scenario: Scenario, kind: str, table: list) -> None:
     if field_name is None:
         fail(f'unknown list "{kind}"; use one of: {", ".join(LISTS)}')
     header, *rows = table
-    items = []
+    items: list[dict] = []
     for index, row in enumerate(rows, start=1):
         item: dict = {}
         where = scenario.where(index)
@@ -338,7 +339,7 @@ def ask(scenario: Scenario, on: Optional[date] = None) -> None:
     except InputError as exc:
         shown = [str(problem) if problem.location.line else problem.message for problem in exc.problems]
         fail("the facts are not valid:\n" + "\n".join(shown))
-    engines = ["durable", "python"] if durable_available() else ["python"]
+    engines: list[Engine] = ["durable", "python"] if durable_available() else ["python"]
     try:
         advisors = [scenario.advisors.get(scenario.ruleset, engine, scenario.thresholds) for engine in engines]
         advices = [advisor.advise(facts) for advisor in advisors]
@@ -505,7 +506,8 @@ def unlocked_on(scenario: Scenario, rule_id: str, day: str) -> None:
     check(_day(day) in days, f'"{rule_id}" would be unlocked by time on {", ".join(map(str, days)) or "no date"}')
 
 
-@step("then", r'what would change the advice mentions "(?P<words>.+?)"', 'what would change the advice mentions "WORDS"')
+@step("then", r'what would change the advice mentions "(?P<words>.+?)"',
+      'what would change the advice mentions "WORDS"')
 def changes_mention(scenario: Scenario, words: str) -> None:
     texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
     check(any(words in text for text in texts), f'no change mentions "{words}": {"; ".join(texts) or "none"}')
@@ -572,8 +574,8 @@ def read_feature(path: Path) -> _Feature:
         raise InputError(_gherkin_problems(shown, text, exc.errors)) from None
     except ParserError as exc:
         raise InputError(_gherkin_problems(shown, text, [exc])) from None
-    document["uri"] = shown
-    feature = _Feature(shown, Compiler().compile(document))
+    with_uri: GherkinDocumentWithURI = {**document, "uri": shown}
+    feature = _Feature(shown, Compiler().compile(with_uri))
     _collect(document.get("feature") or {}, feature)
     return feature
 
@@ -701,7 +703,8 @@ def shown_in_full(scenario: Scenario, count: str, lines: str) -> None:
     advice = scenario.outlook()
     full, text = in_full(advice), to_text(advice)
     check(full <= int(count), f"{full} recommendations are shown in full, not at most {count}.")
-    check(len(text.splitlines()) <= int(lines), f"the advice takes {len(text.splitlines())} lines, not at most {lines}.")
+    taken = len(text.splitlines())
+    check(taken <= int(lines), f"the advice takes {taken} lines, not at most {lines}.")
 
 
 @step("then", r'what would change the advice never mentions "(?P<words>.+?)"',
