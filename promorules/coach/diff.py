@@ -135,8 +135,8 @@ def compare(old: Advisor, new: Advisor, files: list[Path], as_of: Optional[date]
     """Everyone's advice under both rulesets: the files, then ``generated`` people from the seeded population."""
     people: list[PersonChange] = []
     unreadable: list[Unreadable] = []
-    for number, facts in enumerate(population(old, new, generated, seed), start=1):
-        people.append(person_change(f"generated #{number}", old.advise(facts, as_of), new.advise(facts, as_of)))
+    for number, person in enumerate(population(old, new, generated, seed), start=1):
+        people.append(person_change(f"generated #{number}", old.advise(person, as_of), new.advise(person, as_of)))
     for path in files:
         try:
             facts = read_facts(str(path), as_of=as_of)
@@ -308,6 +308,8 @@ def why_changed(old: Advisor, new: Advisor, facts: Facts) -> list[RuleWhy]:
         note = (f"held back by {', '.join(was)} before" if was else "") + \
                ("; " if was and now else "") + (f"now held back by {', '.join(now)}" if now else "")
         rule = _rule(new.ruleset, rule_id) or _rule(old.ruleset, rule_id)
+        if rule is None:  # cannot happen: every rule_id here came from the advice of one of the two rulesets
+            raise LookupError(f'rule "{rule_id}" is in neither ruleset')
         found.append(RuleWhy(rule_id=rule_id, title=rule.title, change=how, flips=flips, held_back=note))
     return found
 
@@ -352,7 +354,7 @@ HEADER = ("rule", "change", "gaining it", "losing it", "rank moves")
 
 def table(diff: RulesetDiff) -> list[tuple[str, ...]]:
     """The impact table's rows, header first: one per rule that changed or moved anyone."""
-    rows = [HEADER]
+    rows: list[tuple[str, ...]] = [HEADER]
     for row in diff.rules:
         moves = ", ".join(part for part in (f"{row.moved_up} up" if row.moved_up else "",
                                             f"{row.moved_down} down" if row.moved_down else "") if part)

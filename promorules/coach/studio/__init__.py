@@ -100,6 +100,11 @@ def make_server(root: Path, folders: list[Path], port: int = 0):
     bound = listening.getsockname()[1]
     token = new_token()
     app = create_app(root, folders, token, bound)
-    server = uvicorn.Server(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off"))
+
+    class StudioServer(uvicorn.Server):
+        """A uvicorn server that keeps the socket bound for it, so that run(sockets=...) serves on that port."""
+        studio_socket: socket.socket
+
+    server = StudioServer(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off"))
     server.studio_socket = listening
     return server, f"http://{HOST}:{bound}/?token={token}"

@@ -107,7 +107,7 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
         form = parse_form(bytes(body))
         if not token_matches(_one(form, "token"), token):
             raise Refused(403, "This form needs the studio's token: open the link the studio printed.")
-        name = _one(form, "file")
+        name = _one(form, "file") or ""  # confined() refuses an empty name as it does a missing one
         path = confined(root, name)
         picked = chosen(form.get("person", []))
         text = _one(form, "text") or ""

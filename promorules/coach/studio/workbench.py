@@ -47,7 +47,8 @@ class Checked:
 
     def about(self, path: Path) -> tuple[list, list]:
         """The problems and warnings at ``path``, and those elsewhere (another file, another layer)."""
-        here, elsewhere = [], []
+        here: list = []
+        elsewhere: list = []
         target = path.resolve()
         for item in self.errors + self.warnings:
             named = item.location.file
