@@ -180,7 +180,7 @@ def create_app(
         return named[name]
 
     async def advise_one(chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool,
-                         view: str) -> Response:
+                         view: View) -> Response:
         body = await _json_body(request)
         facts, person_id = await checked(len(body), _facts, body, as_of)
         if outlook:  # many evaluations: worked out off the loop, so other requests are answered meanwhile
@@ -379,7 +379,7 @@ _VIEW = ("full: the whole advice; summary: stage, ranked rule ids, the first adv
          "facts most worth asking for; ids: stage and ranked rule ids with dates.")
 
 
-def _outlook(advisor: Advisor, facts: Facts, person_id: Optional[str], view: str):
+def _outlook(advisor: Advisor, facts: Facts, person_id: Optional[str], view: View):
     """The outlook's advice (nearest misses and plan filled) in ``view``, as ``promorules batch`` gives it."""
     return view_of(full_advice(advisor, facts).model_copy(update={"id": person_id}), view)
 
@@ -892,8 +892,9 @@ class JsonLogFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if getattr(record, "request_id", None):
-            line["request_id"] = record.request_id
+        request_id = getattr(record, "request_id", None)  # set per request by the logging filter, else absent
+        if request_id:
+            line["request_id"] = request_id
         line.update(getattr(record, "fields", {}))
         return json.dumps(line, ensure_ascii=False, default=str)
 
@@ -903,7 +904,8 @@ class TextLogFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         when = datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds")
-        request = f" [{record.request_id}]" if getattr(record, "request_id", None) else ""
+        request_id = getattr(record, "request_id", None)
+        request = f" [{request_id}]" if request_id else ""
         fields = "".join(f" {key}={value}" for key, value in getattr(record, "fields", {}).items())
         return f"{when} {record.levelname}{request} {record.getMessage()}{fields}"
 
