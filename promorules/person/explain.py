@@ -6,7 +6,7 @@ answer a person can check line by line.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from ..ruleset import conditions as c
 from ..advisor import Advisor
@@ -39,7 +39,8 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
         lines.append(f"Tags: {', '.join(rule.tags)}.")
     lines.append("")
 
-    derived = signals = None
+    derived: dict[str, Any] = {}  # both read only when there are facts
+    signals: dict[str, Optional[bool]] = {}
     if facts is not None:
         derived = derive(facts)
         signals = advisor.evaluator.signals(derived)
