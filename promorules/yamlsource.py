@@ -37,6 +37,7 @@ MAX_DEPTH = 64
 # for any fact or threshold, while PyYAML's conversion of longer ones is slow, and fails past 4,300 digits.
 MAX_NUMBER_LENGTH = 32
 
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
 try:  # the C loader is much faster on large files; both give the same nodes
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - libyaml not available

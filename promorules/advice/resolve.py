@@ -423,7 +423,8 @@ class Resolver:
                 needed[path] |= rules
         given = self._given if person is not None else {}
         if limit is None:
-            for path in [path for path in needed if path in given and given[path](person)]:
+            # ``given`` is empty when there is no person; the checks of ``person`` only tell mypy so
+            for path in [path for path in needed if path in given and person is not None and given[path](person)]:
                 del needed[path]
         refused = (facts.get("denied_request_count") or 0) >= 1
         basics, last = self._basic_rank, len(BASICS)
@@ -437,7 +438,7 @@ class Resolver:
             return [(path, rules) for *_, path, rules in ordered]
         first: list[tuple[int, int]] = []
         for *_, path, rules in ordered:
-            if path not in given or not given[path](person):
+            if path not in given or person is None or not given[path](person):
                 first.append((path, rules))
                 if len(first) == limit:
                     break

@@ -10,7 +10,7 @@ import os
 import stat
 import sys
 from datetime import date
-from typing import Callable, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from pydantic import ValidationError
 
@@ -260,7 +260,7 @@ _TOO_LONG = object()  # stands for a refused number until its place is found
 
 def _path_to(value, target) -> str:
     """The field path ("org.budget_season_months[1]") of the first ``target`` in parsed JSON, without recursion."""
-    stack = [(value, ())]
+    stack: list[tuple[Any, tuple]] = [(value, ())]
     while stack:
         item, path = stack.pop()
         if item is target:

@@ -442,7 +442,7 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
                 problem = record_problem(f"{column}: {message}" if column else message, column or "")
                 yield number, "error", (problem, shown_id)
                 continue
-            row: dict[Optional[str], Any] = dict(zip(header, cells))
+            row: dict[Optional[str] | tuple[str], Any] = dict(zip(header, cells))  # ID_CELL is a tuple key
             if len(cells) > len(header):
                 row[None] = cells[len(header):]  # refused by row_facts, naming the surplus
             for column in header[len(cells):]:
