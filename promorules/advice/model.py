@@ -121,7 +121,8 @@ class Change(_Out):
     description: str = Field(description="What the fact means.")
     now: FactValue = Field(description="Its value today; null when unknown.")
     needed: str = Field(description="The condition it would have to meet, e.g. 'sponsor_count >= min_sponsors'.")
-    needed_value: Optional[Union[int, float, str, bool]] = Field(default=None, description="The value it is held against.")
+    needed_value: Optional[Union[int, float, str, bool]] = Field(
+        default=None, description="The value it is held against.")
     gap: Optional[Union[int, float]] = Field(default=None, description="How far off it is, for numbers (e.g. 1 more).")
     from_date: Optional[Date] = Field(default=None, description="When time alone would make it true, if it will.")
     text: str = Field(

@@ -347,7 +347,8 @@ def dated_plan(derived: dict, advice: Advice, misses: list[NearMiss]) -> list[Pl
             items.append(PlanItem(date=max(days), what=f"Time alone brings \"{miss.titles[0]}\" within reach",
                                   rule_id=miss.unlocks[0]))
         else:  # time is one of the changes: promise nothing more than the timing
-            what = f"The timing is right for \"{miss.titles[0]}\" from this day, once the other changes it needs are made"
+            what = (f"The timing is right for \"{miss.titles[0]}\" from this day, "
+                    "once the other changes it needs are made")
             items.extend(PlanItem(date=day, what=what, rule_id=miss.unlocks[0]) for day in days)
     # Come back at the first date that changes something, and within a few months at the latest.
     latest = add_months(today, REVISIT_MONTHS)

@@ -218,7 +218,8 @@ def _text(advice: Advice, everything: bool, limit: int) -> str:
             marker = f"{index}. " if numbered else "- "
             lines += _wrap(item, marker, " " * len(marker))
             for detail in details:
-                lines += _wrap(detail, "   ", "     " if detail.startswith(("Why:", "Source:", "Held", "Would")) else "   ")
+                under = "     " if detail.startswith(("Why:", "Source:", "Held", "Would")) else "   "
+                lines += _wrap(detail, "   ", under)
             if details:
                 lines.append("")
         if not items:

@@ -203,8 +203,8 @@ class Resolver:
 
         Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order,
         with the advice's texts and dates for the first ``detailed(fits)`` of them (None for the rest,
-        whose dates may cost a search each; their count is ``in_full``); ``texts`` False leaves every text None. ``missing`` names
-        the first so many missing facts (0: none worked out).
+        whose dates may cost a search each; their count is ``in_full``); ``texts`` False leaves every text None.
+        ``missing`` names the first so many missing facts (0: none worked out).
         """
         stage, stage_rules, shown, active, holders, _ = self._ranked(match)
         current = stage.name if stage else None

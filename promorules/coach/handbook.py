@@ -39,7 +39,10 @@ def plain_words(atom: c.Atom, signals: dict[str, str], threshold_name: bool = Tr
 
     ``threshold_name`` False leaves out the threshold's name, for a reader who never sees the settings.
     """
-    label = signals.get(atom.name, fact_in_words(atom.name, as_written=True)) if atom.signal else fact_in_words(atom.name)
+    if atom.signal:
+        label = signals.get(atom.name, fact_in_words(atom.name, as_written=True))
+    else:
+        label = fact_in_words(atom.name)
     if atom.op in ("known", "unknown"):
         return f"{label}: {'known' if atom.op == 'known' else 'not known'}"
     if isinstance(atom.value, bool) and atom.threshold is None and atom.op in ("eq", "ne"):

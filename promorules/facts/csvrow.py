@@ -80,7 +80,8 @@ _SEPARATED = {",": "comma-separated", "\t": "tab-separated"}
 
 
 def _how_to_read(found: str, separator: str) -> str:
-    """A file separated by commas or tabs is read as such under its own extension; ';' has none, so it is saved again."""
+    """A file separated by commas or tabs is read as such under its own extension; ';' has none, so it is saved
+    again."""
     save = f"save it {_SEPARATED[separator]}"
     if found in _EXTENSIONS:
         return (f"rename it to end in {_EXTENSIONS[found]} (or give --format {_EXTENSIONS[found][1:]}) "

@@ -119,7 +119,9 @@ def _impact(f: Facts, d: dict, threshold: dict) -> Part:
         part.lines.append(f"- Revenue or value I brought in: {show(f.revenue_attributed)}.")
     wanted = threshold.get("min_quantified_achievements")
     if wanted is not None and len(recent) < wanted:
-        part.weak.append(f"{len(recent)} {'result' if len(recent) == 1 else 'results'} with numbers from the last twelve months; aim for at least {show(wanted)}.")
+        results = 'result' if len(recent) == 1 else 'results'
+        part.weak.append(f"{len(recent)} {results} with numbers from the last twelve months; "
+                         f"aim for at least {show(wanted)}.")
         part.fixes.append("case.quantified-results-5-10")
     if f.achievement_log_last_updated is None:
         part.fixes.append("case.achievement-log-monthly")

@@ -126,7 +126,8 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, ever
 
     # checked by check_can_save before the first question; replacing the facts file resumed is the point
     write_file(target, yaml.safe_dump(saved, sort_keys=False, allow_unicode=True), force=True)
-    click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {'question' if len(session.asked) == 1 else 'questions'} asked).\n", err=True)
+    questions = 'question' if len(session.asked) == 1 else 'questions'
+    click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {questions} asked).\n", err=True)
     print_advice(full_advice(advisor, facts), output, everything)
 
 

@@ -201,7 +201,8 @@ class Ruleset:
         held = {}
         for rule in self.rules:
             names = set(rule.hold_back)
-            held[rule.id] = tuple(r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags)))
+            held[rule.id] = tuple(r.id for r in self.rules
+                                  if r.id != rule.id and (r.id in names or names & set(r.tags)))
         return held
 
     @cached_property

@@ -580,7 +580,8 @@ class _Worker:
         except CellError as exc:
             return error_line(number, [record_problem(exc.message, exc.field)], person_id), False
         except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
-            return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")], person_id), False
+            problem = record_problem(f"internal problem ({type(exc).__name__}: {exc})")
+            return error_line(number, [problem], person_id), False
         return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook,
                            view=settings.view, id_key=settings.id_key, person_id=person_id)
 
