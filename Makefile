@@ -19,9 +19,10 @@ setup: $(STAMP)
 advise: $(STAMP)
 	$(BIN)/promorules advise examples/claire-first-visit.yaml
 
-# The layers (import-linter), lint (ruff) and the type/line-length ratchet run before the tests.
+# The layers (import-linter), format and lint (ruff) and the type/line-length ratchet run before the tests.
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/python -m ruff format --check promorules tests bench tools
 	$(BIN)/python -m ruff check promorules tests bench docs tools
 	$(BIN)/python tools/ratchet.py
 	$(BIN)/python -m pytest

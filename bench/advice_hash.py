@@ -9,6 +9,7 @@ before and after a change; the two hashes must be equal.
     python bench/advice_hash.py              # all examples + 5,000 people, both engines
     python bench/advice_hash.py --people 200 # quicker
 """
+
 from __future__ import annotations
 
 import argparse

@@ -17,6 +17,7 @@ Target: the cluster at least 0.8x the local batch on one machine (the cluster
 pays for a scheduler, a nanny per worker and the records' trip over TCP; its
 value is in adding machines). Nothing here fails a build.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -129,10 +130,20 @@ def main() -> None:
                 for out in (local_out, cluster_out):
                     out.unlink(missing_ok=True)
                 local_seconds, local_peaks, local_summary = timed(
-                    [*PROMORULES, "batch", str(source), "-o", str(local_out), "--workers", "2"], pool_workers)
+                    [*PROMORULES, "batch", str(source), "-o", str(local_out), "--workers", "2"], pool_workers
+                )
                 cluster_seconds, cluster_peaks, cluster_summary = timed(
-                    [*PROMORULES, "batch", str(source), "-o", str(cluster_out), "--scheduler",
-                     cluster.scheduler_address], lambda process: worker_pids)
+                    [
+                        *PROMORULES,
+                        "batch",
+                        str(source),
+                        "-o",
+                        str(cluster_out),
+                        "--scheduler",
+                        cluster.scheduler_address,
+                    ],
+                    lambda process: worker_pids,
+                )
                 same = filecmp.cmp(local_out, cluster_out, shallow=False) or first_difference(local_out, cluster_out)
                 local_rate, cluster_rate = args.people / local_seconds, args.people / cluster_seconds
                 ratios.append(cluster_rate / local_rate)
@@ -140,18 +151,24 @@ def main() -> None:
                 cluster_rates.append(cluster_rate)
                 local_memory += local_peaks
                 cluster_memory += cluster_peaks
-                print(f"round {round_number}: local batch --workers 2 {local_rate:,.0f} records/s "
-                      f"({local_seconds:.1f} s), cluster of 2 workers {cluster_rate:,.0f} records/s "
-                      f"({cluster_seconds:.1f} s), ratio {ratios[-1]:.3f}x, outputs identical: {same}")
+                print(
+                    f"round {round_number}: local batch --workers 2 {local_rate:,.0f} records/s "
+                    f"({local_seconds:.1f} s), cluster of 2 workers {cluster_rate:,.0f} records/s "
+                    f"({cluster_seconds:.1f} s), ratio {ratios[-1]:.3f}x, outputs identical: {same}"
+                )
                 print(f"  local:   {local_summary}\n  cluster: {cluster_summary}")
         ratio = statistics.median(ratios)
         verdict = "met" if ratio >= TARGET else "missed"
-        print(f"records per second: local batch {statistics.median(local_rates):,.0f}, "
-              f"cluster {statistics.median(cluster_rates):,.0f}")
+        print(
+            f"records per second: local batch {statistics.median(local_rates):,.0f}, "
+            f"cluster {statistics.median(cluster_rates):,.0f}"
+        )
         print(f"cluster / local batch: {ratio:.3f}x (target at least {TARGET}x): {verdict}")
-        print(f"memory per worker (peak resident): cluster {max(cluster_memory):.0f} MiB "
-              f"(each of {len(worker_pids)}: {', '.join(f'{m:.0f}' for m in cluster_memory[-len(worker_pids):])}),"
-              f" local batch pool process {max(local_memory, default=0):.0f} MiB")
+        print(
+            f"memory per worker (peak resident): cluster {max(cluster_memory):.0f} MiB "
+            f"(each of {len(worker_pids)}: {', '.join(f'{m:.0f}' for m in cluster_memory[-len(worker_pids) :])}),"
+            f" local batch pool process {max(local_memory, default=0):.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ Then each engine makes one pass over the people per round, the engines in
 turn, round after round, in this one process (json-rules-engine in one Node
 process kept for the whole run), and the median pass gives its rate.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,8 +73,16 @@ def promorules_internals():
 
 # ------------------------------------------------------------------ the rules, as the peers can hold them
 
-NEGATED = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "gt": "le", "le": "gt",
-           "known": "unknown", "unknown": "known"}
+NEGATED = {
+    "eq": "ne",
+    "ne": "eq",
+    "lt": "ge",
+    "ge": "lt",
+    "gt": "le",
+    "le": "gt",
+    "known": "unknown",
+    "unknown": "known",
+}
 
 
 def definite(condition, negate: bool = False) -> Tree:
@@ -121,8 +130,10 @@ def signal_trees(ruleset) -> dict[str, dict[bool, Tree]]:
     trees = {}
     for name in ruleset.signals:
         derivers = [rule.condition for rule in ruleset.rules if rule.derive == name]
-        trees[name] = {True: folded("any", [definite(c) for c in derivers]),
-                       False: folded("all", [definite(c, negate=True) for c in derivers])}
+        trees[name] = {
+            True: folded("any", [definite(c) for c in derivers]),
+            False: folded("all", [definite(c, negate=True) for c in derivers]),
+        }
     return trees
 
 
@@ -184,18 +195,49 @@ def zen_model(ruleset) -> dict:
     nodes: list[dict] = [{"id": "facts", "type": "inputNode", "name": "derived facts", "position": {"x": 0, "y": 0}}]
     edges: list[dict] = []
     for number, names in enumerate(signal_levels(trees)):
-        expressions = [{"id": signal_field(name, value), "key": signal_field(name, value),
-                        "value": zen_expression(trees[name][value])} for name in names for value in (True, False)]
-        _zen_node(nodes, edges, {"id": f"signals-{number}", "type": "expressionNode",
-                                 "name": f"signals, level {number}",
-                                 "content": {"passThrough": True, "expressions": expressions}})
-    rows = [{"_id": rule.id, "_description": rule.title, "condition": zen_expression(definite(rule.condition)),
-             "rule": json.dumps(rule.id)} for rule in ruleset.rules]
-    _zen_node(nodes, edges, {"id": "rules", "type": "decisionTableNode", "name": "rules that fire", "content": {
-        "hitPolicy": "collect",
-        "inputs": [{"id": "condition", "name": "condition", "type": "expression"}],
-        "outputs": [{"id": "rule", "name": "rule", "field": "rule", "type": "expression"}],
-        "rules": rows}})
+        expressions = [
+            {
+                "id": signal_field(name, value),
+                "key": signal_field(name, value),
+                "value": zen_expression(trees[name][value]),
+            }
+            for name in names
+            for value in (True, False)
+        ]
+        _zen_node(
+            nodes,
+            edges,
+            {
+                "id": f"signals-{number}",
+                "type": "expressionNode",
+                "name": f"signals, level {number}",
+                "content": {"passThrough": True, "expressions": expressions},
+            },
+        )
+    rows = [
+        {
+            "_id": rule.id,
+            "_description": rule.title,
+            "condition": zen_expression(definite(rule.condition)),
+            "rule": json.dumps(rule.id),
+        }
+        for rule in ruleset.rules
+    ]
+    _zen_node(
+        nodes,
+        edges,
+        {
+            "id": "rules",
+            "type": "decisionTableNode",
+            "name": "rules that fire",
+            "content": {
+                "hitPolicy": "collect",
+                "inputs": [{"id": "condition", "name": "condition", "type": "expression"}],
+                "outputs": [{"id": "rule", "name": "rule", "field": "rule", "type": "expression"}],
+                "rules": rows,
+            },
+        },
+    )
     _zen_node(nodes, edges, {"id": "fired", "type": "outputNode", "name": "rules that fire"})
     return {"contentType": "application/vnd.gorules.decision", "nodes": nodes, "edges": edges}
 
@@ -203,8 +245,9 @@ def zen_model(ruleset) -> dict:
 def _zen_node(nodes: list[dict], edges: list[dict], node: dict) -> None:
     """Append ``node`` after the last one, joined by an edge: the graph is a chain."""
     node["position"] = {"x": 250 * len(nodes), "y": 0}
-    edges.append({"id": f"{nodes[-1]['id']}->{node['id']}", "type": "edge",
-                  "sourceId": nodes[-1]["id"], "targetId": node["id"]})
+    edges.append(
+        {"id": f"{nodes[-1]['id']}->{node['id']}", "type": "edge", "sourceId": nodes[-1]["id"], "targetId": node["id"]}
+    )
     nodes.append(node)
 
 
@@ -233,8 +276,13 @@ class Zen:
 
 # ------------------------------------------------------------------ json-rules-engine
 
-JRE_OPERATOR = {"eq": "equal", "lt": "lessThan", "le": "lessThanInclusive", "gt": "greaterThan",
-                "ge": "greaterThanInclusive"}
+JRE_OPERATOR = {
+    "eq": "equal",
+    "lt": "lessThan",
+    "le": "lessThanInclusive",
+    "gt": "greaterThan",
+    "ge": "greaterThanInclusive",
+}
 
 
 def jre_condition(tree: Tree) -> dict:
@@ -250,8 +298,12 @@ def jre_condition(tree: Tree) -> dict:
     if op in ("known", "unknown"):
         return {"fact": name, "operator": "notEqual" if op == "known" else "equal", "value": None}
     if op == "ne":
-        return {"all": [{"fact": name, "operator": "notEqual", "value": None},
-                        {"fact": name, "operator": "notEqual", "value": value}]}
+        return {
+            "all": [
+                {"fact": name, "operator": "notEqual", "value": None},
+                {"fact": name, "operator": "notEqual", "value": value},
+            ]
+        }
     return {"fact": name, "operator": JRE_OPERATOR[op], "value": value}
 
 
@@ -272,12 +324,24 @@ def jre_model(ruleset) -> dict:
         event: dict = {"type": rule.id}
         if rule.derive:
             event["params"] = {"sets": signal_field(rule.derive, True)}
-        rules.append({"name": rule.id, "priority": priority.get(rule.derive, 1),
-                      "conditions": jre_root(definite(rule.condition)), "event": event})
+        rules.append(
+            {
+                "name": rule.id,
+                "priority": priority.get(rule.derive, 1),
+                "conditions": jre_root(definite(rule.condition)),
+                "event": event,
+            }
+        )
     for name, sides in trees.items():
         field = signal_field(name, False)
-        rules.append({"name": field, "priority": priority[name], "conditions": jre_root(sides[False]),
-                      "event": {"type": field, "params": {"sets": field, "internal": True}}})
+        rules.append(
+            {
+                "name": field,
+                "priority": priority[name],
+                "conditions": jre_root(sides[False]),
+                "event": {"type": field, "params": {"sets": field, "internal": True}},
+            }
+        )
     return {"rules": rules, "signals": [signal_field(name, value) for name in trees for value in (True, False)]}
 
 
@@ -297,8 +361,13 @@ def node_unavailable(install: bool = True) -> Optional[str]:
         return "npm is not installed (json-rules-engine comes from bench/peers/node/package-lock.json)"
     if not install:
         return "json-rules-engine is not installed (npm ci in bench/peers/node)"
-    done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=NODE_DIR,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if done.returncode != 0:
         return f"npm ci in bench/peers/node failed: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
     return None
@@ -310,8 +379,13 @@ class Node:
     def __init__(self, model: dict, crowd: list[dict], folder: Path):
         path = folder / "json-rules-engine-model.json"
         path.write_text(json.dumps({**model, "people": crowd}))
-        self.process = subprocess.Popen(["node", str(NODE_DIR / "runner.mjs"), str(path)], cwd=NODE_DIR,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            ["node", str(NODE_DIR / "runner.mjs"), str(path)],
+            cwd=NODE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
 
     def ask(self, command: str):
         assert self.process.stdin and self.process.stdout
@@ -361,8 +435,11 @@ def json_ready(facts: dict) -> dict:
 
 def promorules_fired(advice) -> frozenset:
     """The rules that fire, read from full advice: shown or held back, and the rules that made each signal true."""
-    return frozenset({r.rule_id for r in advice.recommendations} | {h.rule_id for h in advice.held_back}
-                     | {rule for signal in advice.signals for rule in signal.derived_by})
+    return frozenset(
+        {r.rule_id for r in advice.recommendations}
+        | {h.rule_id for h in advice.held_back}
+        | {rule for signal in advice.signals for rule in signal.derived_by}
+    )
 
 
 def disagreements(answers: dict[str, list[frozenset]]) -> list[str]:
@@ -372,17 +449,21 @@ def disagreements(answers: dict[str, list[frozenset]]) -> list[str]:
     for index, expected in enumerate(reference):
         for name, sets in others:
             if sets[index] != expected:
-                found.append(f"person {index}: {name} fires {sorted(sets[index] - expected)} beyond {first}, "
-                             f"not {sorted(expected - sets[index])}")
+                found.append(
+                    f"person {index}: {name} fires {sorted(sets[index] - expected)} beyond {first}, "
+                    f"not {sorted(expected - sets[index])}"
+                )
     return found
 
 
-def agreement(ruleset, raw: list[dict], derived: list[dict], advisors: dict[str, Advisor],
-              node: Optional[Node]) -> tuple[dict[str, list[frozenset]], list[str]]:
+def agreement(
+    ruleset, raw: list[dict], derived: list[dict], advisors: dict[str, Advisor], node: Optional[Node]
+) -> tuple[dict[str, list[frozenset]], list[str]]:
     """Which rules fire for each person, by every engine, and where they differ."""
     zen = Zen(zen_model(ruleset))
-    answers = {f"promorules {name}": [promorules_fired(advisor.advise(p)) for p in raw]
-               for name, advisor in advisors.items()}
+    answers = {
+        f"promorules {name}": [promorules_fired(advisor.advise(p)) for p in raw] for name, advisor in advisors.items()
+    }
     answers["zen evaluate"] = [zen.fired(facts) for facts in derived]
     answers["zen evaluate_batch"] = zen.fired_batch(derived)
     if node is not None:
@@ -447,10 +528,18 @@ def machine() -> str:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")
-    return (f"{os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
-            f"Python {platform.python_version()}")
+        model = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
+    return (
+        f"{os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def load() -> str:
@@ -487,15 +576,22 @@ def main() -> int:
     durable, python = Advisor(engine="durable"), Advisor(engine="python")
     default = Advisor().engine
     ruleset = durable.ruleset
-    print(f"peers: zen-engine {found.get('zen-engine')} (Python binding); json-rules-engine "
-          + (f"{found.get('json-rules-engine')} on Node {found.get('Node')}" if not unavailable
-             else f"skipped: {unavailable}"))
+    print(
+        f"peers: zen-engine {found.get('zen-engine')} (Python binding); json-rules-engine "
+        + (
+            f"{found.get('json-rules-engine')} on Node {found.get('Node')}"
+            if not unavailable
+            else f"skipped: {unavailable}"
+        )
+    )
     trees = signal_trees(ruleset)
     model, rules = zen_model(ruleset), jre_model(ruleset)
-    print(f"rules: ruleset {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules, {len(trees)} signals; "
-          f"ZEN graph of {len(signal_levels(trees))} expression nodes (signals by level) and a "
-          f"{len(model['nodes'][-2]['content']['rules'])}-row decision table (collect); json-rules-engine: "
-          f"{len(rules['rules'])} rules ({len(trees)} of them for \"signal is false\"), signals chained by priority")
+    print(
+        f"rules: ruleset {ruleset.name} {ruleset.version}, {len(ruleset.rules)} rules, {len(trees)} signals; "
+        f"ZEN graph of {len(signal_levels(trees))} expression nodes (signals by level) and a "
+        f"{len(model['nodes'][-2]['content']['rules'])}-row decision table (collect); json-rules-engine: "
+        f'{len(rules["rules"])} rules ({len(trees)} of them for "signal is false"), signals chained by priority'
+    )
 
     derived_facts = promorules_internals()[0]
     raw = list(people(args.people, seed=16))
@@ -505,16 +601,19 @@ def main() -> int:
         try:
             answers, differ = agreement(ruleset, raw, derived, {"durable": durable, "python": python}, node)
             firings = sum(len(s) for s in answers["promorules durable"])
-            print(f"agreement: the rules that fire (condition true, before hold-backs; signal-deriving rules included)"
-                  f" for {len(raw):,} people, by {', '.join(answers)}: "
-                  + (f"{len(differ)} DISAGREEMENTS" if differ else f"all agree ({firings:,} firings)"))
+            print(
+                f"agreement: the rules that fire (condition true, before hold-backs; signal-deriving rules included)"
+                f" for {len(raw):,} people, by {', '.join(answers)}: "
+                + (f"{len(differ)} DISAGREEMENTS" if differ else f"all agree ({firings:,} firings)")
+            )
             if differ:
                 for line in differ[:5]:
                     print(f"    {line}")
                 return 1
             timing = 500 if args.quick else len(raw)
-            report(durable, python, default, raw[:timing], derived[:timing], node,
-                   rounds=3 if args.quick else args.rounds)
+            report(
+                durable, python, default, raw[:timing], derived[:timing], node, rounds=3 if args.quick else args.rounds
+            )
         except RuntimeError as failure:  # a peer refused its model or ended: said in a line, not a traceback
             print(f"bench/peers.py: {failure}", file=sys.stderr)
             return 1
@@ -525,8 +624,15 @@ def main() -> int:
     return 0
 
 
-def report(durable: Advisor, python: Advisor, default: str, raw: list[dict], derived: list[dict],
-           node: Optional[Node], rounds: int) -> None:
+def report(
+    durable: Advisor,
+    python: Advisor,
+    default: str,
+    raw: list[dict],
+    derived: list[dict],
+    node: Optional[Node],
+    rounds: int,
+) -> None:
     zen = Zen(zen_model(durable.ruleset))
     contenders: dict[str, Callable[[], float]] = {}
     missing: dict[str, str] = {}
@@ -544,8 +650,10 @@ def report(durable: Advisor, python: Advisor, default: str, raw: list[dict], der
     seconds = passes(contenders, rounds)
     rate = {name: len(raw) / statistics.median(values) for name, values in seconds.items()}
 
-    print(f"\nrates: {len(raw):,} people a pass, median of {rounds} interleaved rounds, wall clock "
-          f"(default engine here: {default})")
+    print(
+        f"\nrates: {len(raw):,} people a pass, median of {rounds} interleaved rounds, wall clock "
+        f"(default engine here: {default})"
+    )
     for name in [*contenders, *missing]:
         if name in rate:
             spread = f"{len(raw) / max(seconds[name]):,.0f}-{len(raw) / min(seconds[name]):,.0f}"
@@ -561,20 +669,28 @@ def report(durable: Advisor, python: Advisor, default: str, raw: list[dict], der
             print(f"    {label:58s} not built yet: the {ours} view")
         else:  # paired by round: both passes of a round ran under the same load
             ratio = statistics.median(theirs / ours for ours, theirs in zip(seconds[mine], seconds[peer]))
-            print(f"    {label:58s} {'met' if ratio >= at_least else 'MISSED'}: {ratio:.2f}x "
-                  f"(ratio of the median rates {rate[mine] / rate[peer]:.2f}x)")
+            print(
+                f"    {label:58s} {'met' if ratio >= at_least else 'MISSED'}: {ratio:.2f}x "
+                f"(ratio of the median rates {rate[mine] / rate[peer]:.2f}x)"
+            )
 
     print("\ntargets (promorules' rate over the peer's: the median of the rounds' ratios):")
     target("summary view >= 2x zen evaluate", "summary", "zen evaluate", 2)
     target("summary view >= 1x zen evaluate_batch", "summary", "zen evaluate_batch", 1)
     target("full view >= 1x zen evaluate", "full", "zen evaluate", 1)
     target("full view >= 3x json-rules-engine", "full", "json-rules-engine", 3)
-    print(f"    {'batch, 2 workers >= 1.8x one process, flat memory':58s} not measured here "
-          "(bench/run.py (c) times 2 workers only)")
-    print(f"    {'`promorules --version` / `--help` <= 1.2x the import floor':58s} not measured here "
-          "(bench/run.py (a) times advise only)")
-    print(f"    {'`promorules advise` <= 1.5x the floor plus one pydantic model':58s} not measured here "
-          "(bench/run.py (a) prints both medians against the floor)")
+    print(
+        f"    {'batch, 2 workers >= 1.8x one process, flat memory':58s} not measured here "
+        "(bench/run.py (c) times 2 workers only)"
+    )
+    print(
+        f"    {'`promorules --version` / `--help` <= 1.2x the import floor':58s} not measured here "
+        "(bench/run.py (a) times advise only)"
+    )
+    print(
+        f"    {'`promorules advise` <= 1.5x the floor plus one pydantic model':58s} not measured here "
+        "(bench/run.py (a) prints both medians against the floor)"
+    )
 
 
 if __name__ == "__main__":

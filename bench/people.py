@@ -5,6 +5,7 @@ people and absent for others, with values on both sides of the thresholds,
 so people reach every stage and the advice varies as it does in a real
 workforce.
 """
+
 from __future__ import annotations
 
 import random
@@ -43,8 +44,17 @@ def person(rng: random.Random) -> dict:
     ):
         if maybe(0.6):
             facts[name] = rng.choice(choices)
-    for name in ("self_assessment_done", "meets_all_responsibilities", "manager_visibly_stressed", "frustrated",
-                 "leadership_evidence", "has_mentor", "promotion_approved", "terms_final", "job_search_active"):
+    for name in (
+        "self_assessment_done",
+        "meets_all_responsibilities",
+        "manager_visibly_stressed",
+        "frustrated",
+        "leadership_evidence",
+        "has_mentor",
+        "promotion_approved",
+        "terms_final",
+        "job_search_active",
+    ):
         if maybe(0.5):
             facts[name] = maybe()
     if maybe(0.5):
@@ -56,25 +66,40 @@ def person(rng: random.Random) -> dict:
         facts["setbacks"] = [{"date": past(300)} for _ in range(rng.randint(0, 2))]
     if maybe(0.6):
         kinds = ["higher_caliber", "mentoring", "lead_within_role", "publication", "carve_out", "cross_functional"]
-        facts["above_level_activities"] = [{"kind": rng.choice(kinds), "active": maybe(0.8)}
-                                           for _ in range(rng.randint(0, 3))]
+        facts["above_level_activities"] = [
+            {"kind": rng.choice(kinds), "active": maybe(0.8)} for _ in range(rng.randint(0, 3))
+        ]
     if maybe(0.7):
         facts["achievements"] = [
-            {"title": f"Result {n}", "date": past(500), "quantified": maybe(), "above_role": maybe(),
-             "visible": maybe(), "major_win": maybe(0.2)}
+            {
+                "title": f"Result {n}",
+                "date": past(500),
+                "quantified": maybe(),
+                "above_role": maybe(),
+                "visible": maybe(),
+                "major_win": maybe(0.2),
+            }
             for n in range(rng.randint(0, 8))
         ]
     if maybe(0.5):
         facts["people"] = [
-            {"name": f"Colleague {n}", "strength": rng.choice(["none", "weak", "meaningful", "strong"]),
-             "stance": rng.choice(["champion", "supportive", "unknown", "opposed"]), "can_influence": maybe()}
+            {
+                "name": f"Colleague {n}",
+                "strength": rng.choice(["none", "weak", "meaningful", "strong"]),
+                "stance": rng.choice(["champion", "supportive", "unknown", "opposed"]),
+                "can_influence": maybe(),
+            }
             for n in range(rng.randint(0, 4))
         ]
     if maybe(0.4):
         requests = sorted(past(900) for _ in range(rng.randint(1, 3)))
         facts["promotion_requests"] = [
-            {"date": day, "outcome": rng.choice(["pending", "approved", "denied", "not_yet"]),
-             "feedback_specific": maybe(), "action_plan_agreed": maybe()}
+            {
+                "date": day,
+                "outcome": rng.choice(["pending", "approved", "denied", "not_yet"]),
+                "feedback_specific": maybe(),
+                "action_plan_agreed": maybe(),
+            }
             for day in requests
         ]
     if maybe(0.7):

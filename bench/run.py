@@ -15,6 +15,7 @@
 
 Targets are printed beside the figures; nothing here fails a build.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,12 +64,20 @@ def machine() -> str:
     model = ""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
-        model = next((line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
-                      if line.startswith("model name")), "")
+        model = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in cpuinfo.read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            "",
+        )
     import pydantic
 
-    return (f"machine: {os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
-            f"Python {platform.python_version()}, pydantic {pydantic.VERSION}, {date.today().isoformat()}")
+    return (
+        f"machine: {os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
+        f"Python {platform.python_version()}, pydantic {pydantic.VERSION}, {date.today().isoformat()}"
+    )
 
 
 # ------------------------------------------------------------------ (a) cold start
@@ -134,12 +143,16 @@ def in_process(people_count: int) -> None:
         "python": _rate(python.advise, crowd),
     }
     base = rates["baseline"]
-    print(f"(b) advice per second, one thread, {people_count:,} distinct generated people, "
-          f"default ruleset ({len(durable.ruleset.rules)} rules)")
+    print(
+        f"(b) advice per second, one thread, {people_count:,} distinct generated people, "
+        f"default ruleset ({len(durable.ruleset.rules)} rules)"
+    )
     print(f"    baseline (hand-written timing gates): {base:,.0f}/s")
     for engine in ("durable", "python"):
-        print(f"    {engine:8s} {rates[engine]:,.0f}/s  ratio to baseline {rates[engine] / base:.4f}  "
-              f"(target for durable: at least 3,000/s)")
+        print(
+            f"    {engine:8s} {rates[engine]:,.0f}/s  ratio to baseline {rates[engine] / base:.4f}  "
+            f"(target for durable: at least 3,000/s)"
+        )
     print(f"    ratio durable / python: {rates['durable'] / rates['python']:.2f}")
 
 
@@ -208,18 +221,28 @@ def batch(records: int) -> None:
     # From 10% of the records until the last is written: after that the workers are exiting.
     settled = [rss for done, rss in samples if 0.1 * records <= done < records] or [s for _, s in samples]
     start_rss, end_rss, peak = settled[0], settled[-1], max(rss for _, rss in samples)
-    print(f"(c) batch of {records:,} generated people, 2 workers: {seconds:.1f} s wall, "
-          f"{records / seconds:,.0f} records/s, {lines:,} output lines")
+    print(
+        f"(c) batch of {records:,} generated people, 2 workers: {seconds:.1f} s wall, "
+        f"{records / seconds:,.0f} records/s, {lines:,} output lines"
+    )
     early, late = _median_rss(samples, 0.1 * records, 0.5 * records), _median_rss(samples, 0.5 * records, records)
-    print(f"    resident memory, batch and its workers together: {start_rss:.0f} MiB at 10% of the records, "
-          f"{end_rss:.0f} MiB at the end (ratio {end_rss / start_rss:.2f}), peak {peak:.0f} MiB")
-    print(f"    median while 10-50% were written {early:.0f} MiB, while 50-100% were {late:.0f} MiB: "
-          f"ratio {late / early:.2f} (the flatness figure: single samples swing with the chunks in flight)")
+    print(
+        f"    resident memory, batch and its workers together: {start_rss:.0f} MiB at 10% of the records, "
+        f"{end_rss:.0f} MiB at the end (ratio {end_rss / start_rss:.2f}), peak {peak:.0f} MiB"
+    )
+    print(
+        f"    median while 10-50% were written {early:.0f} MiB, while 50-100% were {late:.0f} MiB: "
+        f"ratio {late / early:.2f} (the flatness figure: single samples swing with the chunks in flight)"
+    )
     target = 60 * records / 100_000
-    print(f"    ratio time / target: {seconds / target:.2f}  (target: 100,000 in at most 60 s, "
-          f"{target:.0f} s for this count; lines out = records in: {lines == records})")
-    print(f"    CPU time of the batch and its workers: {cpu:.1f} s, so {cpu / 2:.1f} s on 2 otherwise idle cores "
-          f"(ratio to target {cpu / 2 / target:.2f}); load average when it started: {load:.2f}")
+    print(
+        f"    ratio time / target: {seconds / target:.2f}  (target: 100,000 in at most 60 s, "
+        f"{target:.0f} s for this count; lines out = records in: {lines == records})"
+    )
+    print(
+        f"    CPU time of the batch and its workers: {cpu:.1f} s, so {cpu / 2:.1f} s on 2 otherwise idle cores "
+        f"(ratio to target {cpu / 2 / target:.2f}); load average when it started: {load:.2f}"
+    )
     print(f"    {stderr.strip().splitlines()[-1] if stderr.strip() else ''}")
 
 
@@ -283,8 +306,9 @@ def service(seconds: float, clients: int = 8) -> None:
         return
 
     port = _free_port()
-    server = subprocess.Popen(PROMORULES + ["serve", "--port", str(port)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        PROMORULES + ["serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -314,20 +338,28 @@ def service(seconds: float, clients: int = 8) -> None:
         server.wait(timeout=10)
 
     health, advice = probes["healthz"], probes["advice"]
-    print(f"(d) service on loopback (load average {os.getloadavg()[0]:.2f} at the end), {clients} client threads "
-          f"for {seconds:.0f} s (one server process, the client on the same 2 cores): "
-          f"{plain.rate:,.0f} requests/s, {plain.failures} failures")
+    print(
+        f"(d) service on loopback (load average {os.getloadavg()[0]:.2f} at the end), {clients} client threads "
+        f"for {seconds:.0f} s (one server process, the client on the same 2 cores): "
+        f"{plain.rate:,.0f} requests/s, {plain.failures} failures"
+    )
     print(f"    latency {plain.percentiles()}")
-    print(f"    ?outlook=true, {clients} client threads for {seconds:.0f} s: "
-          f"{outlook.rate:,.0f} requests/s, {outlook.failures} failures")
+    print(
+        f"    ?outlook=true, {clients} client threads for {seconds:.0f} s: "
+        f"{outlook.rate:,.0f} requests/s, {outlook.failures} failures"
+    )
     print(f"    latency {outlook.percentiles()}")
-    print(f"    meanwhile one prober, /healthz and plain advice in turn every {PROBE_EVERY * 1000:.0f} ms: "
-          f"/healthz p99 {health.p(0.99):.1f} ms ({len(health.latencies)} answers), "
-          f"plain advice p99 {advice.p(0.99):.1f} ms ({len(advice.latencies)} answers), "
-          f"{health.failures + advice.failures} failures")
-    print(f"    ratios under outlook load: /healthz p99 / plain-advice p99 under {clients} clients "
-          f"{health.p(0.99) / plain.p(0.99):.2f}, prober's plain-advice p99 / the same "
-          f"{advice.p(0.99) / plain.p(0.99):.2f}; outlook / plain requests/s {outlook.rate / plain.rate:.3f}")
+    print(
+        f"    meanwhile one prober, /healthz and plain advice in turn every {PROBE_EVERY * 1000:.0f} ms: "
+        f"/healthz p99 {health.p(0.99):.1f} ms ({len(health.latencies)} answers), "
+        f"plain advice p99 {advice.p(0.99):.1f} ms ({len(advice.latencies)} answers), "
+        f"{health.failures + advice.failures} failures"
+    )
+    print(
+        f"    ratios under outlook load: /healthz p99 / plain-advice p99 under {clients} clients "
+        f"{health.p(0.99) / plain.p(0.99):.2f}, prober's plain-advice p99 / the same "
+        f"{advice.p(0.99) / plain.p(0.99):.2f}; outlook / plain requests/s {outlook.rate / plain.rate:.3f}"
+    )
 
 
 PROBE_EVERY = 0.01  # seconds between the prober's requests
@@ -367,8 +399,14 @@ def _load(url: str, path: str, bodies: list[str], clients: int, seconds: float) 
         with httpx.Client(base_url=url, timeout=30) as http:
             n = offset
             while time.monotonic() < stop_at and len(mine.latencies) < 1_000_000:
-                _timed(mine, "recommendations", http.post, path, content=bodies[n % len(bodies)],
-                       headers={"content-type": "application/json"})
+                _timed(
+                    mine,
+                    "recommendations",
+                    http.post,
+                    path,
+                    content=bodies[n % len(bodies)],
+                    headers={"content-type": "application/json"},
+                )
                 n += clients
         with lock:
             timings.latencies += mine.latencies
@@ -394,8 +432,14 @@ def _probe(url: str, body: str, stop: threading.Event) -> dict[str, _Timings]:
             _timed(probes["healthz"], "status", http.get, "/healthz")
             if stop.wait(PROBE_EVERY):
                 break
-            _timed(probes["advice"], "recommendations", http.post, "/v1/advice", content=body,
-                   headers={"content-type": "application/json"})
+            _timed(
+                probes["advice"],
+                "recommendations",
+                http.post,
+                "/v1/advice",
+                content=body,
+                headers={"content-type": "application/json"},
+            )
     return probes
 
 

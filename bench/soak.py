@@ -27,6 +27,7 @@ httpx, and is skipped, saying so, without them.
 Prints one line per figure; exits 1 if a check fails. Times are from this
 machine and this run only; compare ratios, not seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -180,8 +181,12 @@ def _requests(people: list[dict]) -> list[tuple[str, str, bytes, set]]:
         ("deep", "/v1/advice", b"[" * 100_000 + b"]" * 100_000, {400, 413, 422}),
         ("oversized", "/v1/advice", b'{"current_title": "' + b"x" * (2 * 1024 * 1024) + b'"}', {413}),
         ("batch-too-long", "/v1/advice/batch", json.dumps([{}] * 1001).encode(), {413}),
-        ("batch-mixed", "/v1/advice/batch",
-         json.dumps([people[0], {"frustrated": "maybe"}, people[1]], default=str).encode(), {200}),
+        (
+            "batch-mixed",
+            "/v1/advice/batch",
+            json.dumps([people[0], {"frustrated": "maybe"}, people[1]], default=str).encode(),
+            {200},
+        ),
     ]
     return good + bad
 
@@ -198,8 +203,11 @@ def http(count: int, clients: int) -> None:
     local = Advisor(engine="durable")
     expected = {f"good-{i}": local.advise(p).model_dump_json() for i, p in enumerate(people)}
     port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "promorules"), "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "promorules"), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
@@ -290,8 +298,10 @@ def reloads(count: int) -> None:
             middle = rss_mib()
     seconds = time.perf_counter() - began
     end = rss_mib()
-    print(f"  RSS after 20 warm-up reloads {start:.1f} MiB, after {count // 2:,} more {middle:.1f} MiB,"
-          f" after {count:,} {end:.1f} MiB: ratio {end / start:.3f} in all, {end / middle:.3f} over the second half")
+    print(
+        f"  RSS after 20 warm-up reloads {start:.1f} MiB, after {count // 2:,} more {middle:.1f} MiB,"
+        f" after {count:,} {end:.1f} MiB: ratio {end / start:.3f} in all, {end / middle:.3f} over the second half"
+    )
     print(f"  {count / seconds:.1f} reloads/s in this run ({seconds:.0f} s)")
     check(advisor.engine == "durable", "the reloaded advisor still decides with durable-rules")
     # The allocator settles over the first few hundred reloads (a few MiB, once); a leak keeps growing,

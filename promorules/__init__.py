@@ -7,6 +7,7 @@
 
 docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP service.
 """
+
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from .advice.model import SCHEMA_VERSION, Advice

@@ -7,6 +7,7 @@ it) lives in one immutable bundle, which `Advisor.reload` replaces with a
 single assignment: an evaluation reads the bundle once, so it uses the old
 ruleset or the new one wholly, never a mix.
 """
+
 from __future__ import annotations
 
 import copy
@@ -19,8 +20,17 @@ from typing import Any, Literal, Mapping, Optional, Union, overload, cast
 from .advice.model import MAX_ID_LENGTH, Advice
 from .advice.outlook import dated_plan, earliest_days, nearest_misses
 from .advice.resolve import Resolver
-from .advice.views import (MISSING_IN_SUMMARY, AnyView, IdsView, SummaryView, ViewName, check_view, every,
-                           from_parts, in_full)
+from .advice.views import (
+    MISSING_IN_SUMMARY,
+    AnyView,
+    IdsView,
+    SummaryView,
+    ViewName,
+    check_view,
+    every,
+    from_parts,
+    in_full,
+)
 from .engine.base import Matcher
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
@@ -128,19 +138,43 @@ class Advisor:
         return self._path
 
     @overload
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
-               view: Literal["full"] = "full", id: Optional[str] = None) -> Advice: ...
+    def advise(
+        self,
+        facts: Union[Facts, Mapping],
+        as_of: Optional[date] = None,
+        *,
+        view: Literal["full"] = "full",
+        id: Optional[str] = None,
+    ) -> Advice: ...
 
     @overload
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
-               view: Literal["summary"], id: Optional[str] = None) -> SummaryView: ...
+    def advise(
+        self,
+        facts: Union[Facts, Mapping],
+        as_of: Optional[date] = None,
+        *,
+        view: Literal["summary"],
+        id: Optional[str] = None,
+    ) -> SummaryView: ...
 
     @overload
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
-               view: Literal["ids"], id: Optional[str] = None) -> IdsView: ...
+    def advise(
+        self,
+        facts: Union[Facts, Mapping],
+        as_of: Optional[date] = None,
+        *,
+        view: Literal["ids"],
+        id: Optional[str] = None,
+    ) -> IdsView: ...
 
-    def advise(self, facts: Union[Facts, Mapping], as_of: Optional[date] = None, *,
-               view: ViewName = "full", id: Optional[str] = None) -> AnyView:
+    def advise(
+        self,
+        facts: Union[Facts, Mapping],
+        as_of: Optional[date] = None,
+        *,
+        view: ViewName = "full",
+        id: Optional[str] = None,
+    ) -> AnyView:
         """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set.
 
         ``facts`` is a `Facts` or a plain mapping of the same shape (dates as
@@ -158,14 +192,16 @@ class Advisor:
         person = with_as_of(facts, as_of)
         return self._advise_derived(person, derive(person), view, person_id)
 
-    def _advise_derived(self, person: Facts, derived: dict, view: ViewName = "full",
-                        person_id: Optional[str] = None) -> AnyView:
+    def _advise_derived(
+        self, person: Facts, derived: dict, view: ViewName = "full", person_id: Optional[str] = None
+    ) -> AnyView:
         """The advice for a person whose facts are already derived (``derive(person)``)."""
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
         match = loaded.matcher.match(derived)
         if view == "summary":
-            return from_parts(loaded.resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full), view,
-                              person_id)
+            return from_parts(
+                loaded.resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full), view, person_id
+            )
         if view == "ids":
             return from_parts(loaded.resolver.brief(derived, match, person, 0, every, texts=False), view, person_id)
         advice = loaded.resolver.advice(derived, match, person)
@@ -237,15 +273,22 @@ def check_id(value: Any, where: str = "id") -> Optional[str]:
     if value is None:
         return None
     if not isinstance(value, str):
-        kind = ("a boolean" if isinstance(value, bool) else "a number" if isinstance(value, (int, float))
-                else "a list" if isinstance(value, (list, tuple)) else "an object" if isinstance(value, Mapping)
-                else type(value).__name__)
-        raise IdError(f"{where}: must be a string (an id such as \"E-1042\"), not {kind}", where)
+        kind = (
+            "a boolean"
+            if isinstance(value, bool)
+            else "a number"
+            if isinstance(value, (int, float))
+            else "a list"
+            if isinstance(value, (list, tuple))
+            else "an object"
+            if isinstance(value, Mapping)
+            else type(value).__name__
+        )
+        raise IdError(f'{where}: must be a string (an id such as "E-1042"), not {kind}', where)
     if not value or len(value) > MAX_ID_LENGTH:
         raise IdError(f"{where}: must be 1 to {MAX_ID_LENGTH} characters, not {len(value)}", where)
     if not value.isprintable():
-        raise IdError(f"{where}: must be printable text (no line breaks, control characters or lone "
-                      "surrogates)", where)
+        raise IdError(f"{where}: must be printable text (no line breaks, control characters or lone surrogates)", where)
     return value
 
 
@@ -259,7 +302,7 @@ def split_id(facts: Any, given: Optional[str] = None) -> tuple[Any, Optional[str
     if isinstance(facts, Mapping) and "id" in facts:
         own = check_id(facts["id"])
         if person_id is not None and own is not None and own != person_id:
-            raise IdError("id: the facts' \"id\" and the id given differ; give one of them")
+            raise IdError('id: the facts\' "id" and the id given differ; give one of them')
         facts = {key: value for key, value in facts.items() if key != "id"}
         person_id = person_id if person_id is not None else own
     return facts, person_id
@@ -272,8 +315,10 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
     a JSON string or a list of pairs would otherwise fail deep inside, or pass.
     """
     if not isinstance(facts, (Facts, Mapping)):
-        raise TypeError("facts must be a promorules.Facts or a mapping of facts, "
-                        f"not {'None' if facts is None else type(facts).__name__}")
+        raise TypeError(
+            "facts must be a promorules.Facts or a mapping of facts, "
+            f"not {'None' if facts is None else type(facts).__name__}"
+        )
     if isinstance(facts, Facts):
         if as_of is None and facts.as_of is not None:
             return facts  # already validated; nothing to change

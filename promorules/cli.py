@@ -4,6 +4,7 @@ Exit codes: 0 advice given; 2 bad input (facts, ruleset or options), with a
 message naming the file and line or the field; 1 an internal problem. Never a
 traceback (set PROMORULES_DEBUG=1 to see one).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -47,8 +48,11 @@ class _Commands(click.Group):
                 if module not in EXTRAS or (exc.name or "").startswith("promorules"):
                     raise
                 extra = EXTRAS[module]
-                click.echo(f"error: `promorules {name}` needs the {extra} extra ({exc.name} is missing); "
-                           f"install it with: pip install 'promorules[{extra}]'", err=True)
+                click.echo(
+                    f"error: `promorules {name}` needs the {extra} extra ({exc.name} is missing); "
+                    f"install it with: pip install 'promorules[{extra}]'",
+                    err=True,
+                )
                 ctx.exit(2)
         return self.commands.get(name)
 
@@ -73,15 +77,29 @@ def main():
 @main.command()
 @click.argument("facts", metavar="FACTS|-")
 @RULESET_OPTION
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
-              help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
-@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True,
-              help="text for people (laid out in colour on a terminal, plain when piped), "
-                   "markdown to share with a coach, json for programs (see `promorules schema advice`).")
-@click.option("--all", "everything", is_flag=True,
-              help="Show every recommendation in full (by default the first few for this moment are, the rest "
-                   "one line each; json always has everything).")
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    default=None,
+    metavar="DATE",
+    help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people (laid out in colour on a terminal, plain when piped), "
+    "markdown to share with a coach, json for programs (see `promorules schema advice`).",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Show every recommendation in full (by default the first few for this moment are, the rest "
+    "one line each; json always has everything).",
+)
 @THRESHOLD_OPTION
 @friendly
 def advise(facts, ruleset_path, as_of, output, everything, thresholds):

@@ -4,6 +4,7 @@ Exit codes: 0 success; 2 bad input (facts, ruleset or options), with a message
 naming the file and line or the field; 1 an internal problem. Never a
 traceback (set PROMORULES_DEBUG=1 to see one).
 """
+
 from __future__ import annotations
 
 import os
@@ -42,11 +43,21 @@ def threshold_settings(ctx, param, values):
     return settings
 
 
-RULESET_OPTION = click.option("--ruleset", "ruleset_path", type=click.Path(), default=None,
-                              help="A ruleset directory. Default: the bundled guidance.")
-THRESHOLD_OPTION = click.option("--threshold", "thresholds", multiple=True, callback=threshold_settings,
-                                metavar="NAME=VALUE",
-                                help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.")
+RULESET_OPTION = click.option(
+    "--ruleset",
+    "ruleset_path",
+    type=click.Path(),
+    default=None,
+    help="A ruleset directory. Default: the bundled guidance.",
+)
+THRESHOLD_OPTION = click.option(
+    "--threshold",
+    "thresholds",
+    multiple=True,
+    callback=threshold_settings,
+    metavar="NAME=VALUE",
+    help="Tune a threshold of the ruleset, e.g. leave_policy=conservative. Repeatable.",
+)
 
 
 def friendly(command):
@@ -88,6 +99,8 @@ def _refuse(exc: InputError) -> None:
 def _internal(exc: Exception) -> None:
     if os.environ.get("PROMORULES_DEBUG"):
         raise exc
-    click.echo(f"promorules: internal problem ({type(exc).__name__}: {exc}). "
-               "Run again with PROMORULES_DEBUG=1 for details.", err=True)
+    click.echo(
+        f"promorules: internal problem ({type(exc).__name__}: {exc}). Run again with PROMORULES_DEBUG=1 for details.",
+        err=True,
+    )
     sys.exit(1)

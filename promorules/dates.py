@@ -4,6 +4,7 @@ A month is counted the way people count anniversaries: from 31 January, one
 month later is the last day of February; from 29 February, a year later is
 28 February. ``months_between(a, add_months(a, n)) == n`` for every n >= 0.
 """
+
 from __future__ import annotations
 
 import calendar

@@ -13,6 +13,7 @@ class carries the exit code the CLI gives it and the HTTP status the service ans
     ├── EngineError                    durable-rules failed (RuntimeError too, as before)
     └── engine.compiler.NetworkError   exit 2: a network beyond durable-rules' limits (ValueError too)
 """
+
 from __future__ import annotations
 
 import difflib

@@ -11,6 +11,7 @@ A target that already exists and is not a regular file (``/dev/null``, a
 named pipe, a terminal) is a stream: it is written directly, as a rename
 would replace the device itself.
 """
+
 from __future__ import annotations
 
 import os

@@ -3,6 +3,7 @@
 The lowest layer: the loader checks templates with these, the advice fills them, the handbook and the
 explanations quote values with them, so "yes", "8 months" and "2026-11-24" read the same everywhere.
 """
+
 from __future__ import annotations
 
 from datetime import date

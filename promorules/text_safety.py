@@ -16,6 +16,7 @@ length and order, so nothing is joined that was apart. Ordinary text (letters
 of any script, punctuation, newlines between lines) passes unchanged, byte for
 byte.
 """
+
 from __future__ import annotations
 
 import re

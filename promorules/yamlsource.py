@@ -9,6 +9,7 @@ dicts, lists and scalars from them ourselves so that:
 * anchors and aliases are refused, which also defeats "billion laughs" files;
 * duplicate keys are errors instead of silently keeping the last one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -104,7 +105,7 @@ def _explain(exc: yaml.MarkedYAMLError, text: str):
     if "mapping values are not allowed" in reason:
         return mark, f'{reason}; text containing ": " must be in quotes'
     lines = text.splitlines()
-    at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
+    at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
     if at_tab or "tab character" in reason:
         return mark, f"{reason}; indent with spaces, not tabs"
     return mark, reason
@@ -161,8 +162,11 @@ class _Builder:
         """
         text, named = node.value, f"{_dotted(path)}: " if path else ""
         if ":" in text:
-            self._fail(node, f"{named}base-60 numbers such as 1:30 are not supported; write the number in digits, "
-                             "or quote it if it is text")
+            self._fail(
+                node,
+                f"{named}base-60 numbers such as 1:30 are not supported; write the number in digits, "
+                "or quote it if it is text",
+            )
         elif node.tag == "tag:yaml.org,2002:int" and len(text) > MAX_NUMBER_LENGTH:
             self._fail(node, f"{named}a number of {len(text)} characters; at most {MAX_NUMBER_LENGTH} are read")
         else:

@@ -3,6 +3,7 @@
 There the package advises with its Python evaluator alone, and those tests are
 skipped (with the reason shown), so `make test` still passes on such a machine.
 """
+
 import pytest
 
 from promorules.engine.durable import durable_available

@@ -1,5 +1,6 @@
 """The docs and the README point at modules that exist, so a reader (or an embedder copying an import)
 is not sent to a file a reorganisation moved away."""
+
 from __future__ import annotations
 
 import importlib
@@ -20,10 +21,12 @@ DOTTED = re.compile(r"(?<![\w/.])promorules(?:\.[A-Za-z_]\w*)+")
 
 
 def _mentions(pattern: re.Pattern) -> list[tuple[str, str]]:
-    return [(f"{doc.name}:{number}", match.group(0))
-            for doc in DOCS
-            for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1)
-            for match in pattern.finditer(line)]
+    return [
+        (f"{doc.name}:{number}", match.group(0))
+        for doc in DOCS
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1)
+        for match in pattern.finditer(line)
+    ]
 
 
 def _resolves(dotted: str) -> bool:

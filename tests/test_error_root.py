@@ -1,4 +1,5 @@
 """One exception root: an embedder catches `PromorulesError`, and each error carries its exit code and problems."""
+
 import pytest
 from click.testing import CliRunner
 

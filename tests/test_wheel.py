@@ -1,4 +1,5 @@
 """The wheel ships the bundled ruleset, so an installed promorules advises out of the box, and py.typed."""
+
 import subprocess
 import sys
 import zipfile

@@ -7,6 +7,7 @@ When a count goes down, the run says so and `--update` writes the lower numbers,
     python tools/ratchet.py            # check (run by `make test`)
     python tools/ratchet.py --update   # record lower counts after a clean-up
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,26 @@ def mypy_counts() -> collections.Counter:
 
 
 def long_line_counts() -> collections.Counter:
-    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--select", "E501", "--output-format", "concise",
-                          "promorules", "tests", "bench", "docs", "tools"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--select",
+            "E501",
+            "--output-format",
+            "concise",
+            "promorules",
+            "tests",
+            "bench",
+            "docs",
+            "tools",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     counts: collections.Counter = collections.Counter()
     for line in run.stdout.splitlines():
         if " E501 " in line:
@@ -67,8 +86,10 @@ def main() -> None:
         sys.exit(1)
     if args.update:
         RECORD.write_text(json.dumps({k: dict(sorted(v.items())) for k, v in now.items()}, indent=1) + "\n")
-    print(f"ratchet: mypy {sum(now['mypy'].values())} errors, {sum(now['long_lines'].values())} long lines "
-          f"(recorded: {_total(recorded)})")
+    print(
+        f"ratchet: mypy {sum(now['mypy'].values())} errors, {sum(now['long_lines'].values())} long lines "
+        f"(recorded: {_total(recorded)})"
+    )
 
 
 def _total(recorded: dict) -> str:

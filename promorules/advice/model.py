@@ -7,6 +7,7 @@ Every advice carries `SCHEMA_VERSION`. Reading is forward-tolerant: a field
 this version does not know (written by a newer promorules) is ignored, not
 refused, so a consumer pinned to an older promorules still reads newer advice.
 """
+
 from __future__ import annotations
 
 from datetime import date as Date
@@ -122,7 +123,8 @@ class Change(_Out):
     now: FactValue = Field(description="Its value today; null when unknown.")
     needed: str = Field(description="The condition it would have to meet, e.g. 'sponsor_count >= min_sponsors'.")
     needed_value: Optional[Union[int, float, str, bool]] = Field(
-        default=None, description="The value it is held against.")
+        default=None, description="The value it is held against."
+    )
     gap: Optional[Union[int, float]] = Field(default=None, description="How far off it is, for numbers (e.g. 1 more).")
     from_date: Optional[Date] = Field(default=None, description="When time alone would make it true, if it will.")
     text: str = Field(
@@ -168,7 +170,8 @@ class Advice(_Out):
         "ignore), MAJOR when a field changes or goes.",
     )
     id: Optional[str] = Field(
-        default=None, max_length=MAX_ID_LENGTH,
+        default=None,
+        max_length=MAX_ID_LENGTH,
         description="The caller's own id for the person (e.g. an employee id), echoed as given; never a fact.",
     )
     ruleset: RulesetInfo = Field(description="The ruleset that gave the advice.")

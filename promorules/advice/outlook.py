@@ -6,6 +6,7 @@ the smallest set of facts that would have to change (following signals down
 to the facts behind them), checks the change really unlocks it, and, where
 time alone will do it (months in role, a freeze window), says from when.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -37,6 +38,7 @@ def earliest_day(evaluator: PythonMatcher, facts: Facts, rule: Rule, start: date
     "what would change" all name the first day the reason to wait is gone, never its last day.
     None when time alone does not lift it within three years.
     """
+
     def holds(day: date) -> bool:
         derived = derive(facts.model_copy(update={"as_of": day}))
         return c.evaluate(rule.condition, derived, evaluator.signals(derived)) is True
@@ -136,8 +138,11 @@ class _Search:
                 return None
             return frozenset().union(*(p for p in parts if p is not None))
         options = [p for p in parts if p is not None]
-        return min(options, key=lambda p: (len(p), sum(map(self._distance, p)), sorted(map(_atom_key, p)))) \
-            if options else None
+        return (
+            min(options, key=lambda p: (len(p), sum(map(self._distance, p)), sorted(map(_atom_key, p))))
+            if options
+            else None
+        )
 
     def _distance(self, atom: c.Atom) -> int:
         """How far a choice is from the person's own, in the order of the choices: "expanded" is one step
@@ -344,11 +349,13 @@ def dated_plan(derived: dict, advice: Advice, misses: list[NearMiss]) -> list[Pl
         if not days:
             continue
         if len(days) == len(miss.changes):  # time alone will do it, on the last of the days
-            items.append(PlanItem(date=max(days), what=f"Time alone brings \"{miss.titles[0]}\" within reach",
-                                  rule_id=miss.unlocks[0]))
+            items.append(
+                PlanItem(
+                    date=max(days), what=f'Time alone brings "{miss.titles[0]}" within reach', rule_id=miss.unlocks[0]
+                )
+            )
         else:  # time is one of the changes: promise nothing more than the timing
-            what = (f"The timing is right for \"{miss.titles[0]}\" from this day, "
-                    "once the other changes it needs are made")
+            what = f'The timing is right for "{miss.titles[0]}" from this day, once the other changes it needs are made'
             items.extend(PlanItem(date=day, what=what, rule_id=miss.unlocks[0]) for day in days)
     # Come back at the first date that changes something, and within a few months at the latest.
     latest = add_months(today, REVISIT_MONTHS)

@@ -5,6 +5,7 @@ stands, what to do first and why (in their own numbers), what is held back,
 what would change the advice, a dated plan, and what else to tell us. The
 terminal view is the Markdown, laid out and coloured by rich.
 """
+
 from __future__ import annotations
 
 import sys
@@ -49,8 +50,11 @@ def headline(advice: Advice) -> str:
             return f"{where}: {stage.description}".rstrip(": ")
         return f"{where}: a move elsewhere is worth weighing"
     if first is not None and first.waits:
-        when = f" ({first.date_label[:1].lower()}{first.date_label[1:]}: {first.date.isoformat()})" \
-            if first.date and first.date_label and first.date >= advice.as_of else ""
+        when = (
+            f" ({first.date_label[:1].lower()}{first.date_label[1:]}: {first.date.isoformat()})"
+            if first.date and first.date_label and first.date >= advice.as_of
+            else ""
+        )
         return f"{where}, not asking yet{when}"
     return f"{where}: {stage.description}".rstrip(": ") if stage else where
 
@@ -105,8 +109,9 @@ def _ruleset(advice: Advice) -> str:
 def citation_text(cite) -> str:
     """A source as a reader looks it up: title, author or publisher, date, section, link; never a file name."""
     who = ", ".join(part for part in (cite.author, cite.publisher, cite.published) if part)
-    return (f"{cite.title}" + (f" ({who})" if who else "") + f", \"{cite.section}\""
-            + (f", {cite.link}" if cite.link else ""))
+    return (
+        f"{cite.title}" + (f" ({who})" if who else "") + f', "{cite.section}"' + (f", {cite.link}" if cite.link else "")
+    )
 
 
 def _titles(advice: Advice) -> dict[str, str]:
@@ -119,8 +124,9 @@ FIRST = "What to do, in order"
 LATER = "Also worth doing (one line each; --all shows them in full)"
 
 
-def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
-              ) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+def _sections(
+    advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
+) -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """The document, format-free: (heading, [(item, [detail lines])]).
 
     By default the first recommendations for this moment are shown in full and the rest one line
@@ -140,10 +146,11 @@ def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
         elif rec.sources:
             by_title: dict[str, list[str]] = {}
             for cite in rec.sources:
-                by_title.setdefault(cite.title, []).append(f"\"{cite.section}\"")
+                by_title.setdefault(cite.title, []).append(f'"{cite.section}"')
             details.append("Source: " + JOIN.join(f"{title}, {', '.join(parts)}" for title, parts in by_title.items()))
-        recs.append((f"{rec.title} ({rec.category}, {rec.rule_id})" if everything else f"{rec.title} ({rec.rule_id})",
-                     details))
+        recs.append(
+            (f"{rec.title} ({rec.category}, {rec.rule_id})" if everything else f"{rec.title} ({rec.rule_id})", details)
+        )
     sections.append((FIRST, recs))
     later: list[tuple[str, list[str]]] = [
         (f"{rec.rank}. {rec.title} ({rec.rule_id})", []) for rec in advice.recommendations[full:]
@@ -159,8 +166,12 @@ def _sections(advice: Advice, everything: bool = False, limit: int = FULL_SHOWN
         held = []
         for group, held_titles in groups.items():
             by, reason = (by_key[group[0]].held_back_by, by_key[group[0]].reason) if everything else group
-            held.append((JOIN.join(held_titles), [f"Held back by: {JOIN.join(titles.get(b, b) for b in by)}"
-                                                  + (f". {reason}" if reason else "")]))
+            held.append(
+                (
+                    JOIN.join(held_titles),
+                    [f"Held back by: {JOIN.join(titles.get(b, b) for b in by)}" + (f". {reason}" if reason else "")],
+                )
+            )
         sections.append(("Held back for now", held))
     if advice.nearest_misses:
         misses = [
@@ -209,8 +220,12 @@ def _shortest(write, advice: Advice, everything: bool) -> str:
 
 
 def _text(advice: Advice, everything: bool, limit: int) -> str:
-    lines = [f"{headline(advice)}", verdict(advice),
-             f"(advice for {advice.as_of.isoformat()}, ruleset {_ruleset(advice)})", ""]
+    lines = [
+        f"{headline(advice)}",
+        verdict(advice),
+        f"(advice for {advice.as_of.isoformat()}, ruleset {_ruleset(advice)})",
+        "",
+    ]
     for heading, items in _sections(advice, everything, limit):
         lines += [heading, "-" * len(heading)]
         numbered = heading == FIRST
@@ -230,8 +245,14 @@ def _text(advice: Advice, everything: bool, limit: int) -> str:
 
 
 def _markdown(advice: Advice, everything: bool, limit: int) -> str:
-    lines = [f"# {headline(advice)}", "", verdict(advice), "",
-             f"_Advice for {advice.as_of.isoformat()}, ruleset {_md(_ruleset(advice))}._", ""]
+    lines = [
+        f"# {headline(advice)}",
+        "",
+        verdict(advice),
+        "",
+        f"_Advice for {advice.as_of.isoformat()}, ruleset {_md(_ruleset(advice))}._",
+        "",
+    ]
     for heading, items in _sections(advice, everything, limit):
         lines += [f"## {heading}", ""]
         numbered = heading == FIRST
@@ -290,6 +311,12 @@ def _md(text: str) -> str:
 def _wrap(text: str, indent: str, subsequent: Optional[str] = None) -> list[str]:
     """Lines of at most WIDTH (a longer word has a line of its own); rule ids, file names and hyphenated
     words are never split, so they can be searched for."""
-    lines = textwrap.wrap(one_line(text), WIDTH, initial_indent=indent, subsequent_indent=subsequent or indent,
-                          break_on_hyphens=False, break_long_words=False)
+    lines = textwrap.wrap(
+        one_line(text),
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=subsequent or indent,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
     return lines or [indent]

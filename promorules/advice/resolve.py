@@ -4,6 +4,7 @@ durable-rules only says which rules hold. Everything that needs negation or
 ordering happens here, in plain Python, on a deterministic key: priority,
 then rule id.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,17 +47,17 @@ class Resolver:
         # Declared pairs (ruleset.yaml pairs:): (winners, losers, reason) and (one side, other side, how they fit).
         self._yielding = [
             (ruleset.named(p.second), ruleset.named(p.first), p.reason)
-            if p.yields == "first" else (ruleset.named(p.first), ruleset.named(p.second), p.reason)
-            for p in ruleset.pairs if p.yields
+            if p.yields == "first"
+            else (ruleset.named(p.first), ruleset.named(p.second), p.reason)
+            for p in ruleset.pairs
+            if p.yields
         ]
         self._fitting = [
             (ruleset.named(p.first), ruleset.named(p.second), p.fit) for p in ruleset.pairs if not p.yields
         ]
         self._normal = {rule.id: c.nnf(rule.condition) for rule in self._recommending}
         # A condition without "any" is explained by all of its comparisons, whatever the facts.
-        self._always = {
-            rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)
-        }
+        self._always = {rule_id: tuple(c.atoms(node)) for rule_id, node in self._normal.items() if not _has_any(node)}
         # What each condition compares: (name, is a signal), each once, in a fixed order.
         self._compared = {
             rule_id: tuple(dict.fromkeys((atom.name, atom.signal) for atom in c.atoms(node)))
@@ -123,7 +124,8 @@ class Resolver:
         refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES and s.signal}
         by_id = {rule.id: rule for rule in rules}
         self._after_a_refusal = sum(
-            1 << i for i, rule_id in enumerate(self._undecided.rules)
+            1 << i
+            for i, rule_id in enumerate(self._undecided.rules)
             if by_id[rule_id].category in AFTER_A_REFUSAL_CATEGORIES
             or (by_id[rule_id].stages and set(by_id[rule_id].stages) <= AFTER_A_REFUSAL_STAGES)
             or by_id[rule_id].derive in refusal_signals
@@ -165,9 +167,14 @@ class Resolver:
         ]
         recommendations = self._fit_notes(recommendations)
         held = [
-            {"rule_id": r.id, "title": r.title, "held_back_by": sorted(holders[r.id]),
-             "reason": reasons.get(r.id) or self._pair_reason(r.id, holders[r.id])}
-            for r in shown if r.id in holders
+            {
+                "rule_id": r.id,
+                "title": r.title,
+                "held_back_by": sorted(holders[r.id]),
+                "reason": reasons.get(r.id) or self._pair_reason(r.id, holders[r.id]),
+            }
+            for r in shown
+            if r.id in holders
         ]
         return out.Advice.model_validate(
             {
@@ -197,8 +204,15 @@ class Resolver:
         active, reasons = self._yield_pairs(active, holders)
         return stage, stage_rules, shown, active, holders, reasons
 
-    def brief(self, facts: dict, match: Match, person: Optional[Facts], missing: int,
-              detailed: Callable[[list[str]], int], texts: bool = True) -> dict[str, Any]:
+    def brief(
+        self,
+        facts: dict,
+        match: Match,
+        person: Optional[Facts],
+        missing: int,
+        detailed: Callable[[list[str]], int],
+        texts: bool = True,
+    ) -> dict[str, Any]:
         """The parts of the advice a compact view shows, without the costly rest (reasons, missing-fact records).
 
         Recommendations come as (rank, rule id, title, text, date, date label, fit), in the advice's order,
@@ -315,6 +329,7 @@ class Resolver:
         (`outlook.earliest_day`) checks with signals too. A wait that time alone does not lift keeps its
         written date, a day to look again.
         """
+
         def holds(when: date) -> bool:
             return c.evaluate(rule.condition, derive(person.model_copy(update={"as_of": when})), signals) is True
 
@@ -323,7 +338,13 @@ class Resolver:
         return first_day_free(holds, day) or day
 
     def _recommendation(
-        self, rank: int, rule: Rule, facts: dict, signals: dict, holders: dict, current: Optional[str],
+        self,
+        rank: int,
+        rule: Rule,
+        facts: dict,
+        signals: dict,
+        holders: dict,
+        current: Optional[str],
         person: Optional[Facts] = None,
     ) -> out.Recommendation:
         """The same rule at the same rank, with the same text, date, hold-backs and reasons, is one record.
@@ -344,18 +365,20 @@ class Resolver:
             atoms: Sequence[c.Atom]
             atoms = self._always.get(rule.id) or c.deciding_atoms_of_normal(self._normal[rule.id], facts, signals)
             static = self._static[rule.id]
-            record = out.Recommendation.model_validate({
-                **static,
-                "sources": list(static["sources"]),
-                "rank": rank,
-                "text": text,
-                "why": [self._reason(atom, facts, signals) for atom in atoms],
-                "date": when,
-                "date_label": rule.date_label if when else None,
-                "holds_back": list(holds_back),
-                "waits": rule.id in self._gates,
-                "fit": fit,
-            })
+            record = out.Recommendation.model_validate(
+                {
+                    **static,
+                    "sources": list(static["sources"]),
+                    "rank": rank,
+                    "text": text,
+                    "why": [self._reason(atom, facts, signals) for atom in atoms],
+                    "date": when,
+                    "date_label": rule.date_label if when else None,
+                    "holds_back": list(holds_back),
+                    "waits": rule.id in self._gates,
+                    "fit": fit,
+                }
+            )
             _remember(self._recommendations, MAX_REMEMBERED_RECOMMENDATIONS, key, record)
         return record
 
@@ -382,11 +405,18 @@ class Resolver:
     ) -> list[out.MissingFact]:
         """Input facts that would let undecided rules decide, the most rules first."""
         records = self._records
-        return [records.get(("missing", path, rules)) or self._missing_fact(path, rules)
-                for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)]
+        return [
+            records.get(("missing", path, rules)) or self._missing_fact(path, rules)
+            for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)
+        ]
 
     def _missing_order(
-        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts],
+        self,
+        facts: dict,
+        signals: dict,
+        fired: frozenset,
+        stage_rules: set[str],
+        person: Optional[Facts],
         limit: Optional[int] = None,
     ) -> list[tuple[int, int]]:
         """The missing facts as (path bit, rule bits), in the advice's order: the basics first, then by rules.

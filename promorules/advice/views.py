@@ -12,6 +12,7 @@ full advice, and are read forward-tolerantly in the same way.
 `view_of` makes a view from a full advice; `Advisor.advise(..., view=...)`
 makes the same view without building the full advice's costly parts.
 """
+
 from __future__ import annotations
 
 from datetime import date as Date
@@ -55,8 +56,11 @@ class IdsItem(_Out):
 
 class _View(_Out):
     schema_version: str = Field(default=SCHEMA_VERSION, description="The shape of this output, MAJOR.MINOR.")
-    id: Optional[str] = Field(default=None, max_length=MAX_ID_LENGTH,
-                              description="The caller's own id for the person, echoed as given; never a fact.")
+    id: Optional[str] = Field(
+        default=None,
+        max_length=MAX_ID_LENGTH,
+        description="The caller's own id for the person, echoed as given; never a fact.",
+    )
     ruleset: RulesetInfo = Field(description="The ruleset that gave the advice.")
     as_of: Date = Field(description="The day the advice is for.")
 
@@ -69,11 +73,13 @@ class SummaryView(_View):
     ranked: list[str] = Field(description="The ids of every rule giving advice, first thing to do first.")
     recommendations: list[SummaryItem] = Field(
         description=f"The first of them in full: those for this moment (the stage's own and the reasons to wait), "
-        f"at most {IN_FULL_IN_SUMMARY}, and at least the first. The full view has every one in full.")
+        f"at most {IN_FULL_IN_SUMMARY}, and at least the first. The full view has every one in full."
+    )
     held_back: list[str] = Field(description="The ids of the rules that apply but are held back.")
     missing_facts: list[str] = Field(
         description=f"The {MISSING_IN_SUMMARY} (at most) unknown facts most worth asking for, as paths in the "
-        "facts file, the most useful first.")
+        "facts file, the most useful first."
+    )
 
 
 class IdsView(_View):
@@ -99,16 +105,21 @@ def view_of(advice: Advice, view: ViewName) -> AnyView:
     """The ``view`` of a full advice (the advice itself for ``full``): one function for every caller."""
     if check_view(view) == "full":
         return advice
-    return from_parts({
-        "ruleset": advice.ruleset,
-        "as_of": advice.as_of,
-        "stage": advice.stage,
-        "recommendations": [(r.rank, r.rule_id, r.title, r.text, r.date, r.date_label, r.fit)
-                            for r in advice.recommendations],
-        "in_full": in_full([r.fit for r in advice.recommendations]),
-        "held_back": [h.rule_id for h in advice.held_back],
-        "missing_facts": [m.fact for m in advice.missing_facts[:MISSING_IN_SUMMARY]],
-    }, view, advice.id)
+    return from_parts(
+        {
+            "ruleset": advice.ruleset,
+            "as_of": advice.as_of,
+            "stage": advice.stage,
+            "recommendations": [
+                (r.rank, r.rule_id, r.title, r.text, r.date, r.date_label, r.fit) for r in advice.recommendations
+            ],
+            "in_full": in_full([r.fit for r in advice.recommendations]),
+            "held_back": [h.rule_id for h in advice.held_back],
+            "missing_facts": [m.fact for m in advice.missing_facts[:MISSING_IN_SUMMARY]],
+        },
+        view,
+        advice.id,
+    )
 
 
 def from_parts(parts: dict[str, Any], view: ViewName, person_id: Optional[str]) -> AnyView:
@@ -116,19 +127,24 @@ def from_parts(parts: dict[str, Any], view: ViewName, person_id: Optional[str]) 
     stage = parts["stage"]
     if view == "ids":
         return IdsView.model_construct(
-            id=person_id, ruleset=parts["ruleset"], as_of=parts["as_of"], stage=stage.name if stage else None,
-            recommendations=[IdsItem.model_construct(rule_id=item[1], date=item[4])
-                             for item in parts["recommendations"]],
+            id=person_id,
+            ruleset=parts["ruleset"],
+            as_of=parts["as_of"],
+            stage=stage.name if stage else None,
+            recommendations=[
+                IdsItem.model_construct(rule_id=item[1], date=item[4]) for item in parts["recommendations"]
+            ],
         )
     recommendations = parts["recommendations"]
     return SummaryView.model_construct(
-        id=person_id, ruleset=parts["ruleset"], as_of=parts["as_of"],
+        id=person_id,
+        ruleset=parts["ruleset"],
+        as_of=parts["as_of"],
         stage=StageBrief.model_construct(name=stage.name, title=stage.title) if stage else None,
         ranked=[item[1] for item in recommendations],
         recommendations=[
-            SummaryItem.model_construct(rank=rank, rule_id=rule_id, title=title, text=text, date=when,
-                                        date_label=label)
-            for rank, rule_id, title, text, when, label, _ in recommendations[:parts["in_full"]]
+            SummaryItem.model_construct(rank=rank, rule_id=rule_id, title=title, text=text, date=when, date_label=label)
+            for rank, rule_id, title, text, when, label, _ in recommendations[: parts["in_full"]]
         ],
         held_back=parts["held_back"],
         missing_facts=parts["missing_facts"],

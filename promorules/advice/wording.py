@@ -4,6 +4,7 @@
 a frustrated employee than ``months_in_role < min_months_in_role``. Used by
 ``promorules explain`` and wherever a rule is shown to a person.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Optional
@@ -11,8 +12,6 @@ from typing import Callable, Optional
 from ..ruleset import conditions as c
 from ..facts.derive import fact_in_words
 from ..text import show
-
-
 
 
 def atom_words(atom: c.Atom) -> str:

@@ -5,6 +5,7 @@ ruleset of a stack of layers), doc (a Markdown handbook), test (the coach's
 Gherkin scenarios, no Python needed) and diff (how a change moves real
 people's advice).
 """
+
 from __future__ import annotations
 
 import json
@@ -73,8 +74,10 @@ def validate(path, strict):
     warnings = [str(warning) for warning in lint(report)] if not errors else []
     for line in errors + warnings:
         click.echo(line)
-    click.echo(f"{root}: {_count(report.rule_count, 'rule')}, {_count(len(errors), 'error')}, "
-               f"{_count(len(warnings), 'warning')}")
+    click.echo(
+        f"{root}: {_count(report.rule_count, 'rule')}, {_count(len(errors), 'error')}, "
+        f"{_count(len(warnings), 'warning')}"
+    )
     if errors or (strict and warnings):
         sys.exit(1)
 
@@ -85,9 +88,11 @@ def _count(number: int, word: str) -> str:
 
 @ruleset.command()
 @click.argument("path")
-@click.option("--effective", is_flag=True,
-              help="Print the whole merged ruleset, each rule marked with the file it comes from, "
-                   "and the rules layers disabled.")
+@click.option(
+    "--effective",
+    is_flag=True,
+    help="Print the whole merged ruleset, each rule marked with the file it comes from, and the rules layers disabled.",
+)
 @friendly
 def show(path, effective):
     """Show a ruleset: its layers, or with --effective everything in force, as YAML.
@@ -101,8 +106,10 @@ def show(path, effective):
         click.echo(effective_yaml(report), nl=False)
         return
     loaded = report.ruleset
-    click.echo(f"{loaded.name} {loaded.version}: {_count(len(loaded.rules), 'rule')}, "
-               f"{_count(len(loaded.thresholds), 'threshold')}, {_count(len(loaded.stages), 'stage')}")
+    click.echo(
+        f"{loaded.name} {loaded.version}: {_count(len(loaded.rules), 'rule')}, "
+        f"{_count(len(loaded.thresholds), 'threshold')}, {_count(len(loaded.stages), 'stage')}"
+    )
     click.echo("Made of these manifests (base first):")
     for layer in report.layers:
         click.echo(f"  {layer}")
@@ -111,15 +118,32 @@ def show(path, effective):
 
 @ruleset.command()
 @click.argument("path")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, metavar="FILE.md",
-              help="Write the handbook to this file instead of printing it. An existing file is not replaced "
-                   "without --force, and a file of the ruleset never.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE.md",
+    help="Write the handbook to this file instead of printing it. An existing file is not replaced "
+    "without --force, and a file of the ruleset never.",
+)
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
-@click.option("--audience", type=click.Choice(["coach", "client"]), default="coach", show_default=True,
-              help="coach: every rule with its ids, priorities and notes; client: for a company's HR or a client, "
-                   "in plain words, the company's own rules marked.")
-@click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown",
-              show_default=True, help="html: a self-contained page (client handbook only).")
+@click.option(
+    "--audience",
+    type=click.Choice(["coach", "client"]),
+    default="coach",
+    show_default=True,
+    help="coach: every rule with its ids, priorities and notes; client: for a company's HR or a client, "
+    "in plain words, the company's own rules marked.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+    help="html: a self-contained page (client handbook only).",
+)
 @friendly
 def doc(path, output, force, audience, output_format):
     """Write a handbook of a ruleset: for the coach (the default) or, with --audience client, for a client.
@@ -130,8 +154,7 @@ def doc(path, output, force, audience, output_format):
       promorules ruleset doc my-ruleset/ --audience client --format html -o guidance.html
     """
     if output_format == "html" and audience != "client":
-        raise InputError([Problem(Location("--format"), "html is for the client handbook: "
-                                  "add --audience client")])
+        raise InputError([Problem(Location("--format"), "html is for the client handbook: add --audience client")])
     from ..outfile import check_target, write_file
 
     if output is not None:
@@ -192,8 +215,14 @@ def _feature_files(root: Path, given: tuple) -> list[Path]:
         folders = [root / "features", root.parent / "features"]
         folder = next((f for f in folders if f.is_dir()), None)
         if folder is None:
-            raise InputError([Problem(Location(str(root)), "no features/ folder inside or beside the ruleset; "
-                                      "name the .feature files to run")])
+            raise InputError(
+                [
+                    Problem(
+                        Location(str(root)),
+                        "no features/ folder inside or beside the ruleset; name the .feature files to run",
+                    )
+                ]
+            )
         given = (str(folder),)
     files: list[Path] = []
     for text in given:
@@ -213,19 +242,53 @@ def _feature_files(root: Path, given: tuple) -> list[Path]:
 @ruleset.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--facts", "facts_dir", default=None, metavar="DIR",
-              help="A folder of facts files (YAML or JSON), one person each, e.g. examples/.")
-@click.option("--people", "generated", type=click.IntRange(0, 100_000), default=0, show_default=True, metavar="N",
-              help="Also compare N generated people who between them reach every stage and every reason to wait.")
-@click.option("--seed", type=int, default=2026, show_default=True,
-              help="The seed of the generated people: the same seed gives the same people.")
+@click.option(
+    "--facts",
+    "facts_dir",
+    default=None,
+    metavar="DIR",
+    help="A folder of facts files (YAML or JSON), one person each, e.g. examples/.",
+)
+@click.option(
+    "--people",
+    "generated",
+    type=click.IntRange(0, 100_000),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Also compare N generated people who between them reach every stage and every reason to wait.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="The seed of the generated people: the same seed gives the same people.",
+)
 @THRESHOLD_OPTION
-@click.option("--person", "person_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Also say why this person's advice changed: the conditions that flipped, with their values.")
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
-              help="Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.")
-@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="A table for the terminal, Markdown for a report, JSON for programs.")
+@click.option(
+    "--person",
+    "person_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also say why this person's advice changed: the conditions that flipped, with their values.",
+)
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    default=None,
+    metavar="DATE",
+    help="Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="A table for the terminal, Markdown for a report, JSON for programs.",
+)
 @friendly
 def diff(old, new, facts_dir, generated, seed, thresholds, person_file, as_of, output):
     """How advice changes from the OLD ruleset to the NEW one (with --threshold settings applied to NEW).
@@ -243,8 +306,9 @@ def diff(old, new, facts_dir, generated, seed, thresholds, person_file, as_of, o
       promorules ruleset diff default default --threshold min_months_in_role=18 --people 300
     """
     if facts_dir is None and not generated and person_file is None:
-        raise InputError([Problem(Location("--facts"), "give --facts DIR, --people N or --person FILE: "
-                                  "nobody to compare")])
+        raise InputError(
+            [Problem(Location("--facts"), "give --facts DIR, --people N or --person FILE: nobody to compare")]
+        )
     old_advisor = Advisor(ruleset_path(old))
     new_advisor = Advisor(ruleset_path(new), thresholds=thresholds or None)
     files = facts_files(Path(facts_dir)) if facts_dir is not None else []

@@ -12,6 +12,7 @@ move) and says how the rule itself changed, so a reworded text shows as
 which conditions flipped, in the labels the advice uses: what a coach reads
 to a client whose advice changed.
 """
+
 from __future__ import annotations
 
 import json
@@ -130,8 +131,15 @@ def facts_files(folder: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if path.is_file() and path.suffix.lower() in FACTS_SUFFIXES)
 
 
-def compare(old: Advisor, new: Advisor, files: list[Path], as_of: Optional[date] = None,
-            names: tuple[str, str] = ("old", "new"), generated: int = 0, seed: int = 2026) -> RulesetDiff:
+def compare(
+    old: Advisor,
+    new: Advisor,
+    files: list[Path],
+    as_of: Optional[date] = None,
+    names: tuple[str, str] = ("old", "new"),
+    generated: int = 0,
+    seed: int = 2026,
+) -> RulesetDiff:
     """Everyone's advice under both rulesets: the files, then ``generated`` people from the seeded population."""
     people: list[PersonChange] = []
     unreadable: list[Unreadable] = []
@@ -157,8 +165,15 @@ def compare(old: Advisor, new: Advisor, files: list[Path], as_of: Optional[date]
         unreadable=len(unreadable),
     )
     generated_people, file_people = people[:generated], people[generated:]
-    return RulesetDiff(old=names[0], new=names[1], people=file_people, unreadable=unreadable, summary=summary,
-                       generated=len(generated_people), rules=rule_rows(old.ruleset, new.ruleset, people))
+    return RulesetDiff(
+        old=names[0],
+        new=names[1],
+        people=file_people,
+        unreadable=unreadable,
+        summary=summary,
+        generated=len(generated_people),
+        rules=rule_rows(old.ruleset, new.ruleset, people),
+    )
 
 
 def population(old: Advisor, new: Advisor, count: int, seed: int) -> list[dict]:
@@ -199,8 +214,9 @@ def rule_change(old: Optional[dict], new: Optional[dict]) -> str:
     keys = (set(old) | set(new)) - set(NOT_COMPARED)
     if any(_plain(old.get(key)) != _plain(new.get(key)) for key in keys - set(WORDING)):
         return "condition"
-    reworded = [key if key != "recommend" else "text" for key in WORDING
-                if _plain(old.get(key)) != _plain(new.get(key))]
+    reworded = [
+        key if key != "recommend" else "text" for key in WORDING if _plain(old.get(key)) != _plain(new.get(key))
+    ]
     return f"reworded ({', '.join(reworded)})" if reworded else "unchanged"
 
 
@@ -217,11 +233,14 @@ def rule_rows(old: Ruleset, new: Ruleset, people: list[PersonChange]) -> list[Ru
     for rule_id in list(new_rules) + [rule_id for rule_id in old_rules if rule_id not in new_rules]:
         rule = new_rules.get(rule_id) or old_rules[rule_id]
         row = RuleRow(
-            rule_id=rule_id, title=rule.title, change=rule_change(old_written.get(rule_id), new_written.get(rule_id)),
+            rule_id=rule_id,
+            title=rule.title,
+            change=rule_change(old_written.get(rule_id), new_written.get(rule_id)),
             gaining=sum(1 for p in people if any(a.rule_id == rule_id for a in p.added)),
             losing=sum(1 for p in people if any(a.rule_id == rule_id for a in p.removed)),
             moved_up=sum(1 for p in people for m in p.moved if m.rule_id == rule_id and m.new_rank < m.old_rank),
-            moved_down=sum(1 for p in people for m in p.moved if m.rule_id == rule_id and m.new_rank > m.old_rank))
+            moved_down=sum(1 for p in people for m in p.moved if m.rule_id == rule_id and m.new_rank > m.old_rank),
+        )
         if row.change != "unchanged" or row.gaining or row.losing or row.moved_up or row.moved_down:
             rows.append(row)
     return rows
@@ -238,13 +257,26 @@ def person_change(file: str, old: Advice, new: Advice) -> PersonChange:
         file=file,
         old_stage=old.stage.name if old.stage else None,
         new_stage=new.stage.name if new.stage else None,
-        added=[Ranked(rule_id=rule, rank=rank, held_back_by=held_before.get(rule, []))
-               for rule, rank in after.items() if rule not in before],
-        removed=[Ranked(rule_id=rule, rank=rank, held_back_by=held_after.get(rule, []))
-                 for rule, rank in before.items() if rule not in after],
-        moved=[Move(rule_id=rule, old_rank=before[rule], new_rank=rank,
-                    reordered=shared_before.index(rule) != shared_after.index(rule))
-               for rule, rank in after.items() if rule in before and before[rule] != rank],
+        added=[
+            Ranked(rule_id=rule, rank=rank, held_back_by=held_before.get(rule, []))
+            for rule, rank in after.items()
+            if rule not in before
+        ],
+        removed=[
+            Ranked(rule_id=rule, rank=rank, held_back_by=held_after.get(rule, []))
+            for rule, rank in before.items()
+            if rule not in after
+        ],
+        moved=[
+            Move(
+                rule_id=rule,
+                old_rank=before[rule],
+                new_rank=rank,
+                reordered=shared_before.index(rule) != shared_after.index(rule),
+            )
+            for rule, rank in after.items()
+            if rule in before and before[rule] != rank
+        ],
     )
 
 
@@ -273,8 +305,9 @@ def to_text(diff: RulesetDiff) -> str:
         for move in person.moved:
             way = "up" if move.new_rank < move.old_rank else "down"
             why = "" if move.reordered else " (shifted by the advice added or removed above it)"
-            lines.append(f"  {'^' if way == 'up' else 'v'} {move.rule_id} moved {way}: "
-                         f"{move.old_rank} -> {move.new_rank}{why}")
+            lines.append(
+                f"  {'^' if way == 'up' else 'v'} {move.rule_id} moved {way}: {move.old_rank} -> {move.new_rank}{why}"
+            )
     for bad in diff.unreadable:
         lines.append(f"{bad.file}: cannot be read")
         lines += [f"  {problem}" for problem in bad.problems]
@@ -282,9 +315,12 @@ def to_text(diff: RulesetDiff) -> str:
         lines.append(f"{diff.generated} generated people: see the table")
     lines += ["", *_aligned(table(diff))]
     s = diff.summary
-    lines += ["", f"{s.people} people: {s.changed} changed, {s.unchanged} unchanged; "
-              f"{s.added} added, {s.removed} removed, {s.moved_up} moved up, {s.moved_down} moved down, "
-              f"{s.stage_changes} stage changes; {s.unreadable} files could not be read"]
+    lines += [
+        "",
+        f"{s.people} people: {s.changed} changed, {s.unchanged} unchanged; "
+        f"{s.added} added, {s.removed} removed, {s.moved_up} moved up, {s.moved_down} moved down, "
+        f"{s.stage_changes} stage changes; {s.unreadable} files could not be read",
+    ]
     return visible("\n".join(lines) + "\n")
 
 
@@ -305,8 +341,11 @@ def why_changed(old: Advisor, new: Advisor, facts: Facts) -> list[RuleWhy]:
     for rule_id, how in what:
         flips = _flips(rule_id, sides, derived, labels, set())
         was, now = held[0].get(rule_id), held[1].get(rule_id)
-        note = (f"held back by {', '.join(was)} before" if was else "") + \
-               ("; " if was and now else "") + (f"now held back by {', '.join(now)}" if now else "")
+        note = (
+            (f"held back by {', '.join(was)} before" if was else "")
+            + ("; " if was and now else "")
+            + (f"now held back by {', '.join(now)}" if now else "")
+        )
         rule = _rule(new.ruleset, rule_id) or _rule(old.ruleset, rule_id)
         if rule is None:  # cannot happen: every rule_id here came from the advice of one of the two rulesets
             raise LookupError(f'rule "{rule_id}" is in neither ruleset')
@@ -339,8 +378,14 @@ def _flips(rule_id: str, sides, derived: dict, labels: dict, seen: set) -> list[
             continue
         atom = pair[1] or pair[0]
         value = sides[1][1].get(atom.name) if atom.signal else derived.get(atom.name)
-        flips.append(Flip(condition=plain_words(atom, labels), was=truths[0], now=truths[1],
-                          value="not known" if value is None else one_line(show(value))))
+        flips.append(
+            Flip(
+                condition=plain_words(atom, labels),
+                was=truths[0],
+                now=truths[1],
+                value="not known" if value is None else one_line(show(value)),
+            )
+        )
         if atom.signal:  # say which of the signal's own conditions moved, e.g. a threshold inside it
             for ruleset, _ in sides:
                 for deriver in ruleset.rules:
@@ -356,8 +401,14 @@ def table(diff: RulesetDiff) -> list[tuple[str, ...]]:
     """The impact table's rows, header first: one per rule that changed or moved anyone."""
     rows: list[tuple[str, ...]] = [HEADER]
     for row in diff.rules:
-        moves = ", ".join(part for part in (f"{row.moved_up} up" if row.moved_up else "",
-                                            f"{row.moved_down} down" if row.moved_down else "") if part)
+        moves = ", ".join(
+            part
+            for part in (
+                f"{row.moved_up} up" if row.moved_up else "",
+                f"{row.moved_down} down" if row.moved_down else "",
+            )
+            if part
+        )
         rows.append((f"{row.rule_id} ({row.title})", row.change, str(row.gaining), str(row.losing), moves or "0"))
     if len(rows) == 1:
         rows.append(("no rule changed and nobody's advice moved", "", "", "", ""))
@@ -375,12 +426,19 @@ def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
 def to_markdown(diff: RulesetDiff) -> str:
     """The impact table and the summary as Markdown, for a report or a ticket."""
     rows = table(diff)
-    lines = [f"# Advice under {markdown(diff.old)} -> {markdown(diff.new)}", "",
-             "| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines = [
+        f"# Advice under {markdown(diff.old)} -> {markdown(diff.new)}",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "---|" * len(rows[0]),
+    ]
     lines += ["| " + " | ".join(cell(markdown(text)) for text in row) + " |" for row in rows[1:]]
     s = diff.summary
-    lines += ["", f"{s.people} people ({diff.generated} generated): {s.changed} changed, {s.unchanged} unchanged; "
-              f"{s.unreadable} files could not be read."]
+    lines += [
+        "",
+        f"{s.people} people ({diff.generated} generated): {s.changed} changed, {s.unchanged} unchanged; "
+        f"{s.unreadable} files could not be read.",
+    ]
     return visible("\n".join(lines) + "\n")
 
 
@@ -393,8 +451,7 @@ def why_text(name: str, whys: list[RuleWhy], mark: str = "") -> str:
     for why in whys:
         lines.append(f"  {why.rule_id} ({why.title}): {why.change}")
         for flip in why.flips:
-            lines.append(f"    - {flip.condition}: was {words[flip.was]}, now {words[flip.now]} "
-                         f"(theirs: {flip.value})")
+            lines.append(f"    - {flip.condition}: was {words[flip.was]}, now {words[flip.now]} (theirs: {flip.value})")
         if why.held_back:
             lines.append(f"    - {why.held_back}")
         if not why.flips and not why.held_back:

@@ -13,6 +13,7 @@ own rules: those from a layer, not from the bundled guidance. It is written
 as Markdown or as a self-contained HTML page. The same ruleset always gives
 the same bytes.
 """
+
 from __future__ import annotations
 
 import html
@@ -28,6 +29,7 @@ from ..ruleset.model import Rule, Ruleset
 from ..text_safety import cell, one_line, visible
 from ..advice.wording import condition_lines
 from ..facts.derive import fact_in_words
+
 
 def signal_labels(ruleset: Ruleset) -> dict[str, str]:
     """A signal in the words advice uses for it: the title of the rule deriving it, lower-cased at the start."""
@@ -60,8 +62,10 @@ def handbook(report: LoadReport) -> str:
     counts = f"{len(ruleset.rules)} rules in {len(ruleset.categories)} categories"
     lines += [f"{counts}, {len(ruleset.thresholds)} thresholds, {len(ruleset.sources)} sources.", ""]
     if report.disabled:
-        lines += ["Disabled by a layer, so not in force: "
-                  + ", ".join(f"`{rule_id}`" for rule_id in report.disabled) + ".", ""]
+        lines += [
+            "Disabled by a layer, so not in force: " + ", ".join(f"`{rule_id}`" for rule_id in report.disabled) + ".",
+            "",
+        ]
     categories = [category for category in ruleset.categories if any(r.category == category for r in ruleset.rules)]
     groups = _groups(ruleset)
     toc = [("Stages", 0)] * bool(ruleset.stages) + [("Rules", 0)] + [(_category(name), 1) for name in categories]
@@ -69,8 +73,12 @@ def handbook(report: LoadReport) -> str:
     toc += [("Sources", 0)] * bool(ruleset.sources)
     lines += ["## Contents", ""] + [f"{'  ' * depth}- [{title}](#{slug(title)})" for title, depth in toc] + [""]
     lines += _stages(ruleset)
-    lines += ["## Rules", "",
-              "Advice for the person's stage (or for every stage) comes first; within it, lower priority first.", ""]
+    lines += [
+        "## Rules",
+        "",
+        "Advice for the person's stage (or for every stage) comes first; within it, lower priority first.",
+        "",
+    ]
     for category in categories:
         rules = sorted((r for r in ruleset.rules if r.category == category), key=lambda r: (r.priority, r.id))
         lines += [f"### {_category(category)}", ""]
@@ -96,10 +104,18 @@ def _groups(ruleset: Ruleset) -> dict[str, tuple[list[str], list[str]]]:
 
     Written once under the tag's name; each rule refers to the group instead of repeating its members.
     """
-    tags = sorted({name for rule in ruleset.rules for name in rule.hold_back
-                   if any(name in other.tags for other in ruleset.rules)})
-    return {tag: ([r.id for r in ruleset.rules if tag in r.tags],
-                  [r.id for r in ruleset.rules if tag in r.hold_back]) for tag in tags}
+    tags = sorted(
+        {
+            name
+            for rule in ruleset.rules
+            for name in rule.hold_back
+            if any(name in other.tags for other in ruleset.rules)
+        }
+    )
+    return {
+        tag: ([r.id for r in ruleset.rules if tag in r.tags], [r.id for r in ruleset.rules if tag in r.hold_back])
+        for tag in tags
+    }
 
 
 def _group_name(tag: str) -> str:
@@ -109,11 +125,17 @@ def _group_name(tag: str) -> str:
 def _group_lists(groups: dict) -> list[str]:
     if not groups:
         return []
-    lines = ["## Groups of advice", "",
-             "A rule that holds back a tag holds back every rule carrying it; each group is listed here once.", ""]
+    lines = [
+        "## Groups of advice",
+        "",
+        "A rule that holds back a tag holds back every rule carrying it; each group is listed here once.",
+        "",
+    ]
     for tag, (members, holders) in groups.items():
-        lines += [f"- **{_group_name(tag)}** ({len(members)} rules): {', '.join(members)}.",
-                  f"  Held back while any of these applies ({len(holders)} rules): {', '.join(holders)}."]
+        lines += [
+            f"- **{_group_name(tag)}** ({len(members)} rules): {', '.join(members)}.",
+            f"  Held back while any of these applies ({len(holders)} rules): {', '.join(holders)}.",
+        ]
     return lines + [""]
 
 
@@ -142,8 +164,11 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict, groups: dict) -> list[st
         lines += [f"It establishes the signal `{rule.derive}`.", ""]
     direct = [name for name in rule.hold_back if name not in groups]
     if rule.hold_back:
-        named = [f"{_group_name(name)} (see [Groups of advice](#groups-of-advice))" for name in rule.hold_back
-                 if name in groups] + [f"`{name}`" for name in direct]
+        named = [
+            f"{_group_name(name)} (see [Groups of advice](#groups-of-advice))"
+            for name in rule.hold_back
+            if name in groups
+        ] + [f"`{name}`" for name in direct]
         lines += [f"Holds back {', '.join(named)}.", ""]
     via_groups = [tag for tag in rule.tags if tag in groups]
     holders = [h for h in ruleset.holders_of(rule) if not any(tag in ruleset.rule(h).hold_back for tag in via_groups)]
@@ -157,8 +182,9 @@ def _rule(rule: Rule, ruleset: Ruleset, switches: dict, groups: dict) -> list[st
     if rule.rationale:
         lines += [f"Why: {_one_line(rule.rationale)}", ""]
     if rule.sources:
-        cited = "; ".join(f'{ruleset.sources[cite.source].title} ({cite.source}), "{cite.section}"'
-                          for cite in rule.sources)
+        cited = "; ".join(
+            f'{ruleset.sources[cite.source].title} ({cite.source}), "{cite.section}"' for cite in rule.sources
+        )
         lines += [f"Sources: {cited}", ""]
     return lines
 
@@ -259,8 +285,11 @@ def company_rules(report: LoadReport) -> set[str]:
         bundled = bundled_ruleset_path().resolve()
     except FileNotFoundError:
         return set()
-    return {rule_id for rule_id, origin in report.origins.items()
-            if bundled not in Path(origin.location.file).resolve().parents}
+    return {
+        rule_id
+        for rule_id, origin in report.origins.items()
+        if bundled not in Path(origin.location.file).resolve().parents
+    }
 
 
 def client_handbook(report: LoadReport, output: str = "markdown") -> str:
@@ -278,21 +307,35 @@ def client_blocks(ruleset: Ruleset, own: set[str]) -> list[tuple]:
     sections = [(stage.title, [r for r in advice if stage.name in r.stages]) for stage in ruleset.stages]
     sections.append(("At any stage", [r for r in advice if not r.stages]))
     sections = [(title, sorted(rules, key=lambda r: (r.priority, r.title))) for title, rules in sections if rules]
-    blocks: list[tuple] = [("h", 1, f"{ruleset.name}: how the promotion guidance works"),
-                           ("p", _one_line(ruleset.description))]
+    blocks: list[tuple] = [
+        ("h", 1, f"{ruleset.name}: how the promotion guidance works"),
+        ("p", _one_line(ruleset.description)),
+    ]
     if own & {rule.id for rule in advice}:
-        blocks.append(("p", f"Advice marked \"{COMPANY_MARK}\" is {ruleset.name}'s own; the rest comes from the "
-                            "published guidance the tool is built on."))
+        blocks.append(
+            (
+                "p",
+                f'Advice marked "{COMPANY_MARK}" is {ruleset.name}\'s own; the rest comes from the '
+                "published guidance the tool is built on.",
+            )
+        )
     toc = [("Stages", 0)] + [(f"Advice: {title}", 0) for title, _ in sections] + [("The numbers it uses", 0)]
-    blocks += [("h", 2, "Contents"), ("toc", toc), ("h", 2, "Stages"),
-               ("p", "Each person is in one stage: the first of these that fits them."),
-               ("ol", [f"{stage.title}. {_one_line(stage.description)}".strip() for stage in ruleset.stages])]
+    blocks += [
+        ("h", 2, "Contents"),
+        ("toc", toc),
+        ("h", 2, "Stages"),
+        ("p", "Each person is in one stage: the first of these that fits them."),
+        ("ol", [f"{stage.title}. {_one_line(stage.description)}".strip() for stage in ruleset.stages]),
+    ]
     for title, rules in sections:
         blocks.append(("h", 2, f"Advice: {title}"))
         for rule in rules:
             blocks += _client_rule(rule, ruleset, labels, rule.id in own)
-    rows = [[_one_line(t.meaning) or fact_in_words(name, as_written=True), f"{show(t.value)} {t.unit}".strip()]
-            for name, t in ruleset.thresholds.items() if not t.choices]
+    rows = [
+        [_one_line(t.meaning) or fact_in_words(name, as_written=True), f"{show(t.value)} {t.unit}".strip()]
+        for name, t in ruleset.thresholds.items()
+        if not t.choices
+    ]
     blocks += [("h", 2, "The numbers it uses"), ("table", ["what", "value"], rows)]
     return blocks
 
@@ -338,13 +381,16 @@ def _md_item(text: str, number: int, kind: str) -> str:
     return f"{'  ' * depth}{'-' if kind == 'ul' else f'{number}.'} {markdown(words)}"
 
 
-HTML_STYLE = ("body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
-              "blockquote{border-left:4px solid #ccc;margin:0;padding-left:1rem}"
-              "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}")
+HTML_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5}"
+    "blockquote{border-left:4px solid #ccc;margin:0;padding-left:1rem}"
+    "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}"
+)
 
 
 def to_html(blocks: list[tuple], title: str) -> str:
     """A self-contained page (no scripts, no outside files); every text escaped, headings with ids."""
+
     def esc(text: str) -> str:
         return html.escape(one_line(text), quote=True)
 
@@ -356,8 +402,16 @@ def to_html(blocks: list[tuple], title: str) -> str:
         seen[name] = seen.get(name, -1) + 1
         return f"{name}-{seen[name]}" if seen[name] else name
 
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8"/>',
-           f"<title>{esc(title)}</title>", f"<style>{HTML_STYLE}</style>", "</head>", "<body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8"/>',
+        f"<title>{esc(title)}</title>",
+        f"<style>{HTML_STYLE}</style>",
+        "</head>",
+        "<body>",
+    ]
     for block in blocks:
         kind = block[0]
         if kind == "h":
@@ -369,11 +423,15 @@ def to_html(blocks: list[tuple], title: str) -> str:
         elif kind in ("ul", "ol"):
             out += _html_list(block[1], kind, esc)
         elif kind == "toc":
-            out += ["<nav><ul>"] + [f'<li><a href="#{esc(slug(text))}">{esc(text)}</a></li>'
-                                    for text, _ in block[1]] + ["</ul></nav>"]
+            out += (
+                ["<nav><ul>"]
+                + [f'<li><a href="#{esc(slug(text))}">{esc(text)}</a></li>' for text, _ in block[1]]
+                + ["</ul></nav>"]
+            )
         elif kind == "table":
-            out.append("<table><thead><tr>" + "".join(f"<th>{esc(text)}</th>" for text in block[1])
-                       + "</tr></thead><tbody>")
+            out.append(
+                "<table><thead><tr>" + "".join(f"<th>{esc(text)}</th>" for text in block[1]) + "</tr></thead><tbody>"
+            )
             out += ["<tr>" + "".join(f"<td>{esc(text)}</td>" for text in row) + "</tr>" for row in block[2]]
             out.append("</tbody></table>")
     out += ["</body>", "</html>"]

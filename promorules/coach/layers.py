@@ -4,6 +4,7 @@ A coach who layers changes on the bundled guidance needs to see what is in
 force without reading every layer: the merged manifest, then every rule as it
 was written, each with a comment naming the file (and line) it came from.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -104,6 +105,12 @@ def _indent(lines: list[str], prefix: str) -> list[str]:
 
 def _source(source) -> dict:
     """A source as ruleset.yaml declares it: what is not known is left out, as it was written."""
-    fields = {"file": source.file, "title": source.title, "author": source.author, "publisher": source.publisher,
-              "published": source.published, "link": source.link}
+    fields = {
+        "file": source.file,
+        "title": source.title,
+        "author": source.author,
+        "publisher": source.publisher,
+        "published": source.published,
+        "link": source.link,
+    }
     return {name: value for name, value in fields.items() if value is not None}

@@ -6,6 +6,7 @@ back, advice without a source, a threshold no rule uses. Conditions are
 reasoned about on their branches without ``not`` (`conditions.to_dnf`), the
 same form the engine runs.
 """
+
 from __future__ import annotations
 
 import math
@@ -145,8 +146,13 @@ def always_held_back(ruleset: Ruleset) -> list[LintWarning]:
             if target.recommend is None:
                 continue
             if implied(holder_branches, _branches(target.condition)):
-                found.append(LintWarning(target.location, f'rule "{target.id}" is always held back: whenever it '
-                                     f'applies, "{holder.id}" applies too and holds it back'))
+                found.append(
+                    LintWarning(
+                        target.location,
+                        f'rule "{target.id}" is always held back: whenever it '
+                        f'applies, "{holder.id}" applies too and holds it back',
+                    )
+                )
     return found
 
 
@@ -175,8 +181,13 @@ def shown_together(ruleset: Ruleset) -> list[LintWarning]:
                 witness = _together(ruleset, first, second)
                 if witness is not None:
                     shown = " and ".join(atom.text() for atom in witness) or "always"
-                    found.append(LintWarning(pair.location, f'pair: "{first.id}" and "{second.id}" can both apply, '
-                                             f'neither held back (for example when {shown})'))
+                    found.append(
+                        LintWarning(
+                            pair.location,
+                            f'pair: "{first.id}" and "{second.id}" can both apply, '
+                            f"neither held back (for example when {shown})",
+                        )
+                    )
     return found
 
 

@@ -12,6 +12,7 @@ stage and every gate of the rulesets compared, then fills up with the stream
 in order: a change to a rare situation is never missed because the sample
 happened not to contain it.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,8 +22,16 @@ from typing import Callable, Iterable, Iterator
 AS_OF = date(2026, 11, 24)
 COMPONENTS = ["current_role", "above_beyond", "impact", "ask", "forward_looking"]
 OUTCOMES = ["pending", "approved", "denied", "not_yet"]
-ACTIVITIES = ["higher_caliber", "mentoring", "lead_within_role", "publication", "carve_out", "cross_functional",
-              "next_role_duty", "support_boss"]
+ACTIVITIES = [
+    "higher_caliber",
+    "mentoring",
+    "lead_within_role",
+    "publication",
+    "carve_out",
+    "cross_functional",
+    "next_role_duty",
+    "support_boss",
+]
 
 
 def people(count: int, seed: int = 2026) -> Iterator[dict]:
@@ -32,8 +41,9 @@ def people(count: int, seed: int = 2026) -> Iterator[dict]:
         yield person(rng)
 
 
-def covering(count: int, seed: int, reached: Callable[[dict], Iterable[str]], goals: set[str],
-             search: int = 20_000) -> list[dict]:
+def covering(
+    count: int, seed: int, reached: Callable[[dict], Iterable[str]], goals: set[str], search: int = 20_000
+) -> list[dict]:
     """``count`` people: first, in stream order, one who reaches each goal not yet reached; then the stream.
 
     ``reached(person)`` names what a person reaches (stages, gates); at most ``search`` people are looked at,
@@ -56,6 +66,7 @@ def covering(count: int, seed: int, reached: Callable[[dict], Iterable[str]], go
 
 def person(rng: random.Random) -> dict:
     """One person; each fact group appears with its own probability, so most people know only part."""
+
     def past(days: int) -> str:
         return (AS_OF - timedelta(days=rng.randint(0, days))).isoformat()
 
@@ -78,9 +89,21 @@ def person(rng: random.Random) -> dict:
     ):
         if maybe(0.6):
             facts[name] = rng.choice(choices)
-    for name in ("self_assessment_done", "meets_all_responsibilities", "manager_visibly_stressed", "frustrated",
-                 "leadership_evidence", "has_mentor", "promotion_approved", "terms_final", "job_search_active",
-                 "target_role_is_management", "soul_search_done", "soul_search_found_gaps", "growth_blocked"):
+    for name in (
+        "self_assessment_done",
+        "meets_all_responsibilities",
+        "manager_visibly_stressed",
+        "frustrated",
+        "leadership_evidence",
+        "has_mentor",
+        "promotion_approved",
+        "terms_final",
+        "job_search_active",
+        "target_role_is_management",
+        "soul_search_done",
+        "soul_search_found_gaps",
+        "growth_blocked",
+    ):
         if maybe(0.5):
             facts[name] = maybe()
     if maybe(0.5):
@@ -91,18 +114,29 @@ def person(rng: random.Random) -> dict:
     if maybe(0.5):
         facts["setbacks"] = [{"date": past(300), "addressed": maybe()} for _ in range(rng.randint(0, 2))]
     if maybe(0.6):
-        facts["above_level_activities"] = [{"kind": rng.choice(ACTIVITIES), "active": maybe(0.8)}
-                                           for _ in range(rng.randint(0, 3))]
+        facts["above_level_activities"] = [
+            {"kind": rng.choice(ACTIVITIES), "active": maybe(0.8)} for _ in range(rng.randint(0, 3))
+        ]
     if maybe(0.7):
         facts["achievements"] = [
-            {"title": f"Result {n}", "date": past(500), "quantified": maybe(), "above_role": maybe(),
-             "visible": maybe(), "major_win": maybe(0.2)}
+            {
+                "title": f"Result {n}",
+                "date": past(500),
+                "quantified": maybe(),
+                "above_role": maybe(),
+                "visible": maybe(),
+                "major_win": maybe(0.2),
+            }
             for n in range(rng.randint(0, 8))
         ]
     if maybe(0.5):
         facts["people"] = [
-            {"name": f"Colleague {n}", "strength": rng.choice(["none", "weak", "meaningful", "strong"]),
-             "stance": rng.choice(["champion", "supportive", "unknown", "opposed"]), "can_influence": maybe()}
+            {
+                "name": f"Colleague {n}",
+                "strength": rng.choice(["none", "weak", "meaningful", "strong"]),
+                "stance": rng.choice(["champion", "supportive", "unknown", "opposed"]),
+                "can_influence": maybe(),
+            }
             for n in range(rng.randint(0, 4))
         ]
     if maybe(0.3):
@@ -112,23 +146,34 @@ def person(rng: random.Random) -> dict:
         facts["market_rate_current_level"] = rng.choice([90_000, 100_000])
     if maybe(0.4):
         usual = rng.choice(OUTCOMES)  # people tend to hear the same answer again
-        facts["promotion_requests"] = [_request(rng, day, usual)
-                                       for day in sorted(past(900) for _ in range(rng.randint(1, 4)))]
+        facts["promotion_requests"] = [
+            _request(rng, day, usual) for day in sorted(past(900) for _ in range(rng.randint(1, 4)))
+        ]
     if maybe(0.7):
         facts["org"] = _organisation(rng)
     if maybe(0.2):  # a strong performer: the later stages and the reasons to leave need a solid foundation
-        facts.update(self_assessment_done=True, meets_all_responsibilities=True, performance_gaps=[],
-                     soul_search_done=True, soul_search_found_gaps=False)
-        facts["achievements"] = [{"title": f"Result {n}", "date": past(300), "quantified": True}
-                                 for n in range(rng.randint(3, 6))]
+        facts.update(
+            self_assessment_done=True,
+            meets_all_responsibilities=True,
+            performance_gaps=[],
+            soul_search_done=True,
+            soul_search_found_gaps=False,
+        )
+        facts["achievements"] = [
+            {"title": f"Result {n}", "date": past(300), "quantified": True} for n in range(rng.randint(3, 6))
+        ]
         if maybe():
             facts.update(setbacks=[], above_level_activities=[{"kind": rng.choice(ACTIVITIES), "active": True}])
     return facts
 
 
 def _request(rng: random.Random, day: str, usual: str) -> dict:
-    request = {"date": day, "outcome": usual if rng.random() < 0.6 else rng.choice(OUTCOMES),
-               "feedback_specific": rng.random() < 0.5, "action_plan_agreed": rng.random() < 0.5}
+    request = {
+        "date": day,
+        "outcome": usual if rng.random() < 0.6 else rng.choice(OUTCOMES),
+        "feedback_specific": rng.random() < 0.5,
+        "action_plan_agreed": rng.random() < 0.5,
+    }
     for name in ("direct_conversation_held", "criteria_requested", "plan_offered", "criteria_changed_vs_previous"):
         if rng.random() < 0.4:
             request[name] = rng.random() < 0.5

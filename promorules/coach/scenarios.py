@@ -9,6 +9,7 @@ for ``promorules ruleset test``.
 Each scenario is evaluated by both engines where durable-rules is installed,
 and they must agree exactly.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -70,8 +71,9 @@ class StepDefinition:
     function: Callable
     table: bool  # the step reads a data table
 
-    def run(self, scenario: "Scenario", arguments: dict, table: Optional[list] = None,
-            rows: Optional[list] = None) -> None:
+    def run(
+        self, scenario: "Scenario", arguments: dict, table: Optional[list] = None, rows: Optional[list] = None
+    ) -> None:
         """Run the step; ``rows`` are the (line, column) of each table row, where they are known."""
         unfilled(scenario, [*arguments.values(), *(value for row in table or () for value in row)])
         scenario.table_rows = rows or []
@@ -117,8 +119,10 @@ def unfilled(scenario: "Scenario", texts: Sequence[str]) -> None:
         return
     for text in texts:
         for name in PLACEHOLDER.findall(text):
-            fail(f'the placeholder <{name}> matches no column of the Examples{did_you_mean(name, scenario.columns)}; '
-                 f'the columns are: {", ".join(scenario.columns) or "none"}')
+            fail(
+                f"the placeholder <{name}> matches no column of the Examples{did_you_mean(name, scenario.columns)}; "
+                f"the columns are: {', '.join(scenario.columns) or 'none'}"
+            )
 
 
 def closest_phrase(text: str) -> str:
@@ -154,8 +158,14 @@ class Scenario:
     Scenario Outline (None for a plain scenario), for messages.
     """
 
-    def __init__(self, ruleset: Path, folders: Sequence[Path], advisors: Optional[Advisors] = None,
-                 file: str = "", columns: Optional[Sequence[str]] = None):
+    def __init__(
+        self,
+        ruleset: Path,
+        folders: Sequence[Path],
+        advisors: Optional[Advisors] = None,
+        file: str = "",
+        columns: Optional[Sequence[str]] = None,
+    ):
         self.default_ruleset = Path(ruleset)
         self.ruleset = Path(ruleset)
         self.folders = [Path(folder) for folder in folders]
@@ -362,8 +372,11 @@ def ask_on(scenario: Scenario, day: str) -> None:
     ask(scenario, _day(day))
 
 
-@step("when", r"they ask for advice on (?P<day>\d{4}-\d{2}-\d{2}) with no facts at all",
-      "they ask for advice on 2026-11-24 with no facts at all")
+@step(
+    "when",
+    r"they ask for advice on (?P<day>\d{4}-\d{2}-\d{2}) with no facts at all",
+    "they ask for advice on 2026-11-24 with no facts at all",
+)
 def ask_with_nothing(scenario: Scenario, day: str) -> None:
     scenario.facts = {}
     ask(scenario, _day(day))
@@ -443,8 +456,11 @@ def missing_includes(scenario: Scenario, path: str) -> None:
     check(path in missing, f'"{path}" is not among the missing facts: {", ".join(missing) or "none"}')
 
 
-@step("then", r'the top three are "(?P<first>[^"]+)", "(?P<second>[^"]+)" and "(?P<third>[^"]+)"',
-      'the top three are "RULE", "RULE" and "RULE"')
+@step(
+    "then",
+    r'the top three are "(?P<first>[^"]+)", "(?P<second>[^"]+)" and "(?P<third>[^"]+)"',
+    'the top three are "RULE", "RULE" and "RULE"',
+)
 def top_three(scenario: Scenario, first: str, second: str, third: str) -> None:
     scenario.known(first, second, third)
     top = [r.rule_id for r in scenario.need_advice().recommendations[:3]]
@@ -476,38 +492,55 @@ def _misses_of(scenario: Scenario, rule_id: str):
     scenario.known(rule_id)
     misses = [miss for miss in scenario.outlook().nearest_misses if rule_id in miss.unlocks]
     if not misses:
-        shown = "; ".join(f"{', '.join(c.text for c in m.changes)} -> {', '.join(m.unlocks)}"
-                          for m in scenario.outlook().nearest_misses) or "none"
+        shown = (
+            "; ".join(
+                f"{', '.join(c.text for c in m.changes)} -> {', '.join(m.unlocks)}"
+                for m in scenario.outlook().nearest_misses
+            )
+            or "none"
+        )
         fail(f'nothing near would unlock "{rule_id}". What would change the advice: {shown}')
     return misses[0]
 
 
-@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by changing only "(?P<fact>[^"]+)"',
-      '"RULE" would be unlocked by changing only "FACT"')
+@step(
+    "then",
+    r'"(?P<rule_id>[^"]+)" would be unlocked by changing only "(?P<fact>[^"]+)"',
+    '"RULE" would be unlocked by changing only "FACT"',
+)
 def unlocked_by_only(scenario: Scenario, rule_id: str, fact: str) -> None:
     changes = [c.fact for c in _misses_of(scenario, rule_id).changes]
     check(changes == [fact], f'"{rule_id}" would need changes to: {", ".join(changes)}')
 
 
-@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by "(?P<fact>[^"]+)" going from (?P<now>\S+) to (?P<needed>\S+)',
-      '"RULE" would be unlocked by "FACT" going from 1 to 2')
+@step(
+    "then",
+    r'"(?P<rule_id>[^"]+)" would be unlocked by "(?P<fact>[^"]+)" going from (?P<now>\S+) to (?P<needed>\S+)',
+    '"RULE" would be unlocked by "FACT" going from 1 to 2',
+)
 def unlocked_by_value(scenario: Scenario, rule_id: str, fact: str, now: str, needed: str) -> None:
     change = next((c for c in _misses_of(scenario, rule_id).changes if c.fact == fact), None)
     if change is None:
         fail(f'"{rule_id}" does not wait on "{fact}"')
-    check((change.now, change.needed_value) == (cell(now), cell(needed)),
-          f'"{fact}" would go from {change.now} to {change.needed_value}')
+    check(
+        (change.now, change.needed_value) == (cell(now), cell(needed)),
+        f'"{fact}" would go from {change.now} to {change.needed_value}',
+    )
 
 
-@step("then", r'"(?P<rule_id>[^"]+)" would be unlocked by time on (?P<day>\d{4}-\d{2}-\d{2})',
-      '"RULE" would be unlocked by time on 2027-03-01')
+@step(
+    "then",
+    r'"(?P<rule_id>[^"]+)" would be unlocked by time on (?P<day>\d{4}-\d{2}-\d{2})',
+    '"RULE" would be unlocked by time on 2027-03-01',
+)
 def unlocked_on(scenario: Scenario, rule_id: str, day: str) -> None:
     days = [c.from_date for c in _misses_of(scenario, rule_id).changes if c.from_date]
     check(_day(day) in days, f'"{rule_id}" would be unlocked by time on {", ".join(map(str, days)) or "no date"}')
 
 
-@step("then", r'what would change the advice mentions "(?P<words>.+?)"',
-      'what would change the advice mentions "WORDS"')
+@step(
+    "then", r'what would change the advice mentions "(?P<words>.+?)"', 'what would change the advice mentions "WORDS"'
+)
 def changes_mention(scenario: Scenario, words: str) -> None:
     texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
     check(any(words in text for text in texts), f'no change mentions "{words}": {"; ".join(texts) or "none"}')
@@ -519,12 +552,17 @@ def no_misses(scenario: Scenario) -> None:
     check(not misses, f"there are nearest misses: {'; '.join(c.text for m in misses for c in m.changes)}")
 
 
-@step("then", r'the dated plan includes "(?P<words>.+?)" on (?P<day>\d{4}-\d{2}-\d{2})',
-      'the dated plan includes "WORDS" on 2027-01-11')
+@step(
+    "then",
+    r'the dated plan includes "(?P<words>.+?)" on (?P<day>\d{4}-\d{2}-\d{2})',
+    'the dated plan includes "WORDS" on 2027-01-11',
+)
 def plan_includes(scenario: Scenario, words: str, day: str) -> None:
     plan = scenario.outlook().plan
-    check(any(item.date == _day(day) and words in item.what for item in plan),
-          f'the plan has no "{words}" on {day}; the plan: {"; ".join(f"{i.date}: {i.what}" for i in plan) or "empty"}')
+    check(
+        any(item.date == _day(day) and words in item.what for item in plan),
+        f'the plan has no "{words}" on {day}; the plan: {"; ".join(f"{i.date}: {i.what}" for i in plan) or "empty"}',
+    )
 
 
 @step("then", r"there are no recommendations", "there are no recommendations")
@@ -617,9 +655,17 @@ def _collect(node, feature: _Feature) -> None:
     if isinstance(node, dict):
         for item in node.get("steps", ()):
             rows = (item.get("dataTable") or {}).get("rows", [])
-            feature.steps[item["id"]] = (item["keyword"], item["location"]["line"],
-                                         [(row["location"]["line"], row["cells"][0]["location"]["column"]
-                                           if row["cells"] else row["location"]["column"]) for row in rows])
+            feature.steps[item["id"]] = (
+                item["keyword"],
+                item["location"]["line"],
+                [
+                    (
+                        row["location"]["line"],
+                        row["cells"][0]["location"]["column"] if row["cells"] else row["location"]["column"],
+                    )
+                    for row in rows
+                ],
+            )
         for examples in node.get("examples", ()):
             columns = [cell_["value"] for cell_ in (examples.get("tableHeader") or {}).get("cells", [])]
             for row in examples.get("tableBody", ()):
@@ -688,15 +734,19 @@ def run_pickle(feature: _Feature, pickle: dict, scenario: Scenario) -> ScenarioR
             definition, arguments = found
             definition.run(scenario, arguments, table, rows)
         except ScenarioFailure as exc:
-            return ScenarioResult(feature.file, name, line, False, written, step_line, str(exc),
-                                  scenario.summary().strip("\n"))
+            return ScenarioResult(
+                feature.file, name, line, False, written, step_line, str(exc), scenario.summary().strip("\n")
+            )
     if not checks_something(kinds, [item["text"] for item in pickle["steps"]]):
         return ScenarioResult(feature.file, name, line, False, message=NOTHING_CHECKED)
     return ScenarioResult(feature.file, name, line, True)
 
 
-@step("then", r"the advice shows at most (?P<count>\d+) recommendations in full in at most (?P<lines>\d+) lines",
-      "the advice shows at most 5 recommendations in full in at most 80 lines")
+@step(
+    "then",
+    r"the advice shows at most (?P<count>\d+) recommendations in full in at most (?P<lines>\d+) lines",
+    "the advice shows at most 5 recommendations in full in at most 80 lines",
+)
 def shown_in_full(scenario: Scenario, count: str, lines: str) -> None:
     from ..advice.render import in_full, to_text
 
@@ -707,8 +757,11 @@ def shown_in_full(scenario: Scenario, count: str, lines: str) -> None:
     check(taken <= int(lines), f"the advice takes {taken} lines, not at most {lines}.")
 
 
-@step("then", r'what would change the advice never mentions "(?P<words>.+?)"',
-      'what would change the advice never mentions "WORDS"')
+@step(
+    "then",
+    r'what would change the advice never mentions "(?P<words>.+?)"',
+    'what would change the advice never mentions "WORDS"',
+)
 def changes_never_mention(scenario: Scenario, words: str) -> None:
     texts = [c.text for miss in scenario.outlook().nearest_misses for c in miss.changes]
     check(not any(words in text for text in texts), f'a change mentions "{words}": {"; ".join(texts)}')

@@ -4,6 +4,7 @@ Both engines (durable-rules in `durable`, the Python evaluator in `python`) impl
 advisor and the resolver depend on this contract alone, not on either engine, the way an HTTP client
 depends on a transport's base class rather than on one transport.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

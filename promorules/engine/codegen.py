@@ -15,6 +15,7 @@ reach the generated source, as string literals written by ``repr``, besides
 integers computed here (bit masks and indexes); values never do: each is
 bound to a name in the functions' namespace.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

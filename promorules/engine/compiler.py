@@ -15,6 +15,7 @@ re-verifies the result independently before it reaches the C module:
   fires; a signal is derived *true* when one of its rules holds and *false*
   when none can, so rules test "not signal" positively.
 """
+
 from __future__ import annotations
 
 import json
@@ -116,8 +117,9 @@ def _atom_key(atom: c.Atom):
 def _expression(atom: c.Atom) -> dict:
     durable = c.OPERATORS[atom.op].durable
     if not durable:
-        raise NetworkError(f'{atom.text()}: durable-rules has no operator for "{c.OPERATORS[atom.op].symbol}"; '
-                           "use the Python engine")
+        raise NetworkError(
+            f'{atom.text()}: durable-rules has no operator for "{c.OPERATORS[atom.op].symbol}"; use the Python engine'
+        )
     if atom.op in ("known", "unknown"):
         return {durable: {atom.name: 1}}
     if atom.op == "eq":
@@ -206,7 +208,7 @@ def check_network(network: Network) -> None:
             raise NetworkError(f"{name}: {len(rule['all'])} patterns; at most {MAX_PATTERNS}")
         signature = []
         for pattern in rule["all"]:
-            (alias, body), = pattern.items()
+            ((alias, body),) = pattern.items()
             if "$not" in alias or set(body) != {"$and"}:
                 raise NetworkError(f"{name}: patterns must be one positive $and")
             steps = body["$and"]
@@ -214,7 +216,7 @@ def check_network(network: Network) -> None:
             if set(first) != {"__type"} or not isinstance(first["__type"], str):
                 raise NetworkError(f"{name}: every pattern must start with a type tag")
             for step in steps:
-                (key, _), = step.items()
+                ((key, _),) = step.items()
                 if key in ("$or", "$not", "$and", "$any", "$all"):
                     raise NetworkError(f"{name}: nested {key} is not allowed")
             keys = tuple(_frozen(step) for step in steps)
@@ -249,7 +251,7 @@ def _check_fan_out(node: dict, above: Any) -> None:
     exclusive: set = set()
     simultaneous = 0
     for step, _ in node.values():
-        (field, _), = step.items()
+        ((field, _),) = step.items()
         if not field.startswith("$") and not field.startswith("__g"):
             exclusive.add(field)
         else:

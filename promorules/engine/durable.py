@@ -29,6 +29,7 @@ after; 300 reloads stay at 59 MB. Sharing one network between advisors whose
 compiled rules are equal would make an unchanged reload free, but every changed
 one would still leak; releasing bounds both, and keeps advisors apart.
 """
+
 from __future__ import annotations
 
 import itertools

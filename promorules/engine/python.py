@@ -5,6 +5,7 @@ serves three purposes: explanations ("months in role: 8, needs 12"), the
 facts that would change the advice, and the oracle the durable engine is
 tested against. It is also the engine where durable-rules cannot be imported.
 """
+
 from __future__ import annotations
 
 from typing import Optional

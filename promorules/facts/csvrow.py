@@ -10,6 +10,7 @@ group fields (``achievements``, ``people``, ``case_document``, ...) hold JSON
 (``[{"title": "Launch", "date": "2026-03-01"}]``). An empty cell means
 unknown, exactly like a fact left out of a facts file.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,8 +48,10 @@ def check_header(columns: list[str], separator: str = ",") -> list[str]:
         name = columns[0].strip()
         found = next((char for char in _SEPARATORS if char != separator and char in name), None)
         if found:
-            return [f'unknown column "{name}": the file seems to be separated by {_SEPARATORS[found]}, '
-                    f"not {_SEPARATORS[separator]}; {_how_to_read(found, separator)}"]
+            return [
+                f'unknown column "{name}": the file seems to be separated by {_SEPARATORS[found]}, '
+                f"not {_SEPARATORS[separator]}; {_how_to_read(found, separator)}"
+            ]
     problems = []
     seen: set[str] = set()
     for column in columns:
@@ -84,8 +87,10 @@ def _how_to_read(found: str, separator: str) -> str:
     again."""
     save = f"save it {_SEPARATED[separator]}"
     if found in _EXTENSIONS:
-        return (f"rename it to end in {_EXTENSIONS[found]} (or give --format {_EXTENSIONS[found][1:]}) "
-                f"to read it as {_SEPARATED[found]}, or {save}")
+        return (
+            f"rename it to end in {_EXTENSIONS[found]} (or give --format {_EXTENSIONS[found][1:]}) "
+            f"to read it as {_SEPARATED[found]}, or {save}"
+        )
     return save
 
 

@@ -15,6 +15,7 @@ speaks of facts in plain words while rules, JSON and coaches keep the names.
 This module is the catalogue (what each fact is) and `derive`; how a computed fact is measured is a plain
 function in measures.py, named by its row at the end of this file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -142,18 +143,41 @@ _register_inputs(Organisation, "org_", "org.")
 # ------------------------------------------------------------ the computed facts, in the order rules see them
 
 computed("as_of", "date", (), "The day the advice is for.", label="the day of the advice")(m._as_of)
-computed("months_in_role", "number", ["role_start_date"], "Whole months in the current role.",
-         label="months in the current role")(m._months_in_role)
-computed("months_since_promotion", "number", ["last_promotion_date"], "Whole months since the last promotion.",
-         label="months since the last promotion")(m._months_since_promotion)
-computed("months_since_self_assessment", "number", ["self_assessment_date"], "Months since the self-assessment.",
-         label="months since the self-assessment")(m._months_since_self_assessment)
-computed("months_since_improvement_cycle_start", "number", ["improvement_cycle_start"],
-         "Months into the improvement cycle.", label="months into the improvement cycle")(
-    m._months_since_improvement_cycle_start)
-computed("months_since_log_update", "number", ["achievement_log_last_updated"],
-         "Months since the achievement log was updated.", label="months since the achievement log was updated")(
-    m._months_since_log_update)
+computed(
+    "months_in_role",
+    "number",
+    ["role_start_date"],
+    "Whole months in the current role.",
+    label="months in the current role",
+)(m._months_in_role)
+computed(
+    "months_since_promotion",
+    "number",
+    ["last_promotion_date"],
+    "Whole months since the last promotion.",
+    label="months since the last promotion",
+)(m._months_since_promotion)
+computed(
+    "months_since_self_assessment",
+    "number",
+    ["self_assessment_date"],
+    "Months since the self-assessment.",
+    label="months since the self-assessment",
+)(m._months_since_self_assessment)
+computed(
+    "months_since_improvement_cycle_start",
+    "number",
+    ["improvement_cycle_start"],
+    "Months into the improvement cycle.",
+    label="months into the improvement cycle",
+)(m._months_since_improvement_cycle_start)
+computed(
+    "months_since_log_update",
+    "number",
+    ["achievement_log_last_updated"],
+    "Months since the achievement log was updated.",
+    label="months since the achievement log was updated",
+)(m._months_since_log_update)
 computed(
     "open_gap_count",
     "number",
@@ -226,7 +250,8 @@ computed(
     label="kinds of next-level work going on",
 )(m._above_level_count)
 computed("mentoring_active", "bool", ["above_level_activities"], "Mentoring others now.", label="mentoring others")(
-    m._mentoring)
+    m._mentoring
+)
 computed(
     "leading_within_role",
     "bool",
@@ -439,7 +464,8 @@ computed(
     label="days until the review cycle starts",
 )(m._days_to_review)
 computed("review_ended", "bool", ["org.review_end"], "The review cycle has ended.", label="the review cycle has ended")(
-    m._review_ended)
+    m._review_ended
+)
 computed(
     "in_budget_season",
     "bool",
@@ -546,6 +572,8 @@ computed(
     "Days since the latest 'no' or 'not yet'.",
     label='days since the latest "no" or "not yet"',
 )(m._days_since_denial)
+
+
 def _latest_field(name: str, description: str, label: str) -> None:
     """Expose one field of the latest request as ``latest_<name>``, of the field's own kind and choices."""
     kind, choices = field_kind(PromotionRequest.model_fields[name].annotation)
@@ -556,31 +584,47 @@ def _latest_field(name: str, description: str, label: str) -> None:
 
     source = [f"promotion_requests[-1].{name}"]
     computed(f"latest_{name}", cast(Kind, kind), source, description, choices, label=label)(read)
+
+
 for _name, _text, _label in (
     ("stated_reason", "The reason given for the latest answer.", "reason given for the latest answer"),
-    ("feedback_specific", "The latest answer came with specific criteria.",
-     "the latest answer gave specific criteria"),
+    ("feedback_specific", "The latest answer came with specific criteria.", "the latest answer gave specific criteria"),
     ("timeline_given", "The latest answer came with a 'by when'.", 'the latest answer gave a "by when"'),
-    ("summarised_in_writing", "The latest conversation was summarised in writing.",
-     "the latest conversation was summarised in writing"),
-    ("plan_offered", "The manager offered a plan after the latest answer.",
-     "the manager offered a plan last time"),
-    ("action_plan_agreed", "A plan was agreed after the latest answer.",
-     "a plan was agreed after the latest answer"),
-    ("manager_declined_meaningful_feedback", "The manager would not give real feedback last time.",
-     "the manager would not give real feedback last time"),
+    (
+        "summarised_in_writing",
+        "The latest conversation was summarised in writing.",
+        "the latest conversation was summarised in writing",
+    ),
+    ("plan_offered", "The manager offered a plan after the latest answer.", "the manager offered a plan last time"),
+    ("action_plan_agreed", "A plan was agreed after the latest answer.", "a plan was agreed after the latest answer"),
+    (
+        "manager_declined_meaningful_feedback",
+        "The manager would not give real feedback last time.",
+        "the manager would not give real feedback last time",
+    ),
     ("progress_since", "Progress since the latest plan.", "progress since the latest plan"),
-    ("feedback_meeting_held", "The feedback meeting after the latest answer took place.",
-     "the feedback meeting after the latest answer took place"),
-    ("direct_conversation_held", "The person asked point-blank what is needed, last time.",
-     "asked point-blank what is needed, last time"),
-    ("criteria_requested", "The person asked what must change, by when, last time.",
-     "asked what must change and by when, last time"),
+    (
+        "feedback_meeting_held",
+        "The feedback meeting after the latest answer took place.",
+        "the feedback meeting after the latest answer took place",
+    ),
+    (
+        "direct_conversation_held",
+        "The person asked point-blank what is needed, last time.",
+        "asked point-blank what is needed, last time",
+    ),
+    (
+        "criteria_requested",
+        "The person asked what must change, by when, last time.",
+        "asked what must change and by when, last time",
+    ),
     ("plan_agreed_date", "When the latest plan was agreed.", "date the latest plan was agreed"),
-    ("revisit_date", "The agreed date to revisit the latest request.",
-     "agreed date to revisit the latest request"),
-    ("criteria_deadline", "The date by which the latest criteria should be met.",
-     "date by which the latest criteria should be met"),
+    ("revisit_date", "The agreed date to revisit the latest request.", "agreed date to revisit the latest request"),
+    (
+        "criteria_deadline",
+        "The date by which the latest criteria should be met.",
+        "date by which the latest criteria should be met",
+    ),
 ):
     _latest_field(_name, _text, _label)
 computed(
@@ -598,12 +642,16 @@ computed(
     label="criteria given with the latest answer, in words",
 )(m._latest_criteria_words)
 computed(
-    "days_until_revisit", "number", ["promotion_requests[-1].revisit_date"],
+    "days_until_revisit",
+    "number",
+    ["promotion_requests[-1].revisit_date"],
     "Days until the agreed date to revisit the latest request (negative once it has passed).",
     label="days until the agreed revisit date",
 )(m._days_until_latest("revisit_date"))
 computed(
-    "days_until_criteria_deadline", "number", ["promotion_requests[-1].criteria_deadline"],
+    "days_until_criteria_deadline",
+    "number",
+    ["promotion_requests[-1].criteria_deadline"],
     "Days until the date by which the latest criteria should be met (negative once it has passed).",
     label="days until the criteria are due",
 )(m._days_until_latest("criteria_deadline"))

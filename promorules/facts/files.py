@@ -3,6 +3,7 @@
 Messages name the file and, for YAML, the line and column; for JSON, the
 field path. Unknown keys get a "did you mean" hint.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,13 @@ def load_facts(source: str) -> Located:
     return _located(raw, name)
 
 
-_NOT_REGULAR = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-                stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}
+_NOT_REGULAR = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a folder",
+}
 
 
 def open_regular_file(source: str):
@@ -89,8 +95,15 @@ def _located(raw: Union[bytes, str], name: str) -> Located:
     else:
         located = load_yaml(text, name)
     if located.data is None:
-        raise InputError([Problem(Location(name), "no facts in it (it is empty, or only comments); write yours in "
-                                                  "it, or run `promorules interview` to be asked for them")])
+        raise InputError(
+            [
+                Problem(
+                    Location(name),
+                    "no facts in it (it is empty, or only comments); write yours in "
+                    "it, or run `promorules interview` to be asked for them",
+                )
+            ]
+        )
     return located
 
 
@@ -180,7 +193,7 @@ def _problem(located: Located, error: dict) -> Problem:
 
 def _shown(value) -> str:
     """The value refused, cut to 60 characters; a whole number too long to write out (Python's limit) by its size."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** MAX_NUMBER_LENGTH:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**MAX_NUMBER_LENGTH:
         return f"a number of more than {MAX_NUMBER_LENGTH} digits"
     shown = repr(value)
     return shown[:60] + "…" if len(shown) > 60 else shown
@@ -203,8 +216,12 @@ def _in_words(kind: str, ctx: dict) -> Optional[str]:
         "dict_type": "must be a group of facts (name: value)",
         "model_type": "must be a group of facts (name: value)",
     }
-    bounds = {"greater_than_equal": ("ge", "at least"), "greater_than": ("gt", "more than"),
-              "less_than_equal": ("le", "at most"), "less_than": ("lt", "under")}
+    bounds = {
+        "greater_than_equal": ("ge", "at least"),
+        "greater_than": ("gt", "more than"),
+        "less_than_equal": ("le", "at most"),
+        "less_than": ("lt", "under"),
+    }
     if kind in fixed:
         return fixed[kind]
     if kind in bounds and bounds[kind][0] in ctx:

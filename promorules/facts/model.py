@@ -9,6 +9,7 @@ The groups follow the guidance catalogue: role and tenure, performance
 foundation, stepping up, evidence and case, relationships, organisation and
 context, promotion-request history, offers and outcomes.
 """
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,14 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema, model_validator,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
 )
 from pydantic.fields import FieldInfo
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -61,8 +69,12 @@ def _a_number(value):
     return value
 
 
-Date = Annotated[date, BeforeValidator(_a_day), AfterValidator(_within_calendar),
-                 WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
+Date = Annotated[
+    date,
+    BeforeValidator(_a_day),
+    AfterValidator(_within_calendar),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN}),
+]
 # Blank text is no answer: stripped, then at least one character (the schema's "\S": a character that is not blank).
 Text = Annotated[str, Field(min_length=1, max_length=500, json_schema_extra={"pattern": r"\S"})]
 YesNo = Annotated[bool, Field(strict=True)]  # true or false; not "yes", "true", 1 or 0
@@ -215,9 +227,9 @@ class Achievement(Strict):
 
 class Person(Strict):
     name: Text = Field(description="Who (a name or a role).")
-    relation: Optional[
-        Literal["manager", "skip", "exec", "peer", "subordinate", "customer", "mentor", "external"]
-    ] = fact("How they relate to the person.")
+    relation: Optional[Literal["manager", "skip", "exec", "peer", "subordinate", "customer", "mentor", "external"]] = (
+        fact("How they relate to the person.")
+    )
     strength: Optional[Literal["none", "weak", "meaningful", "strong"]] = fact("How strong the relationship is.")
     stance: Optional[Literal["champion", "supportive", "unknown", "opposed"]] = fact("Where they stand.")
     can_influence: Optional[YesNo] = fact("They can influence the decision.")
@@ -240,9 +252,7 @@ class CaseItem(Strict):
 class CaseDocument(Strict):
     exists: YesNo = Field(default=True, description="A written case exists.")
     format: Optional[Literal["memo", "deck", "email", "outline"]] = fact("Its format.")
-    components: Optional[
-        list[Literal["current_role", "above_beyond", "impact", "ask", "forward_looking"]]
-    ] = described(
+    components: Optional[list[Literal["current_role", "above_beyond", "impact", "ask", "forward_looking"]]] = described(
         Field(default=None, max_length=5, description="Which of the five parts it covers."),
         question="Which parts does your written case cover?",
     )
@@ -267,8 +277,16 @@ class PromotionRequest(Strict):
     case_document_used: Optional[YesNo] = fact("A written case was brought.")
     outcome: Literal["pending", "approved", "denied", "not_yet"] = Field(description="What happened.")
     stated_reason: Optional[
-        Literal["budget", "experience_gap", "someone_else_promoted", "performance", "timing", "structural",
-                "none_given", "outsourcing_or_automation"]
+        Literal[
+            "budget",
+            "experience_gap",
+            "someone_else_promoted",
+            "performance",
+            "timing",
+            "structural",
+            "none_given",
+            "outsourcing_or_automation",
+        ]
     ] = fact(
         "The reason the manager gave; outsourcing_or_automation: the work is being outsourced or automated.",
         question="What reason were you given?",
@@ -635,7 +653,9 @@ class Facts(Strict):
         question="What are the written criteria for the next level? (or skip if you don't know them)",
     )
     criteria_self_rating: Optional[dict[Text, Literal["met", "partial", "not_met"]]] = Field(
-        default=None, max_length=MAX_ITEMS, description="Self-rating against each next-level criterion.",
+        default=None,
+        max_length=MAX_ITEMS,
+        description="Self-rating against each next-level criterion.",
         json_schema_extra=_keys_not_blank,
     )
     case_document: Optional[CaseDocument] = fact(
@@ -682,8 +702,7 @@ class Facts(Strict):
     people: Optional[list[Person]] = items(
         "Potential sponsors and endorsers.",
         question=(
-            "Who would speak up for you with the people who decide? (a real relationship, on your side, with "
-            "influence)"
+            "Who would speak up for you with the people who decide? (a real relationship, on your side, with influence)"
         ),
     )
     manager_relationship: Optional[Literal["weak", "ok", "strong"]] = fact(
@@ -790,15 +809,21 @@ class Facts(Strict):
             return self
         late = [(loc, value) for loc, value in _past_dates(self) if value > self.as_of]
         if late:
-            raise ValidationError.from_exception_data("Facts", [
-                InitErrorDetails(
-                    type=PydanticCustomError("late_date", "{field} after as_of ({as_of})",
-                                             {"field": field_path(loc), "as_of": self.as_of.isoformat()}),
-                    loc=loc,
-                    input=value.isoformat(),
-                )
-                for loc, value in late
-            ])
+            raise ValidationError.from_exception_data(
+                "Facts",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError(
+                            "late_date",
+                            "{field} after as_of ({as_of})",
+                            {"field": field_path(loc), "as_of": self.as_of.isoformat()},
+                        ),
+                        loc=loc,
+                        input=value.isoformat(),
+                    )
+                    for loc, value in late
+                ],
+            )
         return self
 
 
@@ -833,8 +858,11 @@ def _past_dates(model: BaseModel, loc: tuple = ()):
 def _dated_fields(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A model's fields made with `happened`, and its fields that hold models which may have some."""
     dated = tuple(name for name, info in model.model_fields.items() if info.json_schema_extra is _says_not_after_as_of)
-    inside = tuple(name for name, info in model.model_fields.items()
-                   if (found := _model_inside(info.annotation)) is not None and _has_dates(found))
+    inside = tuple(
+        name
+        for name, info in model.model_fields.items()
+        if (found := _model_inside(info.annotation)) is not None and _has_dates(found)
+    )
     return dated, inside
 
 

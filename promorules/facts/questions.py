@@ -6,6 +6,7 @@ kind comes from the facts model, so answers are checked the same way a facts
 file is; the wording comes from the table below, or from the field's own
 description where the table has none.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -20,17 +21,37 @@ from .model import words_of, field_at, field_kind
 # What a coach asks first, in this order: the role and its record. "Tell us more" and the interview put
 # these before anything else, so nobody is asked about leaving before being asked when their role began.
 BASICS = (
-    "role_start_date", "current_title", "target_title", "last_promotion_date", "promotion_requests",
-    "performance_gaps", "meets_all_responsibilities", "self_assessment_done", "achievements",
-    "above_level_activities", "people", "scope_change",
+    "role_start_date",
+    "current_title",
+    "target_title",
+    "last_promotion_date",
+    "promotion_requests",
+    "performance_gaps",
+    "meets_all_responsibilities",
+    "self_assessment_done",
+    "achievements",
+    "above_level_activities",
+    "people",
+    "scope_change",
 )
 # Advice that only follows a refusal: looking elsewhere, and the stages after a "no". A question only
 # such advice waits on is not asked of someone who has never been refused.
 AFTER_A_REFUSAL_STAGES = frozenset({"after_a_no", "considering_a_move"})
 AFTER_A_REFUSAL_CATEGORIES = frozenset({"leaving"})
 
-ACTIVITY_CHOICES = ("mentoring", "lead_within_role", "next_role_duty", "new_initiative", "cross_functional",
-                    "publication", "support_boss", "carve_out", "skill_exchange", "apprenticeship", "higher_caliber")
+ACTIVITY_CHOICES = (
+    "mentoring",
+    "lead_within_role",
+    "next_role_duty",
+    "new_initiative",
+    "cross_functional",
+    "publication",
+    "support_boss",
+    "carve_out",
+    "skill_exchange",
+    "apprenticeship",
+    "higher_caliber",
+)
 REQUEST_OUTCOMES = ("never_asked", "pending", "approved", "denied", "not_yet")
 UNASKED = {"criteria_self_rating", "case_document.accomplishment_items"}  # too detailed for an interview
 # Choices whose own word reads badly in a question ("skip" is also how a question is skipped).
@@ -65,15 +86,19 @@ class Question:
         if self.kind == "offer":
             return "its date (YYYY-MM-DD or YYYY-MM), or no"
         if self.kind == "request":
-            return ("each as its outcome (pending, approved, denied, not yet) and date, oldest first, separated by "
-                    "';', e.g. denied 2025-06-10; not yet 2026-05-20; or never asked")
+            return (
+                "each as its outcome (pending, approved, denied, not yet) and date, oldest first, separated by "
+                "';', e.g. denied 2025-06-10; not yet 2026-05-20; or never asked"
+            )
         if self.kind in ("enum", "enums", "activities"):
             many = "one or more, e.g. 1,3" if self.kind in ("enums", "activities") else "a number or a word"
             options = ", ".join(f"{i} {_choice_words(c)}" for i, c in enumerate(self.choices, start=1))
             return f"{many}: {options}"
         if self.kind == "achievements":
-            return ("each as what you did and its month or date, separated by ';', "
-                    "e.g. cut handling time by 18% 2026-05; or none")
+            return (
+                "each as what you did and its month or date, separated by ';', "
+                "e.g. cut handling time by 18% 2026-05; or none"
+            )
         if self.kind in ("texts", "gaps", "people"):
             return "separate them with ';', or say none"
         if self.kind == "planned":
@@ -91,9 +116,14 @@ def question_for(path: str) -> Optional[Question]:
     if path in UNASKED:
         return None
     special = {
-        "performance_gaps": "gaps", "achievements": "achievements", "people": "people",
-        "above_level_activities": "activities", "setbacks": "setbacks", "promotion_requests": "request",
-        "case_document": "case", "external_offer": "offer",
+        "performance_gaps": "gaps",
+        "achievements": "achievements",
+        "people": "people",
+        "above_level_activities": "activities",
+        "setbacks": "setbacks",
+        "promotion_requests": "request",
+        "case_document": "case",
+        "external_offer": "offer",
     }
     info = field_at(path)
     text = words_of(info).question if info is not None else ""
@@ -190,8 +220,9 @@ def read_answer(question: Question, answer: str, as_of: date) -> Any:
     if kind == "achievements":
         return [_achievement(item, as_of) for item in items]
     if kind == "people":
-        return [{"name": item, "strength": "meaningful", "stance": "supportive", "can_influence": True}
-                for item in items]
+        return [
+            {"name": item, "strength": "meaningful", "stance": "supportive", "can_influence": True} for item in items
+        ]
     if kind == "planned":
         return [_choice(part, question.choices, exact=True) for part in _items(text.replace(",", ";"))]
     if kind == "setbacks":
@@ -217,7 +248,7 @@ def _requests(text: str, outcomes: tuple[str, ...], as_of: date) -> list[dict]:
 
 
 def _achievement(item: str, as_of: date) -> dict:
-    """"cut handling time by 18% 2026-05" -> the result with its own date; a result without one is asked again."""
+    """ "cut handling time by 18% 2026-05" -> the result with its own date; a result without one is asked again."""
     match = re.fullmatch(r"(?P<title>.+?)[\s,(]+(?P<day>\d{4}-\d{1,2}(?:-\d{1,2})?)\)?", item)
     if not match:
         raise AnswerError(f'"{item}" needs the month or day of the result, e.g. "{item} 2026-05"')

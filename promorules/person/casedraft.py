@@ -6,6 +6,7 @@ person do for the organisation next. The draft fills each part with what the
 facts hold and flags a weak or missing part with the advice that fixes it, so
 the gaps in the case are the to-do list.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,12 +47,15 @@ def draft_case(advisor: Advisor, facts: Facts) -> str:
     advisor = advisor.pinned()
     d = derive(facts)
     threshold = {name: t.value for name, t in advisor.ruleset.thresholds.items()}
-    parts = [_current_role(facts, d), _beyond(facts, d), _impact(facts, d, threshold), _ask(facts, d),
-             _next(facts, d)]
+    parts = [_current_role(facts, d), _beyond(facts, d), _impact(facts, d, threshold), _ask(facts, d), _next(facts, d)]
     target = markdown(facts.target_title) if facts.target_title else "the next level"
     current = markdown(facts.current_title) if facts.current_title else "my current role"
-    lines = [f"# Promotion case: {current} to {target}", "",
-             f"_Draft of {d['as_of'].isoformat()}, from my facts file. Edit every line into your own words._", ""]
+    lines = [
+        f"# Promotion case: {current} to {target}",
+        "",
+        f"_Draft of {d['as_of'].isoformat()}, from my facts file. Edit every line into your own words._",
+        "",
+    ]
     weak_parts = 0
     for number, part in enumerate(parts, start=1):
         lines += [f"## {number}. {part.title}", ""]
@@ -61,7 +65,7 @@ def draft_case(advisor: Advisor, facts: Facts) -> str:
             weak_parts += 1
             lines.append(f"> **To strengthen:** {' '.join(part.weak)}")
             for rule_id in part.fixes:
-                lines.append(f"> See the advice \"{_title(advisor, rule_id)}\" (`promorules explain {rule_id}`).")
+                lines.append(f'> See the advice "{_title(advisor, rule_id)}" (`promorules explain {rule_id}`).')
             lines.append("")
     verdict = "All five parts have material." if not weak_parts else f"{weak_parts} of the five parts need work."
     lines.insert(4, f"**{verdict}**")
@@ -119,9 +123,10 @@ def _impact(f: Facts, d: dict, threshold: dict) -> Part:
         part.lines.append(f"- Revenue or value I brought in: {show(f.revenue_attributed)}.")
     wanted = threshold.get("min_quantified_achievements")
     if wanted is not None and len(recent) < wanted:
-        results = 'result' if len(recent) == 1 else 'results'
-        part.weak.append(f"{len(recent)} {results} with numbers from the last twelve months; "
-                         f"aim for at least {show(wanted)}.")
+        results = "result" if len(recent) == 1 else "results"
+        part.weak.append(
+            f"{len(recent)} {results} with numbers from the last twelve months; aim for at least {show(wanted)}."
+        )
         part.fixes.append("case.quantified-results-5-10")
     if f.achievement_log_last_updated is None:
         part.fixes.append("case.achievement-log-monthly")

@@ -1,4 +1,5 @@
 """The commands a person uses besides ``advise``: explain a rule, draft the case, the interview."""
+
 from __future__ import annotations
 
 import os
@@ -13,10 +14,17 @@ from ..cli_support import RULESET_OPTION, friendly, iso_date
 from ..errors import InputError, Location, Problem
 from ..facts.files import load_facts, read_facts, validate_facts
 
+
 @click.command()
 @click.argument("rule_id")
-@click.option("--facts", "facts_path", type=click.Path(), default=None, metavar="FILE",
-              help="A facts file: show, for each condition, your value and whether it held.")
+@click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(),
+    default=None,
+    metavar="FILE",
+    help="A facts file: show, for each condition, your value and whether it held.",
+)
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help="The day to explain for.")
 @RULESET_OPTION
 @friendly
@@ -36,9 +44,15 @@ def explain(rule_id, facts_path, as_of, ruleset_path):
 
 @click.command()
 @click.argument("facts", metavar="FACTS|-")
-@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False), default=None,
-              help="Write the draft to this Markdown file instead of the screen. An existing file is not "
-                   "replaced without --force, and the facts file never.")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the draft to this Markdown file instead of the screen. An existing file is not "
+    "replaced without --force, and the facts file never.",
+)
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
 @click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help="The day to draft for.")
 @RULESET_OPTION
@@ -64,22 +78,55 @@ def case(facts, output_path, force, as_of, ruleset_path):
 
 
 @click.command()
-@click.option("-o", "--output", "output_path", type=click.Path(dir_okay=False), default=None, metavar="FACTS.yaml",
-              help="Where to save your answers. Default: the --facts file, or my-promotion-facts.yaml. "
-                   "An existing file other than the --facts file is not replaced without --force.")
-@click.option("--facts", "facts_path", type=click.Path(), default=None, metavar="FILE",
-              help="Start from an existing facts file (and only ask what is still missing).")
+@click.option(
+    "-o",
+    "--output",
+    "output_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FACTS.yaml",
+    help="Where to save your answers. Default: the --facts file, or my-promotion-facts.yaml. "
+    "An existing file other than the --facts file is not replaced without --force.",
+)
+@click.option(
+    "--facts",
+    "facts_path",
+    type=click.Path(),
+    default=None,
+    metavar="FILE",
+    help="Start from an existing facts file (and only ask what is still missing).",
+)
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
-              help="The day to advise for, saved in the file. Default: the as_of of the --facts file if it has "
-                   "one, else today, which is not saved, so the file is advised for the day it is used.")
-@click.option("--max-questions", type=click.IntRange(1, 200), default=15, show_default=True,
-              help="Stop asking after this many questions.")
-@click.option("--format", "output", type=click.Choice(["text", "markdown", "json"]), default="text",
-              show_default=True, help="How to show the advice at the end.")
-@click.option("--all", "everything", is_flag=True,
-              help="Show every recommendation in full (by default the first few for this moment are, "
-                   "the rest one line each; json always has everything).")
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    default=None,
+    metavar="DATE",
+    help="The day to advise for, saved in the file. Default: the as_of of the --facts file if it has "
+    "one, else today, which is not saved, so the file is advised for the day it is used.",
+)
+@click.option(
+    "--max-questions",
+    type=click.IntRange(1, 200),
+    default=15,
+    show_default=True,
+    help="Stop asking after this many questions.",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="How to show the advice at the end.",
+)
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Show every recommendation in full (by default the first few for this moment are, "
+    "the rest one line each; json always has everything).",
+)
 @RULESET_OPTION
 @friendly
 def interview(output_path, facts_path, force, as_of, max_questions, output, everything, ruleset_path):
@@ -107,8 +154,11 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, ever
         known = validate_facts(located, as_of=as_of).model_dump(mode="json", exclude_none=True)
         if not keep_day and located.data.get("as_of") is not None:
             keep_day = True
-            click.echo(f"Advising for {known['as_of']}, the as_of in {facts_path} "
-                       "(remove it from the file to be advised for today).", err=True)
+            click.echo(
+                f"Advising for {known['as_of']}, the as_of in {facts_path} "
+                "(remove it from the file to be advised for today).",
+                err=True,
+            )
     day = date.fromisoformat(known.pop("as_of")) if facts_path else as_of or date.today()
     session = Interview(advisor, known, day, max_questions)
     stdin = sys.stdin
@@ -126,7 +176,7 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, ever
 
     # checked by check_can_save before the first question; replacing the facts file resumed is the point
     write_file(target, yaml.safe_dump(saved, sort_keys=False, allow_unicode=True), force=True)
-    questions = 'question' if len(session.asked) == 1 else 'questions'
+    questions = "question" if len(session.asked) == 1 else "questions"
     click.echo(f"\n\nYour answers are saved in {target} ({len(session.asked)} {questions} asked).\n", err=True)
     print_advice(full_advice(advisor, facts), output, everything)
 
@@ -141,8 +191,13 @@ def check_can_save(target: str, facts_path: Optional[str], force: bool) -> None:
     if os.path.exists(target):
         continuing = facts_path is not None and os.path.exists(facts_path) and os.path.samefile(target, facts_path)
         if not continuing and not force:
-            raise InputError([Problem(where, f"already exists; use `--facts {target}` to continue from it, "
-                                             "or `--force` to replace it")])
+            raise InputError(
+                [
+                    Problem(
+                        where, f"already exists; use `--facts {target}` to continue from it, or `--force` to replace it"
+                    )
+                ]
+            )
         if not os.access(target, os.W_OK):
             raise InputError([Problem(where, "cannot save your answers: the file is not writable")])
     elif not os.access(folder, os.W_OK):

@@ -4,6 +4,7 @@ With a person's facts, every comparison is marked with whether it held for
 them and their actual value, so "why did I (not) get this advice?" has an
 answer a person can check line by line.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -22,7 +23,7 @@ from ..advice.wording import atom_words, condition_lines, truth_mark
 def find_rule(advisor: Advisor, rule_id: str) -> Rule:
     ids = [rule.id for rule in advisor.ruleset.rules]
     if rule_id not in ids:
-        raise InputError([Problem(Location(rule_id), f'no rule with this id{did_you_mean(rule_id, ids)}')])
+        raise InputError([Problem(Location(rule_id), f"no rule with this id{did_you_mean(rule_id, ids)}")])
     return advisor.ruleset.rule(rule_id)
 
 
@@ -31,7 +32,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     ruleset = advisor.ruleset
     rule = find_rule(advisor, rule_id)
     lines = [f"{rule.title} ({rule.id})", ""]
-    kind = f"derives the signal \"{rule.derive}\"" if rule.derive else "gives advice"
+    kind = f'derives the signal "{rule.derive}"' if rule.derive else "gives advice"
     lines.append(f"Category {rule.category}, priority {rule.priority}; it {kind}.")
     if rule.stages:
         lines.append(f"It belongs to the stages: {', '.join(rule.stages)}.")
@@ -57,8 +58,10 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     lines += condition_lines(rule.condition, for_you if facts is not None else None, indent="  ")
     lines.append("")
 
-    used = sorted({atom.threshold for atom in c.atoms(rule.condition) if atom.threshold}
-                  | {name for name in (rule.recommend.names if rule.recommend else ()) if name in ruleset.thresholds})
+    used = sorted(
+        {atom.threshold for atom in c.atoms(rule.condition) if atom.threshold}
+        | {name for name in (rule.recommend.names if rule.recommend else ()) if name in ruleset.thresholds}
+    )
     if used:
         lines.append("Thresholds it uses:")
         for name in used:
@@ -85,7 +88,7 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     lines.append("Sources:")
     for cite in rule.sources:
         source = ruleset.sources[cite.source]
-        lines.append(f"  - {source.title}, section \"{cite.section}\" ({source.file})")
+        lines.append(f'  - {source.title}, section "{cite.section}" ({source.file})')
     if facts is not None:
         lines += ["", _verdict(advisor, rule, facts, derived, signals)]
     return visible("\n".join(lines) + "\n")
@@ -101,7 +104,7 @@ def _verdict(advisor: Advisor, rule: Rule, facts: Facts, derived: dict, signals:
         asked = ", ".join(paths) or ", ".join(fact_in_words(name, as_written=True) for name in names)
         return f"For you: cannot tell yet. Tell us: {asked}."
     if rule.derive:
-        return f"For you: it applies, so \"{rule.derive}\" holds."
+        return f'For you: it applies, so "{rule.derive}" holds.'
     advice = advisor.advise(facts)
     for held in advice.held_back:
         if held.rule_id == rule.id:

@@ -5,6 +5,7 @@ the missing fact that the most undecided rules wait on. Each answer is
 checked on the spot (as a facts file would be) and asked again kindly when it
 cannot be used; Enter skips a question, "done" ends the interview.
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,7 +19,13 @@ from ..advice.model import Advice
 from ..advisor import Advisor
 from ..facts.model import Facts, put_at
 from ..facts.questions import (
-    PLANNED, AnswerError, Question, follow_ups, planned_people, question_for, read_answer,
+    PLANNED,
+    AnswerError,
+    Question,
+    follow_ups,
+    planned_people,
+    question_for,
+    read_answer,
 )
 from ..text_safety import visible
 

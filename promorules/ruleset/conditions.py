@@ -17,6 +17,7 @@ of unknown is unknown, ``all`` is false as soon as one part is false and
 condition is *true*. The same semantics drive the durable-rules network (via
 `to_dnf`) and the Python evaluator here, which also explains every decision.
 """
+
 from __future__ import annotations
 
 import operator
@@ -55,25 +56,89 @@ class Operator:
     reach_date: str = ""  # the same for a date: "needs to be on or after {v}"
 
 
-OPERATORS: dict[str, Operator] = {row.name: row for row in (
-    Operator("eq", "==", "ne", operator.eq, "{a} == {b}", "$eq", "is", "", "needs",
-             "{v}", "to be {v}", "to be {v}"),
-    Operator("ne", "!=", "eq", operator.ne, "{a} != {b}", "$neq", "is not", "anything but", "needs anything but",
-             "not {v}", "to be anything but {v}", "to be any day but {v}"),
-    Operator("lt", "<", "ge", operator.lt, "{a} < {b}", "$lt", "is under", "under", "needs under",
-             "under {v}", "fewer than {v}", "to be before {v}"),
-    Operator("le", "<=", "gt", operator.le, "{a} <= {b}", "$lte", "is at most", "at most", "needs at most",
-             "at most {v}", "{v} or fewer", "to be on or before {v}"),
-    Operator("gt", ">", "le", operator.gt, "{a} > {b}", "$gt", "is over", "over", "needs more than",
-             "over {v}", "more than {v}", "to be after {v}"),
-    Operator("ge", ">=", "lt", operator.ge, "{a} >= {b}", "$gte", "is at least", "at least", "needs at least",
-             "at least {v}", "{v} or more", "to be on or after {v}"),
-    Operator("known", "", "unknown", None, "", "$ex", "is known", "", ""),
-    Operator("unknown", "", "known", None, "", "$nex", "is not known", "", ""),
-    # a list ("x in [a, b]"): read as its own grammar, checked into an any-of of "eq" when loading
-    Operator("in", "", "notin", None, "", "", "is one of", "", ""),
-    Operator("notin", "", "in", None, "", "", "is not one of", "", ""),
-)}
+OPERATORS: dict[str, Operator] = {
+    row.name: row
+    for row in (
+        Operator(
+            "eq", "==", "ne", operator.eq, "{a} == {b}", "$eq", "is", "", "needs", "{v}", "to be {v}", "to be {v}"
+        ),
+        Operator(
+            "ne",
+            "!=",
+            "eq",
+            operator.ne,
+            "{a} != {b}",
+            "$neq",
+            "is not",
+            "anything but",
+            "needs anything but",
+            "not {v}",
+            "to be anything but {v}",
+            "to be any day but {v}",
+        ),
+        Operator(
+            "lt",
+            "<",
+            "ge",
+            operator.lt,
+            "{a} < {b}",
+            "$lt",
+            "is under",
+            "under",
+            "needs under",
+            "under {v}",
+            "fewer than {v}",
+            "to be before {v}",
+        ),
+        Operator(
+            "le",
+            "<=",
+            "gt",
+            operator.le,
+            "{a} <= {b}",
+            "$lte",
+            "is at most",
+            "at most",
+            "needs at most",
+            "at most {v}",
+            "{v} or fewer",
+            "to be on or before {v}",
+        ),
+        Operator(
+            "gt",
+            ">",
+            "le",
+            operator.gt,
+            "{a} > {b}",
+            "$gt",
+            "is over",
+            "over",
+            "needs more than",
+            "over {v}",
+            "more than {v}",
+            "to be after {v}",
+        ),
+        Operator(
+            "ge",
+            ">=",
+            "lt",
+            operator.ge,
+            "{a} >= {b}",
+            "$gte",
+            "is at least",
+            "at least",
+            "needs at least",
+            "at least {v}",
+            "{v} or more",
+            "to be on or after {v}",
+        ),
+        Operator("known", "", "unknown", None, "", "$ex", "is known", "", ""),
+        Operator("unknown", "", "known", None, "", "$nex", "is not known", "", ""),
+        # a list ("x in [a, b]"): read as its own grammar, checked into an any-of of "eq" when loading
+        Operator("in", "", "notin", None, "", "", "is one of", "", ""),
+        Operator("notin", "", "in", None, "", "", "is not one of", "", ""),
+    )
+}
 
 
 def by_symbol(symbol: str) -> Operator:

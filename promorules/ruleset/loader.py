@@ -9,6 +9,7 @@ A ruleset can also be a *layer* on another one (``extends: default`` or
 id and adds rules, without copying the base. Layers are merged before the
 rules are checked, and every mistake points at the file that holds it.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,25 @@ from ..text import show
 from .model import GATE, MOMENT_TAG, Pair, Rule, Ruleset, Source, Stage, Threshold
 from .rulecheck import RuleFindings, check_rule
 from .schema import (  # noqa: F401  (MANIFEST, RULE_SUFFIXES, number_problem: imported from here too)
-    MANIFEST, MAX_BRANCHES, MAX_FILE_BYTES, MAX_LAYERS, MAX_RULES, MAX_SIGNALS_PER_BRANCH, NAME, RULE_SUFFIXES,
-    _LayerSpec, _ManifestSpec, _PairSpec, _RuleFileSpec, _RuleSpec, _SourceSpec, _StageSpec, _ThresholdPatch,
-    _ThresholdSpec, _what_to_write, number_problem,
+    MANIFEST,
+    MAX_BRANCHES,
+    MAX_FILE_BYTES,
+    MAX_LAYERS,
+    MAX_RULES,
+    MAX_SIGNALS_PER_BRANCH,
+    NAME,
+    RULE_SUFFIXES,
+    _LayerSpec,
+    _ManifestSpec,
+    _PairSpec,
+    _RuleFileSpec,
+    _RuleSpec,
+    _SourceSpec,
+    _StageSpec,
+    _ThresholdPatch,
+    _ThresholdSpec,
+    _what_to_write,
+    number_problem,
 )
 from ..yamlsource import Located, load_yaml
 
@@ -250,8 +267,10 @@ class _Loader:
                 if name in names:
                     found.append(name)
                 elif name not in gone and name != MOMENT_TAG:  # the tag may wait for its first rule
-                    self.fail(layer.located.where(("of_the_moment", index)), f'of_the_moment: "{name}" is neither '
-                              f'a rule id, a tag nor "gate"{self.hint(name, names)}')
+                    self.fail(
+                        layer.located.where(("of_the_moment", index)),
+                        f'of_the_moment: "{name}" is neither a rule id, a tag nor "gate"{self.hint(name, names)}',
+                    )
         return tuple(dict.fromkeys(found))
 
     def pairs(self, names: set[str]) -> tuple[Pair, ...]:
@@ -266,17 +285,27 @@ class _Loader:
                 gone = set(self.removed) | self.removed_tags
                 unknown = [n for n in item.first + item.second if n not in names and n not in gone]
                 for name in unknown:
-                    self.fail(where, f'pairs: "{name}" is neither a rule id, a tag nor "gate"'
-                              f"{self.hint(name, names)}")
+                    self.fail(where, f'pairs: "{name}" is neither a rule id, a tag nor "gate"{self.hint(name, names)}')
                 if item.yields and not item.reason:
                     self.fail(where, "pairs: say with reason: why one side yields (the person reads it)")
                 elif not item.yields and not item.fit:
-                    self.fail(where, "pairs: write yields: first or second (with a reason:), or fit: for two "
-                              "pieces of advice that go together")
+                    self.fail(
+                        where,
+                        "pairs: write yields: first or second (with a reason:), or fit: for two "
+                        "pieces of advice that go together",
+                    )
                 if unknown:
                     continue
-                pairs.append(Pair(tuple(item.first), tuple(item.second), item.reason.strip(), item.yields or "",
-                                  item.fit.strip(), where))
+                pairs.append(
+                    Pair(
+                        tuple(item.first),
+                        tuple(item.second),
+                        item.reason.strip(),
+                        item.yields or "",
+                        item.fit.strip(),
+                        where,
+                    )
+                )
         return tuple(pairs)
 
     def read_layers(self) -> list[_Layer]:
@@ -315,8 +344,10 @@ class _Loader:
             if spec is None:
                 return []
             if spec.stages is not None:
-                self.fail(located.where(("stages",)), "a ruleset that extends another keeps its stages; "
-                          "remove stages: from this manifest")
+                self.fail(
+                    located.where(("stages",)),
+                    "a ruleset that extends another keeps its stages; remove stages: from this manifest",
+                )
             layer = _Layer(root, located, spec)
             layers.append(layer)
             where = located.where(("extends",))
@@ -340,16 +371,19 @@ class _Loader:
         for layer in self.layers:
             for key, raw in layer.spec.sources.items():
                 if key in seen:
-                    self.fail(layer.located.where(("sources", key)), f'the source "{key}" is already defined by '
-                              "the ruleset this one extends; give yours another id")
+                    self.fail(
+                        layer.located.where(("sources", key)),
+                        f'the source "{key}" is already defined by the ruleset this one extends; give yours another id',
+                    )
                     continue
                 seen.add(key)
                 item = self.validate(_SourceSpec, raw, layer.located, ("sources", key))
                 if item is None:
                     self.broken.add(key)
                 else:
-                    sources[key] = Source(key, item.file, item.title, item.author, item.publisher,
-                                          item.published, item.link)
+                    sources[key] = Source(
+                        key, item.file, item.title, item.author, item.publisher, item.published, item.link
+                    )
         return sources
 
     def thresholds(self) -> dict:
@@ -376,8 +410,10 @@ class _Loader:
         hint = self.hint(name, result)
         if complete or not hint:
             return False
-        self.fail(located.where(("thresholds", name)),
-                  f'unknown threshold "{name}"{hint}; to add a new threshold give meaning: and unit:')
+        self.fail(
+            located.where(("thresholds", name)),
+            f'unknown threshold "{name}"{hint}; to add a new threshold give meaning: and unit:',
+        )
         self.broken.add(name)
         return True
 
@@ -406,8 +442,14 @@ class _Loader:
         if not given:
             self.fail(where, f'threshold "{name}": say what changes, e.g. "default: {old.value}"')
             return
-        merged = {"default": old.value, "unit": old.unit, "meaning": old.meaning,
-                  "choices": list(old.choices) or None, "origin": old.origin, **given}
+        merged = {
+            "default": old.value,
+            "unit": old.unit,
+            "meaning": old.meaning,
+            "choices": list(old.choices) or None,
+            "origin": old.origin,
+            **given,
+        }
         item = self.validate(_ThresholdSpec, merged, located, ("thresholds", name))
         problem = _threshold_problem(name, item) if item is not None else None
         if problem is None and item is not None and not item.choices:
@@ -437,15 +479,17 @@ class _Loader:
                 self.fail(where, f'"{value}" is not one of {", ".join(threshold.choices)}')
                 return
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.fail(where, f'"{value}" is not a number; '
-                      f"{name} is {show(threshold.value)} {threshold.unit} by default")
+            self.fail(
+                where, f'"{value}" is not a number; {name} is {show(threshold.value)} {threshold.unit} by default'
+            )
             return
         elif value != value or abs(value) == float("inf"):
             self.fail(where, f'"{value}" is not a finite number')
             return
         elif value < 0 <= threshold.value:
-            self.fail(where, f"{value} is below zero; "
-                      f"{name} counts {threshold.unit} and its default is {threshold.value}")
+            self.fail(
+                where, f"{value} is below zero; {name} counts {threshold.unit} and its default is {threshold.value}"
+            )
             return
         else:
             problem = _whole_number_problem(threshold, value) or number_problem(value)
@@ -469,8 +513,11 @@ class _Loader:
                 if item.signal in self.lost_signals:
                     self.silenced.setdefault(item.signal, []).append(f'the stage "{item.name}"')
                 else:
-                    self.fail(where, f'stage "{item.name}": no rule derives the signal "{item.signal}"'
-                              f"{self.hint(item.signal, signals)}")
+                    self.fail(
+                        where,
+                        f'stage "{item.name}": no rule derives the signal "{item.signal}"'
+                        f"{self.hint(item.signal, signals)}",
+                    )
             stages.append(Stage(item.name, item.title, item.signal, item.description))
         return tuple(stages)
 
@@ -523,8 +570,10 @@ class _Loader:
         merged = self.layer_rule_specs(self.layers[0], categories)
         for spec, _, located, base in merged:
             if spec.replaces:
-                self.fail(located.where(base + ("replaces",)),
-                          f'rule "{spec.id}": replaces: only applies in a ruleset that extends another')
+                self.fail(
+                    located.where(base + ("replaces",)),
+                    f'rule "{spec.id}": replaces: only applies in a ruleset that extends another',
+                )
         for layer in self.layers[1:]:
             merged = self.apply_layer(layer, merged, self.layer_rule_specs(layer, categories))
         return merged
@@ -537,8 +586,9 @@ class _Loader:
         for index, name in enumerate(layer.spec.disable):
             where = layer.located.where(("disable", index))
             if name not in inherited:
-                self.fail(where, f'disable: the ruleset this one extends has no rule "{name}"'
-                          f"{self.hint(name, inherited)}")
+                self.fail(
+                    where, f'disable: the ruleset this one extends has no rule "{name}"{self.hint(name, inherited)}'
+                )
             else:
                 disabled[name] = where
         self.remove(inherited, disabled)
@@ -549,14 +599,20 @@ class _Loader:
             spec, _, located, base = entry
             where = located.where(base + ("id",))
             if spec.id in disabled:
-                self.fail(where, f'rule "{spec.id}" is disabled (at {disabled[spec.id]}) and defined again here; '
-                          "to change it, take it out of disable: and say replaces: true")
+                self.fail(
+                    where,
+                    f'rule "{spec.id}" is disabled (at {disabled[spec.id]}) and defined again here; '
+                    "to change it, take it out of disable: and say replaces: true",
+                )
             elif spec.id in inherited and spec.id not in replaced_here:
                 old = inherited[spec.id]
                 old_where = old[2].where(old[3] + ("id",))
                 if not spec.replaces:
-                    self.fail(where, f'rule id "{spec.id}" is already used by the ruleset this one extends '
-                              f'(at {old_where}); say "replaces: true" to replace that rule, or choose a new id')
+                    self.fail(
+                        where,
+                        f'rule id "{spec.id}" is already used by the ruleset this one extends '
+                        f'(at {old_where}); say "replaces: true" to replace that rule, or choose a new id',
+                    )
                     continue
                 replaced_here.add(spec.id)
                 merged[position[spec.id]] = entry
@@ -565,9 +621,11 @@ class _Loader:
                     self.lose_signal(old[0].derive, where)
             else:
                 if spec.replaces and spec.id not in inherited:
-                    self.fail(located.where(base + ("replaces",)),
-                              f'rule "{spec.id}" says replaces: true, but the ruleset this one extends has no '
-                              f'rule "{spec.id}"{self.hint(spec.id, inherited)}')
+                    self.fail(
+                        located.where(base + ("replaces",)),
+                        f'rule "{spec.id}" says replaces: true, but the ruleset this one extends has no '
+                        f'rule "{spec.id}"{self.hint(spec.id, inherited)}',
+                    )
                 merged.append(entry)
         return merged
 
@@ -588,8 +646,10 @@ class _Loader:
             users = sorted(set(self.silenced.get(signal, ())))
             if users:
                 named = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
-                self.fail(where, f'no rule derives the signal "{signal}" any more, but {named} '
-                          "use it; disable or replace them too")
+                self.fail(
+                    where,
+                    f'no rule derives the signal "{signal}" any more, but {named} use it; disable or replace them too',
+                )
 
     def rules(self, specs: list, sources: dict, thresholds: dict, stage_names: set) -> list[Rule]:
         if len(specs) > MAX_RULES:
@@ -605,8 +665,9 @@ class _Loader:
                 self.fail(located.where(base + ("derive",)), f'the signal "{spec.derive}" has the same name as a fact')
                 self.broken.add(spec.derive)
             elif spec.derive in thresholds:
-                self.fail(located.where(base + ("derive",)),
-                          f'the signal "{spec.derive}" has the same name as a threshold')
+                self.fail(
+                    located.where(base + ("derive",)), f'the signal "{spec.derive}" has the same name as a threshold'
+                )
                 self.broken.add(spec.derive)
         tags = {tag for spec, *_ in specs for tag in spec.tags}
         ids: dict[str, Location] = {}
@@ -621,8 +682,18 @@ class _Loader:
             for key in base:
                 raw = raw[key]
             self.origins[spec.id] = RuleOrigin(raw, category, where, self.origins_replaced.get(spec.id))
-            found = check_rule(spec, category, located, base, sources, thresholds, signals, stage_names,
-                               self.broken, len(self.problems))
+            found = check_rule(
+                spec,
+                category,
+                located,
+                base,
+                sources,
+                thresholds,
+                signals,
+                stage_names,
+                self.broken,
+                len(self.problems),
+            )
             self.record(found)
             if found.rule is not None:
                 rules.append(found.rule)
@@ -654,12 +725,18 @@ class _Loader:
             try:
                 branches = c.to_dnf(negation, MAX_BRANCHES)
             except c.TooManyBranches:
-                self.fail(group[0].location, f'"not {signal}" has more than {MAX_BRANCHES} alternative branches '
-                          f"across the {len(group)} rules deriving it; merge them into fewer, simpler rules")
+                self.fail(
+                    group[0].location,
+                    f'"not {signal}" has more than {MAX_BRANCHES} alternative branches '
+                    f"across the {len(group)} rules deriving it; merge them into fewer, simpler rules",
+                )
                 continue
             if any(sum(atom.signal for atom in branch) > MAX_SIGNALS_PER_BRANCH for branch in branches):
-                self.fail(group[0].location, f'"not {signal}" needs more than {MAX_SIGNALS_PER_BRANCH} signals at '
-                          f"once across the {len(group)} rules deriving it; merge them into fewer rules")
+                self.fail(
+                    group[0].location,
+                    f'"not {signal}" needs more than {MAX_SIGNALS_PER_BRANCH} signals at '
+                    f"once across the {len(group)} rules deriving it; merge them into fewer rules",
+                )
 
     def check_references(self, rule: Rule, ids: dict, tags: set) -> None:
         for name in rule.hold_back:
@@ -669,25 +746,30 @@ class _Loader:
             elif name not in ids and name not in tags:
                 if name in self.removed or name in self.removed_tags:
                     continue  # it names a rule a layer disabled: nothing left to hold back
-                self.fail(where, f'hold_back names "{name}", which is neither a rule id nor a tag'
-                          f"{self.hint(name, set(ids) | tags)}")
+                self.fail(
+                    where,
+                    f'hold_back names "{name}", which is neither a rule id nor a tag{self.hint(name, set(ids) | tags)}',
+                )
             elif name == rule.id:
                 self.fail(where, "a rule cannot hold itself back")
 
     def check_cycles(self, derivers: dict[str, list[Rule]]) -> None:
         """A signal may not depend, through other signals, on itself."""
-        uses = {signal: {a.name for rule in group for a in c.atoms(rule.condition) if a.signal}
-                for signal, group in derivers.items()}
+        uses = {
+            signal: {a.name for rule in group for a in c.atoms(rule.condition) if a.signal}
+            for signal, group in derivers.items()
+        }
         state: dict[str, int] = {}
 
         def visit(name: str, trail: list[str]) -> None:
             if state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                loop = trail[trail.index(name):] + [name]
+                loop = trail[trail.index(name) :] + [name]
                 rule = self.loop_rule(loop, derivers)
-                self.fail(rule.location, f'rule "{rule.id}": signals depend on each other in a loop: '
-                          f"{' -> '.join(loop)}")
+                self.fail(
+                    rule.location, f'rule "{rule.id}": signals depend on each other in a loop: {" -> ".join(loop)}'
+                )
                 return
             state[name] = 1
             for other in sorted(uses.get(name, ())):
@@ -700,8 +782,12 @@ class _Loader:
     def loop_rule(self, loop: list[str], derivers: dict) -> Rule:
         """The rule to blame for a loop of signals: of the rules making its links, one in the topmost
         layer, since a loop a layer closes is the layer's to fix (the base loads without it)."""
-        links = [rule for signal, used in zip(loop, loop[1:]) for rule in derivers[signal]
-                 if used in {a.name for a in c.atoms(rule.condition) if a.signal}]
+        links = [
+            rule
+            for signal, used in zip(loop, loop[1:])
+            for rule in derivers[signal]
+            if used in {a.name for a in c.atoms(rule.condition) if a.signal}
+        ]
         return min(links, key=lambda rule: (-self.layer_index(rule.location), rule.location))
 
     def layer_index(self, where: Location) -> int:
@@ -728,5 +814,3 @@ def _threshold_problem(name: str, item: _ThresholdSpec) -> Optional[str]:
         return f'threshold "{name}": the default must be a number (or list choices:)'
     problem = number_problem(item.default) if item.choices is None else None
     return f'threshold "{name}": {problem}' if problem else None
-
-

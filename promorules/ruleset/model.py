@@ -4,6 +4,7 @@ These are plain frozen records. `loader.load_ruleset` builds them from the
 YAML a coach edits, after every name, type and reference has been checked,
 so nothing downstream needs to re-validate.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,9 +62,12 @@ class Template:
     def written(self, mark: str = "") -> str:
         """The text with each placeholder shown as ``{name}`` between ``mark``s; a counted placeholder
         ({months_in_role|month|months}) is followed by its word as for any number: "{months_in_role} months"."""
-        return "".join(part if isinstance(part, str) else
-                       f"{mark}{{{part[1]}}}{mark}" + (f" {part[2][1]}" if len(part) > 2 else "")
-                       for part in self.parts)
+        return "".join(
+            part
+            if isinstance(part, str)
+            else f"{mark}{{{part[1]}}}{mark}" + (f" {part[2][1]}" if len(part) > 2 else "")
+            for part in self.parts
+        )
 
 
 @dataclass(frozen=True)
@@ -182,8 +186,9 @@ class Ruleset:
         """The ids of the rules that ``names`` (rule ids, tags, or ``gate``) stand for."""
         found: set[str] = set()
         for name in names:
-            found.update(r.id for r in self.rules
-                         if r.id == name or name in r.tags or (name == GATE and self.is_gate(r)))
+            found.update(
+                r.id for r in self.rules if r.id == name or name in r.tags or (name == GATE and self.is_gate(r))
+            )
         return frozenset(found)
 
     # Worked out once per ruleset: the nearest misses ask these for every rule, person after person.
@@ -201,8 +206,9 @@ class Ruleset:
         held = {}
         for rule in self.rules:
             names = set(rule.hold_back)
-            held[rule.id] = tuple(r.id for r in self.rules
-                                  if r.id != rule.id and (r.id in names or names & set(r.tags)))
+            held[rule.id] = tuple(
+                r.id for r in self.rules if r.id != rule.id and (r.id in names or names & set(r.tags))
+            )
         return held
 
     @cached_property

@@ -4,6 +4,7 @@ The checker only reads what the loader knows (sources, thresholds, signals, stag
 reported as wrong) and returns what it found: the rule, its problems and what the load report records
 about it (threshold uses, policy switches, hold_back entries). The loader merges those findings.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,12 +37,23 @@ class RuleFindings:
     switches: dict[Location, str] = field(default_factory=dict)  # a condition on a threshold alone, as written
 
 
-def check_rule(spec: _RuleSpec, category: str, located: Located, base: tuple, sources: dict, thresholds: dict,
-               signals: set, stage_names: set, broken: set, problems_before: int) -> RuleFindings:
+def check_rule(
+    spec: _RuleSpec,
+    category: str,
+    located: Located,
+    base: tuple,
+    sources: dict,
+    thresholds: dict,
+    signals: set,
+    stage_names: set,
+    broken: set,
+    problems_before: int,
+) -> RuleFindings:
     """Check one rule. ``broken`` names what the manifest already reported as wrong (a rule using it is not
     blamed again); ``problems_before`` counts the problems found so far, past which hints are not worked out."""
-    builder = _RuleBuilder(spec, category, located, base, sources, thresholds, signals, stage_names,
-                           broken, problems_before)
+    builder = _RuleBuilder(
+        spec, category, located, base, sources, thresholds, signals, stage_names, broken, problems_before
+    )
     builder.found.rule = builder.build()
     return builder.found
 
@@ -49,9 +61,19 @@ def check_rule(spec: _RuleSpec, category: str, located: Located, base: tuple, so
 class _RuleBuilder:
     """Turns one rule's raw spec into a checked `Rule`, collecting what it finds on the way."""
 
-    def __init__(self, spec: _RuleSpec, category: str, located: Located, base: tuple,
-                 sources: dict, thresholds: dict, signals: set, stage_names: set,
-                 broken: set, problems_before: int):
+    def __init__(
+        self,
+        spec: _RuleSpec,
+        category: str,
+        located: Located,
+        base: tuple,
+        sources: dict,
+        thresholds: dict,
+        signals: set,
+        stage_names: set,
+        broken: set,
+        problems_before: int,
+    ):
         self.broken = broken
         self.problems_before = problems_before
         self.found = RuleFindings()
@@ -89,8 +111,10 @@ class _RuleBuilder:
         spec = self.spec
         effects = [name for name in ("recommend", "derive") if getattr(spec, name)]
         if spec.derive and (spec.recommend or spec.hold_back or spec.tags or spec.date):
-            self.fail(self.where("derive"), "a rule that derives a signal only derives it "
-                      "(no recommend, hold_back, tags or date)")
+            self.fail(
+                self.where("derive"),
+                "a rule that derives a signal only derives it (no recommend, hold_back, tags or date)",
+            )
         if not effects and not spec.hold_back:
             self.fail(self.where(), "needs an effect: recommend:, derive: or hold_back:")
         if spec.date and not spec.recommend:
@@ -105,8 +129,11 @@ class _RuleBuilder:
         try:
             branches = c.to_dnf(condition, MAX_BRANCHES)
         except c.TooManyBranches:
-            self.fail(self.where("when"), f"the condition has more than {MAX_BRANCHES} alternative branches "
-                      "once written without not:; split the rule")
+            self.fail(
+                self.where("when"),
+                f"the condition has more than {MAX_BRANCHES} alternative branches "
+                "once written without not:; split the rule",
+            )
             branches = []
         for branch in branches:
             if sum(atom.signal for atom in branch) > MAX_SIGNALS_PER_BRANCH:
@@ -148,7 +175,7 @@ class _RuleBuilder:
         if isinstance(raw, list):
             return c.All(tuple(self.condition(item, path + (i,)) for i, item in enumerate(raw)), where)
         if isinstance(raw, dict) and len(raw) == 1:
-            (key, value), = raw.items()
+            ((key, value),) = raw.items()
             inner = path + (key,)
             if key in ("all", "any"):
                 if not isinstance(value, list) or not value:
@@ -158,10 +185,11 @@ class _RuleBuilder:
                 return c.All(items, where) if key == "all" else c.AnyOf(items, where)
             if key == "not":
                 return c.Not(self.condition(value, inner), where)
-            self.fail(where, f'unknown combinator "{key}"{self.hint(key, ["all", "any", "not"])}; '
-                      "use all:, any: or not:")
+            self.fail(
+                where, f'unknown combinator "{key}"{self.hint(key, ["all", "any", "not"])}; use all:, any: or not:'
+            )
             return c.ALWAYS
-        self.fail(where, "a condition is a text like \"months_in_role < 12\", or all:/any:/not: with a list")
+        self.fail(where, 'a condition is a text like "months_in_role < 12", or all:/any:/not: with a list')
         return c.ALWAYS
 
     def atom(self, text: str, where: Location) -> c.Condition:
@@ -215,8 +243,11 @@ class _RuleBuilder:
     def only_known(info) -> str:
         """Why a date or a text cannot be compared, and for a date the number fact to compare instead."""
         message = f'"{info.name}" is a {info.kind}; conditions can only ask whether it "is known"'
-        instead = [name for name, other in FACTS.items() if other.kind == "number"
-                   and name.startswith(("months_", "days_")) and set(other.inputs) & set(info.inputs)]
+        instead = [
+            name
+            for name, other in FACTS.items()
+            if other.kind == "number" and name.startswith(("months_", "days_")) and set(other.inputs) & set(info.inputs)
+        ]
         if info.kind == "date" and len(instead) == 1:
             message += f'; compare "{instead[0]}" instead'
         return message
@@ -234,8 +265,11 @@ class _RuleBuilder:
             elif info.kind == "enum":
                 value = word
                 if word not in info.choices:
-                    self.fail(where, f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
-                              f"{self.hint(word, info.choices)}")
+                    self.fail(
+                        where,
+                        f'"{word}" is not a value of {info.name} ({", ".join(info.choices)})'
+                        f"{self.hint(word, info.choices)}",
+                    )
                     return None
             elif info.kind == "bool":
                 if word not in YES_NO:
@@ -314,13 +348,16 @@ class _RuleBuilder:
             if name in self.thresholds:
                 return ("threshold", name)
             if name in FACTS:
-                return (f'{key}: the placeholder "{{{name}}}" is a fact, but a {key} is the same for everyone; '
-                        "only thresholds can go in it")
+                return (
+                    f'{key}: the placeholder "{{{name}}}" is a fact, but a {key} is the same for everyone; '
+                    "only thresholds can go in it"
+                )
             return f'{key}: the placeholder "{{{name}}}" is not a threshold{self.hint(name, self.thresholds)}'
 
         parts = self.placeholders(text, path, place)
-        return "".join(part if isinstance(part, str) else counted(self.thresholds[part[1]].value, part)
-                       for part in parts)
+        return "".join(
+            part if isinstance(part, str) else counted(self.thresholds[part[1]].value, part) for part in parts
+        )
 
     def placeholders(self, text: str, path: tuple, place) -> tuple:
         """Split ``text`` into literal text and ``{name}`` placeholders; ``place(name)`` gives the
@@ -329,7 +366,7 @@ class _RuleBuilder:
         where = self.where(*path)
         position = 0
         for match in _PLACEHOLDER.finditer(text):
-            parts.append(text[position:match.start()])
+            parts.append(text[position : match.start()])
             position = match.end()
             token = match.group(0)
             if token in ("{{", "}}"):
@@ -359,9 +396,10 @@ class _RuleBuilder:
     def count_problem(self, name: str, found: tuple, forms: list[str]) -> Optional[str]:
         """``{name|month|months}``: a number with its word, one form for 1 and one for any other number."""
         if len(forms) != 2 or not all(forms):
-            return f'write a count with its word as {{{name}|month|months}}: the word for 1, then for any other number'
+            return f"write a count with its word as {{{name}|month|months}}: the word for 1, then for any other number"
         number = (found[0] == "fact" and FACTS[name].kind == "number") or (
-            found[0] == "threshold" and isinstance(self.thresholds[name].value, (int, float)))
+            found[0] == "threshold" and isinstance(self.thresholds[name].value, (int, float))
+        )
         return None if number else f'"{name}" is not a number, so it cannot take a word for 1 and for more'
 
     def date(self, text: str) -> Optional[DateExpr]:
@@ -400,10 +438,9 @@ class _RuleBuilder:
             if len(item) != 1:
                 self.fail(where, 'write each source as "- S3: Section title"')
                 continue
-            (source, section), = item.items()
+            ((source, section),) = item.items()
             if source not in self.sources:
                 self.fail(where, f'unknown source "{source}"{self.hint(source, self.sources)}', source)
                 continue
             result.append(Citation(source, str(section)))
         return tuple(result)
-

@@ -4,6 +4,7 @@ The pydantic models here are the file format of docs/rulesets.md; the limits kee
 what the engines take and what a reader can check. Loading (merging layers) and checking rules
 live in loader.py and rulecheck.py; both word their problems with the helpers here.
 """
+
 from __future__ import annotations
 
 from typing import Any, Literal, Mapping, Optional, Union
@@ -177,8 +178,11 @@ def _what_to_write(model: type[BaseModel], loc: tuple, error: Mapping[str, Any])
         return "write it as a mapping (key: value lines), not a list or a single value"
     if kind == "list_type":
         if key == "stages":
-            return ("write a list of stage names, e.g. [foundation]" if model is _RuleSpec
-                    else "write a list of stages, each starting with  - name:")
+            return (
+                "write a list of stage names, e.g. [foundation]"
+                if model is _RuleSpec
+                else "write a list of stages, each starting with  - name:"
+            )
         return _AS_LIST.get(key, "write a list, e.g. [a, b]")
     if key == "default" and kind in ("int_type", "float_type", "string_type"):
         return "write a number, or a word if the threshold lists choices:"
@@ -217,7 +221,6 @@ def _bounds(model: type[BaseModel], key: str) -> tuple:
     low = next((item.ge for item in limits if getattr(item, "ge", None) is not None), None)
     high = next((item.le for item in limits if getattr(item, "le", None) is not None), None)
     return low, high
-
 
 
 def number_problem(value) -> Optional[str]:

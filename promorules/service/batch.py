@@ -21,6 +21,7 @@ Ctrl-C to this process, which stops them.
 A stopped run can be resumed: `Done` says how many records its output
 already holds, and those are read past, not advised again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -127,8 +128,15 @@ def run_batch(
     from ..advice.views import check_view
 
     started = time.perf_counter()
-    settings = Settings(ruleset, thresholds, as_of or day or date.today(), as_of is not None, outlook,
-                        check_view(view), id_column or "id")
+    settings = Settings(
+        ruleset,
+        thresholds,
+        as_of or day or date.today(),
+        as_of is not None,
+        outlook,
+        check_view(view),
+        id_column or "id",
+    )
     Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
     blank = 0
 
@@ -159,8 +167,9 @@ def run_batch(
 
 
 def _not_resumable(source: str, why: str) -> InputError:
-    return InputError([Problem(Location(source), f"is not the input of the run being resumed: {why}; "
-                                                 "start again with --force")])
+    return InputError(
+        [Problem(Location(source), f"is not the input of the run being resumed: {why}; start again with --force")]
+    )
 
 
 def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[tuple[bytes, int, int]]:
@@ -340,11 +349,15 @@ def _refuse_json_array(path: Path, handle, source: str) -> None:
     number, first = next(((n, line.strip()) for n, line in enumerate(lines, 1) if line.strip()), (0, b""))
     if first == b"[" or (first.startswith(b"[") and (path.suffix.lower() == ".json" or not _is_json(first))):
         handle.close()
-        raise InputError([Problem(
-            Location(source, number),
-            "this is a JSON array, but batch reads JSON Lines: one facts object per line, with no [ ] around "
-            f"them; convert it with: jq -c '.[]' {shlex.quote(source)} > people.jsonl",
-        )])
+        raise InputError(
+            [
+                Problem(
+                    Location(source, number),
+                    "this is a JSON array, but batch reads JSON Lines: one facts object per line, with no [ ] around "
+                    f"them; convert it with: jq -c '.[]' {shlex.quote(source)} > people.jsonl",
+                )
+            ]
+        )
 
 
 def _is_json(text: bytes) -> bool:
@@ -382,7 +395,7 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
             try:
                 yield number, "json", raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                character = len(raw[:exc.start].decode("utf-8", errors="replace")) + 1
+                character = len(raw[: exc.start].decode("utf-8", errors="replace")) + 1
                 where = f" at character {character} of line {number}"
                 not_utf8 = record_problem(_not_utf8_text(raw[exc.start], where))
                 yield number, "error", (not_utf8, None)
@@ -404,12 +417,20 @@ def _csv_records(handle, source: str, separator: str, id_column: Optional[str] =
         header = header or []
         if lines.not_utf8:
             line, character, byte = lines.not_utf8
-            raise InputError([Problem(Location(source, line, character),
-                                      f"cannot read the header row: {_not_utf8_text(byte)}")])
+            raise InputError(
+                [Problem(Location(source, line, character), f"cannot read the header row: {_not_utf8_text(byte)}")]
+            )
         names = [column.strip() for column in header]
         if id_column is not None and id_column not in names:
-            raise InputError([Problem(Location(source, 1), f'--id-column: there is no column "{id_column}"'
-                                                           f"{did_you_mean(id_column, names)}", field="id")])
+            raise InputError(
+                [
+                    Problem(
+                        Location(source, 1),
+                        f'--id-column: there is no column "{id_column}"{did_you_mean(id_column, names)}',
+                        field="id",
+                    )
+                ]
+            )
         id_at = names.index(id_column or DEFAULT_ID_COLUMN) if (id_column or DEFAULT_ID_COLUMN) in names else None
         problems = check_header([c for i, c in enumerate(header) if i != id_at], separator)
         if problems:
@@ -420,8 +441,9 @@ def _csv_records(handle, source: str, separator: str, id_column: Optional[str] =
     return _csv_rows(lines, reader, header, source, header[id_at] if id_at is not None else None)
 
 
-def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str,
-              id_name: Optional[str] = None) -> Iterator[Record]:
+def _csv_rows(
+    lines: _CsvLines, reader: Iterator[list[str]], header: list[str], source: str, id_name: Optional[str] = None
+) -> Iterator[Record]:
     """One record per data row; a row with a byte that is not UTF-8 is that record's error.
 
     The cell of the id column ``id_name`` moves to `ID_CELL`, so it is never read as a fact.
@@ -444,8 +466,8 @@ def _csv_rows(lines: _CsvLines, reader: Iterator[list[str]], header: list[str], 
                 continue
             row: dict[Optional[str] | tuple[str], Any] = dict(zip(header, cells))  # ID_CELL is a tuple key
             if len(cells) > len(header):
-                row[None] = cells[len(header):]  # refused by row_facts, naming the surplus
-            for column in header[len(cells):]:
+                row[None] = cells[len(header) :]  # refused by row_facts, naming the surplus
+            for column in header[len(cells) :]:
                 row[column] = None  # a short row: the missing cells are unknown
             if id_name is not None:
                 row[ID_CELL] = row.pop(id_name)
@@ -471,11 +493,15 @@ def _next_row(
         opened = lines.row_start + sum(len(_LINE_BREAK.findall(cell)) for cell in cells[:-1])
         column = header[len(cells) - 1].strip() if header and len(cells) <= len(header) else None
         cell = f'the "{column}" cell' if column else "a cell"
-        raise InputError([Problem(
-            Location(source, opened),
-            f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
-            f"as that one cell; close the quote, or double a quote that is part of the text (\"\")",
-        )])
+        raise InputError(
+            [
+                Problem(
+                    Location(source, opened),
+                    f"a quote that opens {cell} on this line is never closed, so the rest of the file would be read "
+                    f'as that one cell; close the quote, or double a quote that is part of the text ("")',
+                )
+            ]
+        )
     return cells
 
 
@@ -483,15 +509,19 @@ def _unreadable(exc: Exception, lines: _CsvLines, source: str) -> Problem:
     """Why the file cannot be read on from the current row, at the line a person should look at."""
     stop = "cannot read the file from here on"
     if isinstance(exc, _RowTooLarge):
-        return Problem(Location(source, lines.row_start),
-                       f"{stop}: the row that starts on this line is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB")
+        return Problem(
+            Location(source, lines.row_start),
+            f"{stop}: the row that starts on this line is larger than {MAX_RECORD_BYTES // (1 << 20)} MiB",
+        )
     if str(exc).startswith("field larger than field limit"):
         limit = f"{csv.field_size_limit():,} characters"
         if lines.number == lines.row_start:
             return Problem(Location(source, lines.row_start), f"{stop}: a cell is longer than {limit}")
-        return Problem(Location(source, lines.row_start),
-                       f"{stop}: a cell of the row that starts on this line runs past {limit} (to line "
-                       f"{lines.number}); is a quote opened on this line and never closed?")
+        return Problem(
+            Location(source, lines.row_start),
+            f"{stop}: a cell of the row that starts on this line runs past {limit} (to line "
+            f"{lines.number}); is a quote opened on this line and never closed?",
+        )
     return Problem(Location(source, lines.number), f"{stop}: {exc}")
 
 
@@ -582,8 +612,17 @@ class _Worker:
         except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
             problem = record_problem(f"internal problem ({type(exc).__name__}: {exc})")
             return error_line(number, [problem], person_id), False
-        return advise_line(self.advisor, number, data, settings.as_of, settings.override, settings.outlook,
-                           view=settings.view, id_key=settings.id_key, person_id=person_id)
+        return advise_line(
+            self.advisor,
+            number,
+            data,
+            settings.as_of,
+            settings.override,
+            settings.outlook,
+            view=settings.view,
+            id_key=settings.id_key,
+            person_id=person_id,
+        )
 
 
 def _row_id(row: dict) -> Optional[str]:

@@ -12,6 +12,7 @@ is byte for byte the output of a run that was never stopped.
 Nothing is created before the first chunk of results is ready: a wrong
 ruleset or an unreadable input leaves no file behind.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,8 +32,7 @@ _LINE_START = re.compile(rb'\{"record":(\d+),(?:"id":"(?:[^"\\]|\\.)*",)?"(advic
 class BatchOutput:
     """The output of one batch run (or of its resumption): checked at once, created when first written to."""
 
-    def __init__(self, target: str, source: str, settings: dict[str, Any], force: bool = False,
-                 resume: bool = False):
+    def __init__(self, target: str, source: str, settings: dict[str, Any], force: bool = False, resume: bool = False):
         """Refuse at once what must not be done: writing over the input, over an existing file without
         ``force``, over a stopped run without ``--resume`` or ``force``, or resuming what cannot be resumed.
 
@@ -49,8 +49,9 @@ class BatchOutput:
         self.settings = settings
         if self.stream:
             if resume:
-                raise refuse(target, "cannot resume: the output is not a file (a stopped run's output is kept "
-                                     "only in a file)")
+                raise refuse(
+                    target, "cannot resume: the output is not a file (a stopped run's output is kept only in a file)"
+                )
             return
         inputs = [source]
         check_target(target, inputs, force)
@@ -58,8 +59,10 @@ class BatchOutput:
         if resume:
             self._resume()
         elif os.path.exists(self.partial) and not force:
-            raise refuse(self.partial, "holds the output of a stopped run; continue it with --resume, "
-                                       "or start again with --force")
+            raise refuse(
+                self.partial,
+                "holds the output of a stopped run; continue it with --resume, or start again with --force",
+            )
 
     def _resume(self) -> None:
         if not os.path.exists(self.partial):
@@ -68,15 +71,19 @@ class BatchOutput:
             with open(self.run_file, encoding="utf-8") as handle:
                 started = json.load(handle)
         except (OSError, ValueError):
-            raise refuse(self.run_file, "cannot resume: the settings of the stopped run cannot be read; "
-                                        "start again with --force") from None
+            raise refuse(
+                self.run_file, "cannot resume: the settings of the stopped run cannot be read; start again with --force"
+            ) from None
         for name, value in self.settings.items():
             if name == "day":
                 continue
             if started.get(name) != value:
-                raise refuse(self.target, f"cannot resume: the stopped run had {name} {_shown(started.get(name))}, "
-                                          f"this one {_shown(value)}; give the same options, or start again "
-                                          "with --force")
+                raise refuse(
+                    self.target,
+                    f"cannot resume: the stopped run had {name} {_shown(started.get(name))}, "
+                    f"this one {_shown(value)}; give the same options, or start again "
+                    "with --force",
+                )
         self.settings = started
         self.done, self.kept = _whole_lines(self.partial)
 
@@ -98,7 +105,7 @@ class BatchOutput:
                 self.handle = self._open()
             view = memoryview(data)
             while view:  # the file is unbuffered, so that what is counted written is on its way to disk
-                view = view[self.handle.write(view) or 0:]
+                view = view[self.handle.write(view) or 0 :]
         except OSError as exc:
             raise refuse(self._shown_target(), f"cannot write the file: {exc.strerror or exc}") from None
         size, lines = self.written
@@ -183,8 +190,10 @@ def _whole_lines(partial: str) -> tuple[Done, int]:
                     break  # cut off by the stop: written again
                 start = _LINE_START.match(line)
                 if start is None:
-                    raise refuse(partial, f"line {records + 1} is not a line of batch output; cannot resume, "
-                                          "start again with --force")
+                    raise refuse(
+                        partial,
+                        f"line {records + 1} is not a line of batch output; cannot resume, start again with --force",
+                    )
                 records += 1
                 advised += start.group(2) == b"advice"
                 last = int(start.group(1))
@@ -196,4 +205,3 @@ def _whole_lines(partial: str) -> tuple[Done, int]:
 
 def _shown(value: Any) -> str:
     return "none" if value is None else json.dumps(value, sort_keys=True)
-

@@ -3,6 +3,7 @@
 Each imports what it needs when it runs, so ``promorules advise`` starts as
 fast without them (and the base install works without the server extra).
 """
+
 from __future__ import annotations
 
 import sys
@@ -43,34 +44,90 @@ def _local_cluster(ctx, param, value):
 
 @click.command()
 @click.argument("source", metavar="INPUT", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="Where to write the results: one JSON line per record (- for standard output).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Worker processes. Default: one per CPU.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Where to write the results: one JSON line per record (- for standard output).",
+)
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes. Default: one per CPU.")
 @RULESET_OPTION
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE",
-              help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.")
+@click.option(
+    "--as-of",
+    callback=iso_date,
+    default=None,
+    metavar="DATE",
+    help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.",
+)
 @THRESHOLD_OPTION
-@click.option("--format", "input_format", type=click.Choice(["auto", "jsonl", "csv", "tsv"]), default="auto",
-              show_default=True, help="The input's format; auto goes by the file name, then the first character.")
-@click.option("--outlook", is_flag=True,
-              help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).")
-@click.option("--view", type=click.Choice(["full", "summary", "ids"]), default="full", show_default=True,
-              help="The advice written for each record: full; summary (about 2.5 KB: stage, ranked ids, the first "
-                   "advice in full, held back, 5 facts to ask for); ids (stage, ranked ids with dates).")
-@click.option("--id-column", "id_column", metavar="NAME", default=None,
-              help="The CSV/TSV column (or JSONL key) holding each record's id, echoed on its line and never "
-                   "read as a fact. Default: employee_id for CSV/TSV when present, id for JSONL.")
+@click.option(
+    "--format",
+    "input_format",
+    type=click.Choice(["auto", "jsonl", "csv", "tsv"]),
+    default="auto",
+    show_default=True,
+    help="The input's format; auto goes by the file name, then the first character.",
+)
+@click.option(
+    "--outlook",
+    is_flag=True,
+    help="Also fill nearest_misses and plan, as `promorules advise` does (a few more evaluations each).",
+)
+@click.option(
+    "--view",
+    type=click.Choice(["full", "summary", "ids"]),
+    default="full",
+    show_default=True,
+    help="The advice written for each record: full; summary (about 2.5 KB: stage, ranked ids, the first "
+    "advice in full, held back, 5 facts to ask for); ids (stage, ranked ids with dates).",
+)
+@click.option(
+    "--id-column",
+    "id_column",
+    metavar="NAME",
+    default=None,
+    help="The CSV/TSV column (or JSONL key) holding each record's id, echoed on its line and never "
+    "read as a fact. Default: employee_id for CSV/TSV when present, id for JSONL.",
+)
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists, or a stopped run's OUTPUT.partial.")
-@click.option("--resume", is_flag=True,
-              help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Advise on this Dask cluster instead of local processes (needs the dask extra).")
-@click.option("--cluster", "local_cluster", metavar="local:N", callback=_local_cluster, default=None,
-              help="Advise on a Dask cluster of N worker processes started here (needs the dask extra).")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue a stopped run from its last complete record (OUTPUT.partial), with the same options.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Advise on this Dask cluster instead of local processes (needs the dask extra).",
+)
+@click.option(
+    "--cluster",
+    "local_cluster",
+    metavar="local:N",
+    callback=_local_cluster,
+    default=None,
+    help="Advise on a Dask cluster of N worker processes started here (needs the dask extra).",
+)
 @friendly
-def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format, outlook, view, id_column, force,
-          resume, scheduler, local_cluster):
+def batch(
+    source,
+    output,
+    workers,
+    ruleset_path,
+    as_of,
+    thresholds,
+    input_format,
+    outlook,
+    view,
+    id_column,
+    force,
+    resume,
+    scheduler,
+    local_cluster,
+):
     """Advise every person in a JSONL, CSV or TSV file, one output line per record.
 
     Each line of OUTPUT is {"record": n, "advice": {...}} or {"record": n,
@@ -109,9 +166,14 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     if (scheduler or local_cluster) and (workers or (scheduler and local_cluster)):
         raise click.UsageError("give one of --workers, --scheduler and --cluster")
     workers = workers or os.cpu_count() or 1
-    settings = {"input": os.path.abspath(source), "format": input_format, "outlook": outlook,
-                "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
-                "thresholds": _plain(thresholds or {}), "as_of": as_of.isoformat() if as_of else None}
+    settings = {
+        "input": os.path.abspath(source),
+        "format": input_format,
+        "outlook": outlook,
+        "ruleset": os.path.abspath(ruleset_path) if ruleset_path else None,
+        "thresholds": _plain(thresholds or {}),
+        "as_of": as_of.isoformat() if as_of else None,
+    }
     if view != "full" or id_column:  # only when set, so a run stopped before these options existed resumes
         settings.update(view=view, id_column=id_column)
     out = BatchOutput(output, source, settings, force=force, resume=resume)
@@ -120,11 +182,20 @@ def batch(source, output, workers, ruleset_path, as_of, thresholds, input_format
     progress = ProgressLine() if sys.stderr.isatty() else None
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
-        options = dict(ruleset=ruleset_path, thresholds=thresholds or None, as_of=as_of, day=day, done=out.done,
-                       input_format=input_format, progress=progress, outlook=outlook)
+        options = dict(
+            ruleset=ruleset_path,
+            thresholds=thresholds or None,
+            as_of=as_of,
+            day=day,
+            done=out.done,
+            input_format=input_format,
+            progress=progress,
+            outlook=outlook,
+        )
         if scheduler or local_cluster:
-            summary = _run_on_cluster(source, out, scheduler, local_cluster,
-                                      dict(options, view=view, id_column=id_column))
+            summary = _run_on_cluster(
+                source, out, scheduler, local_cluster, dict(options, view=view, id_column=id_column)
+            )
         else:
             summary = run_batch(source, out, workers=workers, view=view, id_column=id_column, **options)
         out.finish()
@@ -149,8 +220,10 @@ def _run_on_cluster(source, out, scheduler, local_workers, options):
     try:
         from .distributed import cluster_client, run_on_cluster
     except ImportError as exc:
-        raise click.ClickException(f"--scheduler and --cluster need Dask ({exc.name} is missing); "
-                                   "install it with: pip install 'promorules[dask]'") from None
+        raise click.ClickException(
+            f"--scheduler and --cluster need Dask ({exc.name} is missing); "
+            "install it with: pip install 'promorules[dask]'"
+        ) from None
     with cluster_client(scheduler, local_workers) as client:
         return run_on_cluster(source, out, client, **options)
 
@@ -210,25 +283,54 @@ def _ruleset_choices(ctx, param, values):
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port.")
-@click.option("--ruleset", "rulesets", multiple=True, callback=_ruleset_choices, metavar="[NAME=]DIR",
-              help="A ruleset directory for /v1/advice (default: the bundled guidance), or NAME=DIR for "
-                   "/v1/rulesets/NAME/advice. Repeatable with a name each.")
+@click.option(
+    "--ruleset",
+    "rulesets",
+    multiple=True,
+    callback=_ruleset_choices,
+    metavar="[NAME=]DIR",
+    help="A ruleset directory for /v1/advice (default: the bundled guidance), or NAME=DIR for "
+    "/v1/rulesets/NAME/advice. Repeatable with a name each.",
+)
 @THRESHOLD_OPTION
-@click.option("--token-file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-              help="Require 'Authorization: Bearer <token>' on every path but /healthz, the token being FILE's "
-                   "first line (else $PROMORULES_TOKEN if set). Default: no token.")
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Require 'Authorization: Bearer <token>' on every path but /healthz, the token being FILE's "
+    "first line (else $PROMORULES_TOKEN if set). Default: no token.",
+)
 @click.option("--metrics", is_flag=True, help="Serve Prometheus metrics at /metrics (behind the token, if one).")
-@click.option("--access-log", is_flag=True,
-              help="Log one line per request: request id, method, route, status, time (never bodies or queries).")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Log lines as text, or as one JSON object each.")
-@click.option("--read-timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, metavar="SECONDS",
-              help="A request's headers, and then its body, must each arrive within this (else 408).")
-@click.option("--max-connections", type=click.IntRange(2, 10000), default=32, show_default=True,
-              help="Connections open at once; keep it well under the process's descriptor limit (ulimit -n).")
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Log one line per request: request id, method, route, status, time (never bodies or queries).",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Log lines as text, or as one JSON object each.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="A request's headers, and then its body, must each arrive within this (else 408).",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(2, 10000),
+    default=32,
+    show_default=True,
+    help="Connections open at once; keep it well under the process's descriptor limit (ulimit -n).",
+)
 @friendly
-def serve(host, port, rulesets, thresholds, token_file, metrics, access_log, log_format, read_timeout,
-          max_connections):
+def serve(host, port, rulesets, thresholds, token_file, metrics, access_log, log_format, read_timeout, max_connections):
     """Serve advice over HTTP (FastAPI; needs the server extra).
 
     POST /v1/advice takes a facts object (with the caller's "id" if any) and
@@ -273,6 +375,7 @@ def serve(host, port, rulesets, thresholds, token_file, metrics, access_log, log
 
     if hasattr(signal, "SIGHUP"):
         signal.signal(signal.SIGHUP, lambda signum, frame: reload_all(default, named))
-    app = create_app(default, rulesets=named, token=token, metrics=metrics, access_log=access_log,
-                     read_timeout=read_timeout)
+    app = create_app(
+        default, rulesets=named, token=token, metrics=metrics, access_log=access_log, read_timeout=read_timeout
+    )
     run(app, host=host, port=port, read_timeout=read_timeout, max_connections=max_connections, log_format=log_format)

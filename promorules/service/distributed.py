@@ -16,6 +16,7 @@ Each worker process builds its advisor once per job settings and ruleset
 content (`ruleset_digest`), not once per task: loading takes a tenth of a
 second, a partition of records about one second.
 """
+
 from __future__ import annotations
 
 import gc
@@ -30,8 +31,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Mapping, Optional
 
-from .batch import (DEFAULT_ID_COLUMN, ID_CELL, Done, Format, Record, Settings, Summary, _chunked, _not_resumable,
-                    _Worker, read_records)
+from .batch import (
+    DEFAULT_ID_COLUMN,
+    ID_CELL,
+    Done,
+    Format,
+    Record,
+    Settings,
+    Summary,
+    _chunked,
+    _not_resumable,
+    _Worker,
+    read_records,
+)
 from ..errors import InputError, Location, Problem
 
 PARTITION = 500  # records per task: the scheduler's cost per task is lost in the advising (about 0.3 s), and
@@ -100,8 +112,9 @@ def make_job(
 
     path = str(Path(ruleset).resolve()) if ruleset is not None else None  # workers may start elsewhere
     thresholds = dict(thresholds) if thresholds else None
-    settings = Settings(path, thresholds, as_of or day or date.today(), as_of is not None, outlook,
-                        check_view(view), id_column or "id")
+    settings = Settings(
+        path, thresholds, as_of or day or date.today(), as_of is not None, outlook, check_view(view), id_column or "id"
+    )
     return Job(settings, ruleset_digest(path, thresholds))
 
 
@@ -128,8 +141,10 @@ def worker_for(job: Job) -> _Worker:
         except OSError as exc:
             raise RulesetOnWorkerError(f"{where}: cannot read the ruleset on a worker: {exc}") from None
         if digest != job.digest:
-            raise RulesetOnWorkerError(f"{where}: a worker's copy of the ruleset differs from this machine's; "
-                                       "install the same ruleset on every worker")
+            raise RulesetOnWorkerError(
+                f"{where}: a worker's copy of the ruleset differs from this machine's; "
+                "install the same ruleset on every worker"
+            )
         _ADVISORS[job] = worker
         while len(_ADVISORS) > KEPT_ADVISORS:
             _ADVISORS.popitem(last=False)
@@ -204,8 +219,12 @@ def _bag_records(items, start: int) -> Iterator[Record]:
             yield (number, "blank", None) if not text.strip() else (number, "json", text)
         else:  # a mapping of facts, or anything else JSON can hold, refused as the batch refuses it
             try:
-                text = json.dumps(dict(item) if isinstance(item, Mapping) else item, ensure_ascii=False,
-                                  allow_nan=False, default=_json_value)
+                text = json.dumps(
+                    dict(item) if isinstance(item, Mapping) else item,
+                    ensure_ascii=False,
+                    allow_nan=False,
+                    default=_json_value,
+                )
             except (TypeError, ValueError) as exc:
                 yield number, "error", (None, f"a record must be a mapping of facts or a line of JSON: {exc}")
             else:
@@ -249,8 +268,9 @@ def advise_partitions(
     names = [column.strip() for column in columns]
     if id_column is not None and id_column not in names:
         raise InputError([Problem(Location("columns"), f'id_column: there is no column "{id_column}"', "id")])
-    id_name = columns[names.index(id_column or DEFAULT_ID_COLUMN)] if (id_column or DEFAULT_ID_COLUMN) in names \
-        else None
+    id_name = (
+        columns[names.index(id_column or DEFAULT_ID_COLUMN)] if (id_column or DEFAULT_ID_COLUMN) in names else None
+    )
     problems = check_header([column for column in columns if column != id_name])
     if problems:
         raise InputError([Problem(Location("columns"), message) for message in problems])
@@ -293,11 +313,13 @@ def _cell(value: Any) -> Optional[str]:
 def _frame_result(numbers: list[int], results: list[tuple[bytes, bool]], index):
     import pandas as pd
 
-    return pd.DataFrame({
-        "record": pd.Series(numbers, dtype="int64", index=index),
-        "advised": pd.Series([good for _, good in results], dtype="bool", index=index),
-        "line": pd.Series([line.decode("utf-8") for line, _ in results], dtype=object, index=index),
-    })
+    return pd.DataFrame(
+        {
+            "record": pd.Series(numbers, dtype="int64", index=index),
+            "advised": pd.Series([good for _, good in results], dtype="bool", index=index),
+            "line": pd.Series([line.decode("utf-8") for line, _ in results], dtype=object, index=index),
+        }
+    )
 
 
 # ------------------------------------------------------------------ `promorules batch --scheduler/--cluster`
@@ -349,8 +371,12 @@ def run_on_cluster(
     def write_next() -> None:
         nonlocal total, advised
         future = pending.popleft()
-        lines, count, good = _result(future, client, changed, lambda: progress(done.records + advised_on_cluster[0])
-                                     if progress is not None else None)
+        lines, count, good = _result(
+            future,
+            client,
+            changed,
+            lambda: progress(done.records + advised_on_cluster[0]) if progress is not None else None,
+        )
         output.write(lines)
         total += count
         advised += good
@@ -393,13 +419,15 @@ class _Unread:
             elif passed < self.done.records:
                 passed += 1
                 if passed == self.done.records and record[0] != self.done.last:
-                    raise _not_resumable(self.source, f"its record {passed:,} is at {record[0]}, "
-                                                      f"not at {self.done.last}")
+                    raise _not_resumable(
+                        self.source, f"its record {passed:,} is at {record[0]}, not at {self.done.last}"
+                    )
             else:
                 yield record
         if passed < self.done.records:
-            raise _not_resumable(self.source, f"it has {passed:,} records, fewer than the "
-                                              f"{self.done.records:,} already written")
+            raise _not_resumable(
+                self.source, f"it has {passed:,} records, fewer than the {self.done.records:,} already written"
+            )
 
 
 def _result(future, client, changed: threading.Event, tell: Callable[[], None]) -> tuple[bytes, int, int]:
@@ -422,8 +450,14 @@ def _result(future, client, changed: threading.Event, tell: Callable[[], None]) 
     except RulesetOnWorkerError as exc:
         raise InputError([Problem(Location("ruleset"), str(exc))]) from None
     except (KilledWorker, CancelledError, OSError) as exc:  # the job failed, not a record: a lost scheduler
-        raise InputError([Problem(Location(client.scheduler.address), "the cluster could not advise a "
-                                  f"partition ({type(exc).__name__}: {exc})")]) from None
+        raise InputError(
+            [
+                Problem(
+                    Location(client.scheduler.address),
+                    f"the cluster could not advise a partition ({type(exc).__name__}: {exc})",
+                )
+            ]
+        ) from None
 
 
 def local_cluster(workers: int):
@@ -433,9 +467,15 @@ def local_cluster(workers: int):
 
     from distributed import LocalCluster
 
-    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                        dashboard_address=None, silence_logs=logging.ERROR,
-                        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"})
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+    )
 
 
 class cluster_client:
@@ -445,8 +485,9 @@ class cluster_client:
     A local cluster is `local_cluster`: no port is opened beyond the loopback address.
     """
 
-    def __init__(self, scheduler: Optional[str] = None, local_workers: Optional[int] = None,
-                 timeout: Optional[float] = None):
+    def __init__(
+        self, scheduler: Optional[str] = None, local_workers: Optional[int] = None, timeout: Optional[float] = None
+    ):
         self.scheduler, self.local_workers = scheduler, local_workers
         self.timeout = timeout or CONNECT_SECONDS
         self.cluster = self.client = None

@@ -4,6 +4,7 @@ Both paths take JSON from a program, not a file a person wrote: they parse it th
 and NaN refused), validate it as facts, and answer with the advice or an error naming each field. Kept here,
 below both, so the service does not borrow the batch's internals.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,16 @@ RECORD = Location("record")  # a record is not a file a person wrote: its proble
 
 
 def advise_line(
-    advisor, number: int, data: Any, as_of: date, override: bool, outlook: bool = False, *,
-    view: str = "full", id_key: str = "id", person_id: Optional[str] = None,
+    advisor,
+    number: int,
+    data: Any,
+    as_of: date,
+    override: bool,
+    outlook: bool = False,
+    *,
+    view: str = "full",
+    id_key: str = "id",
+    person_id: Optional[str] = None,
 ) -> tuple[bytes, bool]:
     """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
 
@@ -55,8 +64,11 @@ def advise_line(
         return error_line(number, exc.problems, person_id), False
     except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
         return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")], person_id), False
-    return b'{"record":%d%s,"advice":%s}' % (number, _id_part(person_id),
-                                              advice.__pydantic_serializer__.to_json(advice)), True
+    return b'{"record":%d%s,"advice":%s}' % (
+        number,
+        _id_part(person_id),
+        advice.__pydantic_serializer__.to_json(advice),
+    ), True
 
 
 def _id_part(person_id: Optional[str]) -> bytes:

@@ -4,6 +4,7 @@ Generated from `Facts`, `Advice` and the views themselves, so the schema cannot 
 from what ``Advisor.advise``, ``promorules batch`` and the HTTP service accept
 and return. Every field carries its description.
 """
+
 from __future__ import annotations
 
 import json

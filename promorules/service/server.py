@@ -49,6 +49,7 @@ checked in the thread, 8 clients on loopback got 1.0 to 2.1 times the loop's
 requests per second, on a 2-core machine with a load average of 8: too noisy
 to call.)
 """
+
 from __future__ import annotations
 
 import hmac
@@ -77,7 +78,13 @@ from ..advice.model import Advice
 from ..advice.views import IdsView, SummaryView, view_of
 from ..advisor import Advisor, IdError, full_advice, split_id
 from .records import (
-    RecordError, advise_line, error_line, json_kind, parse_json, problem_json, record_problem,
+    RecordError,
+    advise_line,
+    error_line,
+    json_kind,
+    parse_json,
+    problem_json,
+    record_problem,
 )
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts, field_path
@@ -169,18 +176,32 @@ def create_app(
     def the_default() -> Advisor:
         if default is None:
             names = ", ".join(sorted(named))
-            raise _Refused([record_problem(f"this service has no default ruleset; use /v1/rulesets/{{name}}/... "
-                                           f"with one of: {names}")], 404)
+            raise _Refused(
+                [
+                    record_problem(
+                        f"this service has no default ruleset; use /v1/rulesets/{{name}}/... with one of: {names}"
+                    )
+                ],
+                404,
+            )
         return default
 
     def the_named(name: str) -> Advisor:
         if name not in named:
-            raise _Refused([record_problem(f"no ruleset named {name!r}{did_you_mean(name, set(named))}; "
-                                           f"this service has: {', '.join(sorted(named)) or 'none'}")], 404)
+            raise _Refused(
+                [
+                    record_problem(
+                        f"no ruleset named {name!r}{did_you_mean(name, set(named))}; "
+                        f"this service has: {', '.join(sorted(named)) or 'none'}"
+                    )
+                ],
+                404,
+            )
         return named[name]
 
-    async def advise_one(chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool,
-                         view: View) -> Response:
+    async def advise_one(
+        chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool, view: View
+    ) -> Response:
         body = await _json_body(request)
         facts, person_id = await checked(len(body), _facts, body, as_of)
         if outlook:  # many evaluations: worked out off the loop, so other requests are answered meanwhile
@@ -191,8 +212,9 @@ def create_app(
             counters.advised(label, view, _stage_name(advice.stage))
         return Response(advice.model_dump_json(), media_type=JSON)
 
-    async def advise_many(chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool,
-                          view: str) -> Response:
+    async def advise_many(
+        chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool, view: str
+    ) -> Response:
         body = await _json_body(request)
         items = await checked(len(body), _parsed, body)
         if not isinstance(items, list):
@@ -201,8 +223,9 @@ def create_app(
             return _problems([record_problem(f"{len(items)} items; at most {max_batch_items} per request")], 413)
         day = as_of or date.today()
         results = await anyio.to_thread.run_sync(
-            lambda: [_result(chosen, n, item, day, as_of is not None, outlook, view)
-                     for n, item in enumerate(items, 1)],
+            lambda: [
+                _result(chosen, n, item, day, as_of is not None, outlook, view) for n, item in enumerate(items, 1)
+            ],
             limiter=one_worker,
         )
         if counters is not None:
@@ -215,8 +238,15 @@ def create_app(
 
     async def reload(chosen: Advisor, label: str) -> JSONResponse:
         if token is None:
-            return _problems([record_problem("reloading over HTTP needs the service to run with a token "
-                                             "(--token-file); send SIGHUP to the process instead")], 403)
+            return _problems(
+                [
+                    record_problem(
+                        "reloading over HTTP needs the service to run with a token "
+                        "(--token-file); send SIGHUP to the process instead"
+                    )
+                ],
+                403,
+            )
         try:
             await anyio.to_thread.run_sync(chosen.reload, limiter=one_worker)
         except InputError as exc:
@@ -226,10 +256,15 @@ def create_app(
         return JSONResponse({"ruleset": label, "name": chosen.ruleset.name, "version": chosen.ruleset.version})
 
     view_query = Query("full", description=_VIEW)
-    advice_doc: dict[str, Any] = dict(responses={**_ERRORS, 200: _ADVICE_VIEWS},
-                      openapi_extra=_body({"$ref": "#/components/schemas/Facts"}))
-    batch_doc: dict[str, Any] = dict(responses={**_ERRORS, 200: _BATCH_RESULTS}, openapi_extra=_body(
-        {"type": "array", "items": {"$ref": "#/components/schemas/Facts"}, "maxItems": max_batch_items}))
+    advice_doc: dict[str, Any] = dict(
+        responses={**_ERRORS, 200: _ADVICE_VIEWS}, openapi_extra=_body({"$ref": "#/components/schemas/Facts"})
+    )
+    batch_doc: dict[str, Any] = dict(
+        responses={**_ERRORS, 200: _BATCH_RESULTS},
+        openapi_extra=_body(
+            {"type": "array", "items": {"$ref": "#/components/schemas/Facts"}, "maxItems": max_batch_items}
+        ),
+    )
 
     @app.post("/v1/advice", **advice_doc)
     async def advise(
@@ -305,8 +340,12 @@ def create_app(
     @app.get("/v1/rulesets")
     async def ruleset_names() -> dict[str, Any]:
         """The named rulesets, each with its ruleset's own name and version."""
-        return {"rulesets": [{"ruleset": label, "name": chosen.ruleset.name, "version": chosen.ruleset.version}
-                             for label, chosen in sorted(named.items())]}
+        return {
+            "rulesets": [
+                {"ruleset": label, "name": chosen.ruleset.name, "version": chosen.ruleset.version}
+                for label, chosen in sorted(named.items())
+            ]
+        }
 
     @app.get("/v1/rulesets/{name}")
     async def ruleset_named(name: str) -> dict[str, Any]:
@@ -332,11 +371,13 @@ def create_app(
         if default is not None:
             health["ruleset"] = f"{default.ruleset.name} {default.ruleset.version}"
         if named:
-            health["rulesets"] = {label: f"{chosen.ruleset.name} {chosen.ruleset.version}"
-                                  for label, chosen in sorted(named.items())}
+            health["rulesets"] = {
+                label: f"{chosen.ruleset.name} {chosen.ruleset.version}" for label, chosen in sorted(named.items())
+            }
         return health
 
     if counters is not None:
+
         @app.get("/metrics", include_in_schema=False)
         async def metrics_text() -> Response:
             """Prometheus's text format: counts and timings by route, status class and stage; no person's value."""
@@ -345,14 +386,19 @@ def create_app(
     def openapi() -> dict[str, Any]:
         """FastAPI's description, plus the Facts schema the request bodies refer to, and the views."""
         if app.openapi_schema is None:
-            schema = get_openapi(title=app.title, version=app.version, description=app.description,
-                                 routes=app.routes)
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            described_models = (("Facts", Facts), ("Advice", Advice), ("SummaryView", SummaryView),
-                                ("IdsView", IdsView))
+            described_models = (
+                ("Facts", Facts),
+                ("Advice", Advice),
+                ("SummaryView", SummaryView),
+                ("IdsView", IdsView),
+            )
             for title, model in described_models:
-                described = model.model_json_schema(ref_template="#/components/schemas/{model}",
-                                                    mode="validation" if model is Facts else "serialization")
+                described = model.model_json_schema(
+                    ref_template="#/components/schemas/{model}",
+                    mode="validation" if model is Facts else "serialization",
+                )
                 components.update(described.pop("$defs", {}))
                 components[title] = described
             components.update(_SCHEMAS)
@@ -375,8 +421,10 @@ def create_app(
 DEFAULT_LABEL = "-"  # the default ruleset's name in metrics and logs: "-" is no ruleset's name
 RULESET_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 View = Literal["full", "summary", "ids"]
-_VIEW = ("full: the whole advice; summary: stage, ranked rule ids, the first advice in full, held back, the five "
-         "facts most worth asking for; ids: stage and ranked rule ids with dates.")
+_VIEW = (
+    "full: the whole advice; summary: stage, ranked rule ids, the first advice in full, held back, the five "
+    "facts most worth asking for; ids: stage and ranked rule ids with dates."
+)
 
 
 def _outlook(advisor: Advisor, facts: Facts, person_id: Optional[str], view: View):
@@ -398,8 +446,10 @@ def _ruleset_info(advisor: Advisor) -> dict[str, Any]:
     }
 
 
-_OUTLOOK = ("Also fill nearest_misses and plan, as `promorules advise` does; "
-            "a few more evaluations per person, so off unless asked for.")
+_OUTLOOK = (
+    "Also fill nearest_misses and plan, as `promorules advise` does; "
+    "a few more evaluations per person, so off unless asked for."
+)
 
 
 def _errors_response(description: str) -> dict[str, Any]:
@@ -419,14 +469,27 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 _ADVICE_VIEWS = {
     "description": "The advice in the view asked for (full unless ?view= says otherwise).",
-    "content": {JSON: {"schema": {"oneOf": [{"$ref": f"#/components/schemas/{name}"}
-                                            for name in ("Advice", "SummaryView", "IdsView")]}}},
+    "content": {
+        JSON: {
+            "schema": {
+                "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("Advice", "SummaryView", "IdsView")]
+            }
+        }
+    },
 }
 
 _BATCH_RESULTS = {
     "description": "One result per item, in order.",
-    "content": {JSON: {"schema": {"type": "array", "items": {"oneOf": [
-        {"$ref": "#/components/schemas/BatchAdvice"}, {"$ref": "#/components/schemas/BatchError"}]}}}},
+    "content": {
+        JSON: {
+            "schema": {
+                "type": "array",
+                "items": {
+                    "oneOf": [{"$ref": "#/components/schemas/BatchAdvice"}, {"$ref": "#/components/schemas/BatchError"}]
+                },
+            }
+        }
+    },
 }
 
 _RECORD = {"type": "integer", "minimum": 1, "description": "The item's place in the list, counting from 1."}
@@ -435,22 +498,31 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["field", "message"],
         "properties": {
-            "field": {"anyOf": [{"type": "string"}, {"type": "null"}],
-                      "description": "The fact's path (lists indexed from 0), or null for the whole body."},
+            "field": {
+                "anyOf": [{"type": "string"}, {"type": "null"}],
+                "description": "The fact's path (lists indexed from 0), or null for the whole body.",
+            },
             "message": {"type": "string"},
         },
     },
     "Errors": {
         "type": "object",
         "required": ["errors"],
-        "properties": {"id": {"type": "string", "description": "The facts' id, when it was read before the problems."},
-                       "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}}},
+        "properties": {
+            "id": {"type": "string", "description": "The facts' id, when it was read before the problems."},
+            "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Problem"}},
+        },
     },
     "BatchAdvice": {
         "type": "object",
         "required": ["record", "advice"],
-        "properties": {"record": _RECORD, "id": {"type": "string"}, "advice": {"oneOf": [
-            {"$ref": f"#/components/schemas/{name}"} for name in ("Advice", "SummaryView", "IdsView")]}},
+        "properties": {
+            "record": _RECORD,
+            "id": {"type": "string"},
+            "advice": {
+                "oneOf": [{"$ref": f"#/components/schemas/{name}"} for name in ("Advice", "SummaryView", "IdsView")]
+            },
+        },
     },
     "BatchError": {
         "type": "object",
@@ -476,8 +548,11 @@ async def _json_body(request: Request) -> bytes:
     (415) rather than read as JSON on the chance that it is.
     """
     media, *parameters = request.headers.get("content-type", "").split(";")
-    charsets = [value.strip().strip('"').lower() for name, _, value in (p.partition("=") for p in parameters)
-                if name.strip().lower() == "charset"]
+    charsets = [
+        value.strip().strip('"').lower()
+        for name, _, value in (p.partition("=") for p in parameters)
+        if name.strip().lower() == "charset"
+    ]
     if media.strip().lower() != JSON or any(charset not in ("utf-8", "utf8") for charset in charsets):
         raise _Refused([record_problem("the body must be sent as content-type: application/json (in UTF-8)")], 415)
     return await request.body()
@@ -507,8 +582,9 @@ def _parsed(body: bytes) -> Any:
         raise _Refused(exc.problems, 400) from None
 
 
-def _result(advisor: Advisor, number: int, item: Any, day: date, override: bool, outlook: bool,
-            view: str) -> tuple[bytes, bool]:
+def _result(
+    advisor: Advisor, number: int, item: Any, day: date, override: bool, outlook: bool, view: str
+) -> tuple[bytes, bool]:
     """One batch result, as ``promorules batch`` writes it (the item's ``id`` echoed), but with no value refused
     quoted; and whether it was advised."""
     line, advised = advise_line(advisor, number, item, day, override, outlook, view=view)
@@ -543,8 +619,9 @@ def _parse(body: bytes) -> Any:
     return parse_json(text)
 
 
-def _problems(problems: list[Problem], status: int, headers: Optional[Mapping[str, str]] = None,
-              person_id: Optional[str] = None) -> JSONResponse:
+def _problems(
+    problems: list[Problem], status: int, headers: Optional[Mapping[str, str]] = None, person_id: Optional[str] = None
+) -> JSONResponse:
     body: dict[str, Any] = {} if person_id is None else {"id": person_id}
     body["errors"] = [problem_json(problem) for problem in problems]
     return JSONResponse(body, status, headers=headers)
@@ -654,17 +731,28 @@ async def _answer(send, status: int, message: str, headers: tuple | list = ()) -
     """An error answered before the body was read to its end: the connection is closed after it, or the rest
     of the body (a chunked one may never end) would be read on it."""
     body = _error_body(message)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", JSON.encode()), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *headers]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", JSON.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *headers,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 def _raw_answer(status: int, message: str) -> bytes:
     """A whole HTTP response that closes the connection, for a connection that has sent no complete request."""
     body = _error_body(message)
-    head = (f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: {JSON}\r\n"
-            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\ncontent-type: {JSON}\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
     return head.encode() + body
 
 
@@ -678,12 +766,24 @@ MIN_TOKEN_LENGTH = 16
 log = logging.getLogger("promorules.service")
 
 _METHODS = frozenset({"GET", "POST", "HEAD", "PUT", "DELETE", "PATCH", "OPTIONS"})
-_ERROR_KINDS = {400: "not_json", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method",
-                408: "timeout", 409: "ruleset_problems", 413: "too_large", 415: "not_json_media", 422: "invalid",
-                500: "internal", 503: "busy"}
+_ERROR_KINDS = {
+    400: "not_json",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method",
+    408: "timeout",
+    409: "ruleset_problems",
+    413: "too_large",
+    415: "not_json_media",
+    422: "invalid",
+    500: "internal",
+    503: "busy",
+}
 # In a batch line the stage follows as_of (and the summary's view): a key, as a JSON text holds no bare quote.
 _STAGE_IN_LINE = re.compile(
-    rb'"as_of":"[0-9-]+",(?:"view":"[a-z]+",)?"stage":(?:null|"([^"\\]*)"|\{"name":"([^"\\]*)")')
+    rb'"as_of":"[0-9-]+",(?:"view":"[a-z]+",)?"stage":(?:null|"([^"\\]*)"|\{"name":"([^"\\]*)")'
+)
 
 
 def read_token(token_file: Optional[str], environ: Mapping[str, str] = os.environ) -> Optional[str]:
@@ -702,8 +802,15 @@ def read_token(token_file: Optional[str], environ: Mapping[str, str] = os.enviro
     else:
         return None
     if len(token) < MIN_TOKEN_LENGTH or not all("!" <= char <= "~" for char in token):
-        raise InputError([Problem(Location(where), f"the token must be at least {MIN_TOKEN_LENGTH} visible ASCII "
-                                                   "characters with no spaces (e.g. from: openssl rand -hex 32)")])
+        raise InputError(
+            [
+                Problem(
+                    Location(where),
+                    f"the token must be at least {MIN_TOKEN_LENGTH} visible ASCII "
+                    "characters with no spaces (e.g. from: openssl rand -hex 32)",
+                )
+            ]
+        )
     return token
 
 
@@ -755,14 +862,24 @@ class _Metrics:
 
         self.registry = CollectorRegistry()
         self.media_type = CONTENT_TYPE_LATEST
-        self.requests = Counter("promorules_http_requests", "HTTP requests answered.",
-                                ["method", "route", "status"], registry=self.registry)
-        self.latency = Histogram("promorules_http_request_duration_seconds", "Time to answer a request.",
-                                 ["route"], registry=self.registry)
-        self.errors = Counter("promorules_errors", "Requests refused, and batch items refused ('record'), by kind.",
-                              ["kind"], registry=self.registry)
-        self.advice = Counter("promorules_advice", "Advice given, by ruleset ('-' the default), view and stage.",
-                              ["ruleset", "view", "stage"], registry=self.registry)
+        self.requests = Counter(
+            "promorules_http_requests", "HTTP requests answered.", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "promorules_http_request_duration_seconds", "Time to answer a request.", ["route"], registry=self.registry
+        )
+        self.errors = Counter(
+            "promorules_errors",
+            "Requests refused, and batch items refused ('record'), by kind.",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.advice = Counter(
+            "promorules_advice",
+            "Advice given, by ruleset ('-' the default), view and stage.",
+            ["ruleset", "view", "stage"],
+            registry=self.registry,
+        )
 
     def answered(self, method: str, route: str, status: Optional[int], seconds: float) -> None:
         status_class = f"{status // 100}xx" if status else "none"
@@ -794,8 +911,7 @@ class _Operations:
     (which may hold a value), with the request id.
     """
 
-    def __init__(self, inner, *, app: FastAPI, token: Optional[str], metrics: Optional[_Metrics],
-                 access_log: bool):
+    def __init__(self, inner, *, app: FastAPI, token: Optional[str], metrics: Optional[_Metrics], access_log: bool):
         self.inner, self.app = inner, app
         self.token = token.encode() if token is not None else None
         self.metrics, self.access_log = metrics, access_log
@@ -827,8 +943,11 @@ class _Operations:
             await send(message)
 
         try:
-            if self.token is not None and route not in OPEN_PATHS and not _authorized(
-                    headers.get(b"authorization"), self.token):
+            if (
+                self.token is not None
+                and route not in OPEN_PATHS
+                and not _authorized(headers.get(b"authorization"), self.token)
+            ):
                 await _answer(send_with_id, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
             else:
                 await self.inner(scope, receive, send_with_id)
@@ -837,8 +956,7 @@ class _Operations:
             while frame is not None and frame.tb_next is not None:
                 frame = frame.tb_next
             where = f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else "?"
-            log.error("internal error", extra={"fields": {"error": type(exc).__name__, "at": where,
-                                                          "route": route}})
+            log.error("internal error", extra={"fields": {"error": type(exc).__name__, "at": where, "route": route}})
             if status is None:
                 await _answer(send_with_id, 500, "internal problem; the service's log has it by request id")
         finally:
@@ -846,9 +964,17 @@ class _Operations:
             if self.metrics is not None:
                 self.metrics.answered(scope["method"], route, status, seconds)
             if self.access_log:
-                log.info("request", extra={"fields": {"method": scope["method"] if scope["method"] in _METHODS
-                                                      else "other", "route": route, "status": status,
-                                                      "ms": round(seconds * 1000, 1)}})
+                log.info(
+                    "request",
+                    extra={
+                        "fields": {
+                            "method": scope["method"] if scope["method"] in _METHODS else "other",
+                            "route": route,
+                            "status": status,
+                            "ms": round(seconds * 1000, 1),
+                        }
+                    },
+                )
             REQUEST_ID.reset(bound)
 
 
@@ -917,8 +1043,12 @@ def log_config(log_format: str = "text") -> dict[str, Any]:
     the request id, the route's template and no query) when asked for.
     """
     formatter = JsonLogFormatter if log_format == "json" else TextLogFormatter
-    handler = {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "line",
-               "filters": ["request_id"]}
+    handler = {
+        "class": "logging.StreamHandler",
+        "stream": "ext://sys.stderr",
+        "formatter": "line",
+        "filters": ["request_id"],
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -934,8 +1064,15 @@ def log_config(log_format: str = "text") -> dict[str, Any]:
     }
 
 
-def run(app, *, host: str, port: int, read_timeout: float = READ_TIMEOUT, max_connections: int = MAX_CONNECTIONS,
-        log_format: str = "text") -> None:
+def run(
+    app,
+    *,
+    host: str,
+    port: int,
+    read_timeout: float = READ_TIMEOUT,
+    max_connections: int = MAX_CONNECTIONS,
+    log_format: str = "text",
+) -> None:
     """Serve ``app`` with uvicorn until stopped, with the headers deadline and the connection cap.
 
     uvicorn's own ``limit_concurrency`` answers 503 only once a request's
@@ -946,8 +1083,16 @@ def run(app, *, host: str, port: int, read_timeout: float = READ_TIMEOUT, max_co
     """
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", backlog=ACCEPTED_AT_ONCE,
-                http=_guarded_h11(read_timeout, max_connections), log_config=log_config(log_format))
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_level="info",
+        backlog=ACCEPTED_AT_ONCE,
+        http=_guarded_h11(read_timeout, max_connections),
+        log_config=log_config(log_format),
+    )
 
 
 def _guarded_h11(read_timeout: float, max_connections: int):
@@ -977,8 +1122,9 @@ def _guarded_h11(read_timeout: float, max_connections: int):
                 guarded = [c for c in self.connections if isinstance(c, GuardedH11) and c is not self]
                 waiting = [c for c in guarded if c.waiting()]
                 if not waiting:
-                    transport.write(_raw_answer(503, f"the service has {max_connections} connections open; "
-                                                     "try again shortly"))
+                    transport.write(
+                        _raw_answer(503, f"the service has {max_connections} connections open; try again shortly")
+                    )
                     transport.close()
                     return
                 min(waiting, key=lambda c: c.waiting_since).drop()
@@ -1003,8 +1149,9 @@ def _guarded_h11(read_timeout: float, max_connections: int):
             self.stop_clock()
             if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
                 if self.partial:
-                    self.transport.write(_raw_answer(408, f"the request's headers did not arrive within "
-                                                          f"{read_timeout:g} s"))
+                    self.transport.write(
+                        _raw_answer(408, f"the request's headers did not arrive within {read_timeout:g} s")
+                    )
                 self.transport.close()
 
         def data_received(self, data: bytes) -> None:

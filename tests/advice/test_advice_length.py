@@ -1,4 +1,5 @@
 """Default text and Markdown advice fits what a person reads: at most 5 in full, at most 80 lines."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The `promorules advise` command as a person uses it."""
+
 import json
 import re
 import shutil
@@ -92,7 +93,7 @@ def test_bad_ruleset_exits_2_with_file_and_line(tmp_path):
     timing.write_text(timing.read_text().replace("when: freeze_active", "when: freeze_activ"))
     result = run("advise", PRIYA, "--ruleset", str(root))
     assert result.exit_code == 2
-    assert f'{timing}:' in result.output and 'unknown fact "freeze_activ"' in result.output
+    assert f"{timing}:" in result.output and 'unknown fact "freeze_activ"' in result.output
 
 
 def test_missing_files_and_bad_options_exit_2():

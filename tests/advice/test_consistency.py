@@ -6,6 +6,7 @@ or refused; advice to leave before an honest look at one's own gaps; two pieces 
 ruleset declares as contradicting, side by side. The people come from the strategy the other
 property tests use (tests/support/people.py), drawn reproducibly.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,8 +26,12 @@ PEOPLE = 2_000
 EXAMPLES = Path(__file__).parents[2] / "examples"
 # The reasons to wait that the drawn facts reach: bad timing, the foundation, leaving and the new role.
 CORE_GATES = {
-    "timing.avoid-freeze", "timing.avoid-after-setback", "timing.avoid-under-12-months",
-    "timing.avoid-stressed-manager", "stage.foundation-first", "after.crush-new-role-first-year",
+    "timing.avoid-freeze",
+    "timing.avoid-after-setback",
+    "timing.avoid-under-12-months",
+    "timing.avoid-stressed-manager",
+    "stage.foundation-first",
+    "after.crush-new-role-first-year",
 }
 
 # A recommendation that asks for something, and the facts of the latest request that say it is already
@@ -208,8 +213,13 @@ def test_tell_us_more_asks_the_basics_first_and_about_leaving_only_after_a_refus
 
     ruleset = advisor.ruleset
     refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
-    after_a_refusal = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
-                       or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES) or r.derive in refusal_signals}
+    after_a_refusal = {
+        r.id
+        for r in ruleset.rules
+        if r.category in AFTER_A_REFUSAL_CATEGORIES
+        or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES)
+        or r.derive in refusal_signals
+    }
     never_refused = 0
     for person, advice in advised:
         paths = [m.fact for m in advice.missing_facts]

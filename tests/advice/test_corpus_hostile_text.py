@@ -6,6 +6,7 @@ index cases.yaml, which says what each output must hold), with two rulesets:
 texts carry terminal escapes and spreadsheet formulas. Every command runs as a
 person runs it: through the CLI, with the corpus files as they are.
 """
+
 from __future__ import annotations
 
 import json
@@ -95,15 +96,25 @@ def structure(text: str) -> tuple[list, Counter]:
     """The document's blocks, and its inline markup (links, images, HTML, emphasis, code, line breaks)."""
     tokens = markdown_tokens(text)
     blocks = [(token.type, token.tag, token.level) for token in tokens if token.type != "inline"]
-    inline = Counter(child.type for token in tokens if token.type == "inline" for child in token.children
-                     if child.type not in ("text", "text_special"))
+    inline = Counter(
+        child.type
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children
+        if child.type not in ("text", "text_special")
+    )
     return blocks, inline
 
 
 def rendered(text: str) -> str:
     """What a Markdown viewer shows as text."""
-    pieces = [child.content for token in markdown_tokens(text) if token.type == "inline" for child in token.children
-              if child.type in ("text", "text_special", "code_inline")]
+    pieces = [
+        child.content
+        for token in markdown_tokens(text)
+        if token.type == "inline"
+        for child in token.children
+        if child.type in ("text", "text_special", "code_inline")
+    ]
     return words(" ".join(pieces))
 
 
@@ -131,8 +142,9 @@ def test_hostile_text_is_shown_and_never_acts(name, tmp_path):
     advice = json.loads(run("advise", facts, "--ruleset", ECHO, "--format", "json"))
     data = facts_of(name)
     (echoed,) = [rec for rec in advice["recommendations"] if rec["rule_id"] == "coach.echo-titles"]
-    assert echoed["text"] == (f"Write down why {data['target_title']} is your next step from "
-                              f"{data['current_title']}, in one sentence."), "JSON keeps every value exact"
+    assert echoed["text"] == (
+        f"Write down why {data['target_title']} is your next step from {data['current_title']}, in one sentence."
+    ), "JSON keeps every value exact"
 
 
 def on_a_terminal(*args: str, cwd: Path) -> str:
@@ -156,8 +168,9 @@ def on_a_terminal(*args: str, cwd: Path) -> str:
     return b"".join(chunks).decode("utf-8")
 
 
-@pytest.mark.parametrize("name", ["osc8-hidden-link.yaml", "c1-controls.yaml", "bidi-override.yaml",
-                                  "markdown-link.yaml"])
+@pytest.mark.parametrize(
+    "name", ["osc8-hidden-link.yaml", "c1-controls.yaml", "bidi-override.yaml", "markdown-link.yaml"]
+)
 def test_escapes_cannot_reach_a_terminal(name, tmp_path):
     """On a terminal the advice is laid out by rich: still no sequence from the facts, only rich's own styles."""
     screen = on_a_terminal("advise", str(CORPUS / name), "--ruleset", ECHO, cwd=tmp_path)
@@ -170,15 +183,24 @@ def test_escapes_cannot_reach_a_terminal(name, tmp_path):
 
 def test_an_answer_the_interview_repeats_is_shown_not_run(tmp_path):
     answer = "zz\x1b]0;pwned\x07\x9b2J\u202e"
-    output = run("interview", "-o", str(tmp_path / "answers.yaml"), "--as-of", "2026-11-24",
-                 "--max-questions", "6", stdin=(answer + "\n") * 30)
+    output = run(
+        "interview",
+        "-o",
+        str(tmp_path / "answers.yaml"),
+        "--as-of",
+        "2026-11-24",
+        "--max-questions",
+        "6",
+        stdin=(answer + "\n") * 30,
+    )
     assert 'That answer cannot be used: "zz\\x1b]0;pwned\\x07\\x9b2J\\u202e"' in output
 
 
 def test_an_error_quoting_the_input_is_shown_not_run(tmp_path):
     path = tmp_path / "facts.yaml"
-    path.write_text('as_of: 2026-11-24\n"\\e]0;pwned\\a\\nerror: all fine": 1\nfrustrated: "\\e]52;c;eA==\\a"\n',
-                    encoding="utf-8")
+    path.write_text(
+        'as_of: 2026-11-24\n"\\e]0;pwned\\a\\nerror: all fine": 1\nfrustrated: "\\e]52;c;eA==\\a"\n', encoding="utf-8"
+    )
     result = CliRunner().invoke(main, ["advise", str(path)])
     assert result.exit_code == 2
     assert not HIDDEN.findall(result.stderr)
@@ -196,7 +218,7 @@ def test_a_rulesets_own_texts_cannot_act_or_run_in_a_spreadsheet():
         for cell in re.split(r"(?<!\\)\|", line)[1:-1]:
             value = cell.strip()
             assert not value.startswith(("=", "+", "@", "\t", "\r")) and not re.match(r"-(?![0-9.]+$)", value), line
-    assert "| '=HYPERLINK(\"http://evil.example/\",\"click\") |" in handbook, "the formula is kept, as text"
+    assert '| \'=HYPERLINK("http://evil.example/","click") |' in handbook, "the formula is kept, as text"
     assert "| -5 |" in handbook, "a negative number is a number, left as it is"
     run("advise", str(CORPUS / "osc-window-title.yaml"), "--ruleset", HOSTILE)
     run("explain", "coach.hostile-title", "--ruleset", HOSTILE, "--facts", str(CORPUS / "nul-and-bel.yaml"))

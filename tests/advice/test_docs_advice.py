@@ -1,4 +1,5 @@
 """docs/advice.md documents every field of the advice JSON."""
+
 from pathlib import Path
 
 from pydantic import BaseModel

@@ -4,6 +4,7 @@ Rules, JSON and coaches keep the fact names (``freeze_active``); a person reads
 "a freeze or money trouble". Threshold names stay, in parentheses, so a coach
 can look them up.
 """
+
 import re
 from datetime import date
 from pathlib import Path
@@ -51,9 +52,7 @@ def test_priyas_first_lines_and_changes_name_the_facts_in_words(advisor):
     )
     changes = " ".join(_section(text, "What would change this advice").split())
     assert "- a freeze or money trouble: yes now, needs to be no" in changes
-    assert (
-        "- days until the review cycle starts: 118 now, 56 or fewer from 2026-11-16" in changes
-    )
+    assert "- days until the review cycle starts: 118 now, 56 or fewer from 2026-11-16" in changes
     assert "it is budget season: no now, yes from 2026-10-01" in changes
     for old in ("freeze active", "days until review start", "in budget season"):
         assert old not in text
@@ -93,7 +92,11 @@ def test_the_machine_readable_fields_keep_the_fact_names(advisor):
     change = advice.nearest_misses[1].changes[0]
     assert (change.fact, change.needed) == ("days_until_review_start", "days_until_review_start <= review_lead_days")
     reason = advice.recommendations[0].why[0]
-    assert (reason.fact, reason.condition, reason.label) == ("freeze_active", "freeze_active", "a freeze or money trouble")
+    assert (reason.fact, reason.condition, reason.label) == (
+        "freeze_active",
+        "freeze_active",
+        "a freeze or money trouble",
+    )
 
 
 def test_every_fact_has_a_label_of_its_own():
@@ -115,20 +118,33 @@ def test_labels_read_well_before_a_value():
 
 def test_every_label_on_a_field_is_the_label_of_its_fact():
     """A field's label is shown only while its fact is read as it is: one made computed would lose it silently."""
-    labelled = {prefix + name: words_of(info).label for model, prefix in ((Facts, ""), (Organisation, "org_"))
-                for name, info in model.model_fields.items() if words_of(info).label}
+    labelled = {
+        prefix + name: words_of(info).label
+        for model, prefix in ((Facts, ""), (Organisation, "org_"))
+        for name, info in model.model_fields.items()
+        if words_of(info).label
+    }
     assert [name for name, label in labelled.items() if not is_input(name) or FACTS[name].label != label] == []
 
 
 @pytest.mark.parametrize(
     "atom, now, expected",
     [
-        (Atom("latest_stated_reason", "ne", "budget"), "budget",
-         "reason given for the latest answer: budget now, needs to be anything but budget"),
-        (Atom("latest_outcome", "ne", "denied", "hopeless_outcome"), "denied",
-         "outcome of the latest request: denied now, needs to be anything but denied"),
-        (Atom("as_of", "ge", date(2027, 1, 1)), date(2026, 9, 15),
-         "the day of the advice: 2026-09-15 now, needs to be on or after 2027-01-01"),
+        (
+            Atom("latest_stated_reason", "ne", "budget"),
+            "budget",
+            "reason given for the latest answer: budget now, needs to be anything but budget",
+        ),
+        (
+            Atom("latest_outcome", "ne", "denied", "hopeless_outcome"),
+            "denied",
+            "outcome of the latest request: denied now, needs to be anything but denied",
+        ),
+        (
+            Atom("as_of", "ge", date(2027, 1, 1)),
+            date(2026, 9, 15),
+            "the day of the advice: 2026-09-15 now, needs to be on or after 2027-01-01",
+        ),
     ],
 )
 def test_every_kind_of_change_reads_in_words(atom, now, expected):

@@ -1,4 +1,5 @@
 """An HR platform joins advice back by its own employee ids, and stores compact, versioned views of it."""
+
 import io
 import json
 import os
@@ -89,7 +90,10 @@ def test_jsonl_ids_are_echoed_on_advice_and_error_lines_and_bad_ids_are_named(tm
     assert (summary.records, summary.advised) == (5, 2)
     assert [line.get("id") for line in lines] == ["A-1", None, "A-3", None, None]
     assert lines[0]["advice"]["view"] == "summary" and lines[0]["advice"]["id"] == "A-1"
-    assert lines[1]["error"] == {"field": "id", "message": 'id: must be a string (an id such as "E-1042"), not a number'}
+    assert lines[1]["error"] == {
+        "field": "id",
+        "message": 'id: must be a string (an id such as "E-1042"), not a number',
+    }
     assert lines[2]["error"]["field"] == "role_start_date"
     assert "id" not in lines[3] and lines[3]["advice"]["id"] is None
     assert lines[4]["error"] == {"field": "id", "message": "id: must be 1 to 128 characters, not 129"}
@@ -103,8 +107,17 @@ def test_a_stopped_batch_with_ids_resumes_to_the_bytes_of_an_unbroken_run(tmp_pa
     out = tmp_path / "advice.jsonl"
     whole = unbroken.read_bytes().splitlines(keepends=True)
     Path(f"{out}.partial").write_bytes(b"".join(whole[:3]) + whole[3][:40])  # cut off inside record 4
-    settings = {"input": str(source), "format": "auto", "outlook": False, "ruleset": None, "thresholds": {},
-                "as_of": None, "view": "summary", "id_column": None, "day": "2026-11-24"}
+    settings = {
+        "input": str(source),
+        "format": "auto",
+        "outlook": False,
+        "ruleset": None,
+        "thresholds": {},
+        "as_of": None,
+        "view": "summary",
+        "id_column": None,
+        "day": "2026-11-24",
+    }
     Path(f"{out}.partial.run").write_text(json.dumps(settings, sort_keys=True) + "\n")
     assert _whole_lines(f"{out}.partial")[0].records == 3
     done = run("batch", source, "-o", out, "--workers", "1", "--view", "summary", "--resume")
@@ -132,12 +145,15 @@ def test_the_api_takes_an_id_as_an_argument_or_a_key_and_never_as_a_fact():
     assert advisor.advise({**facts, "id": "E-7"}, id="E-7").id == "E-7"
 
 
-@pytest.mark.parametrize("given, message", [
-    (7, 'id: must be a string (an id such as "E-1042"), not a number'),
-    ("", "id: must be 1 to 128 characters, not 0"),
-    ("e" * 129, "id: must be 1 to 128 characters, not 129"),
-    ("E-1\n", "id: must be printable text (no line breaks, control characters or lone surrogates)"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        (7, 'id: must be a string (an id such as "E-1042"), not a number'),
+        ("", "id: must be 1 to 128 characters, not 0"),
+        ("e" * 129, "id: must be 1 to 128 characters, not 129"),
+        ("E-1\n", "id: must be printable text (no line breaks, control characters or lone surrogates)"),
+    ],
+)
 def test_a_bad_id_is_a_named_error(given, message):
     with pytest.raises(IdError) as caught:
         Advisor().advise({"as_of": "2026-11-24"}, id=given)
@@ -168,8 +184,13 @@ def test_each_view_from_advise_is_the_full_advice_cut_down():
 
 def test_a_summary_line_is_at_most_3_kb_for_every_example_person(tmp_path):
     source = tmp_path / "examples.jsonl"
-    source.write_text("\n".join(json.dumps({"id": f"E-{n:06d}", **read_facts(str(path)).model_dump(
-        mode="json", exclude_none=True)}) for n, path in enumerate(EXAMPLES)) + "\n")
+    source.write_text(
+        "\n".join(
+            json.dumps({"id": f"E-{n:06d}", **read_facts(str(path)).model_dump(mode="json", exclude_none=True)})
+            for n, path in enumerate(EXAMPLES)
+        )
+        + "\n"
+    )
     output = io.BytesIO()
     run_batch(str(source), output, view="summary")
     lines = output.getvalue().splitlines()
@@ -244,8 +265,10 @@ def test_citations_name_the_source_as_a_reader_finds_it_never_a_file_name():
     assert cited["S1"].title == "How to Make the Case for a Promotion" and cited["S1"].published == "2026-04-29"
     assert all(c.title and c.section for c in cited.values())
     markdown = run("advise", ROOT / "examples" / "marcus-three-vague-no.yaml", "--all", "--format", "markdown")
-    assert 'How to Make the Case for a Promotion (a career-development blog (Career Development), 2026-04-29), "' \
+    assert (
+        'How to Make the Case for a Promotion (a career-development blog (Career Development), 2026-04-29), "'
         in markdown.stdout
+    )
     coach = run("ruleset", "show", ROOT / "rulesets" / "default", "--effective")
     assert coach.returncode == 0 and "001_19ee3a768e8488f6.txt" in coach.stdout  # the coach keeps the file
 
@@ -301,8 +324,10 @@ def test_advise_on_a_terminal_without_rich_prints_plain_text():
 def test_a_coach_command_without_its_extra_says_which_extra_to_install():
     done = without({"gherkin"}, "ruleset", "validate")
     assert done.returncode == 2
-    assert done.stderr == ("error: `promorules ruleset` needs the coach extra (gherkin is missing); "
-                           "install it with: pip install 'promorules[coach]'\n")
+    assert done.stderr == (
+        "error: `promorules ruleset` needs the coach extra (gherkin is missing); "
+        "install it with: pip install 'promorules[coach]'\n"
+    )
     assert without({"gherkin", "rich"}, "batch", "--help").returncode == 0
 
 
@@ -310,8 +335,9 @@ def test_the_core_install_needs_only_what_advising_needs():
     import tomllib
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    names = sorted(dep.split(";")[0].split("=")[0].split(">")[0].split("<")[0].strip().lower()
-                   for dep in project["dependencies"])
+    names = sorted(
+        dep.split(";")[0].split("=")[0].split(">")[0].split("<")[0].strip().lower() for dep in project["dependencies"]
+    )
     assert names == ["click", "durable-rules", "pydantic", "pyyaml"]
     extras = project["optional-dependencies"]
     assert any(dep.startswith("rich") for dep in extras["cli"])

@@ -1,9 +1,10 @@
-""""Tell us more" lists only what the person has not told us.
+""" "Tell us more" lists only what the person has not told us.
 
 A fact computed from several inputs stays unknown while any of them is
 missing; the inputs the person did give must not be asked for again (the
 interview asks from this list, so it would ask the same question forever).
 """
+
 from promorules import Advisor
 
 ADVISOR = Advisor()

@@ -1,4 +1,5 @@
 """The dated plan promises only what time alone will bring, and brings the person back soon."""
+
 from datetime import date
 from pathlib import Path
 
@@ -35,8 +36,11 @@ def test_time_alone_is_promised_on_the_last_day_when_every_change_is_a_date():
     def change(fact: str, day: date) -> Change:
         return Change(fact=fact, description="", now=False, needed=fact, text=fact, from_date=day)
 
-    miss = NearMiss(changes=[change("in_budget_season", date(2027, 10, 1)), change("tenure_ok", date(2027, 5, 1))],
-                    unlocks=["timing.budget-allocation"], titles=["Ask while money is being allocated"])
+    miss = NearMiss(
+        changes=[change("in_budget_season", date(2027, 10, 1)), change("tenure_ok", date(2027, 5, 1))],
+        unlocks=["timing.budget-allocation"],
+        titles=["Ask while money is being allocated"],
+    )
     plan = dated_plan(derive(with_as_of(facts)), advice, [miss])
     promised = [item for item in plan if item.rule_id == "timing.budget-allocation"]
     assert [(item.date, item.what) for item in promised] == [

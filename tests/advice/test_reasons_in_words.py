@@ -1,4 +1,5 @@
 """A person reads each reason in words: a signal by its rule's title, not by its name."""
+
 from pathlib import Path
 
 from promorules import Advisor

@@ -3,6 +3,7 @@
 The source documents live beside the project (../shared/seeds) where they are
 available; the check is skipped, and says so, where they are not.
 """
+
 import re
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def words(text: str) -> list[str]:
 
 
 def runs(tokens: list[str]) -> set[tuple]:
-    return {tuple(tokens[i:i + RUN]) for i in range(len(tokens) - RUN + 1)}
+    return {tuple(tokens[i : i + RUN]) for i in range(len(tokens) - RUN + 1)}
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="the source documents are not beside the project")

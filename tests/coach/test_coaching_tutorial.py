@@ -6,6 +6,7 @@ In shown output, a line ``...`` stands for any number of lines and ``...``
 inside a line for any text. ``exit=N`` after ``console`` gives the expected exit
 code (0 otherwise).
 """
+
 from __future__ import annotations
 
 import os

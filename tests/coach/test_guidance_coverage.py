@@ -1,4 +1,5 @@
 """docs/guidance-coverage.md accounts for every catalogue entry with rules that exist."""
+
 import re
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """`promorules ruleset diff`: who a ruleset change affects, and how, over a folder of facts files."""
+
 import json
 import re
 import shutil
@@ -18,13 +19,16 @@ def acme(tmp_path: Path) -> Path:
     """Four sponsors needed, sharing-and-lifting dropped, and make-the-case never reached."""
     root = tmp_path / "acme"
     root.mkdir()
-    (root / "ruleset.yaml").write_text("extends: default\nname: acme\nversion: '1'\n"
-                                       "thresholds:\n  min_sponsors: {default: 4}\n"
-                                       "disable: [after.share-and-lift-others]\n")
+    (root / "ruleset.yaml").write_text(
+        "extends: default\nname: acme\nversion: '1'\n"
+        "thresholds:\n  min_sponsors: {default: 4}\n"
+        "disable: [after.share-and-lift-others]\n"
+    )
     (root / "stage.yaml").write_text(
         "category: stage\nrules:\n"
         "  - id: stage.make-the-case\n    replaces: true\n    priority: 1\n    title: Never here\n"
-        "    when: [frustrated, not frustrated]\n    derive: stage_make_the_case\n")
+        "    when: [frustrated, not frustrated]\n    derive: stage_make_the_case\n"
+    )
     return root
 
 
@@ -47,9 +51,12 @@ def test_json_lists_each_persons_changes_as_the_advisors_give_them(tmp_path):
     for person, path in zip(data["people"], files):
         before, after = ranks(old, path), ranks(new, path)
         assert {(a["rule_id"], a["rank"]) for a in person["added"]} == {(r, after[r]) for r in after if r not in before}
-        assert {(a["rule_id"], a["rank"]) for a in person["removed"]} == {(r, before[r]) for r in before if r not in after}
+        assert {(a["rule_id"], a["rank"]) for a in person["removed"]} == {
+            (r, before[r]) for r in before if r not in after
+        }
         assert {(m["rule_id"], m["old_rank"], m["new_rank"]) for m in person["moved"]} == {
-            (r, before[r], after[r]) for r in after if r in before and before[r] != after[r]}
+            (r, before[r], after[r]) for r in after if r in before and before[r] != after[r]
+        }
     priya = data["people"][[p.name for p in files].index("priya-hiring-freeze.yaml")]
     assert (priya["old_stage"], priya["new_stage"]) == ("make_the_case", "step_up")
     assert {"rule_id": "after.share-and-lift-others", "rank": 8, "held_back_by": []} in priya["removed"]
@@ -74,7 +81,8 @@ def test_text_names_ranks_stage_changes_and_a_summary(tmp_path):
     assert text.splitlines()[-1] == (
         f"6 people: {summary['changed']} changed, {summary['unchanged']} unchanged; {summary['added']} added, "
         f"{summary['removed']} removed, {summary['moved_up']} moved up, {summary['moved_down']} moved down, "
-        f"{summary['stage_changes']} stage changes; 0 files could not be read")
+        f"{summary['stage_changes']} stage changes; 0 files could not be read"
+    )
     assert diff("default", str(root), "--facts", str(EXAMPLES)).output == text  # deterministic
 
 
@@ -94,8 +102,10 @@ def test_a_file_that_cannot_be_read_is_named_and_counted_never_dropped(tmp_path)
     (folder / "notes.txt").write_text("not a facts file")
     result = diff("default", str(acme(tmp_path)), "--facts", str(folder))
     assert result.exit_code == 2
-    assert f"{folder / 'b-broken.yaml'}: cannot be read\n  {folder / 'b-broken.yaml'}:2:1: unknown fact " \
-           '"role_start_dat" (did you mean "role_start_date"?)' in result.output
+    assert (
+        f"{folder / 'b-broken.yaml'}: cannot be read\n  {folder / 'b-broken.yaml'}:2:1: unknown fact "
+        '"role_start_dat" (did you mean "role_start_date"?)' in result.output
+    )
     assert f"{folder / 'c-broken.json'}: cannot be read\n" in result.output
     assert f"{folder / 'a-priya.yaml'}:\n  stage: make_the_case -> step_up" in result.output
     assert result.output.splitlines()[-1].endswith("; 2 files could not be read")
@@ -120,7 +130,8 @@ def eighteen_months(tmp_path: Path) -> Path:
         "  - id: timing.company-18-months\n    priority: 11\n    title: Give the role 18 months here\n"
         "    when: [months_in_role >= 12, months_in_role < 18]\n    hold_back: [ask-now]\n"
         "    recommend: Here, people ask after 18 months in the role.\n"
-        "    sources:\n      - S3: Bad timing\n")
+        "    sources:\n      - S3: Bad timing\n"
+    )
     return root
 
 
@@ -138,8 +149,10 @@ def test_a_new_rule_gains_people_in_the_generated_population_that_the_examples_m
     assert row["change"] == "added" and row["gaining"] > 0 and row["losing"] == 0
     data = json.loads(both.output)
     assert data["generated"] == 200 and data["summary"]["people"] == 206
-    assert diff("default", str(root), "--people", "200", "--format", "json").output == \
-        diff("default", str(root), "--people", "200", "--format", "json").output  # seeded: the same crowd
+    assert (
+        diff("default", str(root), "--people", "200", "--format", "json").output
+        == diff("default", str(root), "--people", "200", "--format", "json").output
+    )  # seeded: the same crowd
 
 
 def test_the_generated_population_reaches_every_stage_and_gate():
@@ -178,16 +191,17 @@ def test_a_reworded_rule_shows_as_reworded_not_unchanged(tmp_path):
 
 
 def test_a_threshold_setting_moves_people_and_the_table_says_who(tmp_path):
-    result = diff("default", "default", "--threshold", "min_months_in_role=18", "--people", "200",
-                  "--format", "json")
+    result = diff("default", "default", "--threshold", "min_months_in_role=18", "--people", "200", "--format", "json")
     assert result.exit_code == 0, result.output
     row = rows(result.output)["timing.avoid-under-12-months"]
     assert row["change"] == "unchanged" and row["gaining"] > 0
-    markdown = diff("default", "default", "--threshold", "min_months_in_role=18", "--people", "200",
-                    "--format", "markdown").output
+    markdown = diff(
+        "default", "default", "--threshold", "min_months_in_role=18", "--people", "200", "--format", "markdown"
+    ).output
     assert "| rule | change | gaining it | losing it | rank moves |\n|---|---|---|---|---|\n" in markdown
-    assert f"| timing.avoid-under-12-months (Give the role 18 months first) | unchanged | {row['gaining']} | " \
-        in markdown
+    assert (
+        f"| timing.avoid-under-12-months (Give the role 18 months first) | unchanged | {row['gaining']} | " in markdown
+    )
     bad = diff("default", "default", "--threshold", "min_month_in_role=18", "--people", "5")
     assert bad.exit_code == 2 and "min_month_in_role" in bad.output and "Traceback" not in bad.output
 

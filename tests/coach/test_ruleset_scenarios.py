@@ -1,4 +1,5 @@
 """`promorules ruleset test`: a coach's Gherkin scenarios run against their ruleset, with no Python and no pytest."""
+
 import subprocess
 import sys
 import textwrap
@@ -47,12 +48,16 @@ Feature: Acme's committee wants four names
 def coach_ruleset(tmp_path: Path, feature: str = FEATURE) -> Path:
     root = tmp_path / "acme"
     (root / "features").mkdir(parents=True)
-    (root / "ruleset.yaml").write_text("extends: default\nname: acme\nversion: '1'\n"
-                                       "thresholds:\n  min_sponsors: {default: 4}\n"
-                                       "disable: [after.share-and-lift-others]\n")
+    (root / "ruleset.yaml").write_text(
+        "extends: default\nname: acme\nversion: '1'\n"
+        "thresholds:\n  min_sponsors: {default: 4}\n"
+        "disable: [after.share-and-lift-others]\n"
+    )
     (root / "features" / "sponsors.feature").write_text(feature)
     (tmp_path / "examples").mkdir()
-    (tmp_path / "examples" / "priya-hiring-freeze.yaml").write_text((ROOT / "examples" / "priya-hiring-freeze.yaml").read_text())
+    (tmp_path / "examples" / "priya-hiring-freeze.yaml").write_text(
+        (ROOT / "examples" / "priya-hiring-freeze.yaml").read_text()
+    )
     return root
 
 
@@ -112,7 +117,8 @@ def test_features_beside_the_ruleset_are_found_and_named_files_run_alone(tmp_pat
 
 def test_a_scenario_can_name_another_ruleset_and_set_a_threshold(tmp_path):
     root = coach_ruleset(tmp_path)
-    (root / "features" / "sponsors.feature").write_text(textwrap.dedent("""\
+    (root / "features" / "sponsors.feature").write_text(
+        textwrap.dedent("""\
         Feature: Other rulesets and thresholds
           Scenario: The bundled ruleset, by path, with a strict threshold
             Given the ruleset "../../bundled"
@@ -121,7 +127,8 @@ def test_a_scenario_can_name_another_ruleset_and_set_a_threshold(tmp_path):
             When they ask for advice
             Then the text of "relationships.sponsor-count-2-3" mentions "get to at least 5"
             And the advice includes "after.share-and-lift-others"
-        """))
+        """)
+    )
     (tmp_path / "bundled").symlink_to(ROOT / "rulesets" / "default")
     result = run(str(root))
     assert result.exit_code == 0, result.output
@@ -149,7 +156,7 @@ def test_a_broken_ruleset_or_missing_features_are_bad_input(tmp_path):
     (root / "extra.yaml").write_text("rules:\n  - id: x\n    priority: 1\n    title: t\n    recommend: hi\n")
     result = run(str(root))
     assert result.exit_code == 2
-    assert f"error: {root / 'extra.yaml'}:2:5: rule \"x\" has no category" in result.output
+    assert f'error: {root / "extra.yaml"}:2:5: rule "x" has no category' in result.output
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "ruleset.yaml").write_text("extends: default\nname: e\nversion: '1'\n")
@@ -160,9 +167,11 @@ def test_a_broken_ruleset_or_missing_features_are_bad_input(tmp_path):
 
 def test_the_runner_works_without_pytest_installed(tmp_path):
     root = coach_ruleset(tmp_path)
-    code = ("import sys; sys.modules['pytest'] = None; sys.modules['pytest_bdd'] = None\n"
-            "from promorules.cli import main\n"
-            "main(['ruleset', 'test', sys.argv[1]])")
+    code = (
+        "import sys; sys.modules['pytest'] = None; sys.modules['pytest_bdd'] = None\n"
+        "from promorules.cli import main\n"
+        "main(['ruleset', 'test', sys.argv[1]])"
+    )
     done = subprocess.run([sys.executable, "-c", code, str(root)], capture_output=True, text=True)
     assert done.returncode == 1, done.stderr
     assert done.stdout.endswith("4 scenarios: 3 passed, 1 failed\n")

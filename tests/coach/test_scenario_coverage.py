@@ -5,6 +5,7 @@ ranked, in the top three, held back, holding another back, or it fires.
 Steps that say it does not apply ("does not include", "does not fire",
 "is not held back") are gate checks and do not count.
 """
+
 import re
 from pathlib import Path
 

@@ -5,6 +5,7 @@ Headless Chromium from the system packages, driven by Selenium through the
 system chromedriver; skipped, with the reason, where either is missing
 (the README, under "From a checkout", says how to install them).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,15 +19,24 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 if not CHROMEDRIVER.is_file() or CHROMIUM is None:
-    pytest.skip("Chromium and its driver are not installed (Debian: apt-get install chromium chromium-driver)",
-                allow_module_level=True)
+    pytest.skip(
+        "Chromium and its driver are not installed (Debian: apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 @pytest.fixture
@@ -70,13 +80,15 @@ def test_a_mistake_is_shown_at_its_line_and_the_fix_changes_the_advice_of_the_pe
         type_into_editor(browser, RULE.replace("months_in_role >= 1", "months_in_rol >= 1"))
         problem = wait.until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "#checks li.problem"))[0]
         assert problem.get_attribute("data-line") == "7"
-        assert problem.text.endswith('acme.yaml:7:9: rule "acme.committee-form": unknown fact "months_in_rol" '
-                                     '(did you mean "months_in_role"?)')
+        assert problem.text.endswith(
+            'acme.yaml:7:9: rule "acme.committee-form": unknown fact "months_in_rol" (did you mean "months_in_role"?)'
+        )
         assert "1 error" in browser.find_element(By.ID, "summary").text
         assert "no advice until the ruleset loads" in advice_shown(browser)
         problem.click()  # takes the coach to the line in the editor
-        selected = browser.execute_script("var t = document.getElementById('text');"
-                                          "return t.value.substring(t.selectionStart, t.selectionEnd);")
+        selected = browser.execute_script(
+            "var t = document.getElementById('text');return t.value.substring(t.selectionStart, t.selectionEnd);"
+        )
         assert selected == "      - months_in_rol >= 1"
 
         type_into_editor(browser, RULE.replace("reads a one-page form first", "wants your manager's form first"))

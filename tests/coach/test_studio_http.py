@@ -4,6 +4,7 @@ The studio runs as it does for a coach (uvicorn on 127.0.0.1, a free port) on
 a temporary ruleset folder; requests are sent with httpx, so the Host header
 and the token can be set as another web page would set them.
 """
+
 from __future__ import annotations
 
 import re
@@ -121,8 +122,9 @@ def page_hash(text: str) -> str:
     return re.search(r'name="hash" value="([0-9a-f]{64}|absent)"', text)[1]
 
 
-def save(studio, text: str, digest: str, name: str = "acme.yaml", url_token=True, form_token=True,
-         **headers) -> httpx.Response:
+def save(
+    studio, text: str, digest: str, name: str = "acme.yaml", url_token=True, form_token=True, **headers
+) -> httpx.Response:
     form = {"file": name, "hash": digest, "text": text}
     if form_token:
         form["token"] = studio.token
@@ -147,8 +149,10 @@ def test_a_save_is_written_whole_then_checked_with_problems_at_their_line(studio
     shown = studio.client.get(studio.page(response.headers["location"])).text
     problem = re.search(r'<li class="problem" data-line="7">([^<]*)</li>', shown)
     assert problem, shown
-    assert problem[1].endswith('acme.yaml:7:9: rule &quot;acme.committee-form&quot;: unknown fact '
-                               '&quot;months_in_rol&quot; (did you mean &quot;months_in_role&quot;?)')
+    assert problem[1].endswith(
+        "acme.yaml:7:9: rule &quot;acme.committee-form&quot;: unknown fact "
+        "&quot;months_in_rol&quot; (did you mean &quot;months_in_role&quot;?)"
+    )
     assert "1 error" in shown
 
 
@@ -192,8 +196,13 @@ def test_every_request_needs_the_token_of_this_run(studio):
 def test_a_request_naming_another_host_is_refused(studio):
     """A page elsewhere pointing its own name at 127.0.0.1 (DNS rebinding) still sends that name as the Host."""
     params = {"token": studio.token, "file": "acme.yaml"}
-    for host in ("attacker.example", f"attacker.example:{studio.port}", f"127.0.0.1.attacker.example:{studio.port}",
-                 f"localhost:{studio.port + 1 if studio.port < 65535 else 1}", ""):
+    for host in (
+        "attacker.example",
+        f"attacker.example:{studio.port}",
+        f"127.0.0.1.attacker.example:{studio.port}",
+        f"localhost:{studio.port + 1 if studio.port < 65535 else 1}",
+        "",
+    ):
         response = studio.client.get(studio.page("/edit"), params=params, headers={"Host": host})
         assert response.status_code in (400, 403), host
         assert "committee" not in response.text
@@ -211,8 +220,15 @@ def test_only_files_of_the_opened_folder_can_be_read_or_written(studio, tmp_path
     listed = edit_page(studio).text
     files = re.search(r"<nav>.*?</nav>", listed, re.S)[0]
     assert "acme.yaml" in files and "linked.yaml" not in files
-    for name in ("../outside.yaml", str(outside), "linked.yaml", "features/../../outside.yaml", "./acme.yaml",
-                 "acme.yaml/../../outside.yaml", "../people/priya-hiring-freeze.yaml"):
+    for name in (
+        "../outside.yaml",
+        str(outside),
+        "linked.yaml",
+        "features/../../outside.yaml",
+        "./acme.yaml",
+        "acme.yaml/../../outside.yaml",
+        "../people/priya-hiring-freeze.yaml",
+    ):
         response = edit_page(studio, name)
         assert response.status_code == 404, name
         assert "secret" not in response.text
@@ -231,7 +247,8 @@ def test_a_person_is_only_one_of_those_offered(studio, tmp_path):
 
 def test_everything_shown_is_escaped(studio):
     hostile = RULE.replace("Fill in the committee's form", '"<script>alert(1)</script>"').replace(
-        "Acme's committee reads", "Acme's <img src=x onerror=alert(2)> committee reads")
+        "Acme's committee reads", "Acme's <img src=x onerror=alert(2)> committee reads"
+    )
     (studio.root / "acme.yaml").write_text(hostile, encoding="utf-8")
     response = edit_page(studio, person=[str(studio.people / PRIYA)])
     assert "<script>alert" not in response.text and "<img" not in response.text
@@ -268,7 +285,9 @@ def test_the_scenarios_run_and_each_passes_or_fails(studio):
     page = studio.client.get(studio.page("/scenarios"), params={"token": studio.token}).text
     rows = re.findall(r'<tr class="scenario"><td class="(pass|fail)">.*?</td><td>([^<]*)</td><td>([^<]*)', page)
     assert [(verdict, name) for verdict, _, name in rows] == [
-        ("pass", "Priya is told about the form"), ("fail", "A scenario that is wrong on purpose")]
+        ("pass", "Priya is told about the form"),
+        ("fail", "A scenario that is wrong on purpose"),
+    ]
     assert rows[1][1].endswith("acme.feature:8:1")
     assert "2 scenarios: 1 passed, 1 failed" in page
 
@@ -282,8 +301,11 @@ def test_a_broken_feature_file_is_reported_at_its_line(studio):
 
 def test_the_impact_table_compares_with_the_ruleset_it_extends(studio):
     page = studio.client.get(studio.page("/impact"), params={"token": studio.token, "people": "20"}).text
-    row = re.search(r"<tr class=\"rule\"><td>acme.committee-form \(Fill in the committee&#x27;s form\)</td>"
-                    r"<td>added</td><td>(\d+)</td><td>0</td>", page)
+    row = re.search(
+        r"<tr class=\"rule\"><td>acme.committee-form \(Fill in the committee&#x27;s form\)</td>"
+        r"<td>added</td><td>(\d+)</td><td>0</td>",
+        page,
+    )
     assert row and int(row[1]) >= 1, page
     assert "21 people (20 generated)" in page
     assert studio.client.get(studio.page("/impact"), params={"token": studio.token, "people": "-1"}).status_code == 400
@@ -305,7 +327,12 @@ def test_the_command_refuses_a_folder_that_is_not_a_ruleset(tmp_path):
 @pytest.mark.parametrize("missing", ["fastapi", "uvicorn", "gherkin"])
 def test_without_an_extra_the_command_names_what_to_install(missing):
     blocked = f"import sys; sys.modules[{missing!r}] = None; from promorules.cli import main; main()"
-    result = subprocess.run([sys.executable, "-c", blocked, "studio", str(ROOT / "rulesets" / "default")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", blocked, "studio", str(ROOT / "rulesets" / "default")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"({missing} is missing); install them with: pip install 'promorules[server,coach]'" in result.stderr

@@ -7,6 +7,7 @@ it on 2,000), and show that the check does catch a model that differs. They
 time nothing. zen-engine comes with the bench extra (pip install -e '.[bench]')
 and json-rules-engine with Node; each test is skipped, saying why, without them.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -46,8 +47,10 @@ def advisors():
 
 
 def _promorules(advisors, raw):
-    return {f"promorules {name}": [peers.promorules_fired(advisor.advise(person)) for person in raw]
-            for name, advisor in advisors.items()}
+    return {
+        f"promorules {name}": [peers.promorules_fired(advisor.advise(person)) for person in raw]
+        for name, advisor in advisors.items()
+    }
 
 
 def test_the_zen_model_fires_the_rules_promorules_fires(crowd, advisors):

@@ -7,6 +7,7 @@ runs in a fresh process (a clean baseline, nothing left by other tests) and
 reads the resident size from /proc/self/statm; the child stops as soon as the
 bound is crossed, so a leak fails fast instead of filling the machine.
 """
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,12 @@ print(json.dumps({"engine": advisor.engine, "done": done, "wrong": wrong, "growt
 
 
 def _grow(mode: str, count: int, bound_mb: float) -> dict:
-    run = subprocess.run([sys.executable, "-c", CHILD, mode, str(count), str(bound_mb), str(EXAMPLES)],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(count), str(bound_mb), str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 
@@ -81,7 +86,8 @@ def test_many_durable_advisors_built_and_dropped_keep_memory_flat():
     result = _grow("new", NEW_ADVISORS, NEW_ADVISORS_BOUND_MB)
     assert result["engine"] == "durable"
     assert result["growth_mb"] <= NEW_ADVISORS_BOUND_MB, (
-        f"{result['growth_mb']:.0f} MB more after {result['done']} advisors (bound {NEW_ADVISORS_BOUND_MB} MB)")
+        f"{result['growth_mb']:.0f} MB more after {result['done']} advisors (bound {NEW_ADVISORS_BOUND_MB} MB)"
+    )
     assert result["done"] == NEW_ADVISORS
     assert result["wrong"] == 0, "advice changed after advisors were dropped and their networks freed"
 
@@ -90,6 +96,7 @@ def test_reloading_a_durable_advisor_keeps_memory_flat_and_advice_right():
     result = _grow("reload", RELOADS, RELOADS_BOUND_MB)
     assert result["engine"] == "durable"
     assert result["growth_mb"] <= RELOADS_BOUND_MB, (
-        f"{result['growth_mb']:.0f} MB more after {result['done']} reloads (bound {RELOADS_BOUND_MB} MB)")
+        f"{result['growth_mb']:.0f} MB more after {result['done']} reloads (bound {RELOADS_BOUND_MB} MB)"
+    )
     assert result["done"] == RELOADS
     assert result["wrong"] == 0, "advice changed after reloads freed the old networks"

@@ -5,6 +5,7 @@ collected in one pass; `conditions.evaluate` and `PythonMatcher.undecided_inputs
 (tree walks, written plainly) define the results. These tests hold the two
 equal on random facts, on random rulesets and on the example people.
 """
+
 from datetime import date
 from pathlib import Path
 
@@ -54,8 +55,7 @@ def gave(person, path: str) -> bool:
     return True
 
 
-def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluator: PythonMatcher,
-                  person=None) -> list:
+def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluator: PythonMatcher, person=None) -> list:
     """The missing facts as first defined: one tree walk per deciding rule; none the person gave."""
     stage_rules = []
     for stage in ruleset.stages:
@@ -80,8 +80,13 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
     from promorules.facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
 
     refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
-    after = {r.id for r in ruleset.rules if r.category in AFTER_A_REFUSAL_CATEGORIES
-             or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES) or r.derive in refusal_signals}
+    after = {
+        r.id
+        for r in ruleset.rules
+        if r.category in AFTER_A_REFUSAL_CATEGORIES
+        or (r.stages and set(r.stages) <= AFTER_A_REFUSAL_STAGES)
+        or r.derive in refusal_signals
+    }
     if (facts.get("denied_request_count") or 0) >= 1:
         after = set()
     kept = [p for p in needed if not gave(person, p) and (p in BASICS or needed[p] - after)]
@@ -124,7 +129,9 @@ def test_compiled_conditions_match_on_random_derived_facts(facts):
     assert evaluator.match(facts).fired == plain_fired(DEFAULT, facts, signals)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=5, max_size=5))
 def test_compiled_conditions_match_on_random_rulesets(tmp_path_factory, rules, samples):
     ruleset = load_random_ruleset(tmp_path_factory, rules)
@@ -140,7 +147,9 @@ def test_compiled_conditions_match_on_random_rulesets(tmp_path_factory, rules, s
         assert [m.model_dump() for m in advice.missing_facts] == expected, rules
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=8, max_size=8))
 def test_records_shared_between_advices_never_change_one(tmp_path_factory, rules, samples):
     """A resolver that has advised many people gives each one exactly what a fresh resolver gives.

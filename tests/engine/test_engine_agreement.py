@@ -4,6 +4,7 @@ The Python evaluator is the oracle: three-valued logic written plainly. If the
 durable network ever disagrees (a compile mistake, a durable quirk), these fail.
 None of them looks at durable's own firing order.
 """
+
 import subprocess
 import sys
 import textwrap
@@ -45,7 +46,9 @@ def test_same_advice_on_random_people(person):
     assert DURABLE_ADVISOR.advise(person).model_dump_json() == durable.model_dump_json()
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(rulesets(), st.lists(derived_facts(NUMBERS + BOOLS + sorted(ENUMS)), min_size=5, max_size=5))
 def test_random_rulesets_agree(tmp_path_factory, rules, samples):
     ruleset = load_random_ruleset(tmp_path_factory, rules)

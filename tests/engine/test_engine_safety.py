@@ -1,4 +1,5 @@
 """One shared advisor under threads, forks and failures; networks that would crash durable are refused."""
+
 import json
 import multiprocessing
 import threading

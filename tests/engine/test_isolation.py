@@ -8,6 +8,7 @@ text, and any difference from the serial result shows byte for byte.
 
 bench/soak.py runs the same check at full size (16 threads x 2,000).
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -96,7 +97,7 @@ def _advise_from_path(job: tuple[str, list[dict]]) -> list[str]:
 
 
 def _chunks(indexes: list[int], size: int) -> list[list[int]]:
-    return [indexes[n:n + size] for n in range(0, len(indexes), size)]
+    return [indexes[n : n + size] for n in range(0, len(indexes), size)]
 
 
 @pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")  # Python 3.12+ warns about fork with threads
@@ -136,8 +137,9 @@ def test_spawned_workers_give_the_serial_results(ruleset_path, people, serial):
 # ------------------------------------------------------------------ failures do not poison what follows
 
 
-@pytest.mark.parametrize("fail_on", ["assert_fact", "complete_and_start_action", "start_action_for_state",
-                                     "retract_fact"])
+@pytest.mark.parametrize(
+    "fail_on", ["assert_fact", "complete_and_start_action", "start_action_for_state", "retract_fact"]
+)
 def test_failed_evaluations_do_not_poison_the_next_ones(fail_on, ruleset_path, people, serial, monkeypatch):
     """Failures at every step of an evaluation, on a shared advisor under 8 threads: each failed evaluation
     raises EngineError, every other one is exactly the serial result, and so is everything afterwards."""
@@ -165,14 +167,16 @@ def test_failed_evaluations_do_not_poison_the_next_ones(fail_on, ruleset_path, p
     assert [advisor.advise(p).model_dump_json() for p in people[:60]] == serial[:60]
 
 
-def test_an_interrupt_in_the_middle_of_an_evaluation_does_not_poison_the_next(ruleset_path, people, serial,
-                                                                           monkeypatch):
+def test_an_interrupt_in_the_middle_of_an_evaluation_does_not_poison_the_next(
+    ruleset_path, people, serial, monkeypatch
+):
     advisor = Advisor(ruleset_path, engine="durable")
     real = durable_engine._durable
 
     class Interrupting(FailingDurable):
         def __getattr__(self, name):
             if name == "complete_and_start_action":
+
                 def interrupt(*args):
                     raise KeyboardInterrupt
 
@@ -207,6 +211,11 @@ def test_hostile_facts_between_good_ones_change_nothing(advisor, people, serial)
 def test_the_soak_runs_without_the_test_extra():
     """bench/soak.py shares this check's pieces, so it must not need pytest or hypothesis to be installed."""
     blocked = "import sys; sys.modules['pytest'] = sys.modules['hypothesis'] = None; sys.path.insert(0, 'bench'); "
-    loaded = subprocess.run([sys.executable, "-c", blocked + "import soak; print(len(list(soak.bench_people(3))))"],
-                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=60)
+    loaded = subprocess.run(
+        [sys.executable, "-c", blocked + "import soak; print(len(list(soak.bench_people(3))))"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (loaded.returncode, loaded.stdout, loaded.stderr) == (0, "3\n", "")

@@ -8,6 +8,7 @@ names the person, not a lost test run.
 `any_facts` draws every field of the facts model (not only the fields the
 shared strategy in tests/support/people.py covers), from its own types and bounds.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,14 @@ ROOT = Path(__file__).resolve().parents[2]
 AS_OF = date(2026, 11, 24)
 EARLIEST, LATEST = date(2012, 1, 1), date(2028, 12, 31)
 WORDS = st.text(alphabet="abcdefgh ijklmnoé€-", min_size=1, max_size=12).map(str.strip).filter(bool)
-PAST_DATES = ("role_start_date", "last_promotion_date", "self_assessment_date", "informal_review_date",
-              "improvement_cycle_start", "achievement_log_last_updated")
+PAST_DATES = (
+    "role_start_date",
+    "last_promotion_date",
+    "self_assessment_date",
+    "informal_review_date",
+    "improvement_cycle_start",
+    "achievement_log_last_updated",
+)
 
 
 # ------------------------------------------------------------------ any valid facts
@@ -58,10 +65,12 @@ def _values(annotation: Any, depth: int):
         base, *metadata = get_args(annotation)
         low, high = _bounds(metadata)
         if base is int:
-            low, high = (-10**6 if low is None else low), (10**6 if high is None else high)
+            low, high = (-(10**6) if low is None else low), (10**6 if high is None else high)
             return st.integers(low, min(high, low + 30)) | st.integers(low, high)  # small counts are the usual
         if base is float:
-            return st.floats(low or 0, high or 1e12, allow_nan=False, allow_infinity=False) | st.integers(0, 300_000).map(float)
+            return st.floats(low or 0, high or 1e12, allow_nan=False, allow_infinity=False) | st.integers(
+                0, 300_000
+            ).map(float)
         return _values(base, depth)
     if origin is Literal:
         return st.sampled_from(get_args(annotation))
@@ -96,11 +105,16 @@ def _settle(data: dict) -> dict:
     for group in ("achievements", "setbacks", "promotion_requests"):
         if data.get(group):
             data[group] = [{**item, "date": min(item["date"], as_of)} for item in data[group]]
-    for group, field in (("promotion_requests", "plan_agreed_date"), ("performance_gaps", "opened"),
-                         ("above_level_activities", "started"), ("people", "asked_date")):
+    for group, field in (
+        ("promotion_requests", "plan_agreed_date"),
+        ("performance_gaps", "opened"),
+        ("above_level_activities", "started"),
+        ("people", "asked_date"),
+    ):
         if data.get(group):
-            data[group] = [{**item, field: min(item[field], as_of)} if item.get(field) else item
-                           for item in data[group]]
+            data[group] = [
+                {**item, field: min(item[field], as_of)} if item.get(field) else item for item in data[group]
+            ]
     if (data.get("external_offer") or {}).get("date"):
         data["external_offer"] = {**data["external_offer"], "date": min(data["external_offer"]["date"], as_of)}
     org = dict(data.get("org") or {})
@@ -150,8 +164,9 @@ def test_random_valid_people_never_crash_durable_and_get_the_evaluators_advice(t
     collect()
     batch = tmp_path / "people.jsonl"
     batch.write_text("".join(json.dumps(p, default=str) + "\n" for p in people), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(batch)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(batch)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     results = done.stdout.splitlines()
     where = f"after {len(results)} of {len(people)} people"
     assert done.returncode == 0, f"the durable process died {where} (exit {done.returncode}): {done.stderr[-1500:]}"
@@ -173,21 +188,34 @@ ENUMS = {
 DATES = ["role_start_date", "latest_denial_date", "org_next_review_start"]
 OPERANDS = ["0", "3", "12", "-4", "2.5", "100.25", "limit", "ratio"]
 PLACEHOLDERS = ["months_in_role", "sponsor_count", "revenue_attributed", "scope_change", "frustrated", "limit", "ratio"]
-DATE_EXPRESSIONS = ["as_of + 14 days", "role_start_date + limit months", "latest_denial_date + 2 weeks",
-                    "org_next_review_start - 1 months"]
+DATE_EXPRESSIONS = [
+    "as_of + 14 days",
+    "role_start_date + limit months",
+    "latest_denial_date + 2 weeks",
+    "org_next_review_start - 1 months",
+]
 TAGS = ["ask-now", "prep", "talk"]
 
 
 def _atoms(signals: list[str]):
     choices = [
-        st.builds("{} {} {}".format, st.sampled_from(NUMBERS), st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
-                  st.sampled_from(OPERANDS)),
+        st.builds(
+            "{} {} {}".format,
+            st.sampled_from(NUMBERS),
+            st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+            st.sampled_from(OPERANDS),
+        ),
         st.builds("{}{}".format, st.sampled_from(["", "not "]), st.sampled_from(BOOLS)),
-        st.sampled_from(sorted(ENUMS)).flatmap(lambda name: st.one_of(
-            st.builds(f"{name} {{}} {{}}".format, st.sampled_from(["==", "!="]), st.sampled_from(ENUMS[name])),
-            st.builds(f"{name} {{}} [{{}}]".format, st.sampled_from(["in", "not in"]),
-                      st.lists(st.sampled_from(ENUMS[name]), min_size=1, max_size=2, unique=True).map(", ".join)),
-        )),
+        st.sampled_from(sorted(ENUMS)).flatmap(
+            lambda name: st.one_of(
+                st.builds(f"{name} {{}} {{}}".format, st.sampled_from(["==", "!="]), st.sampled_from(ENUMS[name])),
+                st.builds(
+                    f"{name} {{}} [{{}}]".format,
+                    st.sampled_from(["in", "not in"]),
+                    st.lists(st.sampled_from(ENUMS[name]), min_size=1, max_size=2, unique=True).map(", ".join),
+                ),
+            )
+        ),
         st.builds("{} is {}".format, st.sampled_from(NUMBERS + BOOLS + DATES), st.sampled_from(["known", "unknown"])),
         st.sampled_from(["policy == bold", "policy != bold", "policy in [calm, bold]"]),
     ]
@@ -239,8 +267,9 @@ def rulesets(draw) -> tuple[dict, dict]:
                 rule["stages"] = draw(st.lists(st.sampled_from(["early", "rest"]), max_size=1))
             targets = ids + sorted(tags)  # earlier rules, and tags given so far
             if targets:
-                rule["hold_back"] = draw(st.lists(st.sampled_from(targets), min_size=kind == "hold", max_size=2,
-                                                  unique=True))
+                rule["hold_back"] = draw(
+                    st.lists(st.sampled_from(targets), min_size=kind == "hold", max_size=2, unique=True)
+                )
             if "recommend" not in rule and not rule.get("hold_back"):
                 rule["recommend"] = "Advice"
             ids.append(rule["id"])
@@ -254,8 +283,12 @@ def rulesets(draw) -> tuple[dict, dict]:
         "thresholds": {
             "limit": {"default": draw(st.integers(0, 24)), "unit": "months", "meaning": "A whole number."},
             "ratio": {"default": draw(st.sampled_from([0.5, 2.5, 7.25, 150.0])), "unit": "x", "meaning": "A fraction."},
-            "policy": {"default": draw(st.sampled_from(["calm", "bold"])), "unit": "policy", "meaning": "A switch.",
-                       "choices": ["calm", "bold"]},
+            "policy": {
+                "default": draw(st.sampled_from(["calm", "bold"])),
+                "unit": "policy",
+                "meaning": "A switch.",
+                "choices": ["calm", "bold"],
+            },
         },
         "stages": [{"name": "early", "title": "Early", "signal": "sig0"}, {"name": "rest", "title": "The rest"}],
     }
@@ -263,8 +296,12 @@ def rulesets(draw) -> tuple[dict, dict]:
 
 
 @pytest.mark.durable
-@settings(max_examples=40, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(rulesets(), st.lists(any_facts, min_size=6, max_size=6))
 def test_random_rulesets_load_compile_and_advise_alike_on_both_engines(tmp_path_factory, ruleset, people):
     manifest, rule_file = ruleset
@@ -281,20 +318,68 @@ def test_random_rulesets_load_compile_and_advise_alike_on_both_engines(tmp_path_
 # ------------------------------------------------------------------ random text: refused, never a crash
 
 YAML_PIECES = list("abc_:-[]{}!&*<>|'\"#%@`,?. \n\t0123456789eE+.~") + [
-    "as_of", "org", "frustrated", "achievements", "\x00", "é", "2026-11-24", "!!python/", "NaN", "true", "- ", ": ",
+    "as_of",
+    "org",
+    "frustrated",
+    "achievements",
+    "\x00",
+    "é",
+    "2026-11-24",
+    "!!python/",
+    "NaN",
+    "true",
+    "- ",
+    ": ",
 ]
 RULE_PIECES = [
-    "category: c\n", "rules:\n", "  - id: r1\n", "  - id: r2\n", "    priority: 5\n", "    title: t\n", "    when: ",
-    "    recommend: ", "    derive: s\n", "    hold_back: [r1]\n", "    date: as_of + 3 days\n", "months_in_role < 12\n",
-    "not s\n", "s\n", "{any: [frustrated, remote]}\n", "[frustrated, not remote]\n", "'{months_in_role} by {date}'\n",
-    "x\n", "{", "}", "[", "]", ": ", "- ", "&a ", "*a ", "!!str ", "'", '"', "\n", "  ", "0.5", "1e5", "-3", "not ",
-    "in [none, dramatic]", "scope_change ", "== ", "\x00", "é",
+    "category: c\n",
+    "rules:\n",
+    "  - id: r1\n",
+    "  - id: r2\n",
+    "    priority: 5\n",
+    "    title: t\n",
+    "    when: ",
+    "    recommend: ",
+    "    derive: s\n",
+    "    hold_back: [r1]\n",
+    "    date: as_of + 3 days\n",
+    "months_in_role < 12\n",
+    "not s\n",
+    "s\n",
+    "{any: [frustrated, remote]}\n",
+    "[frustrated, not remote]\n",
+    "'{months_in_role} by {date}'\n",
+    "x\n",
+    "{",
+    "}",
+    "[",
+    "]",
+    ": ",
+    "- ",
+    "&a ",
+    "*a ",
+    "!!str ",
+    "'",
+    '"',
+    "\n",
+    "  ",
+    "0.5",
+    "1e5",
+    "-3",
+    "not ",
+    "in [none, dramatic]",
+    "scope_change ",
+    "== ",
+    "\x00",
+    "é",
 ]
 
 
 @settings(max_examples=500, deadline=None, database=None)
-@given(st.one_of(st.binary(max_size=60), st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join)),
-       st.sampled_from(["facts.yaml", "facts.json"]))
+@given(
+    st.one_of(st.binary(max_size=60), st.lists(st.sampled_from(YAML_PIECES), max_size=40).map("".join)),
+    st.sampled_from(["facts.yaml", "facts.json"]),
+)
 def test_any_bytes_as_facts_are_read_or_refused_with_input_error(raw, name):
     try:
         parse_facts(raw if isinstance(raw, bytes) else raw.encode(), name)
@@ -302,8 +387,12 @@ def test_any_bytes_as_facts_are_read_or_refused_with_input_error(raw, name):
         assert exc.problems and all(str(p).startswith(name) for p in exc.problems)
 
 
-@settings(max_examples=150, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(st.sampled_from(RULE_PIECES), max_size=30).map("".join))
 def test_any_text_as_a_rule_file_is_loaded_or_refused_with_input_error(tmp_path_factory, text):
     root = tmp_path_factory.mktemp("rules")

@@ -16,6 +16,7 @@ and through the library:
 The timeouts are generous bounds (the work now takes well under a second);
 what each test checks is the message a person gets.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -71,8 +72,9 @@ def test_a_facts_file_of_80000_unknown_keys_gives_the_first_50_and_a_count(tmp_p
     assert done.returncode == 2 and done.stdout == ""
     assert "Traceback" not in done.stderr
     lines = done.stderr.splitlines()
-    assert lines[:MAX_PROBLEMS] == [f'error: facts.yaml:{n + 2}:1: unknown fact "unknown_key_{n:05d}"'
-                                    for n in range(MAX_PROBLEMS)]
+    assert lines[:MAX_PROBLEMS] == [
+        f'error: facts.yaml:{n + 2}:1: unknown fact "unknown_key_{n:05d}"' for n in range(MAX_PROBLEMS)
+    ]
     assert lines[MAX_PROBLEMS:] == ["error: ... and 79950 more problems"]
 
 
@@ -181,7 +183,8 @@ def test_a_rulesets_numbers_are_bounded_the_same_way(tmp_path):
         load_ruleset(folder)
     assert [str(p) for p in caught.value.problems] == [
         f"{rules}:4:15: rules[0].priority: base-60 numbers such as 1:30 are not supported; "
-        "write the number in digits, or quote it if it is text"]
+        "write the number in digits, or quote it if it is text"
+    ]
 
 
 def test_base_60_text_is_read_when_quoted():
@@ -193,19 +196,22 @@ def test_base_60_text_is_read_when_quoted():
 
 
 def test_a_json_facts_file_with_a_long_number_names_the_field(tmp_path):
-    (tmp_path / "facts.json").write_text('{"as_of": "2026-11-24", "org": {"budget_season_months": [1, '
-                                         + "9" * 5000 + "]}}")
+    (tmp_path / "facts.json").write_text(
+        '{"as_of": "2026-11-24", "org": {"budget_season_months": [1, ' + "9" * 5000 + "]}}"
+    )
     done = run("advise", "facts.json", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == ("error: facts.json: org.budget_season_months[1]: "
-                           "a number of 5000 characters; at most 32 are read\n")
+    assert done.stderr == (
+        "error: facts.json: org.budget_season_months[1]: a number of 5000 characters; at most 32 are read\n"
+    )
 
 
 def test_a_huge_number_given_as_data_is_named_not_an_internal_problem():
     with pytest.raises(InputError) as caught:
-        validate_facts(Located({"as_of": "2026-11-24", "org": {"size": 10 ** 5000}}, "request"))
+        validate_facts(Located({"as_of": "2026-11-24", "org": {"size": 10**5000}}, "request"))
     assert [(p.field, p.message) for p in caught.value.problems] == [
-        ("org.size", "org.size: must be at most 1000000 (got a number of more than 32 digits)")]
+        ("org.size", "org.size: must be at most 1000000 (got a number of more than 32 digits)")
+    ]
 
 
 def test_reading_yaml_keeps_nothing_of_the_document():

@@ -5,6 +5,7 @@ stops with an internal problem and never drops a record silently: either
 every data row gets its output line (advice, or an error naming the field),
 or the file is refused with exit 2 and an `error:` line naming file:line.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,10 +25,13 @@ def test_the_index_lists_every_csv_file():
     assert {p.name for p in CORPUS.glob("*.csv")} == set(INDEX)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=case["gap"])] if "gap" in case else [])
-    for name, case in INDEX.items()
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=case["gap"])] if "gap" in case else [])
+        for name, case in INDEX.items()
+    ],
+)
 def test_batch_reads_each_row_or_refuses_the_file_by_line(name, tmp_path):
     case = INDEX[name]
     output = tmp_path / "out.jsonl"

@@ -12,6 +12,7 @@ must give a named error row from `promorules batch` (one output line per
 record, in order), and, as the body of POST /v1/advice, an error answer from
 the service (422 naming the field where a field is wrong).
 """
+
 from __future__ import annotations
 
 import json
@@ -48,10 +49,13 @@ RECIPES = {
     "ten-megabyte-string.yaml": lambda: "as_of: 2026-11-24\ncurrent_title: " + "x" * (10 * MIB) + "\n",
     "ten-megabyte-json-on-stdin.json": lambda: json.dumps({"as_of": "2026-11-24", "current_title": "x" * (10 * MIB)}),
     "large-title-under-file-limit.yaml": lambda: "as_of: 2026-11-24\ncurrent_title: " + "x" * (1900 * 1024) + "\n",
-    "five-thousand-achievements.yaml": lambda: "as_of: 2026-11-24\nachievements:\n"
-    + "".join(f"  - {{title: Result {n}, date: 2026-01-01}}\n" for n in range(5000)),
-    "too-many-ratings.yaml": lambda: "as_of: 2026-11-24\ncriteria_self_rating:\n"
-    + "".join(f"  criterion {n}: met\n" for n in range(1001)),
+    "five-thousand-achievements.yaml": lambda: (
+        "as_of: 2026-11-24\nachievements:\n"
+        + "".join(f"  - {{title: Result {n}, date: 2026-01-01}}\n" for n in range(5000))
+    ),
+    "too-many-ratings.yaml": lambda: (
+        "as_of: 2026-11-24\ncriteria_self_rating:\n" + "".join(f"  criterion {n}: met\n" for n in range(1001))
+    ),
     "too-many-values.yaml": lambda: "as_of: 2026-11-24\nleveling_criteria: [" + ", ".join(["a"] * 200_001) + "]\n",
     "nested-300-lists-deep.yaml": lambda: "as_of: 2026-11-24\nachievements: " + "[" * 300 + "]" * 300 + "\n",
     "nested-300-mappings-deep.yaml": lambda: _nested_mappings(300),
@@ -64,8 +68,9 @@ RECIPES = {
     "ten-thousand-character-key.yaml": lambda: "as_of: 2026-11-24\n" + "k" * 10_000 + ": true\n",
     "five-thousand-digit-integer.json": lambda: '{"as_of": "2026-11-24", "org": {"size": 1' + "0" * 5000 + "}}",
     # 1.8 MB and 960 KB of unknown keys: about 20 s of "did you mean" each, before only the problems shown were worded
-    "eighty-thousand-unknown-keys.yaml": lambda: "as_of: 2026-11-24\n"
-    + "".join(f"unknown_key_{n:05d}: 1\n" for n in range(80_000)),
+    "eighty-thousand-unknown-keys.yaml": lambda: (
+        "as_of: 2026-11-24\n" + "".join(f"unknown_key_{n:05d}: 1\n" for n in range(80_000))
+    ),
     "forty-thousand-unknown-keys.json": lambda: json.dumps(
         {"as_of": "2026-11-24", **{f"unknown_key_{n:05d}": 1 for n in range(40_000)}}
     ),
@@ -96,7 +101,9 @@ def _cached_advisor(*args, **kwargs):
 
 def _params(section: str) -> list:
     return [
-        pytest.param(name, case, id=name, marks=[pytest.mark.xfail(strict=True, reason=case["gap"])] if "gap" in case else [])
+        pytest.param(
+            name, case, id=name, marks=[pytest.mark.xfail(strict=True, reason=case["gap"])] if "gap" in case else []
+        )
         for name, case in INDEX[section].items()
     ]
 
@@ -145,7 +152,6 @@ def test_oversized_and_overnested_facts_are_refused(name, case, tmp_path):
     check_refused(path, case, tmp_path)
 
 
-
 # ------------------------------------------------------------------ the same records through batch and serve
 
 ALL_CASES = {**INDEX["files"], **INDEX["generated"]}
@@ -166,7 +172,7 @@ def as_record(name: str) -> bytes:
 
 def _as_of(case: dict) -> list[str]:
     args = case.get("args", [])
-    return args[args.index("--as-of"):][:2] if "--as-of" in args else []
+    return args[args.index("--as-of") :][:2] if "--as-of" in args else []
 
 
 def names_the_field(case: dict, errors: list[dict]) -> bool:
@@ -183,8 +189,13 @@ def batch_rows(tmp_path_factory) -> dict:
     for options, names in groups.items():
         folder = tmp_path_factory.mktemp("batch")
         (folder / "records.jsonl").write_bytes(b"".join(as_record(name) + b"\n" for name in names))
-        done = subprocess.run([str(PROMORULES), "batch", "records.jsonl", "-o", "out.jsonl", "--workers", "2",
-                               *options], cwd=folder, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [str(PROMORULES), "batch", "records.jsonl", "-o", "out.jsonl", "--workers", "2", *options],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr[-2000:]
         lines = (folder / "out.jsonl").read_text(encoding="utf-8").splitlines()
         assert len(lines) == len(names), "one output line per input record"
@@ -238,8 +249,12 @@ def test_the_service_answers_each_bad_record_with_a_named_error(name, service):
     case = ALL_CASES[name]
     body = as_record(name)
     as_of = _as_of(case)
-    answer = service.post("/v1/advice", content=body, params={"as_of": as_of[1]} if as_of else None,
-                          headers={"content-type": "application/json"})
+    answer = service.post(
+        "/v1/advice",
+        content=body,
+        params={"as_of": as_of[1]} if as_of else None,
+        headers={"content-type": "application/json"},
+    )
     assert "Traceback" not in answer.text
     if len(body) > MAX_BODY_BYTES:
         assert answer.status_code == 413

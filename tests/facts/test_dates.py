@@ -1,4 +1,5 @@
 """Month arithmetic the way people count anniversaries."""
+
 from datetime import date, timedelta
 
 from hypothesis import given

@@ -1,4 +1,5 @@
 """Derived facts: measurements from one person's facts; unknown stays unknown."""
+
 from datetime import date
 
 import pytest
@@ -14,8 +15,15 @@ def derived(**facts):
 
 def test_nothing_known_means_nothing_measured():
     d = derived()
-    for name in ("months_in_role", "sponsor_count", "quantified_achievements_12m", "open_gap_count",
-                 "denial_count", "freeze_active", "days_since_last_setback"):
+    for name in (
+        "months_in_role",
+        "sponsor_count",
+        "quantified_achievements_12m",
+        "open_gap_count",
+        "denial_count",
+        "freeze_active",
+        "days_since_last_setback",
+    ):
         assert d[name] is None, name
     assert d["as_of"] == date(2026, 11, 24)
 
@@ -118,7 +126,10 @@ def test_input_descriptions_come_from_the_facts_model():
 
 
 def test_derive_is_deterministic():
-    facts = {"role_start_date": "2024-03-31", "achievements": [{"title": "x", "date": "2026-02-01", "quantified": True}]}
+    facts = {
+        "role_start_date": "2024-03-31",
+        "achievements": [{"title": "x", "date": "2026-02-01", "quantified": True}],
+    }
     assert derived(**facts) == derived(**facts)
 
 

@@ -1,4 +1,5 @@
 """Reading a person's facts file: every mistake named with its file and line (YAML) or field (JSON)."""
+
 from datetime import date
 
 import pytest
@@ -36,10 +37,13 @@ def test_malformed_yaml_gives_the_line():
     assert len(found) == 1 and "not valid YAML" in found[0] and found[0].startswith("me.yaml:")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("- as_of: 2026-01-01\n", "not a list"),
-    ("just a sentence\n", "not a single str value"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("- as_of: 2026-01-01\n", "not a list"),
+        ("just a sentence\n", "not a single str value"),
+    ],
+)
 def test_the_file_must_hold_a_mapping(text, expected):
     found = problems(text)
     assert "facts must be a mapping of names to values" in found[0] and expected in found[0]
@@ -85,10 +89,14 @@ def test_json_nan_and_unknown_keys_are_refused():
 def test_yaml_and_json_give_the_same_facts(tmp_path):
     yaml_file = tmp_path / "p.yaml"
     json_file = tmp_path / "p.json"
-    yaml_file.write_text("as_of: 2026-01-01\norg:\n  hiring_freeze: true\nachievements:\n"
-                         "  - {title: A, date: 2025-06-01, quantified: true}\n")
-    json_file.write_text('{"as_of": "2026-01-01", "org": {"hiring_freeze": true},'
-                         ' "achievements": [{"title": "A", "date": "2025-06-01", "quantified": true}]}')
+    yaml_file.write_text(
+        "as_of: 2026-01-01\norg:\n  hiring_freeze: true\nachievements:\n"
+        "  - {title: A, date: 2025-06-01, quantified: true}\n"
+    )
+    json_file.write_text(
+        '{"as_of": "2026-01-01", "org": {"hiring_freeze": true},'
+        ' "achievements": [{"title": "A", "date": "2025-06-01", "quantified": true}]}'
+    )
     assert read_facts(str(yaml_file)) == read_facts(str(json_file))
 
 
@@ -119,7 +127,10 @@ def test_a_file_without_facts_says_so(text):
 
 def test_a_fact_worked_out_from_others_says_what_to_give_instead():
     found = problems("sponsor_count: 2\nsponsr_count: 3\n")
-    assert found[0] == 'me.yaml:1:1: "sponsor_count" is worked out from people, so it cannot be given; give "people" instead'
+    assert (
+        found[0]
+        == 'me.yaml:1:1: "sponsor_count" is worked out from people, so it cannot be given; give "people" instead'
+    )
     assert found[1].startswith('me.yaml:2:1: unknown fact "sponsr_count" (did you mean "sponsor_count"?); ')
 
 

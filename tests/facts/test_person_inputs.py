@@ -1,4 +1,5 @@
 """Facts files as every command reads them: the day, a date after it, an empty file."""
+
 from datetime import date
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """The commands a person uses: advise's sections, explain, case."""
+
 import json
 from pathlib import Path
 
@@ -75,8 +76,13 @@ def test_markdown_to_share_with_a_coach():
     assert result.exit_code == 0
     text = result.output
     assert text.startswith("# Make the case, not asking yet\n")
-    for heading in ("## What to do, in order", "## Held back for now", "## What would change this advice",
-                    "## Your dated plan", "## Tell us more: facts that could change this advice"):
+    for heading in (
+        "## What to do, in order",
+        "## Held back for now",
+        "## What would change this advice",
+        "## Your dated plan",
+        "## Tell us more: facts that could change this advice",
+    ):
         assert heading in text
     assert "### 1. Hold the formal request while the company is frozen" in text
     assert run("advise", PRIYA, "--format", "markdown").output == text  # deterministic
@@ -112,8 +118,13 @@ def test_case_draft_has_five_parts_and_flags_the_weak_ones(tmp_path):
     result = run("case", CLAIRE_FIRST, "-o", str(out))
     assert result.exit_code == 0, result.output
     text = out.read_text()
-    for part in ("## 1. My current role, done well", "## 2. Beyond my role", "## 3. Impact, in numbers",
-                 "## 4. The ask", "## 5. What the promotion lets me do next, for the organisation"):
+    for part in (
+        "## 1. My current role, done well",
+        "## 2. Beyond my role",
+        "## 3. Impact, in numbers",
+        "## 4. The ask",
+        "## 5. What the promotion lets me do next, for the organisation",
+    ):
         assert part in text
     assert "**5 of the five parts need work.**" in text
     assert "0 results with numbers from the last twelve months; aim for at least 5." in text

@@ -1,4 +1,5 @@
 """The interview asks what matters, checks answers on the spot, saves them, and advises."""
+
 import json
 import os
 import pty
@@ -77,22 +78,28 @@ def test_piped_answers_are_checked_and_saved(tmp_path):
     out = tmp_path / "me.yaml"
     # role start, last promotion (skipped), requests, gaps, every duty covered ("maybe" is asked again)
     answers = "2024-01\n\nnever asked\nnone\nmaybe\nyes\n"
-    result = CliRunner().invoke(main, ["interview", "-o", str(out), "--as-of", "2026-11-24",
-                                       "--max-questions", "5", "--format", "json"], input=answers)
+    result = CliRunner().invoke(
+        main,
+        ["interview", "-o", str(out), "--as-of", "2026-11-24", "--max-questions", "5", "--format", "json"],
+        input=answers,
+    )
     assert result.exit_code == 0, result.output
     assert "please answer yes or no" in result.output
     saved = yaml.safe_load(out.read_text())
     assert str(saved["role_start_date"]) == "2024-01-01" and "last_promotion_date" not in saved
     assert saved["promotion_requests"] == [] and saved["performance_gaps"] == []
     assert saved["meets_all_responsibilities"] is True
-    advice = json.loads(result.output[result.output.index("{"):])
+    advice = json.loads(result.output[result.output.index("{") :])
     assert advice["as_of"] == "2026-11-24"
 
 
 def test_a_date_after_today_is_refused_kindly(tmp_path):
     out = tmp_path / "me.yaml"
-    result = CliRunner().invoke(main, ["interview", "-o", str(out), "--as-of", "2026-11-24", "--facts",
-                                       str(CLAIRE), "--max-questions", "1"], input="2027-01-01\n2026-06-01\n")
+    result = CliRunner().invoke(
+        main,
+        ["interview", "-o", str(out), "--as-of", "2026-11-24", "--facts", str(CLAIRE), "--max-questions", "1"],
+        input="2027-01-01\n2026-06-01\n",
+    )
     assert result.exit_code == 0, result.output
     assert "That answer cannot be used" in result.output
     assert "2027-01-01" not in out.read_text()
@@ -100,8 +107,9 @@ def test_a_date_after_today_is_refused_kindly(tmp_path):
 
 def test_resuming_asks_only_what_is_missing(tmp_path):
     out = tmp_path / "claire.yaml"
-    result = CliRunner().invoke(main, ["interview", "--facts", str(CLAIRE), "-o", str(out),
-                                       "--max-questions", "2"], input="\n\n")
+    result = CliRunner().invoke(
+        main, ["interview", "--facts", str(CLAIRE), "-o", str(out), "--max-questions", "2"], input="\n\n"
+    )
     assert result.exit_code == 0, result.output
     assert "When did you start your current role?" not in result.output  # already known
     saved = yaml.safe_load(out.read_text())
@@ -124,8 +132,9 @@ def test_interview_in_a_real_terminal(tmp_path):
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(tmp_path)
-        os.execv(str(script), [str(script), "interview", "-o", str(out), "--as-of", "2026-11-24",
-                               "--max-questions", "2"])
+        os.execv(
+            str(script), [str(script), "interview", "-o", str(out), "--as-of", "2026-11-24", "--max-questions", "2"]
+        )
     seen = b""
 
     def read_until(marker: bytes, limit: float = 30.0) -> bytes:
@@ -167,10 +176,12 @@ def test_questions_about_the_written_case_wait_until_there_is_one():
 
 def test_all_shows_every_recommendation_in_full_after_the_interview(tmp_path):
     """As with advise: by default the first few in full and the rest one line each; --all shows all."""
+
     def interview(*extra):
         out = tmp_path / f"claire{len(extra)}.yaml"
-        return CliRunner().invoke(main, ["interview", "-o", str(out), "--facts", str(CLAIRE), "--max-questions",
-                                         "1", *extra], input="\n")
+        return CliRunner().invoke(
+            main, ["interview", "-o", str(out), "--facts", str(CLAIRE), "--max-questions", "1", *extra], input="\n"
+        )
 
     short, everything = interview(), interview("--all")
     assert short.exit_code == 0 and everything.exit_code == 0, short.output + everything.output

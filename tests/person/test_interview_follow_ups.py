@@ -1,5 +1,6 @@
 """After a list answer, the interview asks about its latest item while the details matter: whether a setback
 was dealt with and who gave it, whom the person plans to ask, and what a refusal said (criteria, dates)."""
+
 import json
 import re
 
@@ -30,9 +31,22 @@ def interview(tmp_path, script: dict[str, list[str]]):
     wanted = {text: list(answers) for text, answers in script.items()}
     lines: list[str] = []
     while True:
-        result = CliRunner().invoke(main, ["interview", "-o", str(out), "--force", "--as-of", "2026-11-24",
-                                           "--max-questions", "200", "--format", "json"],
-                                    input="".join(f"{line}\n" for line in lines) + "\n" * 300)
+        result = CliRunner().invoke(
+            main,
+            [
+                "interview",
+                "-o",
+                str(out),
+                "--force",
+                "--as-of",
+                "2026-11-24",
+                "--max-questions",
+                "200",
+                "--format",
+                "json",
+            ],
+            input="".join(f"{line}\n" for line in lines) + "\n" * 300,
+        )
         assert result.exit_code == 0, result.output
         prompts = PROMPT.findall(result.output)
         later = [(i, text) for i, text in enumerate(prompts) if i >= len(lines)]
@@ -50,35 +64,54 @@ def rule_ids(advice: dict) -> list[str]:
 
 
 def test_a_setback_not_dealt_with_is_saved_and_brings_its_advice(tmp_path):
-    result, saved, advice, unasked = interview(tmp_path, {SETBACKS: ["2026-10"], ADDRESSED: ["no"],
-                                                          GIVEN_BY: ["executive"], GAP: ["stakeholder updates"]})
+    result, saved, advice, unasked = interview(
+        tmp_path, {SETBACKS: ["2026-10"], ADDRESSED: ["no"], GIVEN_BY: ["executive"], GAP: ["stakeholder updates"]}
+    )
     assert unasked == {}
-    assert saved["setbacks"] == [{"date": "2026-10-01", "addressed": False, "given_by": "exec",
-                                  "gap_shown": "stakeholder updates"}]
+    assert saved["setbacks"] == [
+        {"date": "2026-10-01", "addressed": False, "given_by": "exec", "gap_shown": "stakeholder updates"}
+    ]
     assert "readiness.address-setback-first" in rule_ids(advice)
     # the follow-ups come right after the setback answer
     prompts = PROMPT.findall(result.output)
     at = prompts.index(SETBACKS)
-    assert prompts[at + 1:at + 4] == [ADDRESSED, GIVEN_BY, GAP]
+    assert prompts[at + 1 : at + 4] == [ADDRESSED, GIVEN_BY, GAP]
 
 
 def test_the_criteria_and_dates_of_a_not_yet_are_saved_and_named_back(tmp_path):
-    _, saved, advice, unasked = interview(tmp_path, {
-        REQUESTS: ["not yet 2026-09-01"], REASON: ["experience gap"], SPECIFIC: ["yes"],
-        CRITERIA: ["lead the billing migration; mentor two juniors"], DEADLINE: ["2027-03"],  # by March
-        REVISIT: ["2027-04-15"],
-    })
+    _, saved, advice, unasked = interview(
+        tmp_path,
+        {
+            REQUESTS: ["not yet 2026-09-01"],
+            REASON: ["experience gap"],
+            SPECIFIC: ["yes"],
+            CRITERIA: ["lead the billing migration; mentor two juniors"],
+            DEADLINE: ["2027-03"],  # by March
+            REVISIT: ["2027-04-15"],
+        },
+    )
     assert unasked == {}
-    assert saved["promotion_requests"] == [{
-        "date": "2026-09-01", "outcome": "not_yet", "stated_reason": "experience_gap", "feedback_specific": True,
-        "criteria": ["lead the billing migration", "mentor two juniors"], "revisit_date": "2027-04-15",
-        "criteria_deadline": "2027-03-31",
-    }]
+    assert saved["promotion_requests"] == [
+        {
+            "date": "2026-09-01",
+            "outcome": "not_yet",
+            "stated_reason": "experience_gap",
+            "feedback_specific": True,
+            "criteria": ["lead the billing migration", "mentor two juniors"],
+            "revisit_date": "2027-04-15",
+            "criteria_deadline": "2027-03-31",
+        }
+    ]
     assert rule_ids(advice)[0] == "escalate.wait-for-revisit-date"  # the agreed date holds the request
     # before a revisit date is agreed, the advice names the criteria back and aims the person at them
-    _, saved, advice, unasked = interview(tmp_path, {
-        REQUESTS: ["not yet 2026-09-01"], SPECIFIC: ["yes"], CRITERIA: ["lead the billing migration"],
-    })
+    _, saved, advice, unasked = interview(
+        tmp_path,
+        {
+            REQUESTS: ["not yet 2026-09-01"],
+            SPECIFIC: ["yes"],
+            CRITERIA: ["lead the billing migration"],
+        },
+    )
     assert unasked == {} and saved["promotion_requests"][0]["criteria"] == ["lead the billing migration"]
     named = [r["rule_id"] for r in advice["recommendations"] if "lead the billing migration" in json.dumps(r)]
     assert "escalate.wait-for-criteria" in named
@@ -92,8 +125,9 @@ def test_planned_asks_are_saved_on_the_people_named(tmp_path):
 
 
 def test_every_follow_up_can_be_skipped(tmp_path):
-    result, saved, _, unasked = interview(tmp_path, {SETBACKS: ["2026-10"], REQUESTS: ["denied 2026-06-10"],
-                                                     PEOPLE: ["Ana"]})
+    result, saved, _, unasked = interview(
+        tmp_path, {SETBACKS: ["2026-10"], REQUESTS: ["denied 2026-06-10"], PEOPLE: ["Ana"]}
+    )
     assert unasked == {}
     for question in (ADDRESSED, GIVEN_BY, GAP, REASON, SPECIFIC, CRITERIA, REVISIT, PLANNED):
         assert question in result.output
@@ -105,18 +139,24 @@ def test_every_follow_up_can_be_skipped(tmp_path):
 
 def test_follow_ups_wait_for_what_they_are_about(tmp_path):
     """No setback, nobody named, a request that was approved: nothing to follow up."""
-    result, _, _, _ = interview(tmp_path, {SETBACKS: ["none"], REQUESTS: ["approved 2025-06-10"],
-                                           PEOPLE: ["none"]})
+    result, _, _, _ = interview(tmp_path, {SETBACKS: ["none"], REQUESTS: ["approved 2025-06-10"], PEOPLE: ["none"]})
     for question in (ADDRESSED, GIVEN_BY, GAP, REASON, SPECIFIC, CRITERIA, REVISIT, PLANNED):
         assert question not in result.output
 
 
 def test_a_follow_up_answer_that_cannot_be_used_is_asked_again(tmp_path):
-    result, saved, _, unasked = interview(tmp_path, {
-        SETBACKS: ["2026-10"], ADDRESSED: ["maybe", "no"], GIVEN_BY: ["the board", "2"],
-        REQUESTS: ["not yet 2026-09-01"], REVISIT: ["next spring", "2027-04"],
-        PEOPLE: ["Ana; Ben"], PLANNED: ["Carol", "1"],
-    })
+    result, saved, _, unasked = interview(
+        tmp_path,
+        {
+            SETBACKS: ["2026-10"],
+            ADDRESSED: ["maybe", "no"],
+            GIVEN_BY: ["the board", "2"],
+            REQUESTS: ["not yet 2026-09-01"],
+            REVISIT: ["next spring", "2027-04"],
+            PEOPLE: ["Ana; Ben"],
+            PLANNED: ["Carol", "1"],
+        },
+    )
     assert unasked == {}
     assert "That answer cannot be used: please answer yes or no" in result.output
     assert 'That answer cannot be used: "the board" is not one of the choices' in result.output

@@ -1,4 +1,5 @@
 """The interview keeps what the person has: no file replaced unasked, no date made up, no day fixed unasked."""
+
 from datetime import date
 from pathlib import Path
 
@@ -49,31 +50,40 @@ def test_a_place_that_cannot_be_saved_to_is_refused_before_the_first_question(tm
     missing = tmp_path / "nodir" / "x.yaml"
     result = run("interview", "-o", str(missing), input="none\nyes\n")
     assert result.exit_code == 2, result.output
-    assert f"error: {missing}: cannot save your answers there: the folder {missing.parent} does not exist" \
-        in result.output
+    assert (
+        f"error: {missing}: cannot save your answers there: the folder {missing.parent} does not exist" in result.output
+    )
     assert "1. " not in result.output and "Traceback" not in result.output
 
 
 def answers(by_path: dict):
     """An Interview's read_line answering from ``by_path`` (a list of tries per path), Enter for the rest."""
+
     def read_line(session):
         tries = by_path.get(session.asked[-1])
         return (tries.pop(0) if tries else "") + "\n"
+
     return read_line
 
 
 def test_answers_about_work_and_results_carry_only_the_dates_the_person_gave(tmp_path):
     session = Interview(Advisor(), {}, date(2026, 11, 27), max_questions=200)
     said = []
-    read = answers({"above_level_activities": ["mentoring"],
-                    "achievements": ["cut handling time by 18%", "cut handling time by 18% 2026-05; won X (2026-03-04)"]})
+    read = answers(
+        {
+            "above_level_activities": ["mentoring"],
+            "achievements": ["cut handling time by 18%", "cut handling time by 18% 2026-05; won X (2026-03-04)"],
+        }
+    )
     session.run(lambda: read(session), said.append)
     assert {"above_level_activities", "achievements"} <= set(session.asked)
     assert any("needs the month or day of the result" in text for text in said)  # asked again, not made up
     facts = session.validated()
     assert [(a.kind, a.started) for a in facts.above_level_activities] == [("mentoring", None)]
     assert [(a.title, a.date) for a in facts.achievements] == [
-        ("cut handling time by 18%", date(2026, 5, 1)), ("won X", date(2026, 3, 4))]
+        ("cut handling time by 18%", date(2026, 5, 1)),
+        ("won X", date(2026, 3, 4)),
+    ]
     saved = tmp_path / "me.yaml"
     saved.write_text(yaml.safe_dump(facts.model_dump(mode="json", exclude_none=True)))
     draft = CliRunner().invoke(main, ["case", str(saved)]).output

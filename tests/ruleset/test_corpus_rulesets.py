@@ -10,6 +10,7 @@ ruleset validate`, what a coach runs while writing, must report the same
 place. Hostile cases run in a child process, where a crash or a hang cannot
 take the test run down.
 """
+
 from __future__ import annotations
 
 import json
@@ -184,8 +185,9 @@ def _problems(target: Path, in_child: bool) -> Optional[list[tuple[str, int, str
         except InputError as exc:
             return [(p.location.file, p.location.line, p.message) for p in exc.problems]
         return None
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(target)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=TIMEOUT)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(target)], capture_output=True, text=True, cwd=ROOT, timeout=TIMEOUT
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     found = json.loads(done.stdout)
     return None if found is None else [tuple(item) for item in found]
@@ -241,8 +243,10 @@ def _command(args: list[str], case: dict, tmp_path: Path, watch: Optional[PipeWa
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     if case.get("command") or watch:
-        run = lambda: subprocess.run([str(PROMORULES), *args], capture_output=True, text=True, cwd=cwd,  # noqa: E731
-                                     timeout=TIMEOUT)
+
+        def run() -> subprocess.CompletedProcess:
+            return subprocess.run([str(PROMORULES), *args], capture_output=True, text=True, cwd=cwd, timeout=TIMEOUT)
+
         if watch:
             with watch:
                 done = run()

@@ -1,4 +1,5 @@
 """docs/rulesets.md stays true: its rule-file examples load, and its fact table matches the code."""
+
 import re
 import shutil
 from pathlib import Path

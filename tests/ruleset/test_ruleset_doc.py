@@ -1,4 +1,5 @@
 """`promorules ruleset doc`: a Markdown handbook a coach can read without opening the YAML."""
+
 import re
 from pathlib import Path
 
@@ -18,8 +19,8 @@ def doc(*args):
 def section(text: str, title: str) -> str:
     """From a '#### title' heading to the next heading of the same or a higher level."""
     start = text.index(f"#### {title}\n")
-    following = re.search(r"^#{1,4} ", text[start + 5:], re.M)
-    return text[start:start + 5 + following.start()] if following else text[start:]
+    following = re.search(r"^#{1,4} ", text[start + 5 :], re.M)
+    return text[start : start + 5 + following.start()] if following else text[start:]
 
 
 def test_every_rule_stage_threshold_and_source_is_in_the_handbook():
@@ -46,8 +47,9 @@ def test_a_rule_reads_in_plain_english_with_its_hold_backs_advice_and_sources():
     assert "- months in the current role: under 12 (min_months_in_role)" in rule  # the label advice uses
     assert "- growth of the role's scope: not dramatic" in rule
     assert "Holds back the `ask-now` advice (see [Groups of advice](#groups-of-advice))." in rule
-    assert "> You have been in this role for [months in the current role] months. Requests before about 12 months" \
-        in rule
+    assert (
+        "> You have been in this role for [months in the current role] months. Requests before about 12 months" in rule
+    )
     assert "12 months in the role on: start of the current role + min_months_in_role (12) months." in rule
     assert 'Sources: When and how to ask for a promotion (checklists and scripts) (S3), "Bad timing"\n' in rule
 
@@ -69,15 +71,20 @@ def test_the_handbook_is_deterministic_and_can_be_written_to_a_file(tmp_path):
 def test_a_layer_handbook_shows_its_changes(tmp_path):
     root = tmp_path / "mine"
     root.mkdir()
-    (root / "ruleset.yaml").write_text("extends: default\nname: acme\nversion: '3'\n"
-                                       "thresholds:\n  min_sponsors:\n    default: 4\n    origin: Acme's committee.\n"
-                                       "disable: [after.share-and-lift-others]\n")
+    (root / "ruleset.yaml").write_text(
+        "extends: default\nname: acme\nversion: '3'\n"
+        "thresholds:\n  min_sponsors:\n    default: 4\n    origin: Acme's committee.\n"
+        "disable: [after.share-and-lift-others]\n"
+    )
     text = doc(str(root)).output
     assert text.startswith("# acme 3\n")
     assert "Disabled by a layer, so not in force: `after.share-and-lift-others`." in text
-    assert "| `min_sponsors` | 4 | people | People you can name who would speak up for you. | Acme's committee. |" in text
-    assert "- sponsors ready to speak up: under 4 (min_sponsors)" in \
-        section(text, "Be able to name people who would speak up for you")
+    assert (
+        "| `min_sponsors` | 4 | people | People you can name who would speak up for you. | Acme's committee. |" in text
+    )
+    assert "- sponsors ready to speak up: under 4 (min_sponsors)" in section(
+        text, "Be able to name people who would speak up for you"
+    )
 
 
 def test_a_broken_ruleset_gets_its_mistakes_not_a_handbook(tmp_path):
@@ -101,7 +108,8 @@ def company(tmp_path: Path) -> Path:
         "    when: [months_in_role < 18]\n    hold_back: [ask-now]\n"
         "    recommend: 'At Acme, ask after 18 months (conflict C-5 noted). </p><img src=x onerror=alert(1)>'\n"
         "    rationale: Internal note, conflict C-9.\n"
-        "    sources:\n      - S3: Bad timing\n")
+        "    sources:\n      - S3: Bad timing\n"
+    )
     return root
 
 
@@ -122,8 +130,10 @@ def test_a_list_of_rules_is_written_once_and_referred_to():
 
 def anchors_of(text: str) -> set:
     """The anchors a Markdown viewer gives the headings (GitHub's rule)."""
-    return {re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
-            for title in re.findall(r"^#+ (.+)$", text, re.M)}
+    return {
+        re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+        for title in re.findall(r"^#+ (.+)$", text, re.M)
+    }
 
 
 def test_every_contents_entry_links_to_a_heading():
@@ -182,7 +192,9 @@ def test_the_client_html_is_written_whole_and_never_over_an_existing_file(tmp_pa
     refused = doc("default", "--audience", "client", "--format", "html", "-o", str(target))
     assert refused.exit_code == 2 and target.read_text() == "mine"
     written = doc("default", "--audience", "client", "--format", "html", "-o", str(target), "--force")
-    assert written.exit_code == 0 and target.read_text() == \
-        doc("default", "--audience", "client", "--format", "html").output
+    assert (
+        written.exit_code == 0
+        and target.read_text() == doc("default", "--audience", "client", "--format", "html").output
+    )
     coach_html = doc("default", "--format", "html")
     assert coach_html.exit_code == 2 and "add --audience client" in coach_html.output

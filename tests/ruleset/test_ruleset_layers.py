@@ -1,4 +1,5 @@
 """A coach's ruleset extends the bundled one: thresholds changed, rules disabled, replaced and added, no copy."""
+
 import json
 import re
 import textwrap
@@ -48,7 +49,9 @@ NEW_RULE = """\
 
 
 def test_a_threshold_change_keeps_the_rest_of_the_threshold_and_changes_the_advice(tmp_path):
-    root = layer(tmp_path / "mine", """\
+    root = layer(
+        tmp_path / "mine",
+        """\
         extends: default
         name: acme-coaching
         version: 1.0.0
@@ -56,7 +59,8 @@ def test_a_threshold_change_keeps_the_rest_of_the_threshold_and_changes_the_advi
           min_sponsors:
             default: 4
             origin: Acme's committee wants four names.
-    """)
+    """,
+    )
     ruleset = load_ruleset(root)
     threshold = ruleset.thresholds["min_sponsors"]
     assert (threshold.value, threshold.unit, threshold.origin) == (4, "people", "Acme's committee wants four names.")
@@ -71,12 +75,15 @@ def test_a_threshold_change_keeps_the_rest_of_the_threshold_and_changes_the_advi
 
 
 def test_disable_replace_and_add_rules_by_id(tmp_path):
-    root = layer(tmp_path / "mine", """\
+    root = layer(
+        tmp_path / "mine",
+        """\
         extends: default
         name: acme-coaching
         version: 1.0.0
         disable: [after.share-and-lift-others]
-    """, timing="""\
+    """,
+        timing="""\
         category: timing
         rules:
           - id: timing.avoid-freeze
@@ -88,7 +95,9 @@ def test_disable_replace_and_add_rules_by_id(tmp_path):
             recommend: Acme reopens budgets in March; prepare the case until then.
             sources:
               - S3: Bad timing
-    """, relationships=NEW_RULE)
+    """,
+        relationships=NEW_RULE,
+    )
     ruleset = load_ruleset(root)
     ids = [rule.id for rule in ruleset.rules]
     assert "after.share-and-lift-others" not in ids
@@ -105,31 +114,43 @@ def test_disable_replace_and_add_rules_by_id(tmp_path):
 
 
 def test_layers_chain_and_the_top_layer_wins(tmp_path):
-    middle = layer(tmp_path / "acme", """\
+    middle = layer(
+        tmp_path / "acme",
+        """\
         extends: default
         name: acme
         version: '1'
         thresholds:
           min_sponsors: {default: 4}
           min_months_in_role: {default: 9}
-    """, relationships=NEW_RULE)
-    top = layer(tmp_path / "acme-sales", """\
+    """,
+        relationships=NEW_RULE,
+    )
+    top = layer(
+        tmp_path / "acme-sales",
+        """\
         extends: ../acme
         name: acme-sales
         version: '1'
         thresholds:
           min_sponsors: {default: 5}
         disable: [coach.brief-the-committee]
-    """)
+    """,
+    )
     report = inspect_ruleset(top)
     assert report.problems == []
-    assert report.layers == (str(bundled_ruleset_path() / "ruleset.yaml"), str(middle / "ruleset.yaml"),
-                             str(top / "ruleset.yaml"))
+    assert report.layers == (
+        str(bundled_ruleset_path() / "ruleset.yaml"),
+        str(middle / "ruleset.yaml"),
+        str(top / "ruleset.yaml"),
+    )
     thresholds = report.ruleset.thresholds
     assert thresholds["min_sponsors"].value == 5 and thresholds["min_months_in_role"].value == 9
     assert "coach.brief-the-committee" not in [rule.id for rule in report.ruleset.rules]
     assert [str(where) for where in report.threshold_changes["min_sponsors"]] == [
-        f"{middle / 'ruleset.yaml'}:5:3", f"{top / 'ruleset.yaml'}:5:3"]
+        f"{middle / 'ruleset.yaml'}:5:3",
+        f"{top / 'ruleset.yaml'}:5:3",
+    ]
 
 
 def test_extends_is_relative_to_the_layer_not_the_current_directory(tmp_path, monkeypatch):
@@ -140,31 +161,40 @@ def test_extends_is_relative_to_the_layer_not_the_current_directory(tmp_path, mo
 
 
 def test_advisor_and_advise_command_take_a_layered_ruleset_unchanged(tmp_path):
-    root = layer(tmp_path / "mine", "extends: default\nname: mine\nversion: '2'\n"
-                 "thresholds:\n  min_sponsors: {default: 4}\n")
+    root = layer(
+        tmp_path / "mine", "extends: default\nname: mine\nversion: '2'\nthresholds:\n  min_sponsors: {default: 4}\n"
+    )
     result = CliRunner().invoke(main, ["advise", str(PRIYA), "--ruleset", str(root), "--format", "json"])
     assert result.exit_code == 0, result.output
     advice = json.loads(result.output)
     assert advice["ruleset"] == {"name": "mine", "version": "2", "settings": {}}
     assert "relationships.sponsor-count-2-3" in [r["rule_id"] for r in advice["recommendations"]]
-    tuned = CliRunner().invoke(main, ["advise", str(PRIYA), "--ruleset", str(root), "--format", "json",
-                                      "--threshold", "min_sponsors=3"])
+    tuned = CliRunner().invoke(
+        main, ["advise", str(PRIYA), "--ruleset", str(root), "--format", "json", "--threshold", "min_sponsors=3"]
+    )
     assert "relationships.sponsor-count-2-3" not in [r["rule_id"] for r in json.loads(tuned.output)["recommendations"]]
     assert json.loads(tuned.output)["ruleset"]["settings"] == {"min_sponsors": 3}
 
 
 def test_a_mistake_in_a_layer_stops_advice_with_the_layers_file_and_line(tmp_path):
-    root = layer(tmp_path / "mine", "extends: default\nname: mine\nversion: '1'\n",
-                 relationships=NEW_RULE.replace("sponsor_count <", "sponsor_cnt <"))
+    root = layer(
+        tmp_path / "mine",
+        "extends: default\nname: mine\nversion: '1'\n",
+        relationships=NEW_RULE.replace("sponsor_count <", "sponsor_cnt <"),
+    )
     result = CliRunner().invoke(main, ["advise", str(PRIYA), "--ruleset", str(root)])
     assert result.exit_code == 2
-    assert f'error: {root / "relationships.yaml"}:6:5: rule "coach.brief-the-committee": unknown fact "sponsor_cnt"' \
+    assert (
+        f'error: {root / "relationships.yaml"}:6:5: rule "coach.brief-the-committee": unknown fact "sponsor_cnt"'
         in result.output
+    )
 
 
 def test_a_hold_back_naming_a_disabled_rule_is_not_a_mistake(tmp_path):
-    root = layer(tmp_path / "mine", "extends: default\nname: mine\nversion: '1'\n"
-                 "disable: [timing.already-doing-next-level]\n", extra="""\
+    root = layer(
+        tmp_path / "mine",
+        "extends: default\nname: mine\nversion: '1'\ndisable: [timing.already-doing-next-level]\n",
+        extra="""\
         category: timing
         rules:
           - id: coach.hold
@@ -172,12 +202,16 @@ def test_a_hold_back_naming_a_disabled_rule_is_not_a_mistake(tmp_path):
             title: Hold
             when: frustrated
             hold_back: [timing.already-doing-next-level]
-    """)
+    """,
+    )
     assert "coach.hold" in [rule.id for rule in load_ruleset(root).rules]
 
 
 def test_a_replacing_rule_that_stops_deriving_a_used_signal_is_reported_where_it_is(tmp_path):
-    root = layer(tmp_path / "mine", "extends: default\nname: mine\nversion: '1'\n", signals="""\
+    root = layer(
+        tmp_path / "mine",
+        "extends: default\nname: mine\nversion: '1'\n",
+        signals="""\
         category: readiness
         rules:
           - id: signal.ready-to-ask
@@ -186,7 +220,8 @@ def test_a_replacing_rule_that_stops_deriving_a_used_signal_is_reported_where_it
             title: Ready
             when: frustrated
             derive: ready_now
-    """)
+    """,
+    )
     with pytest.raises(InputError) as caught:
         load_ruleset(root)
     [problem] = caught.value.problems
@@ -195,14 +230,18 @@ def test_a_replacing_rule_that_stops_deriving_a_used_signal_is_reported_where_it
 
 
 def test_the_effective_ruleset_is_yaml_that_loads_back_to_the_same_advice(tmp_path):
-    root = layer(tmp_path / "mine", """\
+    root = layer(
+        tmp_path / "mine",
+        """\
         extends: default
         name: acme-coaching
         version: 1.0.0
         thresholds:
           min_sponsors: {default: 4}
         disable: [after.share-and-lift-others]
-    """, relationships=NEW_RULE)
+    """,
+        relationships=NEW_RULE,
+    )
     result = CliRunner().invoke(main, ["ruleset", "show", str(root), "--effective"])
     assert result.exit_code == 0, result.output
     text = result.output
@@ -210,8 +249,9 @@ def test_the_effective_ruleset_is_yaml_that_loads_back_to_the_same_advice(tmp_pa
     assert f"  # from {bundled_ruleset_path() / 'timing.yaml'}:9:5\n  - id: timing.avoid-freeze\n" in text
     assert f"changed at {root / 'ruleset.yaml'}:5:3" in text
     assert "after.share-and-lift-others" not in text.split("\nrules:\n", 1)[1]
-    assert f"# Disabled by a layer, so not in force:\n#   after.share-and-lift-others (at {root / 'ruleset.yaml'}:" \
-        in text
+    assert (
+        f"# Disabled by a layer, so not in force:\n#   after.share-and-lift-others (at {root / 'ruleset.yaml'}:" in text
+    )
     data = yaml.safe_load(text)
     rules = data.pop("rules")
     flat = tmp_path / "flat"
@@ -245,7 +285,9 @@ def test_the_layer_examples_of_the_format_guide_load_and_their_mistakes_read_as_
     assert ruleset.thresholds["committee_lead_days"].unit == "days"
     assert ruleset.rule("timing.avoid-freeze").title == "Budgets are frozen at Acme until March"
     assert "after.share-and-lift-others" not in [rule.id for rule in ruleset.rules]
-    (root / "ruleset.yaml").write_text(manifest.replace("- after.share-and-lift-others", "- after.share-and-lift-other"))
+    (root / "ruleset.yaml").write_text(
+        manifest.replace("- after.share-and-lift-others", "- after.share-and-lift-other")
+    )
     (root / "timing.yaml").write_text(rules.replace("    replaces: true\n", ""))
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError) as caught:
@@ -256,7 +298,9 @@ def test_the_layer_examples_of_the_format_guide_load_and_their_mistakes_read_as_
 
 
 def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tmp_path):
-    root = layer(tmp_path / "mine", """\
+    root = layer(
+        tmp_path / "mine",
+        """\
         extends: default
         name: mine
         version: '1'
@@ -265,7 +309,8 @@ def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tm
           ACME:
             file: acme-promotion-policy.pdf
             title: Acme's promotion policy
-    """, acme="""\
+    """,
+        acme="""\
         category: acme
         rules:
           - id: acme.read-the-policy
@@ -274,21 +319,26 @@ def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tm
             recommend: Read Acme's promotion policy before anything else.
             sources:
               - ACME: Section 2, Criteria
-    """)
+    """,
+    )
     ruleset = load_ruleset(root)
     assert ruleset.categories[-1] == "acme"
     assert ruleset.sources["ACME"].title == "Acme's promotion policy"
     advice = Advisor(root).advise(read_facts(str(PRIYA)))
     cited = next(r.sources for r in advice.recommendations if r.rule_id == "acme.read-the-policy")
-    assert [(c.source, c.title, c.section) for c in cited] == [("ACME", "Acme's promotion policy", "Section 2, Criteria")]
-    (root / "ruleset.yaml").write_text("extends: default\nname: mine\nversion: '1'\n"
-                                       "sources:\n  S3: {file: x.txt, title: X}\n")
+    assert [(c.source, c.title, c.section) for c in cited] == [
+        ("ACME", "Acme's promotion policy", "Section 2, Criteria")
+    ]
+    (root / "ruleset.yaml").write_text(
+        "extends: default\nname: mine\nversion: '1'\nsources:\n  S3: {file: x.txt, title: X}\n"
+    )
     (root / "acme.yaml").unlink()
     with pytest.raises(InputError) as caught:
         load_ruleset(root)
     assert [str(p) for p in caught.value.problems] == [
         f'{root / "ruleset.yaml"}:5:3: the source "S3" is already defined by the ruleset this one extends; '
-        "give yours another id"]
+        "give yours another id"
+    ]
 
 
 def test_a_folder_called_default_is_reached_with_a_path(tmp_path):
@@ -311,6 +361,7 @@ def test_a_new_threshold_named_like_an_inherited_one_is_refused_unless_written_i
     with pytest.raises(InputError) as caught:
         load_ruleset(layer(tmp_path / "typo", manifest))
     assert [p.message for p in caught.value.problems] == [
-        'unknown threshold "min_sponsor" (did you mean "min_sponsors"?); to add a new threshold give meaning: and unit:']
+        'unknown threshold "min_sponsor" (did you mean "min_sponsors"?); to add a new threshold give meaning: and unit:'
+    ]
     full = manifest.rstrip(" ") + "            unit: people\n            meaning: Sponsors for a single sign-off.\n"
     assert load_ruleset(layer(tmp_path / "full", full)).thresholds["min_sponsor"].value == 4

@@ -3,6 +3,7 @@
 Every folder of tests/support/ruleset_mistakes/ is a ruleset with one mistake and an
 expected.txt listing exactly the errors and warnings validate must print.
 """
+
 from pathlib import Path
 
 import pytest
@@ -43,8 +44,8 @@ def test_each_mistake_is_reported_exactly_at_its_file_and_line(name, monkeypatch
     errors = [line for line in findings if ": warning: " not in line]
     warnings = len(findings) - len(errors)
     assert summary.startswith(f"{name}: ") and summary.endswith(
-        f"{len(errors)} error{'' if len(errors) == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}")
+        f"{len(errors)} error{'' if len(errors) == 1 else 's'}, {warnings} warning{'' if warnings == 1 else 's'}"
+    )
     assert result.exit_code == (1 if errors else 0)
     if warnings and not errors:
         assert validate(name, monkeypatch, "--strict").exit_code == 1
-

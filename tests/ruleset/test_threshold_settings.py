@@ -1,4 +1,5 @@
 """A threshold set for one run shows in the advice, so the advice can be reproduced; a nonsense one is refused."""
+
 from pathlib import Path
 
 from click.testing import CliRunner

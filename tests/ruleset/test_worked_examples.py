@@ -2,6 +2,7 @@
 the facts model (with its label and question) plus, if rules need a measurement of it, one computed fact;
 a new operator is one row of the operator table (and its negation's). Each is added to a copy of the
 registry for the test alone, a ruleset that uses it is loaded, and the advice is checked."""
+
 from __future__ import annotations
 
 import operator
@@ -38,14 +39,18 @@ def registry():
 
 def test_a_new_input_fact_is_one_field_and_its_derivation(registry, tmp_path):
     class WithDesks(Facts):
-        desks_moved: Optional[int] = fact("Times the person's desk moved this year.", label="desk moves this year",
-                                          question="How often did your desk move this year?")
+        desks_moved: Optional[int] = fact(
+            "Times the person's desk moved this year.",
+            label="desk moves this year",
+            question="How often did your desk move this year?",
+        )
 
     info = WithDesks.model_fields["desks_moved"]
     assert words_of(info).question == "How often did your desk move this year?"
 
-    @derive.computed("desk_moves_over_two", "bool", ["desks_moved"], "More than two desk moves.",
-                     label="more than two desk moves")
+    @derive.computed(
+        "desk_moves_over_two", "bool", ["desks_moved"], "More than two desk moves.", label="more than two desk moves"
+    )
     def _over_two(f, as_of: date):
         moved = getattr(f, "desks_moved", None)
         return None if moved is None else moved > 2
@@ -60,9 +65,20 @@ def test_a_new_input_fact_is_one_field_and_its_derivation(registry, tmp_path):
 
 def test_a_new_operator_is_one_row(registry, tmp_path):
     """Coaches paste conditions from documents that write "≥"; one row makes it an operator of its own."""
-    c.OPERATORS["ge_sign"] = c.Operator("ge_sign", "≥", "lt", operator.ge, "{a} >= {b}", "$gte",
-                                        "is at least", "at least", "needs at least",
-                                        "at least {v}", "{v} or more", "to be on or after {v}")
+    c.OPERATORS["ge_sign"] = c.Operator(
+        "ge_sign",
+        "≥",
+        "lt",
+        operator.ge,
+        "{a} >= {b}",
+        "$gte",
+        "is at least",
+        "at least",
+        "needs at least",
+        "at least {v}",
+        "{v} or more",
+        "to be on or after {v}",
+    )
     atom = c.Atom("months_in_role", "ge_sign", 6, "min_months")
     assert plain_words(atom, {}) == "months in the current role: at least 6 (min_months)"
     root = _ruleset(tmp_path, "months_in_role ≥ 6")
@@ -76,7 +92,16 @@ def test_a_new_operator_is_one_row(registry, tmp_path):
 
 def test_an_operator_durable_rules_lacks_is_refused_by_name(registry, tmp_path):
     """Every ruleset must fit durable-rules, whichever engine runs it; a row without a durable form says so."""
-    c.OPERATORS["multiple"] = c.Operator("multiple", "%=", "multiple", lambda a, b: a % b == 0, "{a} % {b} == 0",
-                                         "", "is a multiple of", "a multiple of", "needs a multiple of")
+    c.OPERATORS["multiple"] = c.Operator(
+        "multiple",
+        "%=",
+        "multiple",
+        lambda a, b: a % b == 0,
+        "{a} % {b} == 0",
+        "",
+        "is a multiple of",
+        "a multiple of",
+        "needs a multiple of",
+    )
     with pytest.raises(RulesetError, match='durable-rules has no operator for "%="'):
         Advisor(str(_ruleset(tmp_path, "months_in_role %= 6")), engine="python")

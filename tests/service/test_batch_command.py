@@ -1,4 +1,5 @@
 """`promorules batch`: N records in, N lines out, in order, each the advice or a named error."""
+
 import io
 import json
 import subprocess
@@ -67,8 +68,10 @@ def test_n_lines_in_n_lines_out_with_bad_records_named(mixed, tmp_path):
     for result in results:
         if "advice" in result:
             assert result == expected_line(result["record"], json.loads(lines[result["record"] - 1]))
-    assert done.stderr.strip().splitlines() == ["records: 44, advised: 38, errors: 6, blank lines skipped: 1, seconds: " +
-                                                done.stderr.strip().split("seconds: ")[-1]]
+    assert done.stderr.strip().splitlines() == [
+        "records: 44, advised: 38, errors: 6, blank lines skipped: 1, seconds: "
+        + done.stderr.strip().split("seconds: ")[-1]
+    ]
 
 
 def test_one_worker_and_two_workers_write_the_same_bytes(mixed, tmp_path):
@@ -89,7 +92,9 @@ def test_every_error_of_a_record_is_listed(tmp_path):
     assert result["error"] == result["errors"][0]
 
 
-CSV_HEADER = "as_of,role_start_date,scope_change,org.hiring_freeze,org.dysfunction.high_turnover,achievements,frustrated"
+CSV_HEADER = (
+    "as_of,role_start_date,scope_change,org.hiring_freeze,org.dysfunction.high_turnover,achievements,frustrated"
+)
 
 
 def test_csv_columns_map_to_facts(tmp_path):
@@ -109,7 +114,10 @@ def test_csv_columns_map_to_facts(tmp_path):
     results = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["record"] for r in results] == [1, 2, 3, 4, 5]
     first = {
-        "as_of": "2026-11-24", "role_start_date": "2025-01-06", "scope_change": "expanded", "frustrated": True,
+        "as_of": "2026-11-24",
+        "role_start_date": "2025-01-06",
+        "scope_change": "expanded",
+        "frustrated": True,
         "org": {"hiring_freeze": True, "dysfunction": {"high_turnover": False}},
         "achievements": [{"title": "Launch", "date": "2026-03-01", "quantified": True}],
     }
@@ -155,7 +163,9 @@ def test_a_tab_inside_a_quoted_tsv_cell_is_part_of_its_text(tmp_path):
     source.write_text('as_of\tcurrent_title\tfrustrated\n2026-11-24\t"Lead\tEMEA"\tyes\n2026-11-24\tAnalyst\tno\n')
     rows = list(batch_module.read_records(str(source)))
     assert [(number, row["current_title"], row["frustrated"]) for number, _, row in rows] == [
-        (1, "Lead\tEMEA", "yes"), (2, "Analyst", "no")]
+        (1, "Lead\tEMEA", "yes"),
+        (2, "Analyst", "no"),
+    ]
     out = io.BytesIO()
     summary = batch_module.run_batch(str(source), out, workers=1)
     assert (summary.records, summary.advised) == (2, 2)
@@ -180,8 +190,12 @@ def test_a_missing_input_file_exits_2_with_a_message(tmp_path):
 
 def test_as_of_applies_to_records_without_a_date_and_the_option_overrides_all(tmp_path):
     source = tmp_path / "p.jsonl"
-    source.write_text(json.dumps({"role_start_date": "2025-01-06"}) + "\n" +
-                      json.dumps({"as_of": "2026-03-01", "role_start_date": "2025-01-06"}) + "\n")
+    source.write_text(
+        json.dumps({"role_start_date": "2025-01-06"})
+        + "\n"
+        + json.dumps({"as_of": "2026-03-01", "role_start_date": "2025-01-06"})
+        + "\n"
+    )
     out = tmp_path / "o.jsonl"
     assert run("batch", source, "-o", out, "--workers", "1").returncode == 0
     days = [json.loads(line)["advice"]["as_of"] for line in out.read_text().splitlines()]
@@ -256,7 +270,9 @@ def test_rows_read_before_a_csv_file_breaks_are_written_whatever_the_workers(tmp
     """A cell past csv's limit stops the batch at its line; the 450 rows before it (3 chunks, the last one partial) are kept."""
     source = tmp_path / "people.csv"
     good = "2026-11-24,Analyst,true\n"
-    source.write_text("as_of,current_title,frustrated\n" + good * 450 + "2026-11-24," + "y" * 140_000 + ",true\n" + good)
+    source.write_text(
+        "as_of,current_title,frustrated\n" + good * 450 + "2026-11-24," + "y" * 140_000 + ",true\n" + good
+    )
     outputs = []
     for workers in ("1", "2"):
         out = tmp_path / f"o{workers}.jsonl"
@@ -264,7 +280,8 @@ def test_rows_read_before_a_csv_file_breaks_are_written_whatever_the_workers(tmp
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert done.stderr.splitlines() == [
             f"error: {source}:452:1: cannot read the file from here on: a cell is longer than 131,072 characters",
-            f"stopped after 450 records; output kept in {out}.partial (resume with --resume)"]
+            f"stopped after 450 records; output kept in {out}.partial (resume with --resume)",
+        ]
         assert not out.exists()  # not finished, so not where a finished output would be
         outputs.append(Path(f"{out}.partial").read_bytes())
     results = [json.loads(line) for line in outputs[0].splitlines()]
@@ -281,7 +298,9 @@ def read_csv(tmp_path, data: bytes) -> list:
 
 
 def test_a_byte_that_is_not_utf8_is_its_own_rows_error_even_inside_a_cell_of_two_lines(tmp_path):
-    results = read_csv(tmp_path, b'as_of,current_title,frustrated\n2026-11-24,"Caf\xe9\nmanager",true\n2026-11-24,Lead,no\n')
+    results = read_csv(
+        tmp_path, b'as_of,current_title,frustrated\n2026-11-24,"Caf\xe9\nmanager",true\n2026-11-24,Lead,no\n'
+    )
     assert results[0]["error"] == {
         "field": "current_title",
         "message": "current_title: not UTF-8 text (the byte 0xE9 at character 16 of line 2); save the file as UTF-8",
@@ -292,13 +311,16 @@ def test_a_byte_that_is_not_utf8_is_its_own_rows_error_even_inside_a_cell_of_two
 def test_a_header_that_is_not_utf8_is_refused_at_its_byte(tmp_path):
     with pytest.raises(batch_module.InputError) as refused:
         read_csv(tmp_path, b"as_of,current_titl\xe9\n2026-11-24,Lead\n")
-    assert str(refused.value).endswith("people.csv:1:19: cannot read the header row: not UTF-8 text (the byte 0xE9); "
-                                       "save the file as UTF-8")
+    assert str(refused.value).endswith(
+        "people.csv:1:19: cannot read the header row: not UTF-8 text (the byte 0xE9); save the file as UTF-8"
+    )
 
 
 def test_an_unclosed_quote_is_refused_at_the_line_where_it_opens_naming_its_column(tmp_path):
-    data = (b'as_of,current_title,frustrated\n2026-11-24,Lead,true\n'
-            b'2026-11-24,"two\r\nlines","open\nmore\n2026-11-24,Analyst,true\n')
+    data = (
+        b"as_of,current_title,frustrated\n2026-11-24,Lead,true\n"
+        b'2026-11-24,"two\r\nlines","open\nmore\n2026-11-24,Analyst,true\n'
+    )
     with pytest.raises(batch_module.InputError) as refused:
         read_csv(tmp_path, data)
     assert 'people.csv:4:1: a quote that opens the "frustrated" cell on this line is never closed' in str(refused.value)
@@ -316,8 +338,10 @@ def test_an_unclosed_quote_in_a_long_file_is_refused_at_the_line_where_it_opens(
 def test_a_json_cell_nested_too_deeply_is_its_rows_error(tmp_path):
     deep = "[" * 5000 + "]" * 5000
     results = read_csv(tmp_path, f"as_of,achievements\n2026-11-24,{deep}\n2026-11-24,\n".encode())
-    assert results[0]["error"] == {"field": "achievements", "message":
-                                   "achievements: this column holds JSON (a list or an object); nested too deeply"}
+    assert results[0]["error"] == {
+        "field": "achievements",
+        "message": "achievements: this column holds JSON (a list or an object); nested too deeply",
+    }
     assert "advice" in results[1]
 
 

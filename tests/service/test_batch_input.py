@@ -1,4 +1,5 @@
 """What `promorules batch` says about input that is not what it reads, and about output it cannot write."""
+
 import json
 import os
 from pathlib import Path
@@ -20,12 +21,15 @@ def batch(source: Path, *options: str):
     return done, lines
 
 
-@pytest.mark.parametrize("name, text", [
-    ("people.jsonl", f"[\n  {PERSON},\n  {PERSON}\n]\n"),  # pretty-printed, as JSON tools write arrays
-    ("people.json", f"[{PERSON}, {PERSON}]"),  # on one line, in a .json file
-    ("people", f"\n[\n{PERSON}\n]\n"),  # no extension, a blank line first
-    ("people.jsonl", f"[{PERSON},\n{PERSON}]\n"),  # the first line is not JSON on its own
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("people.jsonl", f"[\n  {PERSON},\n  {PERSON}\n]\n"),  # pretty-printed, as JSON tools write arrays
+        ("people.json", f"[{PERSON}, {PERSON}]"),  # on one line, in a .json file
+        ("people", f"\n[\n{PERSON}\n]\n"),  # no extension, a blank line first
+        ("people.jsonl", f"[{PERSON},\n{PERSON}]\n"),  # the first line is not JSON on its own
+    ],
+)
 def test_a_json_array_is_refused_whole_with_how_to_convert_it(tmp_path, name, text):
     source = tmp_path / name
     source.write_text(text)
@@ -54,10 +58,17 @@ def test_a_cut_off_line_is_reported_at_its_real_column(tmp_path):
     assert lines[1]["error"]["message"] == "not valid JSON: Unterminated string starting at column 11"
 
 
-@pytest.mark.parametrize("value, named", [
-    ("null", "null"), ('"Priya"', "a string"), ("5", "a number"), ("2.5", "a number"),
-    ("true", "a boolean (true or false)"), ("[]", "an array"),
-])
+@pytest.mark.parametrize(
+    "value, named",
+    [
+        ("null", "null"),
+        ('"Priya"', "a string"),
+        ("5", "a number"),
+        ("2.5", "a number"),
+        ("true", "a boolean (true or false)"),
+        ("[]", "an array"),
+    ],
+)
 def test_a_record_that_is_not_an_object_is_named_in_jsons_words(tmp_path, value, named):
     source = tmp_path / "people.jsonl"
     source.write_text(value + "\n")
@@ -71,7 +82,8 @@ def test_a_byte_that_is_not_utf8_is_named_as_in_a_csv_file(tmp_path):
     _, lines = batch(source)
     assert "advice" in lines[0]
     assert lines[1]["error"]["message"] == (
-        "not UTF-8 text (the byte 0xE9 at character 46 of line 2); save the file as UTF-8")
+        "not UTF-8 text (the byte 0xE9 at character 46 of line 2); save the file as UTF-8"
+    )
 
 
 def test_blank_lines_are_not_records_in_json_lines_or_csv_and_the_summary_counts_them(tmp_path):
@@ -94,9 +106,11 @@ def test_a_csv_file_separated_by_tabs_is_refused_saying_to_name_it_tsv_and_then_
     named_csv.write_text(rows)
     done, lines = batch(named_csv)
     assert done.exit_code == 2 and lines == []
-    assert done.stderr == (f'error: {named_csv}:1:1: unknown column "as_of\trole_start_date": the file seems to be '
-                           "separated by tabs, not commas; rename it to end in .tsv (or give --format tsv) to read it as tab-separated, "
-                           "or save it comma-separated\n")
+    assert done.stderr == (
+        f'error: {named_csv}:1:1: unknown column "as_of\trole_start_date": the file seems to be '
+        "separated by tabs, not commas; rename it to end in .tsv (or give --format tsv) to read it as tab-separated, "
+        "or save it comma-separated\n"
+    )
 
     named_tsv = tmp_path / "people.tsv"
     named_tsv.write_text(rows)
@@ -112,7 +126,10 @@ def test_a_tsv_file_separated_by_commas_is_refused_saying_to_name_it_csv(tmp_pat
     source.write_text("as_of,role_start_date\n2026-11-24,2025-01-06\n")
     done, _ = batch(source)
     assert done.exit_code == 2
-    assert "separated by commas, not tabs; rename it to end in .csv (or give --format csv) to read it as comma-separated" in done.stderr
+    assert (
+        "separated by commas, not tabs; rename it to end in .csv (or give --format csv) to read it as comma-separated"
+        in done.stderr
+    )
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")

@@ -1,4 +1,5 @@
 """`promorules batch --outlook`: the same advice JSON as `promorules advise`, nearest misses and plan included."""
+
 import json
 from pathlib import Path
 

@@ -1,4 +1,5 @@
 """A stopped batch loses nothing: killed, interrupted or terminated, it resumes to the bytes of an unbroken run."""
+
 import json
 import os
 import random
@@ -22,8 +23,14 @@ def run(*args):
 
 def start(*args) -> subprocess.Popen:
     """A batch in a process group of its own, as a terminal starts one (so Ctrl-C can reach all of it)."""
-    return subprocess.Popen([*PROMORULES, *map(str, args)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [*PROMORULES, *map(str, args)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_for_output(partial: Path, process: subprocess.Popen) -> None:
@@ -41,8 +48,7 @@ def workforce(tmp_path_factory):
     source = folder / "people.jsonl"
     people = [json.dumps(person, default=str) for person in varied_people(3000)]
     for number in range(0, len(people), 7):
-        people[number] = json.dumps({key: value for key, value in json.loads(people[number]).items()
-                                     if key != "as_of"})
+        people[number] = json.dumps({key: value for key, value in json.loads(people[number]).items() if key != "as_of"})
     source.write_text("\n".join(people) + "\n")
     unbroken = folder / "unbroken.jsonl"
     done = run("batch", source, "-o", unbroken, "--workers", "2")
@@ -75,11 +81,14 @@ def test_a_batch_killed_at_a_random_point_resumes_to_the_bytes_of_an_unbroken_ru
     assert resumed.stderr.startswith(f"records: {lines:,}, ")
 
 
-@pytest.mark.parametrize("stop, whole_group, code", [
-    (signal.SIGINT, True, 130),  # Ctrl-C: the terminal signals every process of the group
-    (signal.SIGTERM, False, 143),  # kill PID
-    (signal.SIGTERM, True, 143),  # a service manager stopping the whole group
-])
+@pytest.mark.parametrize(
+    "stop, whole_group, code",
+    [
+        (signal.SIGINT, True, 130),  # Ctrl-C: the terminal signals every process of the group
+        (signal.SIGTERM, False, 143),  # kill PID
+        (signal.SIGTERM, True, 143),  # a service manager stopping the whole group
+    ],
+)
 def test_ctrl_c_or_sigterm_stops_with_one_line_and_the_run_resumes(workforce, tmp_path, stop, whole_group, code):
     source, unbroken = workforce
     out = tmp_path / "advice.jsonl"
@@ -105,14 +114,25 @@ def test_a_stopped_run_is_neither_replaced_unasked_nor_resumed_with_other_option
     partial = Path(f"{out}.partial")
     head = b"".join(unbroken.splitlines(keepends=True)[:5])
     partial.write_bytes(head)
-    Path(f"{out}.partial.run").write_text(json.dumps({
-        "input": str(source), "format": "auto", "outlook": False, "ruleset": None, "thresholds": {},
-        "as_of": None, "day": "2026-11-24"}))
+    Path(f"{out}.partial.run").write_text(
+        json.dumps(
+            {
+                "input": str(source),
+                "format": "auto",
+                "outlook": False,
+                "ruleset": None,
+                "thresholds": {},
+                "as_of": None,
+                "day": "2026-11-24",
+            }
+        )
+    )
 
     again = run("batch", source, "-o", out)
     assert again.returncode == 2
-    assert again.stderr == (f"error: {partial}: holds the output of a stopped run; continue it with --resume, "
-                            "or start again with --force\n")
+    assert again.stderr == (
+        f"error: {partial}: holds the output of a stopped run; continue it with --resume, or start again with --force\n"
+    )
     other = run("batch", source, "-o", out, "--resume", "--outlook")
     assert other.returncode == 2
     assert "cannot resume: the stopped run had outlook false, this one true" in other.stderr
@@ -129,11 +149,23 @@ def test_a_resumed_run_refuses_an_input_that_no_longer_matches_its_output(workfo
     shorter = tmp_path / "people.jsonl"
     shorter.write_text("".join(source.read_text().splitlines(keepends=True)[:3]))
     Path(f"{out}.partial").write_bytes(b"".join(unbroken.splitlines(keepends=True)[:5]))
-    Path(f"{out}.partial.run").write_text(json.dumps({
-        "input": str(shorter), "format": "auto", "outlook": False, "ruleset": None, "thresholds": {},
-        "as_of": None, "day": "2026-11-24"}))
+    Path(f"{out}.partial.run").write_text(
+        json.dumps(
+            {
+                "input": str(shorter),
+                "format": "auto",
+                "outlook": False,
+                "ruleset": None,
+                "thresholds": {},
+                "as_of": None,
+                "day": "2026-11-24",
+            }
+        )
+    )
     done = run("batch", shorter, "-o", out, "--resume")
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert (f"error: {shorter}: is not the input of the run being resumed: it has 3 records, fewer than the 5 "
-            "already written; start again with --force") in done.stderr
+    assert (
+        f"error: {shorter}: is not the input of the run being resumed: it has 3 records, fewer than the 5 "
+        "already written; start again with --force"
+    ) in done.stderr
     assert not out.exists()

@@ -1,5 +1,6 @@
 """Advice on a real Dask cluster (worker processes, TCP on loopback): the local batch's output, byte for byte,
 even when a worker is killed during the run."""
+
 import json
 import os
 import shutil
@@ -33,6 +34,7 @@ def path_without_bench():
     sys.path[:] = [entry for entry in saved if Path(entry or ".").resolve() != BENCH]
     yield
     sys.path[:] = saved
+
 
 from promorules.service import distributed as cluster_batch  # noqa: E402
 from promorules.advisor import bundled_ruleset_path  # noqa: E402
@@ -104,8 +106,11 @@ def test_the_cluster_writes_the_local_batch_byte_for_byte(cluster, mixed, local,
     code, _, stderr = batch(mixed, "-o", out, "--scheduler", cluster.scheduler_address)
     assert code == 0, stderr
     assert out.read_bytes() == local[0]
-    assert summary_without_seconds(stderr) == local[1] == (
-        "records: 590, advised: 540, errors: 50, blank lines skipped: 10")
+    assert (
+        summary_without_seconds(stderr)
+        == local[1]
+        == ("records: 590, advised: 540, errors: 50, blank lines skipped: 10")
+    )
     lines = [json.loads(line) for line in out.read_bytes().splitlines()]
     assert [line["record"] for line in lines] == [n for n in range(1, 601) if n % 60 != 11]
     assert {line["record"] % 60 for line in lines if "error" in line} == {3, 7, 15, 19, 27}
@@ -171,8 +176,9 @@ def test_csv_on_the_cluster_and_as_a_dataframe_match_the_local_batch(cluster, tm
     folder.mkdir()
     expected = local_batch(source, folder, "--view", "summary")
     assert b'"error"' in expected and b'"advice"' in expected and b'"id":"E-23"' in expected
-    code, _, stderr = batch(source, "-o", tmp_path / "cluster.jsonl", "--view", "summary",
-                            "--scheduler", cluster.scheduler_address)
+    code, _, stderr = batch(
+        source, "-o", tmp_path / "cluster.jsonl", "--view", "summary", "--scheduler", cluster.scheduler_address
+    )
     assert code == 0, stderr
     assert (tmp_path / "cluster.jsonl").read_bytes() == expected
 
@@ -197,8 +203,10 @@ def test_a_bag_of_lines_or_facts_gives_the_local_batch_lines(cluster, mixed, tmp
     plain = [number for number in range(1, 21) if number not in BAD and number % 4]  # no id, not made bad
     assert [advised[number - 1] for number in plain] == [by_record[number] for number in plain]
     assert json.loads(advised[20])["record"] == 21
-    assert json.loads(advised[20])["error"] == {"field": None, "message": "a record must be a JSON object of facts, "
-                                                                          "not an array"}
+    assert json.loads(advised[20])["error"] == {
+        "field": None,
+        "message": "a record must be a JSON object of facts, not an array",
+    }
 
 
 def test_a_ruleset_that_fails_to_load_stops_the_job_at_once_with_file_and_line(cluster, mixed, tmp_path):
@@ -249,11 +257,14 @@ def test_a_local_cluster_of_its_own(mixed, local, tmp_path):
     assert summary_without_seconds(stderr) == local[1]
 
 
-@pytest.mark.parametrize("options, message", [
-    (["--cluster", "local:0"], "expected local:N"),
-    (["--cluster", "tcp://127.0.0.1:1"], "expected local:N"),
-    (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "give one of --workers, --scheduler and --cluster"),
-])
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--cluster", "local:0"], "expected local:N"),
+        (["--cluster", "tcp://127.0.0.1:1"], "expected local:N"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:1"], "give one of --workers, --scheduler and --cluster"),
+    ],
+)
 def test_cluster_options_are_checked_before_any_work(mixed, tmp_path, options, message):
     code, _, stderr = batch(mixed, "-o", tmp_path / "advice.jsonl", *options)
     assert code == 2 and message in stderr

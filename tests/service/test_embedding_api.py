@@ -1,4 +1,5 @@
 """The Python API as an HR platform embeds it: no global state, atomic reloads, failures survived."""
+
 import json
 import shutil
 import threading
@@ -124,9 +125,15 @@ def test_a_pinned_advisor_keeps_its_ruleset_through_a_reload(tmp_path):
     assert pinned.advise({"as_of": "2026-11-24"}).ruleset.version == "0.1.0"
 
 
-@pytest.mark.parametrize("facts, named", [
-    (None, "None"), ('{"as_of": "2026-11-24"}', "str"), (5, "int"), ([("as_of", "2026-11-24")], "list"),
-])
+@pytest.mark.parametrize(
+    "facts, named",
+    [
+        (None, "None"),
+        ('{"as_of": "2026-11-24"}', "str"),
+        (5, "int"),
+        ([("as_of", "2026-11-24")], "list"),
+    ],
+)
 def test_advise_refuses_facts_that_are_not_facts_or_a_mapping_naming_the_type(facts, named):
     with pytest.raises(TypeError) as raised:
         Advisor().advise(facts)

@@ -1,4 +1,5 @@
 """Every Python example in docs/embedding.md runs, as its own script, from the repository root."""
+
 import re
 import subprocess
 import sys

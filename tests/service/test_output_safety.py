@@ -3,6 +3,7 @@
 Also: inputs that are not regular files are refused at once instead of
 hanging, and the records a batch holds in memory are bounded in bytes.
 """
+
 import json
 import os
 import subprocess
@@ -138,10 +139,16 @@ def fifo(tmp_path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("command", [
-    ["advise", "{input}"], ["case", "{input}"], ["explain", "timing.avoid-freeze", "--facts", "{input}"],
-    ["batch", "{input}", "-o", "{out}"], ["batch", "{input}", "-o", "{out}", "--format", "jsonl"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["advise", "{input}"],
+        ["case", "{input}"],
+        ["explain", "timing.avoid-freeze", "--facts", "{input}"],
+        ["batch", "{input}", "-o", "{out}"],
+        ["batch", "{input}", "-o", "{out}", "--format", "jsonl"],
+    ],
+)
 @pytest.mark.parametrize("kind", ["fifo", "zero", "folder"])
 def test_an_input_that_is_not_a_regular_file_is_refused_at_once(tmp_path, fifo, command, kind):
     if kind == "folder" and command[0] == "batch":
@@ -196,5 +203,6 @@ def test_the_byte_bound_is_documented():
 def test_check_target_names_a_missing_folder(tmp_path):
     with pytest.raises(InputError) as refused:
         outfile.check_target(str(tmp_path / "nowhere" / "out.md"))
-    assert str(refused.value).endswith("cannot write the file: the folder " + str(tmp_path / "nowhere") +
-                                       " does not exist")
+    assert str(refused.value).endswith(
+        "cannot write the file: the folder " + str(tmp_path / "nowhere") + " does not exist"
+    )

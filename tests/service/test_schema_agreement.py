@@ -9,6 +9,7 @@ past date after as_of, a review cycle that ends before it starts) are beyond
 JSON Schema: the descriptions state them, and the tests below hold the
 descriptions to exactly the fields the API checks.
 """
+
 from __future__ import annotations
 
 import copy
@@ -115,9 +116,11 @@ def test_quoted_yaml_values_are_text_and_refused_by_their_line():
 
 def test_csv_cells_are_read_as_their_fields_yes_no_and_numbers(tmp_path):
     source = tmp_path / "people.csv"
-    source.write_text("as_of,frustrated,remote,org.hiring_freeze,org.size,current_comp\n"
-                      "2026-11-24,yes,FALSE,1,12,50000.5\n"
-                      "2026-11-24,maybe,,,twelve,\n")
+    source.write_text(
+        "as_of,frustrated,remote,org.hiring_freeze,org.size,current_comp\n"
+        "2026-11-24,yes,FALSE,1,12,50000.5\n"
+        "2026-11-24,maybe,,,twelve,\n"
+    )
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(main, ["batch", str(source), "-o", str(out), "--workers", "1"])
     assert result.exit_code == 0, result.output
@@ -212,7 +215,11 @@ LATE = (date.fromisoformat(AS_OF) + timedelta(days=1)).isoformat()
 
 def test_the_walk_finds_dates_deep_down():
     paths = {path for path, _ in DATES}
-    assert {("achievements", 0, "date"), ("org", "last_funding_date"), ("promotion_requests", 0, "revisit_date")} <= paths
+    assert {
+        ("achievements", 0, "date"),
+        ("org", "last_funding_date"),
+        ("promotion_requests", 0, "revisit_date"),
+    } <= paths
 
 
 @pytest.mark.parametrize("path, field", DATES, ids=[".".join(map(str, path)) for path, _ in DATES])

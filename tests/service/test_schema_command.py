@@ -1,4 +1,5 @@
 """`promorules schema facts|advice` prints the JSON Schema the API validates with, and the examples fit it."""
+
 import json
 from pathlib import Path
 
@@ -69,8 +70,10 @@ def test_every_field_of_the_examples_is_in_the_facts_schema(example):
 def test_the_schema_check_finds_an_unknown_nested_field():
     """Guards the check above: it must see keys the schema lacks, deep down too."""
     schema = printed("facts")
-    person = {"org": {"hiring_freeze": True, "dysfunction": {"high_turnover": True, "morale": "low"}},
-              "achievements": [{"title": "x", "date": "2026-01-01", "impact": 3}]}
+    person = {
+        "org": {"hiring_freeze": True, "dysfunction": {"high_turnover": True, "morale": "low"}},
+        "achievements": [{"title": "x", "date": "2026-01-01", "impact": 3}],
+    }
     assert unknown_keys(schema, schema, person) == ["org.dysfunction.morale", "achievements[0].impact"]
 
 

@@ -1,6 +1,7 @@
 """Slow, hostile and careless clients against `promorules serve`, each on a real server on loopback
 with raw sockets: every one ends in a 4xx (or a closed connection) within the documented bound,
 /healthz keeps answering, and the server's log holds no traceback."""
+
 import json
 import os
 import socket
@@ -13,8 +14,9 @@ import pytest
 from tests.service.test_server_http import SECRET, Server, free_port
 
 READ_TIMEOUT = "0.5"  # seconds; the default is 10
-LIMIT_FILES = ("import resource; "
-               "resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1])); ")
+LIMIT_FILES = (
+    "import resource; resource.setrlimit(resource.RLIMIT_NOFILE, (64, resource.getrlimit(resource.RLIMIT_NOFILE)[1])); "
+)
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +66,10 @@ def test_half_sent_headers_get_408_and_the_connection_is_closed(server):
 
 def test_a_chunked_body_that_never_ends_gets_408(server):
     sock = connect(server)
-    sock.sendall(b"POST /v1/advice HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
-                 b"Transfer-Encoding: chunked\r\n\r\n")
+    sock.sendall(
+        b"POST /v1/advice HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
     stop = threading.Event()
 
     def trickle():  # one byte every 50 ms, for ever
@@ -93,8 +97,10 @@ def test_a_chunked_body_that_never_ends_gets_408(server):
 
 def test_a_body_slower_than_its_length_gets_408(server):
     sock = connect(server)
-    sock.sendall(b"POST /v1/advice HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 100\r\n\r\n{\"as_of\": ")
+    sock.sendall(
+        b"POST /v1/advice HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"as_of": '
+    )
     status, errors = status_and_errors(until_closed(sock))
     assert status == 408 and "did not arrive within 0.5 s" in errors[0]["message"]
     assert server.client.get("/healthz").status_code == 200
@@ -131,7 +137,7 @@ def test_seventy_slow_sockets_under_a_64_descriptor_limit_do_not_keep_health_out
 def test_a_client_that_leaves_mid_request_leaves_no_traceback(server):
     for request in (
         b"POST /v1/advice HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
-        b"Content-Length: 1000\r\n\r\n{\"as_of\": \"2026-",  # leaves during the body
+        b'Content-Length: 1000\r\n\r\n{"as_of": "2026-',  # leaves during the body
         b"POST /v1/advice?outlook=true HTTP/1.1\r\nHost: service\r\nContent-Type: application/json\r\n"
         b"Content-Length: 2\r\n\r\n{}",  # leaves while the advice is worked out
         b"POST /v1/advice HTTP/1.1\r\nHost: ser",  # leaves during the headers
@@ -144,28 +150,38 @@ def test_a_client_that_leaves_mid_request_leaves_no_traceback(server):
     clean_log(server)
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
-                                          "application/json; charset=latin-1", "application/jsonx"])
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1", "application/jsonx"],
+)
 def test_a_body_not_sent_as_json_gets_415(server, content_type):
     headers = {"content-type": content_type} if content_type else {}
     for path, body in (("/v1/advice", b'{"as_of": "2026-11-24"}'), ("/v1/advice/batch", b'[{"as_of": "2026-11-24"}]')):
         response = server.client.post(path, content=body, headers=headers)
         assert response.status_code == 415
-        assert response.json() == {"errors": [{
-            "field": None, "message": "the body must be sent as content-type: application/json (in UTF-8)"}]}
+        assert response.json() == {
+            "errors": [{"field": None, "message": "the body must be sent as content-type: application/json (in UTF-8)"}]
+        }
 
 
-@pytest.mark.parametrize("content_type", ["application/json", "application/json; charset=utf-8",
-                                          'Application/JSON;charset="UTF-8"'])
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "application/json; charset=utf-8", 'Application/JSON;charset="UTF-8"']
+)
 def test_json_with_or_without_its_charset_is_read(server, content_type):
-    response = server.client.post("/v1/advice", content=b'{"as_of": "2026-11-24"}',
-                                  headers={"content-type": content_type})
+    response = server.client.post(
+        "/v1/advice", content=b'{"as_of": "2026-11-24"}', headers={"content-type": content_type}
+    )
     assert response.status_code == 200
 
 
 def test_errors_name_the_field_and_the_problem_but_never_quote_the_value(server):
-    body = {"as_of": "2026-11-24", "current_title": "x" * 600 + SECRET, "frustrated": SECRET,
-            "org": {"hiring_freeze": SECRET, "size": SECRET}, "criteria_self_rating": {"impact": SECRET}}
+    body = {
+        "as_of": "2026-11-24",
+        "current_title": "x" * 600 + SECRET,
+        "frustrated": SECRET,
+        "org": {"hiring_freeze": SECRET, "size": SECRET},
+        "criteria_self_rating": {"impact": SECRET},
+    }
     one = server.client.post("/v1/advice", json=body)
     assert one.status_code == 422
     assert SECRET not in one.text and "xxxx" not in one.text
@@ -208,8 +224,9 @@ def test_health_answers_while_a_960_kb_body_is_checked(monkeypatch):
 
     monkeypatch.setattr(service, "validate_facts", held_validate)
     port = free_port()
-    config = uvicorn.Config(service.create_app(), host="127.0.0.1", port=port, log_level="warning",
-                            http=service._guarded_h11(10.0, 32))
+    config = uvicorn.Config(
+        service.create_app(), host="127.0.0.1", port=port, log_level="warning", http=service._guarded_h11(10.0, 32)
+    )
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -221,8 +238,11 @@ def test_health_answers_while_a_960_kb_body_is_checked(monkeypatch):
         base = f"http://127.0.0.1:{port}"
         body = hostile_body()
         answers = []
-        poster = threading.Thread(target=lambda: answers.append(httpx.post(
-            f"{base}/v1/advice", content=body, headers={"content-type": "application/json"}, timeout=60)))
+        poster = threading.Thread(
+            target=lambda: answers.append(
+                httpx.post(f"{base}/v1/advice", content=body, headers={"content-type": "application/json"}, timeout=60)
+            )
+        )
         poster.start()
         assert started.wait(30)
         health = httpx.get(f"{base}/healthz", timeout=10)

@@ -1,5 +1,6 @@
 """`promorules serve`: a real server on loopback, called over HTTP (and the app in this process,
 where a test needs to hold an evaluation until it lets it go)."""
+
 import asyncio
 import json
 import os
@@ -33,8 +34,17 @@ class Server:
     def __init__(self, tmp_path: Path, *args: str, prelude: str = ""):
         self.port = free_port()
         self.log = tmp_path / f"server-{self.port}.log"
-        command = [sys.executable, "-c", prelude + "from promorules.cli import main; main()", "serve",
-                   "--host", "127.0.0.1", "--port", str(self.port), *args]
+        command = [
+            sys.executable,
+            "-c",
+            prelude + "from promorules.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            *args,
+        ]
         self.output = self.log.open("w")
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=self.output, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -92,8 +102,9 @@ def test_as_of_in_the_query_overrides_the_facts(server):
 
 
 def test_bad_facts_get_422_naming_each_field(server):
-    response = server.client.post("/v1/advice", json={"as_of": "2026-11-24", "org": {"hiring_freeze": "maybe"},
-                                                      "role_start_dat": "2025-01-01"})
+    response = server.client.post(
+        "/v1/advice", json={"as_of": "2026-11-24", "org": {"hiring_freeze": "maybe"}, "role_start_dat": "2025-01-01"}
+    )
     assert response.status_code == 422
     errors = response.json()["errors"]
     assert [e["field"] for e in errors] == ["org.hiring_freeze", "role_start_dat"]
@@ -201,11 +212,13 @@ def test_without_the_server_extra_advise_works_and_serve_says_what_to_install(tm
     """fastapi and uvicorn are imported only by serve; without them the rest of the CLI works."""
     blocked = "import sys; sys.modules['fastapi'] = None; sys.modules['uvicorn'] = None; "
     run = [sys.executable, "-c", blocked + "from promorules.cli import main; main()"]
-    advise = subprocess.run([*run, "advise", "examples/priya-hiring-freeze.yaml"], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    advise = subprocess.run(
+        [*run, "advise", "examples/priya-hiring-freeze.yaml"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert advise.returncode == 0, advise.stderr
-    serve = subprocess.run([*run, "serve", "--port", str(free_port())], cwd=ROOT,
-                           capture_output=True, text=True, timeout=120)
+    serve = subprocess.run(
+        [*run, "serve", "--port", str(free_port())], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert serve.returncode == 1
     assert "pip install 'promorules[server]'" in serve.stderr
     assert "Traceback" not in serve.stderr
@@ -230,11 +243,14 @@ def test_outlook_true_gives_the_json_of_promorules_advise_byte_for_byte(server):
     assert (plain["plan"], plain["nearest_misses"]) == ([], [])  # off unless asked for
 
 
-@pytest.mark.parametrize("query, field, message", [
-    ("asof=2026-11-24", "asof", 'unknown query parameter "asof" (did you mean "as_of"?)'),
-    ("as_of=2026-11-24&as_of=2027-01-01", "as_of", 'the query parameter "as_of" is given 2 times; give it once'),
-    ("colour=red", "colour", 'unknown query parameter "colour"; it takes as_of, outlook, view'),
-])
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("asof=2026-11-24", "asof", 'unknown query parameter "asof" (did you mean "as_of"?)'),
+        ("as_of=2026-11-24&as_of=2027-01-01", "as_of", 'the query parameter "as_of" is given 2 times; give it once'),
+        ("colour=red", "colour", 'unknown query parameter "colour"; it takes as_of, outlook, view'),
+    ],
+)
 def test_unknown_or_repeated_query_parameters_get_422_naming_them(server, query, field, message):
     for path in ("/v1/advice", "/v1/advice/batch"):
         response = server.client.post(f"{path}?{query}", json={"as_of": "2026-11-24"})
@@ -256,8 +272,9 @@ def test_there_are_no_pages_that_load_assets_from_other_sites(server):
 def test_unknown_paths_and_methods_get_the_services_error_shape(server):
     missing = server.client.post("/v1/advise", json={})
     assert missing.status_code == 404
-    assert missing.json() == {"errors": [{"field": None,
-                                          "message": 'no such path: /v1/advise (did you mean "/v1/advice"?)'}]}
+    assert missing.json() == {
+        "errors": [{"field": None, "message": 'no such path: /v1/advise (did you mean "/v1/advice"?)'}]
+    }
     wrong_method = server.client.get("/v1/advice")
     assert wrong_method.status_code == 405
     assert wrong_method.headers["allow"] == "POST"

@@ -2,6 +2,7 @@
 
 A real server in a child process on a free loopback port, called over HTTP.
 """
+
 import gzip
 import json
 import os
@@ -25,8 +26,14 @@ TOKEN = "s3cret-token-0123456789abcdef"
 TITLE = "Xylographer-Ombudsperson-Qwv"  # a person's values that must reach neither /metrics nor the log
 SPONSOR = "Philomena-Brackenridge-Zq"
 EMPLOYEE = "E-88310-QZX"
-EXAMPLES = ["claire-first-visit", "claire-ready-to-ask", "claire-at-a-ceiling", "marcus-three-vague-no",
-            "priya-hiring-freeze", "sam-just-promoted"]
+EXAMPLES = [
+    "claire-first-visit",
+    "claire-ready-to-ask",
+    "claire-at-a-ceiling",
+    "marcus-three-vague-no",
+    "priya-hiring-freeze",
+    "sam-just-promoted",
+]
 
 
 def ruleset_copy(where: Path, version: str) -> Path:
@@ -44,8 +51,10 @@ def set_version(ruleset: Path, version: str) -> None:
 @pytest.fixture(scope="module")
 def rulesets(tmp_path_factory):
     folder = tmp_path_factory.mktemp("rulesets")
-    return {"acme": ruleset_copy(folder / "acme", "1.0.0-acme"),
-            "globex": ruleset_copy(folder / "globex", "2.0.0-globex")}
+    return {
+        "acme": ruleset_copy(folder / "acme", "1.0.0-acme"),
+        "globex": ruleset_copy(folder / "globex", "2.0.0-globex"),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +62,19 @@ def server(tmp_path_factory, rulesets):
     folder = tmp_path_factory.mktemp("ops")
     token_file = folder / "token"
     token_file.write_text(TOKEN + "\n")
-    running = Server(folder, "--ruleset", f"acme={rulesets['acme']}", "--ruleset", f"globex={rulesets['globex']}",
-                     "--token-file", str(token_file), "--metrics", "--access-log", "--log-format", "json")
+    running = Server(
+        folder,
+        "--ruleset",
+        f"acme={rulesets['acme']}",
+        "--ruleset",
+        f"globex={rulesets['globex']}",
+        "--token-file",
+        str(token_file),
+        "--metrics",
+        "--access-log",
+        "--log-format",
+        "json",
+    )
     running.auth = httpx.Client(base_url=running.url, timeout=60, headers={"authorization": f"Bearer {TOKEN}"})
     yield running
     running.auth.close()
@@ -67,13 +87,25 @@ def log_lines(server) -> list[dict]:
 
 
 def test_without_the_token_or_with_a_wrong_one_every_path_but_health_gets_a_bare_401(server):
-    wrong = [{}, {"authorization": f"Bearer {TOKEN}x"}, {"authorization": f"Bearer {TOKEN[:-1]}"},
-             {"authorization": f"Basic {TOKEN}"}, {"authorization": "Bearer"}, {"authorization": TOKEN}]
+    wrong = [
+        {},
+        {"authorization": f"Bearer {TOKEN}x"},
+        {"authorization": f"Bearer {TOKEN[:-1]}"},
+        {"authorization": f"Basic {TOKEN}"},
+        {"authorization": "Bearer"},
+        {"authorization": TOKEN},
+    ]
     answers = []
     for headers in wrong:
-        for method, path in [("POST", "/v1/rulesets/acme/advice"), ("POST", "/v1/rulesets/globex/advice/batch"),
-                             ("GET", "/metrics"), ("GET", "/openapi.json"), ("GET", "/v1/rulesets"),
-                             ("POST", "/v1/rulesets/acme/reload"), ("GET", "/no/such/path")]:
+        for method, path in [
+            ("POST", "/v1/rulesets/acme/advice"),
+            ("POST", "/v1/rulesets/globex/advice/batch"),
+            ("GET", "/metrics"),
+            ("GET", "/openapi.json"),
+            ("GET", "/v1/rulesets"),
+            ("POST", "/v1/rulesets/acme/reload"),
+            ("GET", "/no/such/path"),
+        ]:
             response = server.client.request(method, path, headers=headers, json={"as_of": "2026-11-24"})
             assert response.status_code == 401, (headers, path)
             assert response.headers["www-authenticate"] == "Bearer"
@@ -95,8 +127,9 @@ def test_each_named_ruleset_answers_under_its_own_name(server):
         assert server.auth.get(f"/v1/rulesets/{name}").json()["version"] == version
     missing = server.auth.post("/v1/rulesets/acmee/advice", json=facts)
     assert missing.status_code == 404
-    assert missing.json()["errors"][0]["message"] == ("no ruleset named 'acmee' (did you mean \"acme\"?); "
-                                                       "this service has: acme, globex")
+    assert missing.json()["errors"][0]["message"] == (
+        "no ruleset named 'acmee' (did you mean \"acme\"?); this service has: acme, globex"
+    )
     no_default = server.auth.post("/v1/advice", json=facts)  # only named rulesets were given
     assert no_default.status_code == 404 and "acme, globex" in no_default.json()["errors"][0]["message"]
 
@@ -115,7 +148,11 @@ def test_the_callers_id_is_echoed_in_the_advice_in_each_batch_result_and_in_a_42
     items = [{**facts, "id": "E-1"}, {"id": "E-2", "frustrated": "often"}, facts, {"id": "E-4", "as_of": "2026-11-24"}]
     results = server.auth.post("/v1/rulesets/globex/advice/batch", json=items).json()
     assert [(r["record"], r.get("id"), "advice" in r) for r in results] == [
-        (1, "E-1", True), (2, "E-2", False), (3, None, True), (4, "E-4", True)]
+        (1, "E-1", True),
+        (2, "E-2", False),
+        (3, None, True),
+        (4, "E-4", True),
+    ]
     assert results[0]["advice"]["id"] == "E-1" and "often" not in json.dumps(results[1])
 
 
@@ -140,8 +177,9 @@ def test_gzip_for_a_client_that_accepts_it_and_the_same_json_inside(server):
     people = [example_json(name) for name in EXAMPLES] * 5
     plain = server.auth.post("/v1/rulesets/acme/advice/batch", json=people, headers={"accept-encoding": "identity"})
     assert "content-encoding" not in plain.headers
-    request = server.auth.build_request("POST", "/v1/rulesets/acme/advice/batch", json=people,
-                                        headers={"accept-encoding": "gzip"})
+    request = server.auth.build_request(
+        "POST", "/v1/rulesets/acme/advice/batch", json=people, headers={"accept-encoding": "gzip"}
+    )
     packed = server.auth.send(request, stream=True)
     raw = b"".join(packed.iter_raw())
     packed.close()
@@ -152,8 +190,12 @@ def test_gzip_for_a_client_that_accepts_it_and_the_same_json_inside(server):
 
 
 def test_metrics_count_requests_errors_and_advice_by_stage_and_hold_no_persons_value(server, rulesets):
-    person = {**example_json("claire-ready-to-ask"), "id": EMPLOYEE, "current_title": TITLE,
-              "people": [{"name": SPONSOR, "relation": "skip", "stance": "champion"}]}
+    person = {
+        **example_json("claire-ready-to-ask"),
+        "id": EMPLOYEE,
+        "current_title": TITLE,
+        "people": [{"name": SPONSOR, "relation": "skip", "stance": "champion"}],
+    }
     assert server.auth.post("/v1/rulesets/acme/advice", json=person, params={"view": "summary"}).status_code == 200
     server.auth.post("/v1/rulesets/acme/advice", json={**person, "frustrated": TITLE})  # a 422 quoting nothing
     server.auth.get(f"/v1/people/{TITLE}")  # paths a client sent are logged and counted by their route only
@@ -161,8 +203,12 @@ def test_metrics_count_requests_errors_and_advice_by_stage_and_hold_no_persons_v
     people = [{**example_json(name), "id": f"{EMPLOYEE}-{n}"} for n, name in enumerate(EXAMPLES)]
     before = metric_values(server)
     for view in ("full", "summary", "ids"):
-        assert server.auth.post("/v1/rulesets/globex/advice/batch", params={"view": view},
-                                json=people + [{"frustrated": TITLE}]).status_code == 200
+        assert (
+            server.auth.post(
+                "/v1/rulesets/globex/advice/batch", params={"view": view}, json=people + [{"frustrated": TITLE}]
+            ).status_code
+            == 200
+        )
     after = metric_values(server)
     advisor = Advisor(rulesets["globex"])
     stages = Counter(advisor.advise(p).stage.name if advisor.advise(p).stage else "none" for p in people)
@@ -195,8 +241,9 @@ def metric_values(server) -> dict[str, float]:
 
 def test_request_ids_are_echoed_and_in_every_json_log_line_about_the_request(server):
     given = "trace-7f.3_A"
-    answered = server.auth.post("/v1/rulesets/acme/advice", json={"as_of": "2026-11-24"},
-                                headers={"x-request-id": given})
+    answered = server.auth.post(
+        "/v1/rulesets/acme/advice", json={"as_of": "2026-11-24"}, headers={"x-request-id": given}
+    )
     assert answered.headers["x-request-id"] == given
     refused = server.client.get("/v1/rulesets", headers={"x-request-id": given + "-401"})
     assert refused.status_code == 401 and refused.headers["x-request-id"] == given + "-401"
@@ -208,8 +255,14 @@ def test_request_ids_are_echoed_and_in_every_json_log_line_about_the_request(ser
     assert len(made) == 4  # a fresh one each time
     lines = log_lines(server)  # every line is JSON
     by_id = {line.get("request_id"): line for line in lines if line.get("message") == "request"}
-    assert by_id[given] == {**by_id[given], "level": "info", "logger": "promorules.service", "method": "POST",
-                            "route": "/v1/rulesets/{name}/advice", "status": 200}
+    assert by_id[given] == {
+        **by_id[given],
+        "level": "info",
+        "logger": "promorules.service",
+        "method": "POST",
+        "route": "/v1/rulesets/{name}/advice",
+        "status": 200,
+    }
     assert by_id[given + "-401"]["status"] == 401
     assert made <= set(by_id)
     assert all(line.get("request_id") for line in lines if line.get("message") == "request")
@@ -220,8 +273,9 @@ def test_one_ruleset_is_reloaded_alone_over_http_and_a_broken_one_is_kept(tmp_pa
     acme, globex = ruleset_copy(tmp_path / "acme", "1.0.0"), ruleset_copy(tmp_path / "globex", "1.0.0")
     token_file = tmp_path / "token"
     token_file.write_text(TOKEN)
-    running = Server(tmp_path, "--ruleset", f"acme={acme}", "--ruleset", f"globex={globex}",
-                     "--token-file", str(token_file))
+    running = Server(
+        tmp_path, "--ruleset", f"acme={acme}", "--ruleset", f"globex={globex}", "--token-file", str(token_file)
+    )
     auth = {"authorization": f"Bearer {TOKEN}"}
     try:
         set_version(acme, "1.1.0")
@@ -229,8 +283,9 @@ def test_one_ruleset_is_reloaded_alone_over_http_and_a_broken_one_is_kept(tmp_pa
         assert running.client.post("/v1/rulesets/globex/reload").status_code == 401
         reloaded = running.client.post("/v1/rulesets/globex/reload", headers=auth)
         assert reloaded.status_code == 200 and reloaded.json()["version"] == "1.1.0"
-        versions = {r["ruleset"]: r["version"] for r in running.client.get("/v1/rulesets", headers=auth).json()[
-            "rulesets"]}
+        versions = {
+            r["ruleset"]: r["version"] for r in running.client.get("/v1/rulesets", headers=auth).json()["rulesets"]
+        }
         assert versions == {"acme": "1.0.0", "globex": "1.1.0"}  # acme was not asked to reload
         (globex / "ruleset.yaml").write_text("name: [broken\n")
         broken = running.client.post("/v1/rulesets/globex/reload", headers=auth)
@@ -257,27 +312,38 @@ def test_everything_is_off_by_default_and_a_reload_needs_a_token(tmp_path):
         running.stop()
 
 
-@pytest.mark.parametrize("token, environment, message", [
-    ("short\n", {}, "the token must be at least 16"),
-    (None, {"PROMORULES_TOKEN": ""}, "$PROMORULES_TOKEN: the token must be at least 16"),
-    (None, {"PROMORULES_TOKEN": "has a space in it somewhere"}, "$PROMORULES_TOKEN: the token must be"),
-])
+@pytest.mark.parametrize(
+    "token, environment, message",
+    [
+        ("short\n", {}, "the token must be at least 16"),
+        (None, {"PROMORULES_TOKEN": ""}, "$PROMORULES_TOKEN: the token must be at least 16"),
+        (None, {"PROMORULES_TOKEN": "has a space in it somewhere"}, "$PROMORULES_TOKEN: the token must be"),
+    ],
+)
 def test_a_weak_or_empty_token_stops_serve_with_a_message(tmp_path, token, environment, message):
     args = ["serve", "--port", str(free_port())]
     if token is not None:
         (tmp_path / "token").write_text(token)
         args += ["--token-file", str(tmp_path / "token")]
     env = {k: v for k, v in os.environ.items() if k != "PROMORULES_TOKEN"} | environment
-    run = subprocess.run([sys.executable, "-c", "from promorules.cli import main; main()", *args], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120, env=env)
+    run = subprocess.run(
+        [sys.executable, "-c", "from promorules.cli import main; main()", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert run.returncode == 2 and message in run.stderr, run.stderr
     assert "Traceback" not in run.stderr and "somewhere" not in run.stderr  # the token is never shown
 
 
 def test_a_ruleset_name_given_twice_or_two_unnamed_rulesets_are_refused(tmp_path):
     base = [sys.executable, "-c", "from promorules.cli import main; main()", "serve", "--port", str(free_port())]
-    for args, message in [(["--ruleset", "a=x", "--ruleset", "a=y"], "the name 'a' is given twice"),
-                          (["--ruleset", "x", "--ruleset", "y"], "give one unnamed --ruleset DIR at most")]:
+    for args, message in [
+        (["--ruleset", "a=x", "--ruleset", "a=y"], "the name 'a' is given twice"),
+        (["--ruleset", "x", "--ruleset", "y"], "give one unnamed --ruleset DIR at most"),
+    ]:
         run = subprocess.run(base + args, cwd=ROOT, capture_output=True, text=True, timeout=120)
         assert run.returncode == 2 and message in run.stderr, run.stderr
 
@@ -308,8 +374,9 @@ def test_the_dockerfile_installs_as_the_tests_do_and_runs_as_documented():
     build, final = dockerfile_stages()
     installs = [re.findall(r"pip install [^&]*?'\.\[([a-z,]+)\]'", line) for line in build if line.startswith("RUN")]
     docker_extras = {extra for found in installs for group in found for extra in group.split(",")}
-    make_extras = set(re.search(r"pip install [^\n]*-e '\.\[([a-z,]+)\]'", (ROOT / "Makefile").read_text())
-                      .group(1).split(","))
+    make_extras = set(
+        re.search(r"pip install [^\n]*-e '\.\[([a-z,]+)\]'", (ROOT / "Makefile").read_text()).group(1).split(",")
+    )
     assert docker_extras == {"server"} and docker_extras <= make_extras  # what the tests install, the image has
     assert docker_extras <= set(project["project"]["optional-dependencies"])
     # Everything the wheel is built from is copied into the build stage.
@@ -329,7 +396,7 @@ def test_the_dockerfile_installs_as_the_tests_do_and_runs_as_documented():
     assert any("gcc" in line for line in build) and not any("gcc" in line or "apt-get" in line for line in final)
     user = next(line.split()[1] for line in final if line.startswith("USER "))
     assert user not in ("root", "0")
-    entry = json.loads(next(line[len("ENTRYPOINT "):] for line in final if line.startswith("ENTRYPOINT ")))
+    entry = json.loads(next(line[len("ENTRYPOINT ") :] for line in final if line.startswith("ENTRYPOINT ")))
     assert entry[:2] == ["promorules", "serve"] and entry[entry.index("--host") + 1] == "0.0.0.0"
     port = entry[entry.index("--port") + 1]
     health = next(line for line in final if line.startswith("HEALTHCHECK "))

@@ -4,6 +4,7 @@ The steps themselves live in the package (coaches run them with
 ``promorules ruleset test``, without pytest); this file only adapts each one
 to pytest-bdd's decorators, so both paths read every feature the same way.
 """
+
 from __future__ import annotations
 
 from inspect import Parameter, Signature
@@ -36,8 +37,9 @@ def scenario(request, _pytest_bdd_example):
     template = _template(request)
     file = template.feature.rel_filename if template else ""
     scenario = library.Scenario(ROOT / "rulesets" / "default", [ROOT], ADVISORS, file, columns)
-    if template and not library.checks_something([step.type for step in template.steps],
-                                                 [step.name for step in template.steps]):
+    if template and not library.checks_something(
+        [step.type for step in template.steps], [step.name for step in template.steps]
+    ):
         pytest.fail(f"{file}:{template.line_number}: {library.NOTHING_CHECKED}", pytrace=False)
     scenario.pending_rows = [_rows(step) for step in template.steps] if template else []
     return scenario

@@ -6,6 +6,7 @@ writes out whose advice it is ("Advice for P00042: 42 months in the role, a
 unit of 100042."): a fact that leaked from one person's evaluation into
 another's would show in the text.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Hypothesis strategies for random people, shared by the engine tests and the benchmarks' checks."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -98,7 +99,8 @@ def varied_people(count: int) -> list[dict]:
     find(
         facts,
         collect,
-        settings=settings(max_examples=20 * count, database=None, derandomize=True,
-                          suppress_health_check=list(HealthCheck)),
+        settings=settings(
+            max_examples=20 * count, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        ),
     )
     return found

@@ -3,6 +3,7 @@
 Values are drawn at and beside every threshold of the bundled ruleset, where
 a mistake in a comparison would show.
 """
+
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,8 @@ from promorules import load_ruleset
 DEFAULT = load_ruleset(Path(__file__).resolve().parents[2] / "rulesets" / "default")
 
 EDGES = sorted(
-    {t.value + d for t in DEFAULT.thresholds.values() if not t.choices for d in (-1, 0, 1)} | {2, 3, 4, 6, 7, 8, 11, 12, 13}
+    {t.value + d for t in DEFAULT.thresholds.values() if not t.choices for d in (-1, 0, 1)}
+    | {2, 3, 4, 6, 7, 8, 11, 12, 13}
 )
 
 
@@ -35,9 +37,7 @@ def value_of(kind: str, choices: tuple):
 
 
 def derived_facts(names):
-    return st.fixed_dictionaries(
-        {name: st.none() | value_of(FACTS[name].kind, FACTS[name].choices) for name in names}
-    )
+    return st.fixed_dictionaries({name: st.none() | value_of(FACTS[name].kind, FACTS[name].choices) for name in names})
 
 
 # ------------------------------------------------------------------ random rulesets
@@ -47,11 +47,19 @@ BOOLS = ["freeze_active", "frustrated", "self_assessment_done"]
 ENUMS = {"scope_change": ["none", "expanded", "dramatic"], "latest_outcome": ["pending", "denied", "not_yet"]}
 
 atom = st.one_of(
-    st.builds(lambda f, op, n: f"{f} {op} {n}", st.sampled_from(NUMBERS),
-              st.sampled_from(["<", "<=", ">", ">=", "==", "!="]), st.sampled_from(["3", "limit", "12"])),
+    st.builds(
+        lambda f, op, n: f"{f} {op} {n}",
+        st.sampled_from(NUMBERS),
+        st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+        st.sampled_from(["3", "limit", "12"]),
+    ),
     st.builds(lambda f, neg: f"{'not ' if neg else ''}{f}", st.sampled_from(BOOLS), st.booleans()),
-    st.builds(lambda f, v, op: f"{f} {op} {v}", st.sampled_from(sorted(ENUMS)), st.sampled_from(["dramatic", "denied"]),
-              st.sampled_from(["==", "!="])).filter(lambda s: s.split()[-1] in ENUMS[s.split()[0]]),
+    st.builds(
+        lambda f, v, op: f"{f} {op} {v}",
+        st.sampled_from(sorted(ENUMS)),
+        st.sampled_from(["dramatic", "denied"]),
+        st.sampled_from(["==", "!="]),
+    ).filter(lambda s: s.split()[-1] in ENUMS[s.split()[0]]),
     st.builds(lambda f, k: f"{f} is {k}", st.sampled_from(NUMBERS + BOOLS), st.sampled_from(["known", "unknown"])),
 )
 
@@ -75,8 +83,12 @@ def rulesets(draw):
     rules = []
     signals: list[str] = []
     for index in range(draw(st.integers(1, 12))):
-        rule = {"id": f"r{index}", "priority": draw(st.integers(1, 999)), "title": "t",
-                "when": draw(condition(list(signals)))}
+        rule = {
+            "id": f"r{index}",
+            "priority": draw(st.integers(1, 999)),
+            "title": "t",
+            "when": draw(condition(list(signals))),
+        }
         if draw(st.booleans()) and len(signals) < 4:
             rule["derive"] = f"sig{index}"
             signals.append(rule["derive"])

@@ -17,6 +17,7 @@ versions are shown.
 The modules: `guard` (who may ask, and which files), `workbench` (what is
 shown, from the project's own checks), `pages` (the HTML), `app` (the routes).
 """
+
 from __future__ import annotations
 
 import socket
@@ -33,11 +34,21 @@ HOST = "127.0.0.1"
 
 @click.command()
 @click.argument("ruleset_dir", metavar="RULESET_DIR")
-@click.option("--port", type=click.IntRange(0, 65535), default=8470, show_default=True,
-              help="The port on 127.0.0.1 (0: any free port).")
-@click.option("--facts", "facts_dirs", multiple=True, metavar="DIR",
-              help="A folder of saved people (facts files) to pick from; repeatable. examples/ in the current "
-                   "folder is offered too when it is there.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8470,
+    show_default=True,
+    help="The port on 127.0.0.1 (0: any free port).",
+)
+@click.option(
+    "--facts",
+    "facts_dirs",
+    multiple=True,
+    metavar="DIR",
+    help="A folder of saved people (facts files) to pick from; repeatable. examples/ in the current "
+    "folder is offered too when it is there.",
+)
 @friendly
 def studio(ruleset_dir, port, facts_dirs):
     """Edit a ruleset in your browser: checks on every save, live advice, scenarios and impact.
@@ -56,8 +67,10 @@ def studio(ruleset_dir, port, facts_dirs):
         from .app import create_app  # noqa: F401
     except ImportError as exc:
         missing = (exc.name or "a module").split(".")[0]
-        raise click.ClickException(f"the studio needs the server and coach extras ({missing} is missing); "
-                                   "install them with: pip install 'promorules[server,coach]'") from None
+        raise click.ClickException(
+            f"the studio needs the server and coach extras ({missing} is missing); "
+            "install them with: pip install 'promorules[server,coach]'"
+        ) from None
     server, address = make_server(root, folders, port)
     click.echo(f"promorules studio for {root}: open {address}")
     click.echo("(only this link opens it; Ctrl+C stops the studio)")
@@ -71,8 +84,9 @@ def _inputs(ruleset_dir: str, facts_dirs: tuple) -> tuple[Path, list[Path]]:
     if not (root / MANIFEST).is_file():
         problems.append(Problem(Location(ruleset_dir), f"not a ruleset folder: it has no {MANIFEST}"))
     folders = [Path(folder) for folder in facts_dirs]
-    problems += [Problem(Location(str(folder)), "not a folder of facts files") for folder in folders
-                 if not folder.is_dir()]
+    problems += [
+        Problem(Location(str(folder)), "not a folder of facts files") for folder in folders if not folder.is_dir()
+    ]
     if problems:
         raise InputError(problems)
     examples = Path("examples")
@@ -95,14 +109,16 @@ def make_server(root: Path, folders: list[Path], port: int = 0):
         listening.bind((HOST, port))
     except OSError as exc:
         listening.close()
-        raise InputError([Problem(Location("--port"), f"cannot listen on {HOST}:{port}: "
-                                  f"{exc.strerror or exc}")]) from None
+        raise InputError(
+            [Problem(Location("--port"), f"cannot listen on {HOST}:{port}: {exc.strerror or exc}")]
+        ) from None
     bound = listening.getsockname()[1]
     token = new_token()
     app = create_app(root, folders, token, bound)
 
     class StudioServer(uvicorn.Server):
         """A uvicorn server that keeps the socket bound for it, so that run(sockets=...) serves on that port."""
+
         studio_socket: socket.socket
 
     server = StudioServer(uvicorn.Config(app, access_log=False, log_level="warning", lifespan="off"))

@@ -9,6 +9,7 @@ Every request needs the run's token and a Host of 127.0.0.1 or localhost
 (see `guard` for why); every page is sent with a Content-Security-Policy
 that allows nothing from elsewhere and no script but the studio's own.
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,8 +26,16 @@ from ...outfile import write_file
 from ..diff import table
 from ...text_safety import visible
 from . import pages
-from .guard import (MAX_FORM_BYTES, Refused, confined, content_hash, editable_files, host_allowed, parse_form,
-                    token_matches)
+from .guard import (
+    MAX_FORM_BYTES,
+    Refused,
+    confined,
+    content_hash,
+    editable_files,
+    host_allowed,
+    parse_form,
+    token_matches,
+)
 from .workbench import MAX_GENERATED, advice_for, base_of, check, impact, people, scenarios
 
 HEADERS = {
@@ -51,10 +60,13 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
     async def guard(request: Request, call_next):
         if not host_allowed(request.headers.get("host"), port):
             response: Response = PlainTextResponse(
-                "The studio answers only at 127.0.0.1 or localhost, on its own port.", status_code=403)
+                "The studio answers only at 127.0.0.1 or localhost, on its own port.", status_code=403
+            )
         elif not token_matches(request.query_params.get("token"), token):
-            response = PlainTextResponse("This address needs the studio's token: open the link the studio printed "
-                                         "when it started.", status_code=403)
+            response = PlainTextResponse(
+                "This address needs the studio's token: open the link the studio printed when it started.",
+                status_code=403,
+            )
         else:
             response = await call_next(request)
         response.headers.update(HEADERS)
@@ -74,8 +86,9 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
     @app.get("/")
     def home():
         names = editable_files(root)
-        first = next((name for name in names if name != "ruleset.yaml" and name.endswith((".yaml", ".yml"))),
-                     "ruleset.yaml")
+        first = next(
+            (name for name in names if name != "ruleset.yaml" and name.endswith((".yaml", ".yml"))), "ruleset.yaml"
+        )
         return RedirectResponse(f"/edit?{urlencode({'token': token, 'file': first})}", status_code=303)
 
     @app.get("/edit")
@@ -90,11 +103,17 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
         here, elsewhere = checked.about(path)
         kind = lambda item: "problem" if item in checked.errors else "warning"  # noqa: E731
         shown = data.decode("utf-8", "replace")
-        side = pages.checks(checked.summary(root), pages.problem_list(here, kind), pages.problem_list(elsewhere, kind),
-                            not checked.lines)
-        body = (f"<main>{pages.file_list(editable_files(root), name, token, picked)}"
-                f"{pages.editor(name, text, shown, content_hash(data), token, picked)}{side}</main>"
-                f"{pages.people_panel(people(folders), picked, advice_for(checked, picked), name, token)}")
+        side = pages.checks(
+            checked.summary(root),
+            pages.problem_list(here, kind),
+            pages.problem_list(elsewhere, kind),
+            not checked.lines,
+        )
+        body = (
+            f"<main>{pages.file_list(editable_files(root), name, token, picked)}"
+            f"{pages.editor(name, text, shown, content_hash(data), token, picked)}{side}</main>"
+            f"{pages.people_panel(people(folders), picked, advice_for(checked, picked), name, token)}"
+        )
         return shell(name, body)
 
     @app.post("/save")
@@ -126,8 +145,11 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
         try:
             results = scenarios(root)
         except InputError as exc:
-            return shell("Scenarios", pages.message("The scenarios could not be run",
-                                                    [str(problem) for problem in exc.problems]), 200)
+            return shell(
+                "Scenarios",
+                pages.message("The scenarios could not be run", [str(problem) for problem in exc.problems]),
+                200,
+            )
         return shell("Scenarios", f"<section><h2>Scenarios</h2>{pages.scenario_table(results)}</section>")
 
     @app.get("/impact")
@@ -138,19 +160,28 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
             return shell("Impact", pages.message("No impact until the ruleset loads", checked.lines))
         base = base_of(checked)
         if base is None:
-            return shell("Impact", pages.message("Impact", [f"{root} extends no other ruleset: nothing to compare "
-                                                            "it with."], "ok"))
+            return shell(
+                "Impact",
+                pages.message("Impact", [f"{root} extends no other ruleset: nothing to compare it with."], "ok"),
+            )
         diff = impact(checked, root, folders, generated)
         s = diff.summary
-        summary = (f"{s.people} people ({diff.generated} generated): {s.changed} changed, {s.unchanged} unchanged; "
-                   f"{s.unreadable} files could not be read.")
-        form = (f'<form method="get" action="/impact"><input type="hidden" name="token" value="{pages.esc(token)}">'
-                f'<label>Generated people <input name="people" type="number" min="0" max="{MAX_GENERATED}" '
-                f'value="{generated}"></label> <button type="submit">Compare</button></form>')
+        summary = (
+            f"{s.people} people ({diff.generated} generated): {s.changed} changed, {s.unchanged} unchanged; "
+            f"{s.unreadable} files could not be read."
+        )
+        form = (
+            f'<form method="get" action="/impact"><input type="hidden" name="token" value="{pages.esc(token)}">'
+            f'<label>Generated people <input name="people" type="number" min="0" max="{MAX_GENERATED}" '
+            f'value="{generated}"></label> <button type="submit">Compare</button></form>'
+        )
         unreadable = [f"{bad.file}: {problem}" for bad in diff.unreadable for problem in bad.problems]
-        return shell("Impact", f"<section><h2>Advice under {pages.esc(diff.old)} -> {pages.esc(diff.new)}</h2>"
-                               f"{form}{pages.impact_table(table(diff), summary)}</section>"
-                               + (pages.message("Files that could not be read", unreadable) if unreadable else ""))
+        return shell(
+            "Impact",
+            f"<section><h2>Advice under {pages.esc(diff.old)} -> {pages.esc(diff.new)}</h2>"
+            f"{form}{pages.impact_table(table(diff), summary)}</section>"
+            + (pages.message("Files that could not be read", unreadable) if unreadable else ""),
+        )
 
     return app
 

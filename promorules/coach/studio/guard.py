@@ -21,6 +21,7 @@ the studio itself lists there (the folder's rule files and manifest, its
 feature files) can be read or written: no ``../``, no absolute path, no link
 leading out.
 """
+
 from __future__ import annotations
 
 import hashlib

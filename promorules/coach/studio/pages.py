@@ -12,6 +12,7 @@ The one script is fixed text; the Content-Security-Policy allows it and the
 style sheet by their hashes and nothing else, so even a mistake in escaping
 could not run another script.
 """
+
 from __future__ import annotations
 
 import base64
@@ -69,8 +70,10 @@ def _sha(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-CONTENT_SECURITY_POLICY = (f"default-src 'none'; script-src {_sha(SCRIPT)}; style-src {_sha(STYLE)}; "
-                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    f"default-src 'none'; script-src {_sha(SCRIPT)}; style-src {_sha(STYLE)}; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 def esc(text) -> str:
@@ -87,17 +90,24 @@ def link(path: str, token: str, **query) -> str:
 
 
 def page(title: str, body: str, token: str, ruleset: str) -> str:
-    nav = " ".join(f'<a href="{link(path, token)}">{name}</a>'
-                   for path, name in (("/edit", "Edit"), ("/scenarios", "Scenarios"), ("/impact", "Impact")))
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)} · promorules studio'
-            f'</title><meta name="referrer" content="no-referrer"><style>{STYLE}</style></head>\n'
-            f'<body><header><strong>promorules studio: {esc(ruleset)}</strong>{nav}</header>\n{body}\n'
-            f'<script>{SCRIPT}</script></body></html>\n')
+    nav = " ".join(
+        f'<a href="{link(path, token)}">{name}</a>'
+        for path, name in (("/edit", "Edit"), ("/scenarios", "Scenarios"), ("/impact", "Impact"))
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(title)} · promorules studio'
+        f'</title><meta name="referrer" content="no-referrer"><style>{STYLE}</style></head>\n'
+        f"<body><header><strong>promorules studio: {esc(ruleset)}</strong>{nav}</header>\n{body}\n"
+        f"<script>{SCRIPT}</script></body></html>\n"
+    )
 
 
 def file_list(names: Iterable[str], current: Optional[str], token: str, chosen: list[str]) -> str:
-    items = "".join(f'<a class="{"current" if name == current else ""}" '
-                    f'href="{link("/edit", token, file=name, person=chosen)}">{esc(name)}</a>' for name in names)
+    items = "".join(
+        f'<a class="{"current" if name == current else ""}" '
+        f'href="{link("/edit", token, file=name, person=chosen)}">{esc(name)}</a>'
+        for name in names
+    )
     return f"<nav><h2>Files</h2>{items}</nav>"
 
 
@@ -115,23 +125,28 @@ def problem_list(items: list, kind_of) -> str:
 def editor(name: str, text: Optional[str], shown: str, digest: str, token: str, chosen: list[str]) -> str:
     """The file in a text area with the save form; a file that must not be edited here is only shown."""
     if text is None:
-        return (f'<div class="editor"><h2>{esc(name)}</h2><p class="problem">This file holds hidden characters '
-                f'(shown below as escapes), so it is not edited here: the text area would change them. Edit it in '
-                f'a text editor.</p><pre>{esc(shown)}</pre></div>')
+        return (
+            f'<div class="editor"><h2>{esc(name)}</h2><p class="problem">This file holds hidden characters '
+            f"(shown below as escapes), so it is not edited here: the text area would change them. Edit it in "
+            f"a text editor.</p><pre>{esc(shown)}</pre></div>"
+        )
     people = "".join(f'<input type="hidden" name="person" value="{esc(person)}">' for person in chosen)
-    return (f'<div class="editor"><h2>{esc(name)}</h2>'
-            f'<form method="post" action="{link("/save", token)}">'
-            f'<input type="hidden" name="token" value="{esc(token)}">'
-            f'<input type="hidden" name="file" value="{esc(name)}">'
-            f'<input type="hidden" name="hash" value="{esc(digest)}">{people}'
-            f'<textarea id="text" name="text" spellcheck="false">{html.escape(text, quote=True)}</textarea>'
-            f'<p><button id="save" type="submit">Save and check</button> (Ctrl+S). The file is written whole, '
-            f'and never over a change made elsewhere since this page was opened.</p></form></div>')
+    return (
+        f'<div class="editor"><h2>{esc(name)}</h2>'
+        f'<form method="post" action="{link("/save", token)}">'
+        f'<input type="hidden" name="token" value="{esc(token)}">'
+        f'<input type="hidden" name="file" value="{esc(name)}">'
+        f'<input type="hidden" name="hash" value="{esc(digest)}">{people}'
+        f'<textarea id="text" name="text" spellcheck="false">{html.escape(text, quote=True)}</textarea>'
+        f'<p><button id="save" type="submit">Save and check</button> (Ctrl+S). The file is written whole, '
+        f"and never over a change made elsewhere since this page was opened.</p></form></div>"
+    )
 
 
 def checks(summary: str, here: str, elsewhere: str, clean: bool) -> str:
-    parts = [f'<aside id="checks"><h2>Checks</h2><p id="summary" class="{"ok" if clean else "problem"}">'
-             f'{esc(summary)}</p>']
+    parts = [
+        f'<aside id="checks"><h2>Checks</h2><p id="summary" class="{"ok" if clean else "problem"}">{esc(summary)}</p>'
+    ]
     parts.append(f"<h3>In this file</h3>{here or '<p>Nothing to report.</p>'}")
     if elsewhere:
         parts.append(f"<h3>In other files</h3>{elsewhere}")
@@ -144,17 +159,26 @@ def people_panel(names: list[str], chosen: list[str], shown: list, file: str, to
     if not names:
         boxes = "<p>No people to pick: start the studio with --facts DIR (a folder of facts files).</p>"
     else:
-        boxes = "".join(f'<label><input type="checkbox" name="person" value="{esc(name)}"'
-                        f'{" checked" if name in chosen else ""}> {esc(name)}</label>' for name in names)
-    form = (f'<form class="people" method="get" action="/edit"><input type="hidden" name="token" '
-            f'value="{esc(token)}"><input type="hidden" name="file" value="{esc(file)}">{boxes} '
-            f'<button type="submit">Show advice</button></form>')
+        boxes = "".join(
+            f'<label><input type="checkbox" name="person" value="{esc(name)}"'
+            f"{' checked' if name in chosen else ''}> {esc(name)}</label>"
+            for name in names
+        )
+    form = (
+        f'<form class="people" method="get" action="/edit"><input type="hidden" name="token" '
+        f'value="{esc(token)}"><input type="hidden" name="file" value="{esc(file)}">{boxes} '
+        f'<button type="submit">Show advice</button></form>'
+    )
     articles = []
     for advice in shown:
-        body = (f'<pre class="advice-text">{esc(advice.text)}</pre>' if advice.text else
-                "".join(f'<p class="problem">{esc(problem)}</p>' for problem in advice.problems))
-        articles.append(f'<article class="advice" data-person="{esc(advice.name)}"><h3>{esc(advice.name)}</h3>'
-                        f'{body}</article>')
+        body = (
+            f'<pre class="advice-text">{esc(advice.text)}</pre>'
+            if advice.text
+            else "".join(f'<p class="problem">{esc(problem)}</p>' for problem in advice.problems)
+        )
+        articles.append(
+            f'<article class="advice" data-person="{esc(advice.name)}"><h3>{esc(advice.name)}</h3>{body}</article>'
+        )
     return f'<section id="people"><h2>Advice for the people picked</h2>{form}{"".join(articles)}</section>'
 
 
@@ -162,19 +186,21 @@ def conflict(name: str, on_disk: Optional[str], yours: str, digest: str, token: 
     """A save refused because the file changed on disk: both versions, and an explicit way to choose."""
     disk = "(the file is no longer there)" if on_disk is None else on_disk
     people = "".join(f'<input type="hidden" name="person" value="{esc(person)}">' for person in chosen)
-    return (f'<section id="conflict"><h2 class="problem">Not saved: {esc(name)} changed on disk since this page '
-            f'was opened</h2><p>Something else (another editor, a colleague, a sync) wrote it. Nothing was '
-            f'written. Compare the two, then keep one.</p><div class="both">'
-            f'<div><h3>On disk now</h3><pre id="on-disk">{esc(disk)}</pre>'
-            f'<p><a href="{link("/edit", token, file=name, person=chosen)}">Keep the file on disk</a> '
-            f'(your text is dropped)</p></div>'
-            f'<div><h3>Yours, not saved</h3><form method="post" action="{link("/save", token)}">'
-            f'<input type="hidden" name="token" value="{esc(token)}">'
-            f'<input type="hidden" name="file" value="{esc(name)}">'
-            f'<input type="hidden" name="hash" value="{esc(digest)}">{people}'
-            f'<textarea id="yours" name="text" spellcheck="false">{html.escape(yours, quote=True)}</textarea>'
-            f'<p><button id="replace" type="submit">Replace the file on disk with mine</button></p>'
-            f'</form></div></div></section>')
+    return (
+        f'<section id="conflict"><h2 class="problem">Not saved: {esc(name)} changed on disk since this page '
+        f"was opened</h2><p>Something else (another editor, a colleague, a sync) wrote it. Nothing was "
+        f'written. Compare the two, then keep one.</p><div class="both">'
+        f'<div><h3>On disk now</h3><pre id="on-disk">{esc(disk)}</pre>'
+        f'<p><a href="{link("/edit", token, file=name, person=chosen)}">Keep the file on disk</a> '
+        f"(your text is dropped)</p></div>"
+        f'<div><h3>Yours, not saved</h3><form method="post" action="{link("/save", token)}">'
+        f'<input type="hidden" name="token" value="{esc(token)}">'
+        f'<input type="hidden" name="file" value="{esc(name)}">'
+        f'<input type="hidden" name="hash" value="{esc(digest)}">{people}'
+        f'<textarea id="yours" name="text" spellcheck="false">{html.escape(yours, quote=True)}</textarea>'
+        f'<p><button id="replace" type="submit">Replace the file on disk with mine</button></p>'
+        f"</form></div></div></section>"
+    )
 
 
 def scenario_table(results: list) -> str:
@@ -184,23 +210,29 @@ def scenario_table(results: list) -> str:
         detail = ""
         if not result.passed:
             step = f"step at line {result.step_line}: {result.step}\n" if result.step else ""
-            detail = f'<pre>{esc(step + result.message + chr(10) + result.advice)}</pre>'
-        rows.append(f'<tr class="scenario"><td class="{verdict.lower()}">{verdict}</td><td>{esc(result.location)}'
-                    f'</td><td>{esc(result.name)}{detail}</td></tr>')
+            detail = f"<pre>{esc(step + result.message + chr(10) + result.advice)}</pre>"
+        rows.append(
+            f'<tr class="scenario"><td class="{verdict.lower()}">{verdict}</td><td>{esc(result.location)}'
+            f"</td><td>{esc(result.name)}{detail}</td></tr>"
+        )
     failed = sum(not result.passed for result in results)
-    return (f'<p id="summary" class="{"fail" if failed else "pass"}">{len(results)} scenarios: '
-            f'{len(results) - failed} passed, {failed} failed</p>'
-            f'<table><tr><th>result</th><th>where</th><th>scenario</th></tr>{"".join(rows)}</table>')
+    return (
+        f'<p id="summary" class="{"fail" if failed else "pass"}">{len(results)} scenarios: '
+        f"{len(results) - failed} passed, {failed} failed</p>"
+        f"<table><tr><th>result</th><th>where</th><th>scenario</th></tr>{''.join(rows)}</table>"
+    )
 
 
 def impact_table(rows: list[tuple[str, ...]], summary: str) -> str:
     head, *body = rows
     cells = "".join(f"<th>{esc(text)}</th>" for text in head)
-    lines = "".join("<tr class=\"rule\">" + "".join(f"<td>{esc(text)}</td>" for text in row) + "</tr>"
-                    for row in body)
+    lines = "".join('<tr class="rule">' + "".join(f"<td>{esc(text)}</td>" for text in row) + "</tr>" for row in body)
     return f'<table id="impact"><tr>{cells}</tr>{lines}</table><p>{esc(summary)}</p>'
 
 
 def message(title: str, lines: Iterable[str], kind: str = "problem") -> str:
-    return f'<section><h2>{esc(title)}</h2>' + "".join(f'<p class="{kind}">{esc(line)}</p>' for line in lines) + \
-        "</section>"
+    return (
+        f"<section><h2>{esc(title)}</h2>"
+        + "".join(f'<p class="{kind}">{esc(line)}</p>' for line in lines)
+        + "</section>"
+    )

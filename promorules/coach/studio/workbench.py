@@ -11,6 +11,7 @@ Advice is given by the Python engine: it decides exactly as durable-rules
 does (the test suite holds them to it), and a fresh durable network for
 every save would hold engine memory for each version of the file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -42,8 +43,10 @@ class Checked:
         return [str(item) for item in self.errors + self.warnings]
 
     def summary(self, root: Path) -> str:
-        return f"{root}: {_count(self.report.rule_count, 'rule')}, {_count(len(self.errors), 'error')}, " \
-               f"{_count(len(self.warnings), 'warning')}"
+        return (
+            f"{root}: {_count(self.report.rule_count, 'rule')}, {_count(len(self.errors), 'error')}, "
+            f"{_count(len(self.warnings), 'warning')}"
+        )
 
     def about(self, path: Path) -> tuple[list, list]:
         """The problems and warnings at ``path``, and those elsewhere (another file, another layer)."""
@@ -84,8 +87,9 @@ def people(folders: list[Path]) -> list[str]:
 def advice_for(checked: Checked, names: list[str]) -> list[PersonAdvice]:
     """Each chosen person's advice, all of it (as `advise --all`), under the ruleset as it is now on disk."""
     if checked.report.ruleset is None:
-        return [PersonAdvice(name, problems=["no advice until the ruleset loads: fix the problems above"])
-                for name in names]
+        return [
+            PersonAdvice(name, problems=["no advice until the ruleset loads: fix the problems above"]) for name in names
+        ]
     advisor = Advisor(checked.report.ruleset, engine="python")
     shown = []
     for name in names:
@@ -110,8 +114,13 @@ def impact(checked: Checked, root: Path, folders: list[Path], generated: int) ->
     base = base_of(checked)
     assert base is not None and checked.report.ruleset is not None, "only a loaded layer has an impact"
     files = [path for folder in folders for path in facts_files(folder)]
-    return compare(Advisor(base, engine="python"), Advisor(checked.report.ruleset, engine="python"), files,
-                   names=(str(base), str(root)), generated=generated)
+    return compare(
+        Advisor(base, engine="python"),
+        Advisor(checked.report.ruleset, engine="python"),
+        files,
+        names=(str(base), str(root)),
+        generated=generated,
+    )
 
 
 def feature_files(root: Path) -> list[Path]:
