@@ -22,12 +22,12 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import annotated_types
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from promorules import Advisor
-from promorules.errors import InputError
+from promorules.errors import InputError, RulesetError
 from promorules.facts.model import Facts
 from promorules.facts.files import parse_facts
 from promorules import load_ruleset
@@ -308,7 +308,13 @@ def test_random_rulesets_load_compile_and_advise_alike_on_both_engines(tmp_path_
     root = tmp_path_factory.mktemp("ruleset")
     (root / "ruleset.yaml").write_text(yaml.safe_dump(manifest, sort_keys=False))
     (root / "rules.yaml").write_text(yaml.safe_dump(rule_file, sort_keys=False))
-    loaded = load_ruleset(root)
+    try:
+        loaded = load_ruleset(root)
+    except RulesetError as exc:
+        # A random ruleset may cross one of durable's size limits (too many branches deriving one signal):
+        # refusing it, naming the limit, is the documented answer, and such a ruleset is not what this compares.
+        assert all("more than" in problem.message for problem in exc.problems), exc
+        reject()
     durable, python = Advisor(loaded, engine="durable"), Advisor(loaded, engine="python")
     assert durable.engine == "durable"
     for person in people:
