@@ -36,6 +36,7 @@ from ..advisor import load_ruleset
 from ..ruleset.loader import BUNDLED, inspect_ruleset
 from ..ruleset.model import Ruleset
 from ..yamlsource import Located
+from .why_not import rule_reason
 
 LISTS = {
     "achievements": "achievements",
@@ -139,6 +140,16 @@ class Advisors:
     def __init__(self) -> None:
         self._rulesets: dict[tuple, Ruleset] = {}
         self._cache: dict[tuple, Advisor] = {}
+        self._disabled: dict[str, dict] = {}
+
+    def disabled(self, ruleset: Path) -> dict:
+        """The rules a layer of ``ruleset`` disables: rule id -> where the ``disable:`` entry is."""
+        if str(ruleset) not in self._disabled:
+            try:
+                self._disabled[str(ruleset)] = dict(inspect_ruleset(ruleset).disabled)
+            except InputError:
+                self._disabled[str(ruleset)] = {}  # the step that loads it says why it cannot be used
+        return self._disabled[str(ruleset)]
 
     def get(self, ruleset: Path, engine: Engine, thresholds: dict) -> Advisor:
         setting = (str(ruleset), tuple(sorted(thresholds.items())))
@@ -225,10 +236,25 @@ class Scenario:
         for rule_id in rule_ids:
             if rule_id in self.rule_ids:
                 continue
-            where = inspect_ruleset(self.ruleset).disabled.get(rule_id)  # read again only to say why
+            where = self.advisors.disabled(self.ruleset).get(rule_id)
             if where is not None:
-                fail(f'rule "{rule_id}" is disabled by this ruleset\'s layer (at {where}), so no step can check it')
+                fail(
+                    f'rule "{rule_id}" is disabled by this ruleset\'s layer (at {where}); '
+                    f'to check that it is switched off, write: Then "{rule_id}" is disabled'
+                )
             fail(f'there is no rule "{rule_id}" in this ruleset{did_you_mean(rule_id, self.rule_ids)}')
+
+    def loaded(self) -> Ruleset:
+        """The ruleset under test with the scenario's thresholds; one that cannot be loaded fails the step."""
+        try:
+            return self.advisors.get(self.ruleset, "python", self.thresholds).ruleset
+        except InputError as exc:
+            fail(f"the ruleset {self.ruleset} cannot be used:\n{exc}")
+
+    def reason(self, rule_id: str) -> str:
+        """Why ``rule_id`` does or does not fire for this person: the comparisons that decide it."""
+        advisor = self.advisors.get(self.ruleset, "python", self.thresholds)
+        return rule_reason(advisor, rule_id, self.person)
 
     def row(self, index: int) -> tuple:
         """The (line, column) of row ``index`` of the current step's table, (0, 0) where unknown."""
@@ -419,9 +445,27 @@ def comes_before(scenario: Scenario, first: str, second: str) -> None:
 
 @step("then", r'"(?P<rule_id>.+?)" is held back by "(?P<holder>.+?)"', '"RULE" is held back by "OTHER RULE"')
 def held_back_by(scenario: Scenario, rule_id: str, holder: str) -> None:
+    """On failure, says which link is missing: the rule did not fire, the holder did not, or the ruleset
+    never lets the holder hold the rule back."""
     scenario.known(rule_id, holder)
-    held = {h.rule_id: h.held_back_by for h in scenario.need_advice().held_back}
-    check(holder in held.get(rule_id, []), f'"{rule_id}" is not held back by "{holder}".')
+    advice = scenario.need_advice()
+    held = {h.rule_id: h.held_back_by for h in advice.held_back}
+    if holder in held.get(rule_id, []):
+        return
+    failed = f'"{rule_id}" is not held back by "{holder}": '
+    fired = scenario.fired()
+    if rule_id not in fired:
+        fail(f'{failed}"{rule_id}" does not fire, so there is nothing to hold back;\n{scenario.reason(rule_id)}')
+    if holder not in fired:
+        fail(f'{failed}"{holder}" does not fire;\n{scenario.reason(holder)}')
+    ruleset = scenario.loaded()
+    holders = ruleset.holders_of(ruleset.rule(rule_id))
+    if holder not in holders:
+        fail(
+            f'{failed}the hold_back of "{holder}" does not name it (it can be held back by: {", ".join(holders) or "none"})'
+        )
+    others = ", ".join(held.get(rule_id, [])) or "nothing"
+    fail(f"{failed}both fire, but it is held back by {others}.")
 
 
 @step("then", r'"(?P<rule_id>.+?)" is not held back', '"RULE" is not held back')
@@ -470,13 +514,27 @@ def top_three(scenario: Scenario, first: str, second: str, third: str) -> None:
 @step("then", r'"(?P<rule_id>[^"]+)" fires', '"RULE" fires')
 def fires(scenario: Scenario, rule_id: str) -> None:
     scenario.known(rule_id)
-    check(rule_id in scenario.fired(), f'"{rule_id}" does not fire.')
+    if rule_id not in scenario.fired():
+        fail(f'"{rule_id}" does not fire: {scenario.reason(rule_id)}')
 
 
 @step("then", r'"(?P<rule_id>[^"]+)" does not fire', '"RULE" does not fire')
 def does_not_fire(scenario: Scenario, rule_id: str) -> None:
     scenario.known(rule_id)
-    check(rule_id not in scenario.fired(), f'"{rule_id}" fires.')
+    if rule_id in scenario.fired():
+        fail(f'"{rule_id}" fires: {scenario.reason(rule_id)}')
+
+
+@step("then", r'"(?P<rule_id>[^"]+)" is disabled', '"RULE" is disabled')
+def is_disabled(scenario: Scenario, rule_id: str) -> None:
+    """A switch-off (``disable:`` in a layer) is checked by name; no advice is needed for it."""
+    if rule_id in scenario.advisors.disabled(scenario.ruleset):
+        return
+    ids = [rule.id for rule in scenario.loaded().rules]
+    if rule_id in ids:
+        fail(f'"{rule_id}" is not disabled: it is a rule of this ruleset, and no layer\'s disable: names it')
+    known = [*ids, *scenario.advisors.disabled(scenario.ruleset)]
+    fail(f'there is no rule "{rule_id}" in this ruleset or the ones it extends{did_you_mean(rule_id, known)}')
 
 
 @step("then", r'the signal "(?P<name>[^"]+)" is (?P<state>true|false|unknown)', 'the signal "NAME" is true')

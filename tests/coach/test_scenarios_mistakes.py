@@ -90,7 +90,8 @@ def test_a_rule_disabled_by_a_layer_says_so(tmp_path):
     assert result.exit_code == 1
     assert (
         f'rule "after.share-and-lift-others" is disabled by this ruleset\'s layer '
-        f"(at {root / 'ruleset.yaml'}:4:11), so no step can check it"
+        f"(at {root / 'ruleset.yaml'}:4:11); to check that it is switched off, write: "
+        'Then "after.share-and-lift-others" is disabled'
     ) in result.output
 
 
