@@ -138,7 +138,7 @@ Feature: When to ask for a promotion, and when to wait
       | planned_setting | casual |
     When they ask for advice
     Then the advice includes "timing.avoid-casual-setting"
-    And the text of "timing.avoid-casual-setting" mentions "raise it casual"
+    And the text of "timing.avoid-casual-setting" mentions "The setting you plan for the request (casual) is not a meeting set up for it"
     And "timing.already-doing-next-level" is not held back
 
   Scenario: An arranged lunch is fine in an informal organisation
