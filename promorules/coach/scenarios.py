@@ -36,6 +36,7 @@ from ..advisor import load_ruleset
 from ..ruleset.loader import BUNDLED, inspect_ruleset
 from ..ruleset.model import Ruleset
 from ..yamlsource import Located
+from .gherkin_messages import description_problems, parser_problems
 from .why_not import rule_reason
 
 LISTS = {
@@ -109,6 +110,10 @@ def find_step(kind: Optional[str], text: str) -> Optional[tuple[StepDefinition, 
         if match:
             return definition, match.groupdict()
     return None
+
+
+def is_step(text: str) -> bool:
+    return find_step(None, text) is not None
 
 
 PLACEHOLDER = re.compile(r"<([^<>\s]+)>")
@@ -667,45 +672,16 @@ def read_feature(path: Path) -> _Feature:
     try:
         document = Parser().parse(text)
     except CompositeParserException as exc:
-        raise InputError(_gherkin_problems(shown, text, exc.errors)) from None
+        raise InputError(parser_problems(shown, text, exc.errors, is_step)) from None
     except ParserError as exc:
-        raise InputError(_gherkin_problems(shown, text, [exc])) from None
+        raise InputError(parser_problems(shown, text, [exc], is_step)) from None
+    slips = description_problems(shown, text, dict(document), is_step)
+    if slips:
+        raise InputError(slips)
     with_uri: GherkinDocumentWithURI = {**document, "uri": shown}
     feature = _Feature(shown, Compiler().compile(with_uri))
     _collect(document.get("feature") or {}, feature)
     return feature
-
-
-def _gherkin_problems(file: str, text: str, errors: Sequence) -> list[Problem]:
-    """The parser's mistakes in plain words; a file without its Feature: line is one mistake, not one per line."""
-    problems = []
-    for error in errors:
-        location = getattr(error, "location", None) or {}
-        line, col = location.get("line", 0), location.get("column") or 1
-        message = re.sub(r"^\(\d+:\d+\): ", "", str(error))
-        if "#FeatureLine" in message:
-            problems.append(Problem(Location(file, line, col), "a feature file starts with 'Feature: <name>'"))
-            break
-        if message.startswith("inconsistent cell count"):
-            line, message = _uneven_row(text, line)
-        problems.append(Problem(Location(file, line, col), message))
-    return problems
-
-
-def _uneven_row(text: str, line: int) -> tuple[int, str]:
-    """The row of a table whose cells differ from most rows (the parser names the row after a short header)."""
-    lines = text.splitlines()
-    first = last = line - 1
-    while first > 0 and lines[first - 1].strip().startswith("|"):
-        first -= 1
-    while last + 1 < len(lines) and lines[last + 1].strip().startswith("|"):
-        last += 1
-    counts = {number: len(re.findall(r"(?<!\\)\|", lines[number])) - 1 for number in range(first, last + 1)}
-    values = list(counts.values())
-    usual = max(values, key=lambda count: (values.count(count), count == values[0]))  # a tie: the header's
-    odd = next((number for number, count in counts.items() if count != usual), line - 1)
-    cells = f"{counts[odd]} cell{'' if counts[odd] == 1 else 's'}"
-    return odd + 1, f"this table row has {cells}, the other rows have {usual}"
 
 
 def _collect(node, feature: _Feature) -> None:
