@@ -23,7 +23,7 @@ from .handbook import client_handbook, handbook
 from .lint import lint
 from ..ruleset.loader import BUNDLED
 from .diff import compare, facts_files, to_json, to_markdown, to_text, why_changed, why_text
-from .scenarios import Advisors, run_features
+from .scenarios import NO_SCENARIOS, Advisors, run_features
 
 
 def ruleset_path(text: str) -> Path:
@@ -194,9 +194,12 @@ def test_command(path, features):
     files = _feature_files(root, features)
     advisors = Advisors()
     advisors.get(root, "python", {})  # a broken ruleset is reported once, before any scenario
-    results = run_features(files, root, advisors)
-    if not results:
-        raise InputError([Problem(Location(", ".join(map(str, files))), "no scenarios found")])
+    empty: list[str] = []
+    results = run_features(files, root, advisors, empty)
+    if not results:  # nothing was checked at all: a pass would be a false one
+        raise InputError([Problem(Location(file), NO_SCENARIOS) for file in empty])
+    for file in empty:  # one stub among many is worth a word, not a refusal of the rest
+        click.echo(f"{Location(file)}: warning: {NO_SCENARIOS}")
     for result in results:
         click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.location}  {result.name}")
         if not result.passed:
@@ -205,7 +208,8 @@ def test_command(path, features):
             for line in (result.message + "\n" + result.advice).strip("\n").split("\n"):
                 click.echo(f"      {line.strip()}")
     failed = sum(not result.passed for result in results)
-    click.echo(f"\n{_count(len(results), 'scenario')}: {len(results) - failed} passed, {failed} failed")
+    unchecked = f"; {_count(len(empty), 'feature file')} without scenarios" if empty else ""
+    click.echo(f"\n{_count(len(results), 'scenario')}: {len(results) - failed} passed, {failed} failed{unchecked}")
     if failed:
         sys.exit(1)
 

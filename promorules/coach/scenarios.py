@@ -712,8 +712,17 @@ def _collect(node, feature: _Feature) -> None:
             _collect(item, feature)
 
 
-def run_features(files: Sequence[Path], ruleset: Path, advisors: Optional[Advisors] = None) -> list[ScenarioResult]:
-    """Run every scenario of ``files`` against ``ruleset``; raise InputError for unreadable files."""
+NO_SCENARIOS = "this feature file has no scenarios, so nothing in it is checked"
+
+
+def run_features(
+    files: Sequence[Path], ruleset: Path, advisors: Optional[Advisors] = None, empty: Optional[list] = None
+) -> list[ScenarioResult]:
+    """Run every scenario of ``files`` against ``ruleset``; raise InputError for unreadable files.
+
+    A file with no scenarios (empty, or only a Feature: line) is added to
+    ``empty`` where given: a file that checks nothing must not pass unseen.
+    """
     features = []
     problems: list[Problem] = []
     for path in files:
@@ -726,6 +735,8 @@ def run_features(files: Sequence[Path], ruleset: Path, advisors: Optional[Adviso
     advisors = advisors or Advisors()
     results = []
     for feature in features:
+        if not feature.pickles and empty is not None:
+            empty.append(feature.file)
         folders = [Path(feature.file).parent, Path.cwd()]
         for pickle in feature.pickles:
             example = pickle["astNodeIds"][1:]
