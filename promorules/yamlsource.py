@@ -13,7 +13,9 @@ dicts, lists and scalars from them ourselves so that:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Optional
+
+import re
 
 import yaml
 import yaml.reader
@@ -102,13 +104,74 @@ def _explain(exc: yaml.MarkedYAMLError, text: str):
     reason = exc.problem or exc.context or "not valid YAML"
     if exc.context == "while scanning a quoted scalar" and exc.context_mark and "end of stream" in reason:
         return exc.context_mark, "a quote is not closed"
+    lines = text.splitlines()
+    slip = _indentation_slip(lines, mark, reason) if mark is not None else None
+    if slip:
+        return slip
     if "mapping values are not allowed" in reason:
         return mark, f'{reason}; text containing ": " must be in quotes'
-    lines = text.splitlines()
     at_tab = mark is not None and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
     if at_tab or "tab character" in reason:
         return mark, f"{reason}; indent with spaces, not tabs"
     return mark, reason
+
+
+_KEY_LINE = re.compile(r"^(\s*)((?:- +)*)([^\s:#'\"-][^:#]*?):(?:\s+(\S.*))?$")
+_SHAPE_ERRORS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-'",
+    "could not find expected ':'",
+)
+
+
+def _indentation_slip(lines: list, mark, reason: str) -> Optional[tuple[Any, str]]:
+    """PyYAML's reason for a line indented one way or the other, said as what to fix.
+
+    A key indented under a key that already has a value reads to PyYAML as
+    "mapping values are not allowed"; a line whose indentation matches no
+    line above as "did not find expected key". Both hide the one thing a
+    person has to change: the spaces at the start of the line, where the
+    returned mark points.
+    """
+    if not reason.startswith(_SHAPE_ERRORS) or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    spaces = len(line) - len(line.lstrip(" "))
+    above = [(number, lines[number]) for number in range(mark.line) if lines[number].strip()[:1] not in ("", "#")]
+    if not above:
+        return None
+    number, previous = above[-1]
+    start = yaml.error.Mark(mark.name, mark.index, mark.line, spaces, None, None)
+    if ":" in previous and not _KEY_LINE.match(previous) and re.match(r"^\s*(- +)?[\w.-]+:\S", previous):
+        colon = yaml.error.Mark(mark.name, mark.index, number, previous.index(":") + 1, None, None)
+        return colon, f'write a space after the ":" here ("{previous.strip()}"): a key and its value need one'
+    starts = sorted({_key_column(text) for _, text in above if _KEY_LINE.match(text)})
+    if line.lstrip(" ").startswith("- ") and reason.startswith("did not find expected key"):
+        return start, 'a list item ("- ") where a key was expected: put the list under a key that ends with ":"'
+    own_colon = line.find(":") == mark.column
+    if reason.startswith("mapping values are not allowed") and not own_colon:
+        return None  # ": " inside a value: the quotes hint says it
+    match = _KEY_LINE.match(previous)
+    if match and match.group(4) and spaces > _key_column(previous) and own_colon:
+        return start, (
+            f'this key is indented more than "{match.group(3).strip()}" on line {number + 1} ({spaces} spaces, '
+            f"not {_key_column(previous)}), which already has a value; line it up with the keys it belongs with"
+        )
+    if spaces not in starts:
+        nearest = min(abs(start - spaces) for start in starts)
+        shown = " or ".join(str(start) for start in starts if abs(start - spaces) == nearest)
+        return start, (
+            f"this line is indented by {spaces} space{'' if spaces == 1 else 's'}, which lines up with no key above it; "
+            f"indent it like the key it belongs with ({shown} spaces)"
+        )
+    return None
+
+
+def _key_column(text: str) -> int:
+    """Where the key of a ``key: value`` or ``- key: value`` line starts."""
+    match = _KEY_LINE.match(text)
+    return len(match.group(1)) + len(match.group(2)) if match else len(text) - len(text.lstrip(" "))
 
 
 class _Builder:

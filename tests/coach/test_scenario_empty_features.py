@@ -6,8 +6,6 @@ drafted, so the rest still run and it gets a warning line naming it, repeated
 in the summary line a coach reads last.
 """
 
-from pathlib import Path
-
 from click.testing import CliRunner
 
 from promorules.cli import main
