@@ -17,7 +17,7 @@ import click
 from ..advisor import Advisor, bundled_ruleset_path, check_ruleset
 from ..cli_support import THRESHOLD_OPTION, friendly, iso_date
 from .layers import effective_yaml
-from ..errors import InputError, Location, Problem
+from ..errors import MAX_PROBLEMS, InputError, Location, Problem
 from ..facts.files import read_facts
 from .handbook import client_handbook, handbook
 from .lint import lint
@@ -72,8 +72,12 @@ def validate(path, strict):
     report = check_ruleset(root)
     errors = [str(problem) for problem in report.problems]
     warnings = [str(warning) for warning in lint(report)] if not errors else []
-    for line in errors + warnings:
+    lines = errors + warnings
+    for line in lines[:MAX_PROBLEMS]:
         click.echo(line)
+    if len(lines) > MAX_PROBLEMS:  # the summary below still counts them all
+        more = len(lines) - MAX_PROBLEMS
+        click.echo(f"... and {more} more {'problem' if more == 1 else 'problems'}")
     click.echo(
         f"{root}: {_count(report.rule_count, 'rule')}, {_count(len(errors), 'error')}, "
         f"{_count(len(warnings), 'warning')}"

@@ -58,6 +58,8 @@ def _thresholds(ruleset: Ruleset, changes: dict) -> list[str]:
             entry["choices"] = list(threshold.choices)
         if threshold.origin:
             entry["origin"] = threshold.origin
+        if threshold.at_most:
+            entry["at_most"] = threshold.at_most
         lines += _indent(_dump({name: entry}), "  ")
     return lines
 

@@ -2,9 +2,15 @@
 
 The loader refuses what cannot work; this module points at what works but is
 likely a slip: a condition that can never be true, advice that is always held
-back, advice without a source, a threshold no rule uses. Conditions are
-reasoned about on their branches without ``not`` (`conditions.to_dnf`), the
-same form the engine runs.
+back, two pieces of advice of a declared pair that can be shown together, advice
+without a source, a threshold no rule uses, and what a layer's change does
+beyond what it says (`changes`). Conditions are reasoned about on their branches
+without ``not`` (`conditions.to_dnf`), the same form the engine runs.
+
+A condition on a choice threshold is decided when loading, so a rule the default
+value switches off would hide its slips: the ruleset is checked again with every
+other value of each choice threshold a condition tests. In a stack of layers, each
+warning is shown at the coach's own change (`blame`).
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ from typing import Optional, cast
 
 from ..ruleset import conditions as c
 from ..facts.derive import FACTS
-from ..errors import Location
+from ..errors import MAX_PROBLEMS, Location
 from ..ruleset.loader import LoadReport
-from ..ruleset.model import Rule, Ruleset
+from ..ruleset.model import GATE, Pair, Rule, Ruleset
+from ..text import show
+from .blame import Blame
+from .changes import left_out, out_of_order
 
 Branch = tuple  # of conditions.Atom, all of which must hold
 
@@ -32,27 +41,67 @@ class LintWarning:
 
 
 def lint(report: LoadReport) -> list[LintWarning]:
-    """Every warning for a ruleset that loaded without problems, in file and line order."""
-    ruleset = report.ruleset
-    if ruleset is None:
+    """Every warning for a ruleset that loaded without problems, in file and line order: with its thresholds
+    as they are, then those that only another value of a choice threshold brings out."""
+    if report.ruleset is None:
         return []
+    found = warnings(report)
+    return sorted(set(found + other_choices(report, found)))
+
+
+def warnings(report: LoadReport) -> list[LintWarning]:
+    """The warnings for the ruleset of ``report`` with its thresholds as they are."""
+    ruleset = report.ruleset
+    assert ruleset is not None
+    blame = Blame(report)
     found: list[LintWarning] = []
     for rule in ruleset.rules:
-        found += never_true(rule)
+        found += never_true(rule, blame)
         if rule.recommend is not None and not rule.sources:
             found.append(LintWarning(rule.location, f'rule "{rule.id}" gives advice but names no source'))
-    found += always_held_back(ruleset)
-    found += shown_together(ruleset)
+    found += always_held_back(ruleset, blame)
+    found += shown_together(ruleset, blame)
+    found += left_pairs(report)
+    found += [LintWarning(where, message) for where, message in left_out(report) + out_of_order(blame)]
     for name, threshold in ruleset.thresholds.items():
         if name not in report.threshold_uses:
             found.append(LintWarning(threshold.location, f'threshold "{name}" is not used by any rule'))
-    return sorted(set(found))
+    return found
+
+
+# ------------------------------------------------------------------ every value of each choice threshold
+
+
+def other_choices(report: LoadReport, found: list[LintWarning]) -> list[LintWarning]:
+    """What loading with another value of a choice threshold that a condition tests brings out, beyond
+    ``found``: each warning once, saying with which values; a problem that stops the load is a warning too."""
+    from ..advisor import check_ruleset  # the advisor, one layer up, also asks the engine (as validate does)
+
+    ruleset = report.ruleset
+    assert ruleset is not None
+    switched = sorted({name for name, uses in report.threshold_uses.items() if set(uses) & report.switches.keys()})
+    known = set(found)
+    extra: dict[LintWarning, list[str]] = {}
+    for name in switched:
+        threshold = ruleset.thresholds[name]
+        for value in threshold.choices:
+            if value == threshold.value:
+                continue
+            variant = check_ruleset(ruleset.path, {**ruleset.settings, name: value})
+            if variant.problems:
+                seen = [LintWarning(p.location, f"does not load: {p.message}") for p in variant.problems[:MAX_PROBLEMS]]
+            else:
+                seen = [warning for warning in warnings(variant) if warning not in known]
+            for warning in seen:
+                extra.setdefault(warning, []).append(f"{name} is {value}")
+    return [LintWarning(w.location, f"{w.message} (when {', or '.join(values)})") for w, values in extra.items()]
 
 
 # ------------------------------------------------------------------ conditions that can never be true
 
 
-def never_true(rule: Rule) -> list[LintWarning]:
+def never_true(rule: Rule, blame: Blame) -> list[LintWarning]:
+    """A rule whose condition can never hold; when a layer's threshold made it so, at that threshold."""
     branches = _branches(rule.condition)
     if not branches:  # switched off by a threshold (a policy): intended, not a slip
         return []
@@ -63,6 +112,16 @@ def never_true(rule: Rule) -> list[LintWarning]:
     if not where.file:
         where = rule.location
     shown = " and ".join(atom.text() for atom in conflicts[0])
+    used = [atom.threshold for branch in conflicts for atom in branch if atom.threshold]
+    place, moved = blame.topmost(where, thresholds=used)
+    if moved:
+        return [
+            LintWarning(
+                place,
+                f'threshold "{moved}" is {show(blame.ruleset.thresholds[moved].value)} here, which makes rule '
+                f'"{rule.id}" (at {where}) never true ({shown} cannot all hold: {blame.values(used)})',
+            )
+        ]
     return [LintWarning(where, f'rule "{rule.id}": the condition can never be true ({shown} cannot all hold)')]
 
 
@@ -135,7 +194,7 @@ def _interval_possible(tests: list[c.Atom]) -> bool:
 # ------------------------------------------------------------------ advice that is always held back
 
 
-def always_held_back(ruleset: Ruleset) -> list[LintWarning]:
+def always_held_back(ruleset: Ruleset, blame: Blame) -> list[LintWarning]:
     found = []
     for holder in ruleset.rules:
         if not holder.hold_back:
@@ -146,14 +205,25 @@ def always_held_back(ruleset: Ruleset) -> list[LintWarning]:
             if target.recommend is None:
                 continue
             if implied(holder_branches, _branches(target.condition)):
+                used = _thresholds(holder.condition) + _thresholds(target.condition)
+                where, moved = blame.topmost(target.location, [holder.location], used)
                 found.append(
                     LintWarning(
-                        target.location,
-                        f'rule "{target.id}" is always held back: whenever it '
+                        where,
+                        _set_here(blame, moved, "so ") + f'rule "{target.id}" is always held back: whenever it '
                         f'applies, "{holder.id}" applies too and holds it back',
                     )
                 )
     return found
+
+
+def _thresholds(condition: c.Condition) -> list[str]:
+    return [atom.threshold for atom in c.atoms(condition) if atom.threshold]
+
+
+def _set_here(blame: Blame, moved: str, joint: str) -> str:
+    """'threshold "x" is 5 here, so ': the start of a warning shown at the threshold a layer changed."""
+    return f'threshold "{moved}" is {show(blame.ruleset.thresholds[moved].value)} here, {joint}' if moved else ""
 
 
 # ------------------------------------------------------------------ a declared pair whose rules can both apply
@@ -161,13 +231,14 @@ def always_held_back(ruleset: Ruleset) -> list[LintWarning]:
 MAX_PAIR_BRANCHES = 2_000  # combinations of branches tried per two rules: bounded work for a large ruleset
 
 
-def shown_together(ruleset: Ruleset) -> list[LintWarning]:
+def shown_together(ruleset: Ruleset, blame: Blame) -> list[LintWarning]:
     """Pairs that must not be shown side by side whose two rules can both apply, neither held back.
 
     Two rules can both apply when a branch of each can hold together (the same satisfiability check as
     `never_true`, over the atoms of both); the branch is the witness, named in the warning. A pair with
     ``yields:`` is still kept apart by the resolver, but its author reads where the conditions meet, and
     ``--strict`` refuses it. Signals are taken as free: a witness may need a signal its facts rule out.
+    A pair of the base that a layer's rule or threshold brings together is reported at that rule or threshold.
     """
     found = []
     for pair in ruleset.pairs:
@@ -181,14 +252,63 @@ def shown_together(ruleset: Ruleset) -> list[LintWarning]:
                 witness = _together(ruleset, first, second)
                 if witness is not None:
                     shown = " and ".join(atom.text() for atom in witness) or "always"
+                    used = [atom.threshold for atom in witness if atom.threshold]
+                    where, moved = blame.topmost(pair.location, [first.location, second.location], used)
+                    named = "pair:" if where == pair.location else f"the pair at {pair.location}:"
                     found.append(
                         LintWarning(
-                            pair.location,
-                            f'pair: "{first.id}" and "{second.id}" can both apply, '
+                            where,
+                            _set_here(blame, moved, "so ") + f'{named} "{first.id}" and "{second.id}" can both apply, '
                             f"neither held back (for example when {shown})",
                         )
                     )
     return found
+
+
+def left_pairs(report: LoadReport) -> list[LintWarning]:
+    """A replacing rule that is no longer on a side of a ``yields:`` pair the rule it replaces was on (a tag
+    or a hold-back changed), and that can now apply beside a rule of the other side, neither held back."""
+    ruleset = report.ruleset
+    assert ruleset is not None
+    found = []
+    for rule_id, origin in report.origins.items():
+        old = origin.replaced_data
+        if old is None or any(key not in origin.data for key in ("tags", "hold_back") if old.get(key)):
+            continue  # a key left out is reported as such (changes.left_out)
+        rule = ruleset.rule(rule_id)
+        old_names = {rule_id, *old.get("tags", ())} | ({GATE} if "ask-now" in old.get("hold_back", ()) else set())
+        new_names = {rule_id, *rule.tags} | ({GATE} if ruleset.is_gate(rule) else set())
+        for pair in ruleset.pairs:
+            if not pair.yields or rule.recommend is None:
+                continue
+            for side, other in ((pair.first, pair.second), (pair.second, pair.first)):
+                lost = sorted(old_names & set(side) - new_names)
+                if not lost:
+                    continue
+                witness = _beside(ruleset, rule, ruleset.named(other))
+                if witness is not None:
+                    found.append(LintWarning(origin.location, _left_message(rule, pair, lost, *witness)))
+    return found
+
+
+def _beside(ruleset: Ruleset, rule: Rule, others) -> Optional[tuple[str, Branch]]:
+    """A rule of ``others`` that can apply together with ``rule``, neither held back, and the witness."""
+    for other_id in sorted(others - {rule.id}):
+        other = ruleset.rule(other_id)
+        if other.recommend is not None:
+            witness = _together(ruleset, rule, other)
+            if witness is not None:
+                return other_id, witness
+    return None
+
+
+def _left_message(rule: Rule, pair: Pair, lost: list[str], other_id: str, witness: Branch) -> str:
+    was = " and ".join("a reason to wait" if name == GATE else f'"{name}"' for name in lost)
+    shown = " and ".join(atom.text() for atom in witness) or "always"
+    return (
+        f'rule "{rule.id}" is no longer {was}, as the rule it replaces was, so the pair at {pair.location} '
+        f'no longer keeps it apart from "{other_id}": both can apply, neither held back (for example when {shown})'
+    )
 
 
 def _together(ruleset: Ruleset, first: Rule, second: Rule) -> Optional[Branch]:

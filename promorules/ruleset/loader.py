@@ -64,6 +64,7 @@ class RuleOrigin:
     category: str
     location: Location  # where its id is
     replaced: Optional[Location] = None  # where the rule it replaces was, for a replacing rule
+    replaced_data: Optional[dict] = None  # that rule as written: what a replacement leaves out is checked against it
 
 
 @dataclass
@@ -155,7 +156,9 @@ class _Loader:
         self.silenced: dict[str, list[str]] = {}  # broken name -> rules whose mistake about it was not repeated
         self.removed_tags: set[str] = set()  # tags of the removed rules
         self.origins_replaced: dict[str, Location] = {}  # rule id -> where the rule it replaces was
+        self.replaced_data: dict[str, dict] = {}  # rule id -> the rule it replaces, as written
         self.hold_back_at: dict[tuple[str, str], Location] = {}  # (rule id, name held back) -> its entry
+        self.at_most_at: dict[str, Location] = {}  # threshold -> where its at_most: is written
 
     # -- helpers
 
@@ -401,6 +404,7 @@ class _Loader:
                     self.add_threshold(result, name, raw, layer.located)
         for name, value in self.overrides.items():
             self.override(result, name, value)
+        self.check_at_most(result)
         return result
 
     def misspelt_threshold(self, result: dict, name: str, raw: Any, located: Located) -> bool:
@@ -427,8 +431,16 @@ class _Loader:
             self.broken.add(name)  # rules naming it are not reported again
             return
         result[name] = Threshold(
-            name, item.default, item.unit, item.meaning, tuple(item.choices or ()), item.origin, where
+            name,
+            item.default,
+            item.unit,
+            item.meaning,
+            tuple(item.choices or ()),
+            item.origin,
+            where,
+            item.at_most or "",
         )
+        self.note_at_most(item.at_most, located, name)
 
     def change_threshold(self, result: dict, name: str, raw: Any, located: Located) -> None:
         """A layer changes some keys of a threshold it inherits; the rest stay as they were."""
@@ -448,6 +460,7 @@ class _Loader:
             "meaning": old.meaning,
             "choices": list(old.choices) or None,
             "origin": old.origin,
+            "at_most": old.at_most or None,
             **given,
         }
         item = self.validate(_ThresholdSpec, merged, located, ("thresholds", name))
@@ -463,9 +476,38 @@ class _Loader:
             return
         value = int(item.default) if isinstance(old.value, int) and isinstance(item.default, float) else item.default
         result[name] = Threshold(
-            name, value, item.unit, item.meaning, tuple(item.choices or ()), item.origin, old.location
+            name,
+            value,
+            item.unit,
+            item.meaning,
+            tuple(item.choices or ()),
+            item.origin,
+            old.location,
+            item.at_most or "",
         )
         self.threshold_changes.setdefault(name, []).append(where)
+        self.note_at_most(given.get("at_most"), located, name)
+
+    def note_at_most(self, other: Optional[str], located: Located, name: str) -> None:
+        """Where ``at_most:`` names another threshold: checked once every layer's thresholds are in."""
+        if other:
+            self.at_most_at[name] = located.where(("thresholds", name, "at_most"))
+
+    def check_at_most(self, result: dict) -> None:
+        """``at_most:`` names a number threshold; whether the values keep to it is a warning (coach.sanity)."""
+        for name, where in self.at_most_at.items():
+            threshold = result.get(name)
+            other = result.get(threshold.at_most) if threshold else None
+            if threshold is None or not threshold.at_most:
+                continue
+            if other is None:
+                if threshold.at_most not in self.broken:
+                    hint = self.hint(threshold.at_most, result)
+                    self.fail(where, f'threshold "{name}": at_most: "{threshold.at_most}" is not a threshold{hint}')
+            elif threshold.choices or other.choices:
+                self.fail(
+                    where, f'threshold "{name}": at_most: names a number threshold, and one of the two has choices'
+                )
 
     def override(self, thresholds: dict, name: str, value: Any) -> None:
         where = Location(f"{self.root} (threshold {name})")
@@ -617,6 +659,7 @@ class _Loader:
                 replaced_here.add(spec.id)
                 merged[position[spec.id]] = entry
                 self.origins_replaced[spec.id] = old_where
+                self.replaced_data[spec.id] = _as_written(old[2], old[3])
                 if old[0].derive and old[0].derive != spec.derive:
                     self.lose_signal(old[0].derive, where)
             else:
@@ -678,10 +721,13 @@ class _Loader:
                 self.fail(where, f'rule id "{spec.id}" is used twice (first at {ids[spec.id]})')
                 continue
             ids[spec.id] = where
-            raw = located.data
-            for key in base:
-                raw = raw[key]
-            self.origins[spec.id] = RuleOrigin(raw, category, where, self.origins_replaced.get(spec.id))
+            self.origins[spec.id] = RuleOrigin(
+                _as_written(located, base),
+                category,
+                where,
+                self.origins_replaced.get(spec.id),
+                self.replaced_data.get(spec.id),
+            )
             found = check_rule(
                 spec,
                 category,
@@ -794,6 +840,14 @@ class _Loader:
         """Which layer (0 for the base) holds the file at ``where``."""
         folder = Path(where.file).parent
         return next((index for index, layer in enumerate(self.layers) if layer.root == folder), 0)
+
+
+def _as_written(located: Located, base: tuple) -> dict:
+    """The mapping of one rule as its file holds it."""
+    raw = located.data
+    for key in base:
+        raw = raw[key]
+    return raw
 
 
 def _whole_number_problem(threshold: Threshold, value: Any) -> Optional[str]:

@@ -47,6 +47,7 @@ class Threshold:
     choices: tuple[str, ...] = ()
     origin: str = ""
     location: Location = Location("")
+    at_most: str = ""  # a threshold this one must not exceed (min_sponsors at most target_sponsors)
 
 
 @dataclass(frozen=True)

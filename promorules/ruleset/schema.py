@@ -52,10 +52,18 @@ class _SourceSpec(_Strict):
 
 
 def _finite_default(value):
+    """Run before pydantic's conversion: YAML's true is Python's 1, so "default: true" would become 1 month."""
     if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
         raise ValueError("must be a finite number")
     if isinstance(value, bool):
-        raise ValueError("must be a number or one of the choices, not true/false")
+        raise ValueError(f"{'true' if value else 'false'} is yes/no, not a number; write a number, or a choice")
+    return value
+
+
+def _not_yes_no(value):
+    """Run before pydantic's conversion, which reads true as 1: a whole number is written in digits."""
+    if isinstance(value, bool):
+        raise ValueError(f"{'true' if value else 'false'} is yes/no, not a number; write a whole number")
     return value
 
 
@@ -65,8 +73,9 @@ class _ThresholdSpec(_Strict):
     meaning: str = Field(min_length=1, max_length=500)
     choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
     origin: str = Field(default="", max_length=500)
+    at_most: Optional[str] = Field(default=None, pattern=NAME)  # another threshold this one never exceeds
 
-    @field_validator("default")
+    @field_validator("default", mode="before")
     @classmethod
     def _finite(cls, value):
         return _finite_default(value)
@@ -80,8 +89,9 @@ class _ThresholdPatch(_Strict):
     meaning: Optional[str] = Field(default=None, min_length=1, max_length=500)
     choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=20)
     origin: Optional[str] = Field(default=None, max_length=500)
+    at_most: Optional[str] = Field(default=None, pattern=NAME)
 
-    @field_validator("default")
+    @field_validator("default", mode="before")
     @classmethod
     def _finite(cls, value):
         return None if value is None else _finite_default(value)
@@ -138,6 +148,11 @@ class _RuleSpec(_Strict):
     stages: list[str] = Field(default_factory=list, max_length=30)
     rationale: str = Field(default="", max_length=4000)
     sources: list[dict[str, str]] = Field(default_factory=list, max_length=20)
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _whole(cls, value):
+        return _not_yes_no(value)
 
 
 class _RuleFileSpec(_Strict):
