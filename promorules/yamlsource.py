@@ -142,9 +142,9 @@ def _indentation_slip(lines: list, mark, reason: str) -> Optional[tuple[Any, str
     if not above:
         return None
     number, previous = above[-1]
-    start = yaml.error.Mark(mark.name, mark.index, mark.line, spaces, None, None)
+    start = yaml.error.Mark(mark.name, mark.index, mark.line, spaces, None, 0)
     if ":" in previous and not _KEY_LINE.match(previous) and re.match(r"^\s*(- +)?[\w.-]+:\S", previous):
-        colon = yaml.error.Mark(mark.name, mark.index, number, previous.index(":") + 1, None, None)
+        colon = yaml.error.Mark(mark.name, mark.index, number, previous.index(":") + 1, None, 0)
         return colon, f'write a space after the ":" here ("{previous.strip()}"): a key and its value need one'
     starts = sorted({_key_column(text) for _, text in above if _KEY_LINE.match(text)})
     if line.lstrip(" ").startswith("- ") and reason.startswith("did not find expected key"):
@@ -162,8 +162,8 @@ def _indentation_slip(lines: list, mark, reason: str) -> Optional[tuple[Any, str
         nearest = min(abs(start - spaces) for start in starts)
         shown = " or ".join(str(start) for start in starts if abs(start - spaces) == nearest)
         return start, (
-            f"this line is indented by {spaces} space{'' if spaces == 1 else 's'}, which lines up with no key above it; "
-            f"indent it like the key it belongs with ({shown} spaces)"
+            f"this line is indented by {spaces} space{'' if spaces == 1 else 's'}, "
+            f"which lines up with no key above it; indent it like the key it belongs with ({shown} spaces)"
         )
     return None
 

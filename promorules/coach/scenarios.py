@@ -259,6 +259,7 @@ class Scenario:
     def reason(self, rule_id: str) -> str:
         """Why ``rule_id`` does or does not fire for this person: the comparisons that decide it."""
         advisor = self.advisors.get(self.ruleset, "python", self.thresholds)
+        assert self.person is not None, "reasons are asked for only after the advice"
         return rule_reason(advisor, rule_id, self.person)
 
     def row(self, index: int) -> tuple:
@@ -466,9 +467,8 @@ def held_back_by(scenario: Scenario, rule_id: str, holder: str) -> None:
     ruleset = scenario.loaded()
     holders = ruleset.holders_of(ruleset.rule(rule_id))
     if holder not in holders:
-        fail(
-            f'{failed}the hold_back of "{holder}" does not name it (it can be held back by: {", ".join(holders) or "none"})'
-        )
+        named = ", ".join(holders) or "none"
+        fail(f'{failed}the hold_back of "{holder}" does not name it (it can be held back by: {named})')
     others = ", ".join(held.get(rule_id, [])) or "nothing"
     fail(f"{failed}both fire, but it is held back by {others}.")
 

@@ -166,3 +166,20 @@ def test_held_back_by_says_which_rule_did_not_fire_and_why(tmp_path):
         '"timing.avoid-freeze" does not fire, so there is nothing to hold back;'
     ) in lines
     assert "[no]  freeze active  (a freeze or money trouble; yours: no)" in lines
+
+
+def test_held_back_by_a_rule_whose_hold_back_does_not_name_it(tmp_path):
+    path = feature(
+        tmp_path,
+        f"""\
+        Feature: Held back
+          Scenario: both fire, neither holds the other back
+        {NOTHING}    Then "readiness.self-assessment" is held back by "readiness.informal-review"
+        """,
+    )
+    result = run("default", str(path))
+    assert result.exit_code == 1
+    assert (
+        '"readiness.self-assessment" is not held back by "readiness.informal-review": '
+        'the hold_back of "readiness.informal-review" does not name it (it can be held back by: '
+    ) in result.output
