@@ -8,26 +8,42 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 
-from .advisor import Advisor
 from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
-from .facts.files import read_facts
-from .advisor import full_advice
-from .advice.render import print_advice
 
-# Command families defined in their own modules, imported only when used (so
-# `promorules advise` does not pay for the Gherkin parser or the HTTP service).
+# Command families defined in their own modules, imported only when used, each with the first paragraph of its
+# help: `promorules --help` lists the commands from these lines alone, so it and `--version` import nothing but
+# click, and `promorules advise` pays for neither the Gherkin parser nor the HTTP service.
 LAZY_COMMANDS = {
-    "explain": "promorules.person.cli",
-    "case": "promorules.person.cli",
-    "interview": "promorules.person.cli",
-    "ruleset": "promorules.coach.cli",
-    "schema": "promorules.service.cli",
-    "batch": "promorules.service.cli",
-    "serve": "promorules.service.cli",
-    "studio": "promorules.coach.studio",
+    "explain": (
+        "promorules.person.cli",
+        "Explain one rule: when it applies, its thresholds and sources; with --facts, how it applies to you.",
+    ),
+    "case": (
+        "promorules.person.cli",
+        "Draft your written promotion case in Markdown, in the five parts, with weak parts flagged.",
+    ),
+    "interview": (
+        "promorules.person.cli",
+        "Answer a few questions (only those that can change your advice), save them, and get your advice.",
+    ),
+    "ruleset": ("promorules.coach.cli", "Check, show, document, test and compare rulesets."),
+    "schema": (
+        "promorules.service.cli",
+        "Print the JSON Schema of the facts (input), or of the advice (output) in full or as its summary or ids view.",
+    ),
+    "batch": (
+        "promorules.service.cli",
+        "Advise every person in a JSONL, CSV or TSV file, one output line per record.",
+    ),
+    "serve": ("promorules.service.cli", "Serve advice over HTTP (FastAPI; needs the server extra)."),
+    "studio": (
+        "promorules.coach.studio",
+        "Edit a ruleset in your browser: checks on every save, live advice, scenarios and impact.",
+    ),
 }
 # What a family needs beyond the core install, by the extra that brings it (pyproject.toml).
 EXTRAS = {"promorules.coach.cli": "coach"}
@@ -41,7 +57,7 @@ class _Commands(click.Group):
 
     def get_command(self, ctx, name: str):
         if name not in self.commands and name in LAZY_COMMANDS:
-            module = LAZY_COMMANDS[name]
+            module = LAZY_COMMANDS[name][0]
             try:
                 self.add_command(getattr(importlib.import_module(module), name))
             except ModuleNotFoundError as exc:
@@ -55,6 +71,14 @@ class _Commands(click.Group):
                 )
                 ctx.exit(2)
         return self.commands.get(name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        """The commands listed as click lists them, a family not loaded yet by its help in LAZY_COMMANDS."""
+        listed = {
+            name: self.commands.get(name) or click.Command(name, help=LAZY_COMMANDS[name][1])
+            for name in self.list_commands(ctx)
+        }
+        click.Group(commands=listed).format_commands(ctx, formatter)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,5 +136,21 @@ def advise(facts, ruleset_path, as_of, output, everything, thresholds):
     Example:
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
-    advisor = Advisor(ruleset_path, thresholds=thresholds)
+    from .advice.render import print_advice
+    from .advisor import full_advice
+    from .facts.files import read_facts
+
+    advisor = sys.modules[__name__].Advisor(ruleset_path, thresholds=thresholds)  # see __getattr__ below
     print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output, everything)
+
+
+def __getattr__(name: str):
+    """`promorules.cli.Advisor`, imported when `advise` runs rather than when the command starts.
+
+    Read through the module, so a caller advising many files in one process may put a shared advisor here.
+    """
+    if name == "Advisor":
+        from .advisor import Advisor
+
+        return Advisor
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,13 +11,15 @@ import os
 import sys
 from datetime import date
 from functools import wraps
+from typing import TYPE_CHECKING
 
 import click
-import yaml
 
-from .engine.compiler import NetworkError
-from .errors import InputError, Location, Problem, PromorulesError
-from .text_safety import one_line
+if TYPE_CHECKING:
+    from .errors import InputError
+
+# Nothing else is imported here at the start: `promorules --help` and `--version` load this module, and must
+# start as fast as click alone. What a command needs is imported when it runs.
 
 
 def iso_date(ctx, param, value):
@@ -31,6 +33,8 @@ def iso_date(ctx, param, value):
 
 def threshold_settings(ctx, param, values):
     """NAME=VALUE pairs; the value is read like YAML (12, 1.5, balanced)."""
+    import yaml
+
     settings = {}
     for text in values:
         name, sep, value = text.partition("=")
@@ -65,6 +69,9 @@ def friendly(command):
 
     @wraps(command)
     def run(*args, **kwargs):
+        from .engine.compiler import NetworkError
+        from .errors import InputError, Location, Problem, PromorulesError
+
         try:
             return command(*args, **kwargs)
         except OSError as exc:
@@ -91,6 +98,8 @@ def friendly(command):
 
 
 def _refuse(exc: InputError) -> None:
+    from .text_safety import one_line
+
     for problem in exc.problems:  # a message may quote a key or value from the input: shown, never run
         click.echo(f"error: {one_line(str(problem))}", err=True)
     sys.exit(2)
