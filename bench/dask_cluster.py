@@ -1,7 +1,7 @@
 """The Dask cluster against the local batch: records per second on the same people, in one run.
 
-    .venv/bin/python bench/distributed.py              # 100,000 people, 2 rounds (a few minutes on 2 cores)
-    .venv/bin/python bench/distributed.py --people 20000 --rounds 1
+    .venv/bin/python bench/dask_cluster.py              # 100,000 people, 2 rounds (a few minutes on 2 cores)
+    .venv/bin/python bench/dask_cluster.py --people 20000 --rounds 1
 
 Each round runs, on the same JSONL file of generated people (bench/people.py),
 `promorules batch --workers 2` and then `promorules batch --scheduler ADDRESS`
@@ -32,13 +32,9 @@ import threading
 import time
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-# This file is named like the dask package it benchmarks: its folder must not hide that package.
-sys.path[:] = [ROOT] + [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
-sys.path[0] = str(ROOT)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench.people import people  # noqa: E402
+from people import people  # noqa: E402
 
 PROMORULES = [sys.executable, "-c", "from promorules.cli import main; main()"]
 TARGET = 0.8
@@ -112,7 +108,7 @@ def main() -> None:
 
     from distributed import Client
 
-    from promorules.distributed import local_cluster
+    from promorules.service.distributed import local_cluster
 
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "people.jsonl"

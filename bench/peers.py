@@ -1,8 +1,8 @@
 """promorules side by side with its peers, zen-engine and json-rules-engine, on the same rules and people.
 
     pip install -e '.[bench]'                 # zen-engine; Node and npm for json-rules-engine (optional)
-    .venv/bin/python bench/peers.py           # 2,000 people, 9 interleaved rounds (a few minutes on 2 cores)
-    .venv/bin/python bench/peers.py --quick   # 2,000 people for the agreement check, 3 shorter rounds
+    .venv/bin/python bench/peers.py           # every target: about 6 minutes on 2 quiet cores
+    .venv/bin/python bench/peers.py --quick   # 2,000 people for the agreement check, shorter timings
 
 The default ruleset is written out, by this script, as the peers' own models:
 a ZEN decision graph (JDM: one expression node per level of signals, then a
@@ -19,6 +19,11 @@ included), and fails (exit 1) listing the first disagreements if they do not.
 Then each engine makes one pass over the people per round, the engines in
 turn, round after round, in this one process (json-rules-engine in one Node
 process kept for the whole run), and the median pass gives its rate.
+
+Two more sections measure the command line as people run it: the cold start
+of `promorules --version`, `--help` and `advise` against the import floor
+(bench/coldstart.py), and `batch` with 2 workers against one process
+(bench/scaling.py). Every target is printed at the end as met or MISSED.
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
-import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -44,7 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_DIR = ROOT / "bench" / "peers" / "node"
 sys.path.insert(0, str(ROOT / "bench"))
 
+import coldstart  # noqa: E402
+import scaling  # noqa: E402
+from machine import load, machine  # noqa: E402
 from people import people  # noqa: E402
+from targets import Target  # noqa: E402
 
 from promorules import Advisor, Facts  # noqa: E402
 
@@ -524,45 +531,18 @@ def timed_batch(function: Callable, crowd: list) -> Callable[[], float]:
 # ------------------------------------------------------------------ the run
 
 
-def machine() -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in cpuinfo.read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            "",
-        )
-    return (
-        f"{os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
-        f"Python {platform.python_version()}"
-    )
-
-
-def load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
-
-
-def compile_bytecode() -> str:
-    """Compile promorules to bytecode as pip does on installing, and say so (the environment may forbid it)."""
-    import promorules
-
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(promorules.__file__).parent)], check=True)
-    unset = "" if os.environ.get("PYTHONDONTWRITEBYTECODE") else "not "
-    return f"promorules compiled to bytecode with compileall before timing (PYTHONDONTWRITEBYTECODE is {unset}set)"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=2000, help="generated people (default 2,000)")
     parser.add_argument("--rounds", type=int, default=9, help="interleaved rounds of timing (default 9)")
-    parser.add_argument("--quick", action="store_true", help="3 rounds over the first 500 people")
+    parser.add_argument("--quick", action="store_true", help="3 rounds over the first 500 people, and shorter runs")
+    parser.add_argument("--cold-runs", type=int, default=15, help="interleaved runs of each cold start (at least 11)")
+    parser.add_argument("--batch-people", type=int, default=20_000, help="people in the batch-scaling runs")
     args = parser.parse_args()
     if args.people < 1 or args.rounds < 1:
         parser.error("--people and --rounds must be at least 1")
+    if args.cold_runs < 11 or args.batch_people < 1000:
+        parser.error("--cold-runs must be at least 11 and --batch-people at least 1,000")
     try:
         import zen  # noqa: F401
     except ImportError:
@@ -570,7 +550,9 @@ def main() -> int:
         return 2
 
     print(f"machine: {machine()}; load average {load()} at the start")
-    print(f"bytecode: {compile_bytecode()}")
+    print()
+    targets = coldstart.run(runs=11 if args.quick else args.cold_runs)
+    print()
     found = versions()
     unavailable = node_unavailable()
     durable, python = Advisor(engine="durable"), Advisor(engine="python")
@@ -611,7 +593,7 @@ def main() -> int:
                     print(f"    {line}")
                 return 1
             timing = 500 if args.quick else len(raw)
-            report(
+            targets += report(
                 durable, python, default, raw[:timing], derived[:timing], node, rounds=3 if args.quick else args.rounds
             )
         except RuntimeError as failure:  # a peer refused its model or ended: said in a line, not a traceback
@@ -620,6 +602,15 @@ def main() -> int:
         finally:
             if node is not None:
                 node.close()
+    print()
+    try:
+        targets += scaling.run(5_000 if args.quick else args.batch_people, rounds=1 if args.quick else 2)
+    except RuntimeError as failure:
+        print(f"bench/peers.py: {failure}", file=sys.stderr)
+        return 1
+    print("\ntargets (met or MISSED; rates: promorules' over the peer's, times: promorules' over the floor's):")
+    for target in targets:
+        print(target.line())
     print(f"load average {load()} at the end")
     return 0
 
@@ -632,7 +623,8 @@ def report(
     derived: list[dict],
     node: Optional[Node],
     rounds: int,
-) -> None:
+) -> list[Target]:
+    """Print each contender's rate; return the targets against the peers (each the median of the rounds' ratios)."""
     zen = Zen(zen_model(durable.ruleset))
     contenders: dict[str, Callable[[], float]] = {}
     missing: dict[str, str] = {}
@@ -661,36 +653,22 @@ def report(
         else:
             print(f"    {name:32s}   {missing[name]}")
 
-    def target(label: str, ours: str, theirs: str, at_least: float) -> None:
+    def target(label: str, ours: str, theirs: str, at_least: float) -> Target:
         mine, peer = f"promorules {ours}, {default}", theirs
         if peer not in rate:
-            print(f"    {label:58s} not measured: {peer} skipped")
-        elif mine not in rate:
-            print(f"    {label:58s} not built yet: the {ours} view")
-        else:  # paired by round: both passes of a round ran under the same load
-            ratio = statistics.median(theirs / ours for ours, theirs in zip(seconds[mine], seconds[peer]))
-            print(
-                f"    {label:58s} {'met' if ratio >= at_least else 'MISSED'}: {ratio:.2f}x "
-                f"(ratio of the median rates {rate[mine] / rate[peer]:.2f}x)"
-            )
+            return Target(label, None, at_least, why=f"{peer} skipped")
+        if mine not in rate:
+            return Target(label, None, at_least, why=f"the {ours} view is not built yet")
+        # paired by round: both passes of a round ran under the same load
+        ratio = statistics.median(theirs / ours for ours, theirs in zip(seconds[mine], seconds[peer]))
+        return Target(label, ratio, at_least, detail=f"ratio of the median rates {rate[mine] / rate[peer]:.2f}x")
 
-    print("\ntargets (promorules' rate over the peer's: the median of the rounds' ratios):")
-    target("summary view >= 2x zen evaluate", "summary", "zen evaluate", 2)
-    target("summary view >= 1x zen evaluate_batch", "summary", "zen evaluate_batch", 1)
-    target("full view >= 1x zen evaluate", "full", "zen evaluate", 1)
-    target("full view >= 3x json-rules-engine", "full", "json-rules-engine", 3)
-    print(
-        f"    {'batch, 2 workers >= 1.8x one process, flat memory':58s} not measured here "
-        "(bench/run.py (c) times 2 workers only)"
-    )
-    print(
-        f"    {'`promorules --version` / `--help` <= 1.2x the import floor':58s} not measured here "
-        "(bench/run.py (a) times advise only)"
-    )
-    print(
-        f"    {'`promorules advise` <= 1.5x the floor plus one pydantic model':58s} not measured here "
-        "(bench/run.py (a) prints both medians against the floor)"
-    )
+    return [
+        target("summary view >= 2x zen evaluate", "summary", "zen evaluate", 2),
+        target("summary view >= 1x zen evaluate_batch", "summary", "zen evaluate_batch", 1),
+        target("full view >= 1x zen evaluate", "full", "zen evaluate", 1),
+        target("full view >= 3x json-rules-engine", "full", "json-rules-engine", 3),
+    ]
 
 
 if __name__ == "__main__":

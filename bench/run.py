@@ -3,8 +3,9 @@
     .venv/bin/python bench/run.py            # the full run (a few minutes on 2 cores)
     .venv/bin/python bench/run.py --quick    # smaller counts, for a quick look
 
-(a) cold start: `promorules advise` against the import floor
-    `python -c "import pydantic, click, yaml, durable_rules_engine"` (medians);
+(a) cold start: `promorules --version`, `--help` and `advise` against the
+    import floor `python -c "import pydantic, click, yaml, durable_rules_engine"`
+    (bench/coldstart.py, which bench/peers.py runs too);
 (b) advice per second in this process, durable engine and Python evaluator,
     against a hand-written Python function of the timing gates (the baseline);
 (c) `promorules batch` of generated people with 2 workers: time, records per
@@ -21,10 +22,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,12 +35,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import coldstart  # noqa: E402
+from machine import machine, tree_rss  # noqa: E402
 from people import people  # noqa: E402
 
 PROMORULES = [sys.executable, "-c", "from promorules.cli import main; main()"]
-SCRIPT = Path(sys.executable).with_name("promorules")
-FLOOR = [sys.executable, "-c", "import pydantic, click, yaml, durable_rules_engine"]
-EXAMPLE = ROOT / "examples" / "priya-hiring-freeze.yaml"
 
 
 def main() -> None:
@@ -49,9 +47,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller counts (about a minute)")
     args = parser.parse_args()
     quick = args.quick
-    print(machine())
+    print(describe())
     print()
-    cold_start(runs=5 if quick else 15)
+    for target in coldstart.run(runs=11 if quick else 15):
+        print(target.line())
     print()
     in_process(people_count=1000 if quick else 5000)
     print()
@@ -60,70 +59,10 @@ def main() -> None:
     service(seconds=3 if quick else 15)
 
 
-def machine() -> str:
-    model = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        model = next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in cpuinfo.read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            "",
-        )
+def describe() -> str:
     import pydantic
 
-    return (
-        f"machine: {os.cpu_count()} cores ({model or platform.machine()}), {platform.system()}, "
-        f"Python {platform.python_version()}, pydantic {pydantic.VERSION}, {date.today().isoformat()}"
-    )
-
-
-# ------------------------------------------------------------------ (a) cold start
-
-
-PYDANTIC_MODELS = FLOOR[:2] + [
-    FLOOR[2] + "\nfrom pydantic import BaseModel\nclass One(BaseModel):\n    x: int = 0\nOne(x=1)"
-]
-IMPORT_PACKAGE = FLOOR[:2] + [FLOOR[2] + "\nimport promorules"]
-
-
-def cold_start(runs: int) -> None:
-    """`advise` against the floor, with two steps between them that show where the time goes.
-
-    Our modules are compiled to bytecode first, as `pip install` does for an
-    installed package (this checkout may be run with PYTHONDONTWRITEBYTECODE).
-    """
-    import promorules
-
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(promorules.__file__).parent)], check=True)
-    command = [str(SCRIPT)] if SCRIPT.exists() else PROMORULES
-    advise = command + ["advise", str(EXAMPLE), "--format", "json"]
-    steps = {
-        "import floor": FLOOR,
-        "floor + one pydantic model": PYDANTIC_MODELS,
-        "floor + import promorules": IMPORT_PACKAGE,
-        "`promorules advise --format json`": advise,
-    }
-    for step in steps.values():  # warm the file cache
-        subprocess.run(step, check=True, capture_output=True)
-    times: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(runs):  # interleaved, so every step sees the same load
-        for name, step in steps.items():
-            times[name].append(_seconds(step))
-    medians = {name: statistics.median(values) for name, values in times.items()}
-    floor = medians["import floor"]
-    print(f"(a) cold start, median of {runs}:")
-    for name, value in medians.items():
-        print(f"    {name:36s} {value * 1000:5.0f} ms  ratio to the floor {value / floor:.2f}")
-    print("    target for `advise`: at most 1.5 times the floor")
-
-
-def _seconds(command: list[str]) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-    return time.perf_counter() - started
+    return f"machine: {machine()}, pydantic {pydantic.VERSION}, {date.today().isoformat()}"
 
 
 # ------------------------------------------------------------------ (b) in-process advice per second
@@ -256,7 +195,7 @@ def _watch(process: subprocess.Popen, output: Path) -> list[tuple[int, float]]:
     """(output lines so far, RSS in MiB of the process and its children), every half second."""
     samples = []
     while process.poll() is None:
-        rss = _tree_rss(process.pid)
+        rss = tree_rss(process.pid)
         done = _count_lines(output)
         if rss:
             samples.append((done, rss))
@@ -270,22 +209,6 @@ def _count_lines(path: Path) -> int:
             return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
     except OSError:
         return 0
-
-
-def _tree_rss(pid: int) -> float:
-    total = 0
-    pending = [pid]
-    while pending:
-        current = pending.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                pending += [int(child) for child in children]
-        except (OSError, StopIteration, ValueError):
-            continue
-    return total / 1024
 
 
 # ------------------------------------------------------------------ (d) the HTTP service

@@ -5,17 +5,11 @@ import json
 import os
 import shutil
 import signal
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-# bench/distributed.py is named like the dask package, and bench/peers.py puts bench/ on the path: import
-# the package, and start every worker process, without that folder on the path.
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-PATH = sys.path[:]
-sys.path[:] = [entry for entry in PATH if Path(entry or ".").resolve() != BENCH]
 pytest.importorskip("distributed", reason="needs the dask extra: pip install 'promorules[dask]'")
 pytest.importorskip("dask.dataframe", reason="needs the dask extra: pip install 'promorules[dask]'")
 
@@ -23,19 +17,6 @@ import dask.bag as db  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 from distributed import Client  # noqa: E402
-
-sys.path[:] = PATH
-
-
-@pytest.fixture(scope="module", autouse=True)
-def path_without_bench():
-    """Worker processes are spawned with this process's path."""
-    saved = sys.path[:]
-    sys.path[:] = [entry for entry in saved if Path(entry or ".").resolve() != BENCH]
-    yield
-    sys.path[:] = saved
-
-
 from promorules.service import distributed as cluster_batch  # noqa: E402
 from promorules.advisor import bundled_ruleset_path  # noqa: E402
 from promorules.cli import main  # noqa: E402
