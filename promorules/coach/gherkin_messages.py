@@ -69,14 +69,26 @@ def parser_problems(file: str, text: str, errors: Sequence, is_step: Callable[[s
             line, message = _uneven_row(text, line)
         elif got:
             case_slip = written.split(maxsplit=1)[0].lower() in {step.lower() for step in STEPS}
-            message = misspelt_keyword(written, lambda rest: case_slip or is_step(rest), cutoff=0.6) or (
-                f'this line is not a step, a table row or a keyword line: "{written}"; '
-                f"a line in a scenario starts with one of: {KEYWORDS}"
+            message = (
+                misspelt_keyword(written, lambda rest: case_slip or is_step(rest), cutoff=0.6)
+                or _colon_left_out(written)
+                or (
+                    f'this line is not a step, a table row or a keyword line: "{written}"; '
+                    f"a line in a scenario starts with one of: {KEYWORDS}"
+                )
             )
         elif message.startswith("unexpected end of file"):
             line, col, message = _early_end(text, line)
         problems.append(Problem(Location(file, line, col), message))
     return problems
+
+
+def _colon_left_out(written: str) -> Optional[str]:
+    """'Scenario second try' where the parser expects a step: the keyword is there, its colon is not."""
+    for keyword in sorted(BLOCKS, key=len, reverse=True):
+        if written.startswith(keyword + " ") or written == keyword:
+            return f'a colon is missing after "{keyword}": write "{keyword}:"'
+    return None
 
 
 def _early_end(text: str, line: int) -> tuple[int, int, str]:

@@ -75,6 +75,13 @@ def test_a_line_that_is_no_step_and_no_keyword(tmp_path):
     )
 
 
+def test_a_keyword_without_its_colon(tmp_path):
+    output = refused(tmp_path, f"Feature: f\n  Scenario: s\n{NOTHING}{CHECK}  Scenario Outline second\n{CHECK}")
+    assert (
+        output == 'error: coach.feature:5:3: a colon is missing after "Scenario Outline": write "Scenario Outline:"\n'
+    )
+
+
 def test_a_misspelt_feature_line(tmp_path):
     output = refused(tmp_path, f"featur: f\n  Scenario: s\n{NOTHING}{CHECK}")
     assert output == (
