@@ -100,6 +100,16 @@ Feature: The example people get the advice a coach would give them
     And "after.crush-new-role-first-year" is ranked 1
     And the advice does not include "negotiate.negotiate-after-approval"
 
+  Scenario: P8, Sam's "Tell us more" is about the new role, not his readiness for the job he just won
+    # S0 (Step into your new role and do it again): the first year is for the new role, with a
+    # fresh log of results (S3, Build your case), and the relationships around it (S0, Tap into
+    # your relationships: dig the well early). How ready he is for the promotion just
+    # approved (S0, Crush it in your current role) is no question for him now; asked first, it
+    # told him the advice still hung on it.
+    Given the person described in "examples/sam-just-promoted.yaml"
+    When they ask for advice
+    Then the first missing fact is "manager_relationship"
+
   # ---------------------------------------------------------------- new people, written from the sources
   # Each expectation below was written from the five sources before the ruleset was changed
   # for it; the comment cites the sections it rests on.

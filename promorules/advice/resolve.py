@@ -18,7 +18,7 @@ from ..engine.codegen import compile_undecided
 from ..facts.derive import FACTS, derive, fact_in_words, input_description, is_input
 from ..engine.base import Match
 from ..facts.model import Facts
-from ..facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+from ..facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS, PAST_THE_ASK_STAGES
 from ..ruleset.model import Rule, Ruleset
 from ..text import fill
 
@@ -131,6 +131,30 @@ class Resolver:
             or by_id[rule_id].derive in refusal_signals
         )
         self._basic_rank = {bit: BASICS.index(path) for bit, path in enumerate(self._undecided.paths) if path in BASICS}
+        # Questions fit the person's moment: a rule counts toward a question only when it could be shown in
+        # the person's stage (no stages:, or the stage listed) and is not held back; the stage rules count
+        # everywhere. Among the rest, what decides the stage or a reason to wait is asked before details.
+        bit_of = {rule_id: 1 << i for i, rule_id in enumerate(self._undecided.rules)}
+        self._deciding = sum(bit for rule_id, bit in bit_of.items() if rule_id in self._stage_rules | self._gates)
+        self._stage_fit = {
+            stage.name: sum(
+                bit
+                for rule_id, bit in bit_of.items()
+                if not by_id[rule_id].stages or stage.name in by_id[rule_id].stages or rule_id in self._stage_rules
+            )
+            for stage in ruleset.stages
+        }
+        self._stage_of_rule = {
+            rule.id: stage.name
+            for stage in ruleset.stages
+            for rule in rules
+            if stage.signal and rule.derive == stage.signal
+        }
+        # "The criteria given" is a question about the latest request: not listed while there is none.
+        self._item_of = {
+            bit: path.split("[-1].", 1)[0] for bit, path in enumerate(self._undecided.paths) if "[-1]." in path
+        }
+        self._held_by = {holder: sum(bit_of.get(target, 0) for target in targets) for holder, targets in self._holding}
         self._deriver_indexes: dict[int, tuple[int, ...]] = {}  # signal's bit -> indexes of its rules
         for index, rule in enumerate(rules):
             if rule.derive:
@@ -183,7 +207,7 @@ class Resolver:
                 "stage": stage,
                 "recommendations": recommendations,
                 "held_back": held,
-                "missing_facts": self._missing(facts, signals, fired, stage_rules, person),
+                "missing_facts": self._missing(facts, signals, fired, stage_rules, person, current),
                 "signals": [self._signal(name, signals.get(name), ids, fired) for name, ids in self._derivers],
             }
         )
@@ -234,7 +258,11 @@ class Resolver:
                     text = self._fixed_texts.get(rule.id) or fill(rule.recommend, facts, self.ruleset, when)
             recommendations.append((rank, rule.id, rule.title, text, when, rule.date_label if when else None, fit))
         paths = self._undecided.paths
-        needed = self._missing_order(facts, match.signals, match.fired, stage_rules, person, missing) if missing else []
+        needed = (
+            self._missing_order(facts, match.signals, match.fired, stage_rules, person, missing, current)
+            if missing
+            else []
+        )
         return {
             "ruleset": self._info,
             "as_of": facts["as_of"],
@@ -401,13 +429,19 @@ class Resolver:
         return reason
 
     def _missing(
-        self, facts: dict, signals: dict, fired: frozenset, stage_rules: set[str], person: Optional[Facts]
+        self,
+        facts: dict,
+        signals: dict,
+        fired: frozenset,
+        stage_rules: set[str],
+        person: Optional[Facts],
+        stage: Optional[str] = None,
     ) -> list[out.MissingFact]:
         """Input facts that would let undecided rules decide, the most rules first."""
         records = self._records
         return [
             records.get(("missing", path, rules)) or self._missing_fact(path, rules)
-            for path, rules in self._missing_order(facts, signals, fired, stage_rules, person)
+            for path, rules in self._missing_order(facts, signals, fired, stage_rules, person, None, stage)
         ]
 
     def _missing_order(
@@ -418,8 +452,15 @@ class Resolver:
         stage_rules: set[str],
         person: Optional[Facts],
         limit: Optional[int] = None,
+        stage: Optional[str] = None,
     ) -> list[tuple[int, int]]:
-        """The missing facts as (path bit, rule bits), in the advice's order: the basics first, then by rules.
+        """The missing facts as (path bit, rule bits), in the advice's order: what the person's moment hangs on.
+
+        A question counts only the rules that could be shown in ``stage`` (or in an earlier stage whose
+        rules ``stage_rules`` are still undecided) and are not held back by a rule that holds: after a
+        promotion, nobody is asked how ready they are for the job just won. Questions some of those rules
+        wait on come first: the basics (questions.BASICS, in a coach's order; before the ask, every missing
+        basic), then those that decide the stage or a reason to wait, then by how many rules; the rest last.
 
         With ``limit``, only the first so many, and a path is checked against the person's facts (given or
         not) only until they are found.
@@ -457,12 +498,29 @@ class Resolver:
             for path in [path for path in needed if path in given and person is not None and given[path](person)]:
                 del needed[path]
         refused = (facts.get("denied_request_count") or 0) >= 1
-        basics, last = self._basic_rank, len(BASICS)
+        basics, last, deciding = self._basic_rank, len(BASICS), self._deciding
         after_a_refusal = 0 if refused else self._after_a_refusal  # advice that does not apply is not counted
-        ordered = sorted(  # basics first, in a coach's order; then the most rules first (paths are sorted)
-            (basics.get(path, last), -(rules & ~after_a_refusal).bit_count(), path, rules)
+        shown = self._stage_fit.get(stage, -1) if stage else -1  # -1: every bit set
+        for rule_id in stage_rules:  # an earlier stage still undecided may yet be the person's: its rules count
+            shown |= self._stage_fit.get(self._stage_of_rule.get(rule_id, ""), 0)
+        for holder, held in self._held_by.items():
+            if holder in fired:
+                shown &= ~held
+        counted = {path: rules & shown & ~after_a_refusal for path, rules in needed.items()}
+        basics_lead = stage not in PAST_THE_ASK_STAGES
+        leading = {path: bool(counted[path]) or (basics_lead and path in basics) for path in needed}
+        ordered = sorted(  # what this moment hangs on first: basics in a coach's order, the deciding, the most rules
+            (
+                0 if leading[path] else 1,
+                basics.get(path, last) if leading[path] else last,
+                -(counted[path] & deciding).bit_count(),
+                -counted[path].bit_count(),
+                -(rules & ~after_a_refusal).bit_count(),
+                path,
+                rules,
+            )
             for path, rules in needed.items()
-            if refused or path in basics or rules & ~after_a_refusal
+            if (refused or path in basics or rules & ~after_a_refusal) and self._about_a_listed_item(path, person)
         )
         if limit is None:
             return [(path, rules) for *_, path, rules in ordered]
@@ -473,6 +531,11 @@ class Resolver:
                 if len(first) == limit:
                     break
         return first
+
+    def _about_a_listed_item(self, path: int, person: Optional[Facts]) -> bool:
+        """A question about the latest request or setback only once the person has listed one."""
+        listed = self._item_of.get(path)
+        return listed is None or person is None or bool(getattr(person, listed, None))
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""

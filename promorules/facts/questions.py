@@ -18,14 +18,19 @@ from typing import Any, Optional
 from .model import words_of, field_at, field_kind
 
 
-# What a coach asks first, in this order: the role and its record. "Tell us more" and the interview put
-# these before anything else, so nobody is asked about leaving before being asked when their role began.
+# What a coach asks first, in this order: what decides the person's stage and the reasons to wait (when the
+# role began, the last promotion, every request and its answer, setbacks of the last year, how the manager
+# stands), then the record. "Tell us more" and the interview put these before anything else, each only while
+# some advice for the person's stage waits on it: nobody is asked about leaving before being asked when their
+# role began, and after a promotion nobody is asked how ready they are for the job just won.
 BASICS = (
     "role_start_date",
-    "current_title",
-    "target_title",
     "last_promotion_date",
     "promotion_requests",
+    "setbacks",
+    "manager_relationship",
+    "current_title",
+    "target_title",
     "performance_gaps",
     "meets_all_responsibilities",
     "self_assessment_done",
@@ -34,6 +39,9 @@ BASICS = (
     "people",
     "scope_change",
 )
+# Stages past the ask: the promotion is approved or pending, or sought elsewhere. There a basic leads only
+# while advice for the stage waits on it; before, every missing basic leads (a coach's context for timing).
+PAST_THE_ASK_STAGES = frozenset({"negotiating", "new_in_role", "awaiting_decision", "considering_a_move"})
 # Advice that only follows a refusal: looking elsewhere, and the stages after a "no". A question only
 # such advice waits on is not asked of someone who has never been refused.
 AFTER_A_REFUSAL_STAGES = frozenset({"after_a_no", "considering_a_move"})

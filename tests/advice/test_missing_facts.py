@@ -32,3 +32,20 @@ def test_details_of_the_latest_request_are_asked_until_given():
     assert "promotion_requests[-1].feedback_specific" in missing({"promotion_requests": [request]})
     answered = {**request, "feedback_specific": True}
     assert "promotion_requests[-1].feedback_specific" not in missing({"promotion_requests": [answered]})
+
+
+def test_after_a_promotion_tell_us_more_is_about_the_new_role_not_readiness_for_the_old_target():
+    """Sam was promoted two weeks ago: the readiness questions belong to stages he has left."""
+    from pathlib import Path
+
+    import yaml
+
+    sam = yaml.safe_load((Path(__file__).resolve().parents[2] / "examples" / "sam-just-promoted.yaml").read_text())
+    first = [m.fact for m in ADVISOR.advise(sam).missing_facts[:5]]
+    assert not {"performance_gaps", "meets_all_responsibilities", "self_assessment_done"} & set(first), first
+
+
+def test_no_question_about_the_latest_request_before_there_is_one():
+    asked = missing({"role_start_date": "2024-01-08"})
+    assert "promotion_requests" in asked
+    assert not [path for path in asked if path.startswith("promotion_requests[-1].")], asked

@@ -76,11 +76,12 @@ def test_claire_reaches_her_advice_in_at_most_15_questions(tmp_path):
 
 def test_piped_answers_are_checked_and_saved(tmp_path):
     out = tmp_path / "me.yaml"
-    # role start, last promotion (skipped), requests, gaps, every duty covered ("maybe" is asked again)
-    answers = "2024-01\n\nnever asked\nnone\nmaybe\nyes\n"
+    # role start, last promotion (skipped), requests, setbacks, the manager, gaps, every duty covered
+    # ("maybe" is asked again)
+    answers = "2024-01\n\nnever asked\nnone\nstrong\nnone\nmaybe\nyes\n"
     result = CliRunner().invoke(
         main,
-        ["interview", "-o", str(out), "--as-of", "2026-11-24", "--max-questions", "5", "--format", "json"],
+        ["interview", "-o", str(out), "--as-of", "2026-11-24", "--max-questions", "7", "--format", "json"],
         input=answers,
     )
     assert result.exit_code == 0, result.output
@@ -89,6 +90,7 @@ def test_piped_answers_are_checked_and_saved(tmp_path):
     assert str(saved["role_start_date"]) == "2024-01-01" and "last_promotion_date" not in saved
     assert saved["promotion_requests"] == [] and saved["performance_gaps"] == []
     assert saved["meets_all_responsibilities"] is True
+    assert saved["setbacks"] == [] and saved["manager_relationship"] == "strong"
     advice = json.loads(result.output[result.output.index("{") :])
     assert advice["as_of"] == "2026-11-24"
 
@@ -188,3 +190,38 @@ def test_all_shows_every_recommendation_in_full_after_the_interview(tmp_path):
     assert "Also worth doing (one line each; --all shows them in full)" in short.output
     assert len(everything.output.splitlines()) > len(short.output.splitlines())
     assert "Also worth doing" not in everything.output
+
+
+def test_what_decides_the_stage_and_the_reasons_to_wait_is_asked_before_details():
+    """Role start, the last promotion, every request and its answer, setbacks and the manager come first.
+
+    A setback holds the request back (timing.avoid-after-setback, readiness.address-setback-first); asked
+    after thirty questions about details, it never reached a person who stops at the default fifteen.
+    """
+    interview = Interview(Advisor(), {}, date(2026, 11, 24))
+    interview.run(lambda: "\n", lambda text: None)
+    assert interview.asked[:5] == [
+        "role_start_date",
+        "last_promotion_date",
+        "promotion_requests",
+        "setbacks",
+        "manager_relationship",
+    ]
+
+
+def test_a_refusal_brings_its_details_and_still_the_setbacks_within_the_default_questions():
+    answers = iter(["2024-01-08", "2022-05", "not yet 2026-09-01"])
+    interview = Interview(Advisor(), {}, date(2026, 11, 24))
+    interview.run(lambda: next(answers, ""), lambda text: None)
+    assert "promotion_requests[-1].criteria" in interview.asked
+    assert "setbacks" in interview.asked
+    assert interview.asked.index("setbacks") < interview.asked.index("performance_gaps")
+
+
+def test_just_promoted_is_not_asked_about_readiness_for_the_job_just_won():
+    facts = yaml.safe_load((ROOT / "examples" / "sam-just-promoted.yaml").read_text())
+    as_of = facts.pop("as_of")
+    interview = Interview(Advisor(), facts, as_of)
+    interview.run(lambda: "\n", lambda text: None)
+    readiness = {"performance_gaps", "meets_all_responsibilities", "self_assessment_done"}
+    assert not readiness & set(interview.asked[:10]), interview.asked
