@@ -17,11 +17,13 @@ from ..text import show
 class Blame:
     """Answers, for one load report, which layer a place is in and where a threshold's value was set."""
 
-    def __init__(self, report: LoadReport):
+    def __init__(self, report: LoadReport, varied: str = ""):
+        """``varied``: a threshold set when loading only to try another of its choices, not by the coach."""
         assert report.ruleset is not None, "only a ruleset that loaded is checked for warnings"
         self.report = report
         self.ruleset = report.ruleset
         self.roots = [Path(manifest).parent for manifest in report.layers]
+        self.varied = varied
 
     def layer(self, where: Location) -> int:
         """0 for the base, then each layer up; a place in no layer's folder is a setting given when loading."""
@@ -31,7 +33,7 @@ class Blame:
     def value_set_at(self, threshold: str) -> Location:
         """Where the threshold got the value in force: a setting, else the last layer that changed it, else its
         declaration (the same words as the loader's own message for a setting)."""
-        if threshold in self.ruleset.settings:
+        if threshold in self.ruleset.settings and threshold != self.varied:
             return Location(f"{self.ruleset.path} (threshold {threshold})")
         changes = self.report.threshold_changes.get(threshold)
         return changes[-1] if changes else self.ruleset.thresholds[threshold].location

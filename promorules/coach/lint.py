@@ -29,6 +29,7 @@ from .blame import Blame
 from .changes import left_out, out_of_order
 
 Branch = tuple  # of conditions.Atom, all of which must hold
+MAX_OTHER_CHOICES = 100  # values of choice thresholds tried beyond the ones set: a load each, about 50 ms
 
 
 @dataclass(frozen=True, order=True)
@@ -49,11 +50,12 @@ def lint(report: LoadReport) -> list[LintWarning]:
     return sorted(set(found + other_choices(report, found)))
 
 
-def warnings(report: LoadReport) -> list[LintWarning]:
-    """The warnings for the ruleset of ``report`` with its thresholds as they are."""
+def warnings(report: LoadReport, varied: str = "") -> list[LintWarning]:
+    """The warnings for the ruleset of ``report`` with its thresholds as they are; ``varied`` names a choice
+    threshold set only to try another value, which is nobody's change to blame."""
     ruleset = report.ruleset
     assert ruleset is not None
-    blame = Blame(report)
+    blame = Blame(report, varied)
     found: list[LintWarning] = []
     for rule in ruleset.rules:
         found += never_true(rule, blame)
@@ -73,28 +75,43 @@ def warnings(report: LoadReport) -> list[LintWarning]:
 
 
 def other_choices(report: LoadReport, found: list[LintWarning]) -> list[LintWarning]:
-    """What loading with another value of a choice threshold that a condition tests brings out, beyond
-    ``found``: each warning once, saying with which values; a problem that stops the load is a warning too."""
+    """What loading with another value of a choice threshold a rule uses brings out, beyond ``found``: each
+    warning once, saying with which values; a problem that stops the load is a warning too. At most
+    `MAX_OTHER_CHOICES` values are tried, and a warning says how many were left untried."""
     from ..advisor import check_ruleset  # the advisor, one layer up, also asks the engine (as validate does)
 
     ruleset = report.ruleset
     assert ruleset is not None
-    switched = sorted({name for name, uses in report.threshold_uses.items() if set(uses) & report.switches.keys()})
+    tries = [
+        (name, value)
+        for name, threshold in sorted(ruleset.thresholds.items())
+        if threshold.choices and name in report.threshold_uses
+        for value in threshold.choices
+        if value != threshold.value
+    ]
     known = set(found)
     extra: dict[LintWarning, list[str]] = {}
-    for name in switched:
-        threshold = ruleset.thresholds[name]
-        for value in threshold.choices:
-            if value == threshold.value:
-                continue
-            variant = check_ruleset(ruleset.path, {**ruleset.settings, name: value})
-            if variant.problems:
-                seen = [LintWarning(p.location, f"does not load: {p.message}") for p in variant.problems[:MAX_PROBLEMS]]
-            else:
-                seen = [warning for warning in warnings(variant) if warning not in known]
-            for warning in seen:
-                extra.setdefault(warning, []).append(f"{name} is {value}")
-    return [LintWarning(w.location, f"{w.message} (when {', or '.join(values)})") for w, values in extra.items()]
+    for name, value in tries[:MAX_OTHER_CHOICES]:
+        variant = check_ruleset(ruleset.path, {**ruleset.settings, name: value})
+        if variant.problems:
+            seen = [LintWarning(p.location, f"does not load: {p.message}") for p in variant.problems[:MAX_PROBLEMS]]
+        else:
+            seen = [warning for warning in warnings(variant, varied=name) if warning not in known]
+        for warning in seen:
+            extra.setdefault(warning, []).append(f"{name} is {value}")
+    result = [LintWarning(w.location, f"{w.message} (when {', or '.join(values)})") for w, values in extra.items()]
+    if len(tries) > MAX_OTHER_CHOICES:
+        untried = ", ".join(dict.fromkeys(name for name, _ in tries[MAX_OTHER_CHOICES:]))
+        left = len(tries) - MAX_OTHER_CHOICES
+        were = (
+            "1 other value of a choice threshold was" if left == 1 else f"{left} other values of choice thresholds were"
+        )
+        result.append(
+            LintWarning(
+                Location(ruleset.path), f"{were} not tried ({untried}): at most {MAX_OTHER_CHOICES} are, a load each"
+            )
+        )
+    return result
 
 
 # ------------------------------------------------------------------ conditions that can never be true
@@ -303,7 +320,7 @@ def _beside(ruleset: Ruleset, rule: Rule, others) -> Optional[tuple[str, Branch]
 
 
 def _left_message(rule: Rule, pair: Pair, lost: list[str], other_id: str, witness: Branch) -> str:
-    was = " and ".join("a reason to wait" if name == GATE else f'"{name}"' for name in lost)
+    was = " and ".join("a reason to wait (holding back ask-now)" if name == GATE else f"tagged {name}" for name in lost)
     shown = " and ".join(atom.text() for atom in witness) or "always"
     return (
         f'rule "{rule.id}" is no longer {was}, as the rule it replaces was, so the pair at {pair.location} '

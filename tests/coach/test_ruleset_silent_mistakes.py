@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from promorules.cli import main
+from promorules.coach import lint
 from promorules.errors import MAX_PROBLEMS
 from promorules.ruleset.loader import bundled_ruleset_path
 
@@ -138,6 +139,30 @@ def test_every_other_value_that_shows_a_warning_is_named_once(tmp_path):
     assert lines[0].endswith("(when leave_policy is conservative, or leave_policy is aggressive)")
 
 
+def test_a_choice_threshold_compared_with_a_fact_is_tried_with_its_other_values_too(tmp_path):
+    manifest = """\
+        thresholds:
+          acme_scope: {default: expanded, choices: [expanded, dramatic], unit: scope, meaning: The scope asked for.}
+        """
+    rules = SWITCHED.replace("[leave_policy == aggressive, months_in_role < 3, months_in_role > 5]", "")
+    rules = rules.replace("  when: \n", "  when: [scope_change == acme_scope, scope_change == expanded]\n")
+    root = layer(tmp_path, manifest, rules)
+    _, lines = validate(root)
+    assert lines == [
+        f'{root / "rules.yaml"}:6:5: warning: rule "acme.aggressive-only": the condition can never be true '
+        "(scope_change == acme_scope and scope_change == expanded cannot all hold) (when acme_scope is dramatic)"
+    ]
+
+
+def test_the_values_tried_are_bounded_and_those_left_untried_are_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(lint, "MAX_OTHER_CHOICES", 1)
+    root = layer(tmp_path, rules=SWITCHED)
+    _, lines = validate(root)
+    assert lines == [
+        f"{root}: warning: 1 other value of a choice threshold was not tried (leave_policy): at most 1 are, a load each"
+    ]
+
+
 # ------------------------------------------------------------------ 4. contradicting pairs across layers
 
 
@@ -163,7 +188,7 @@ def test_a_replacement_that_is_no_longer_ask_now_advice_is_reported_beside_the_r
     assert code == 1
     assert len(lines) == 1, lines
     assert lines[0].startswith(
-        f'{root / "rules.yaml"}:3:5: warning: rule "timing.tenure-window-with-scope" is no longer "ask-now", '
+        f'{root / "rules.yaml"}:3:5: warning: rule "timing.tenure-window-with-scope" is no longer tagged ask-now, '
         f"as the rule it replaces was, so the pair at {BUNDLED}/ruleset.yaml:"
     )
     assert "both can apply, neither held back (for example when" in lines[0]
