@@ -11,11 +11,14 @@ ruleset or the new one wholly, never a mix.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, Mapping, Optional, Union, overload, cast
+
+from pydantic import ValidationError
 
 from .advice.model import MAX_ID_LENGTH, Advice
 from .advice.outlook import dated_plan, earliest_days, nearest_misses
@@ -35,9 +38,10 @@ from .engine.base import Matcher
 from .engine.compiler import fitted_network
 from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
-from .errors import InputError, Location, Problem, RulesetError
+from .errors import InputError, Location, Problem, RulesetError, argument_error
 from .facts.derive import derive
 from .facts.model import Facts
+from .yamlsource import Located
 from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
 from .ruleset.model import Ruleset
 
@@ -95,13 +99,26 @@ class Advisor:
         engine: Engine = "auto",
         thresholds: Optional[Thresholds] = None,
     ):
-        """``thresholds`` tunes a ruleset given by path, e.g. ``{"leave_policy": "conservative"}``."""
+        """``thresholds`` tunes a ruleset given by path, e.g. ``{"leave_policy": "conservative"}``.
+
+        A wrong argument raises `InputError` naming it, as every mistake of the caller's does.
+        """
         if engine not in ("auto", "durable", "python"):
-            raise ValueError(f'engine must be "auto", "durable" or "python", not {engine!r}')
+            raise argument_error("engine", f'engine must be "auto", "durable" or "python", not {engine!r}')
+        if thresholds is not None and not isinstance(thresholds, Mapping):
+            raise argument_error(
+                "thresholds", f"thresholds must be a mapping of names to values, not {_kind(thresholds)}"
+            )
         if isinstance(ruleset, Ruleset):
             if thresholds:
-                raise ValueError("thresholds can only be set when the advisor loads the ruleset itself")
+                raise argument_error(
+                    "thresholds", "thresholds can only be set when the advisor loads the ruleset itself"
+                )
             self._path: Optional[Path] = None
+        elif ruleset is not None and not isinstance(ruleset, (str, os.PathLike)):
+            raise argument_error(
+                "ruleset", f"ruleset must be a promorules.Ruleset or the path of a ruleset folder, not {_kind(ruleset)}"
+            )
         else:
             self._path = Path(ruleset) if ruleset is not None else bundled_ruleset_path()
             ruleset = read_ruleset(self._path, thresholds)  # fitted to the engine once, in _build
@@ -178,8 +195,8 @@ class Advisor:
         """Ordered advice for one person. ``as_of`` overrides the facts' date; today if neither is set.
 
         ``facts`` is a `Facts` or a plain mapping of the same shape (dates as
-        ``date`` or ``"2026-11-24"``); a mapping that does not fit raises
-        pydantic's ``ValidationError``, naming each field.
+        ``date`` or ``"2026-11-24"``); facts that do not fit raise `InputError`,
+        one problem per field, worded as the command line words them.
 
         ``view`` is ``"full"`` (the `Advice`), ``"summary"`` or ``"ids"``
         (`promorules.advice.views`); the compact views skip the full advice's costly
@@ -227,11 +244,15 @@ class Advisor:
         memory flat (see `durable_engine._release`).
         """
         if self._pinned:
-            raise ValueError("a pinned advisor cannot reload; reload the advisor it was pinned from")
+            raise _cannot_reload("a pinned advisor cannot reload; reload the advisor it was pinned from")
         if self._path is None:
-            raise ValueError("this advisor was given a loaded Ruleset, so it has no path to reload from")
+            raise _cannot_reload("this advisor was given a loaded Ruleset, so it has no path to reload from")
         with self._reload_lock:  # two reloads at once still end on the newest file
             self._loaded = self._build(read_ruleset(self._path, self._thresholds))
+
+
+def _cannot_reload(why: str) -> InputError:
+    return InputError([Problem(Location("Advisor.reload"), why)])
 
 
 def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Advice:
@@ -311,13 +332,16 @@ def split_id(facts: Any, given: Optional[str] = None) -> tuple[Any, Optional[str
 def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:
     """Validated facts with ``as_of`` set (re-checking dates against it).
 
-    Anything but a `Facts` or a mapping is a TypeError naming what was given:
+    Anything but a `Facts` or a mapping is an InputError naming what was given:
     a JSON string or a list of pairs would otherwise fail deep inside, or pass.
+    Facts that do not fit are an InputError worded by `first_problems`, as the
+    command line, the batch and the service word them, never pydantic's own.
     """
     if not isinstance(facts, (Facts, Mapping)):
-        raise TypeError(
+        raise argument_error(
+            "facts",
             "facts must be a promorules.Facts or a mapping of facts, "
-            f"not {'None' if facts is None else type(facts).__name__}"
+            f"not {'None' if facts is None else type(facts).__name__}",
         )
     if isinstance(facts, Facts):
         if as_of is None and facts.as_of is not None:
@@ -331,4 +355,17 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
         data["as_of"] = date.today()
     if isinstance(facts, Facts) and facts.as_of == data["as_of"]:
         return facts
-    return Facts.model_validate(data)
+    try:
+        return Facts.model_validate(data)
+    except ValidationError as exc:
+        from .facts.files import first_problems  # only for facts that do not fit: YAML is not needed otherwise
+
+        raise first_problems(Located(data, FACTS_PLACE), exc.errors(include_url=False)) from None
+
+
+FACTS_PLACE = "facts"  # where the API's facts problems are: "facts: frustrated: must be true or false (got 'maybe')"
+
+
+def _kind(value: Any) -> str:
+    """What was given instead, by its type's name."""
+    return "None" if value is None else type(value).__name__

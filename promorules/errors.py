@@ -9,9 +9,14 @@ class carries the exit code the CLI gives it and the HTTP status the service ans
 
     PromorulesError                    exit 1, HTTP 500: something the caller cannot fix
     ├── InputError                     exit 2, HTTP 422: bad input; .problems lists every mistake
-    │   └── RulesetError               a ruleset that does not load, or does not fit the engine
+    │   ├── RulesetError               a ruleset that does not load, or does not fit the engine
+    │   └── advisor.IdError            an id that is not 1 to 128 printable characters (ValueError too)
     ├── EngineError                    durable-rules failed (RuntimeError too, as before)
     └── engine.compiler.NetworkError   exit 2: a network beyond durable-rules' limits (ValueError too)
+
+Bad input reaches an embedder as an `InputError`, never as pydantic's ValidationError, a TypeError or a
+ValueError of its own: facts that do not fit are worded by `facts.files.first_problems`, the one wording the
+command line, the batch and the service give too, and a wrong argument (a view, an engine) by `argument_error`.
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ class Problem:
         """``file:line:col: message``; without a line, the field is named unless the message names it."""
         where = str(self.location)
         named = self.message.startswith(self.field) or f'"{self.field}"' in self.message
+        if self.field and self.location.file == self.field and not self.location.line and named:
+            return self.message  # an argument of a call, named by the message itself: "view must be ..."
         if self.field and not self.location.line and not named:
             return f"{where}: {self.field}: {self.message}"
         return f"{where}: {self.message}"
@@ -95,6 +102,14 @@ class InputError(PromorulesError):
             noun = "problem" if self.more == 1 else "problems"
             self.problems.append(MoreProblems(Location(""), f"... and {self.more} more {noun}", count=self.more))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def argument_error(name: str, message: str) -> InputError:
+    """The InputError for one argument of a call (``view``, ``engine``, the ``facts`` themselves), named by it.
+
+    ``message`` names the argument itself ("view must be ..."), so the error reads as that one sentence.
+    """
+    return InputError([Problem(Location(name), message, field=name)])
 
 
 class RulesetError(InputError):

@@ -20,6 +20,7 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import Field
 
+from ..errors import argument_error
 from .model import MAX_ID_LENGTH, SCHEMA_VERSION, Advice, RulesetInfo, _Out
 
 ViewName = Literal["full", "summary", "ids"]
@@ -95,9 +96,9 @@ VIEW_MODELS: dict[str, type[_Out]] = {"full": Advice, "summary": SummaryView, "i
 
 
 def check_view(view: Any) -> str:
-    """The view's name, or ValueError naming the choices (before any work is done)."""
+    """The view's name, or InputError naming the choices (before any work is done)."""
     if view not in VIEWS:
-        raise ValueError(f'view must be "full", "summary" or "ids", not {view!r}')
+        raise argument_error("view", f'view must be "full", "summary" or "ids", not {view!r}')
     return view
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional, Union
 from pydantic import ValidationError
 
 from .derive import FACTS
-from ..errors import MAX_PROBLEMS, InputError, Location, Problem, closest, did_you_mean
+from ..errors import MAX_PROBLEMS, InputError, Location, Problem, argument_error, closest, did_you_mean
 from .model import Facts, field_path, model_at
 from ..yamlsource import MAX_DEPTH, MAX_NUMBER_LENGTH, Located, load_yaml
 
@@ -28,7 +28,9 @@ def read_facts(source: str, as_of: Optional[date] = None) -> Facts:
 
     The facts' day is ``as_of`` if given, else the file's own ``as_of``, else today.
     """
-    return validate_facts(load_facts(source), as_of=as_of)
+    if not isinstance(source, (str, os.PathLike)):
+        raise argument_error("source", f'source must be a file\'s path or "-", not {type(source).__name__}')
+    return validate_facts(load_facts(os.fspath(source)), as_of=as_of)
 
 
 def load_facts(source: str) -> Located:
@@ -74,6 +76,10 @@ def open_regular_file(source: str):
 
 def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None) -> Facts:
     """Parse facts from bytes or text; JSON when the name ends in .json or the text starts with '{'."""
+    if not isinstance(raw, (bytes, str)):
+        raise argument_error("raw", f"raw must be the facts' text or bytes, not {type(raw).__name__}")
+    if not isinstance(name, str):
+        raise argument_error("name", f"name must be text (the name the problems give), not {type(name).__name__}")
     return validate_facts(_located(raw, name), as_of=as_of)
 
 

@@ -29,7 +29,9 @@ def json_schema(kind: Kind) -> dict[str, Any]:
         from ..advice.views import VIEW_MODELS
 
         return VIEW_MODELS[kind].model_json_schema(mode="serialization")
-    raise ValueError(f'kind must be "facts", "advice", "summary" or "ids", not {kind!r}')
+    from ..errors import argument_error
+
+    raise argument_error("kind", f'kind must be "facts", "advice", "summary" or "ids", not {kind!r}')
 
 
 def schema_text(kind: Kind) -> str:

@@ -10,7 +10,18 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from promorules import SCHEMA_VERSION, Advice, Advisor, IdError, IdsView, SummaryView, json_schema, read_facts, view_of
+from promorules import (
+    SCHEMA_VERSION,
+    Advice,
+    Advisor,
+    IdError,
+    IdsView,
+    InputError,
+    SummaryView,
+    json_schema,
+    read_facts,
+    view_of,
+)
 from promorules.service.batch import run_batch
 from promorules.service.batch_output import _whole_lines
 from tests.support.people import varied_people
@@ -217,7 +228,7 @@ def test_the_ids_view_dates_every_recommendation():
 
 
 def test_an_unknown_view_is_refused_naming_the_choices():
-    with pytest.raises(ValueError, match='view must be "full", "summary" or "ids", not \'short\''):
+    with pytest.raises(InputError, match='^view must be "full", "summary" or "ids", not \'short\'$'):
         Advisor().advise({"as_of": "2026-11-24"}, view="short")  # type: ignore[call-overload]
 
 

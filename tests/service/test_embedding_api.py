@@ -92,9 +92,9 @@ def test_a_ruleset_with_problems_is_not_loaded_and_the_old_one_stays(tmp_path):
 
 def test_an_advisor_given_a_loaded_ruleset_says_it_cannot_reload():
     advisor = Advisor(load_ruleset(bundled_ruleset_path()))
-    with pytest.raises(ValueError, match="no path to reload from"):
+    with pytest.raises(InputError, match="no path to reload from"):
         advisor.reload()
-    with pytest.raises(ValueError, match="engine must be"):
+    with pytest.raises(InputError, match="engine must be"):
         Advisor(engine="fast")  # type: ignore[arg-type]
 
 
@@ -135,14 +135,15 @@ def test_a_pinned_advisor_keeps_its_ruleset_through_a_reload(tmp_path):
     ],
 )
 def test_advise_refuses_facts_that_are_not_facts_or_a_mapping_naming_the_type(facts, named):
-    with pytest.raises(TypeError) as raised:
+    with pytest.raises(InputError) as raised:
         Advisor().advise(facts)
     assert str(raised.value) == f"facts must be a promorules.Facts or a mapping of facts, not {named}"
 
 
 def test_a_pinned_advisor_says_to_reload_the_advisor_it_was_pinned_from():
     advisor = Advisor()
-    with pytest.raises(ValueError, match="^a pinned advisor cannot reload; reload the advisor it was pinned from$"):
+    cannot = "^Advisor.reload: a pinned advisor cannot reload; reload the advisor it was pinned from$"
+    with pytest.raises(InputError, match=cannot):
         advisor.pinned().reload()
     advisor.reload()  # the advisor it was pinned from still can
 
