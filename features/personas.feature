@@ -272,6 +272,9 @@ Feature: The example people get the advice a coach would give them
     And "timing.review-season" is held back by "readiness.address-setback-first"
     And "conversation.request-dedicated-meeting" is held back by "readiness.address-setback-first"
     And "timing.avoid-after-setback" is held back by "readiness.address-setback-first"
+    # Only dealing with the setback lifts that wait: waiting a year for it to drop out of the
+    # count is no way out a coach would offer (S0, Getting the Full Story).
+    And what would change the advice mentions "setbacks not yet dealt with: 1 now, needs none"
 
   Scenario: N6, Femi without sponsors, about to ask a weak tie: don't, and build real supporters
     # S3 (Build your case): be able to name 2-3 people who would speak up. S0 (Tap into your

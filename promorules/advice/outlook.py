@@ -29,6 +29,9 @@ MISSES_SHOWN = 3
 HORIZON_MONTHS = 36
 REVISIT_MONTHS = 3
 HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
+# Facts the person changes by acting, never by waiting: a setback not dealt with leaves the year's count only
+# by being dealt with (S0: act on criticism where it can be seen), so time is never offered as the way out.
+ACTED_ON = {"unaddressed_setback_count_12m"}
 
 
 def earliest_day(evaluator: PythonMatcher, facts: Facts, rule: Rule, start: date) -> Optional[date]:
@@ -245,6 +248,8 @@ def _change_text(atom: c.Atom, now: Any, gap, when: Optional[date]) -> str:
         return f"{name}: {show(now)} now, {passed}" + (f", from {when.isoformat()}" if when else "")
     if when:
         return f"{name}: {show(now)} now, {_value_words(atom).removeprefix('to be ')} from {when.isoformat()}"
+    if isinstance(now, int) and not isinstance(now, bool) and (atom.op, atom.value) in (("lt", 1), ("le", 0)):
+        return f"{name}: {show(now)} now, needs none"
     text = f"{name}: {show(now)} now, needs {_value_words(atom)}"
     if gap and atom.op in ("ge", "gt"):
         return f"{text} ({show(gap)} more)"
@@ -285,11 +290,13 @@ class _Clock:
         return derive(self.facts.model_copy(update={"as_of": day}))
 
     def moves(self, name: str) -> bool:
+        if name in ACTED_ON:
+            return False
         return any(later.get(name) != self.derived.get(name) for later in self.later)
 
     def can_change(self, atom: c.Atom) -> bool:
         """Time will make it hold, or the person can: not the past, not time running backwards."""
-        if self.first_day(atom) is not None:
+        if self.first_day(atom) is not None or atom.name in ACTED_ON:
             return True
         return not self.moves(atom.name) and not set(FACTS[atom.name].inputs) & HISTORY
 
