@@ -94,7 +94,12 @@ def other_choices(report: LoadReport, found: list[LintWarning]) -> list[LintWarn
     for name, value in tries[:MAX_OTHER_CHOICES]:
         variant = check_ruleset(ruleset.path, {**ruleset.settings, name: value})
         if variant.problems:
-            seen = [LintWarning(p.location, f"does not load: {p.message}") for p in variant.problems[:MAX_PROBLEMS]]
+            tried = Location(f"{ruleset.path} (threshold {name})")  # the loader's place for a value given
+            home = ruleset.thresholds[name].location  # where the value comes from: the threshold's choices
+            seen = [
+                LintWarning(home if p.location == tried else p.location, f"does not load: {p.message}")
+                for p in variant.problems[:MAX_PROBLEMS]
+            ]
         else:
             seen = [warning for warning in warnings(variant, varied=name) if warning not in known]
         for warning in seen:

@@ -763,6 +763,23 @@ class _Loader:
         for key, where in found.hold_back_at:
             self.hold_back_at.setdefault(key, where)
         self.switches.update(found.switches)
+        for threshold, rule_id, where, message in found.value_problems:
+            self.fail(*self.at_value(threshold, rule_id, where, message))
+
+    def at_value(self, threshold: str, rule_id: str, where: Location, message: str) -> tuple[Location, str]:
+        """A rule's problem that a threshold's value causes goes where a setting or a layer above the rule's
+        set that value: that is the change to undo (the rule is named, with its place)."""
+        changes = self.threshold_changes.get(threshold, [])
+        if threshold in self.overrides:
+            place, given = Location(f"{self.root} (threshold {threshold})"), "given"
+        elif changes and self.layer_index(changes[-1]) > self.layer_index(where):
+            place, given = changes[-1], "set here"
+        else:
+            return where, f'rule "{rule_id}": {message}'
+        return (
+            place,
+            f'threshold "{threshold}": the value {given} does not fit rule "{rule_id}" (at {where}): {message}',
+        )
 
     def check_signal_negations(self, derivers: dict[str, list[Rule]]) -> None:
         """ "Not x" holds when every rule deriving x fails; written out, that must stay within the limits."""

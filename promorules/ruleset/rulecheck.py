@@ -35,6 +35,8 @@ class RuleFindings:
     threshold_uses: list[tuple[str, Location]] = field(default_factory=list)
     hold_back_at: list[tuple[tuple[str, str], Location]] = field(default_factory=list)  # ((rule id, name), entry)
     switches: dict[Location, str] = field(default_factory=dict)  # a condition on a threshold alone, as written
+    # (threshold, rule id, the rule's place, problem): caused by the threshold's value; shown where a layer set it
+    value_problems: list[tuple[str, str, Location, str]] = field(default_factory=list)
 
 
 def check_rule(
@@ -97,6 +99,12 @@ class _RuleBuilder:
             self.found.problems.append(Problem(where, f'rule "{self.spec.id}": {message}'))
         else:
             self.found.silenced.append((name, f'"{self.spec.id}"'))
+
+    def value_fail(self, threshold: str, where: Location, message: str) -> None:
+        """A problem that the threshold's value causes, not the rule as written: the loader shows it where a
+        layer (or a setting) gave the threshold that value, since the rule may be in a file the coach does not edit."""
+        self.ok = False
+        self.found.value_problems.append((threshold, self.spec.id, where, message))
 
     def hint(self, word: str, choices) -> str:
         """``did_you_mean`` while the problems found fit in what is shown (see the loader's hint)."""
@@ -297,7 +305,11 @@ class _RuleBuilder:
                 self.fail(where, f'"{info.name}" is one of {", ".join(info.choices)}: compare it with == or !=')
                 return None
             if value not in info.choices:
-                self.fail(where, f'"{value}" is not a value of {info.name} ({", ".join(info.choices)})')
+                message = f'"{value}" is not a value of {info.name} ({", ".join(info.choices)})'
+                if threshold:
+                    self.value_fail(threshold, where, message)
+                else:
+                    self.fail(where, message)
                 return None
         return value, threshold
 
@@ -427,7 +439,11 @@ class _RuleBuilder:
             return None
         limit = MAX_DATE_SHIFT[unit.rstrip("s") + "s"]
         if number > limit:
-            self.fail(where, f"{number} {unit.rstrip('s')}s is too far: at most {limit:,}", amount)
+            message = f"{number} {unit.rstrip('s')}s is too far: at most {limit:,}"
+            if threshold:
+                self.value_fail(threshold, where, message)
+            else:
+                self.fail(where, message, amount)
             return None
         return DateExpr(fact, -number if sign == "-" else number, unit.rstrip("s") + "s", threshold)
 

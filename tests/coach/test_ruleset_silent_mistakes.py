@@ -154,6 +154,22 @@ def test_a_choice_threshold_compared_with_a_fact_is_tried_with_its_other_values_
     ]
 
 
+def test_another_choice_that_does_not_load_is_reported_at_the_threshold_that_offers_it(tmp_path):
+    manifest = """\
+        thresholds:
+          acme_scope: {default: expanded, choices: [expanded, sideways], unit: scope, meaning: The scope asked for.}
+        """
+    rules = SWITCHED.replace("[leave_policy == aggressive, months_in_role < 3, months_in_role > 5]", "")
+    rules = rules.replace("  when: \n", "  when: scope_change == acme_scope\n")
+    root = layer(tmp_path, manifest, rules)
+    _, lines = validate(root)
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f'{root / "ruleset.yaml"}:5:3: warning: does not load: threshold "acme_scope": ')
+    assert lines[0].endswith(
+        '"sideways" is not a value of scope_change (none, expanded, dramatic) (when acme_scope is sideways)'
+    )
+
+
 def test_the_values_tried_are_bounded_and_those_left_untried_are_named(tmp_path, monkeypatch):
     monkeypatch.setattr(lint, "MAX_OTHER_CHOICES", 1)
     root = layer(tmp_path, rules=SWITCHED)
