@@ -137,10 +137,13 @@ def advise(facts, ruleset_path, as_of, output, everything, thresholds):
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
     from .advice.render import print_advice
-    from .advisor import full_advice
+    from .advisor import bundled_ruleset_path, full_advice
+    from .engine.cache import compiled_ruleset
     from .facts.files import read_facts
 
-    advisor = sys.modules[__name__].Advisor(ruleset_path, thresholds=thresholds)  # see __getattr__ below
+    # The ruleset compiled by an earlier run when nothing it was made from changed (engine/cache.py).
+    with compiled_ruleset(ruleset_path or bundled_ruleset_path(), thresholds) as ruleset:
+        advisor = sys.modules[__name__].Advisor(ruleset)  # see __getattr__ below
     print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output, everything)
 
 

@@ -4,6 +4,8 @@ There the package advises with its Python evaluator alone, and those tests are
 skipped (with the reason shown), so `make test` still passes on such a machine.
 """
 
+import os
+
 import pytest
 
 from promorules.engine.durable import durable_available
@@ -17,6 +19,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "durable" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=DURABLE_MISSING))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def ruleset_cache_of_the_session(tmp_path_factory):
+    """`promorules advise` keeps compiled rulesets (engine/cache.py): in a folder of this session, not the user's."""
+    os.environ["PROMORULES_CACHE"] = str(tmp_path_factory.mktemp("promorules-cache"))
 
 
 def skip_module_without_durable() -> None:

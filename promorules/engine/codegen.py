@@ -25,6 +25,7 @@ from typing import Any, Callable, Container
 
 from ..ruleset import conditions as c
 from ..ruleset.model import Rule, Ruleset
+from .cache import compiled
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 DECODE = (False, None, True)
@@ -117,7 +118,7 @@ class _Masks:
 
 
 def _run(source: str, ruleset: Ruleset, namespace: dict) -> None:
-    code = compile(source + "\n", f"<conditions of {ruleset.name or 'a ruleset'}>", "exec")
+    code = compiled(source + "\n", f"<conditions of {ruleset.name or 'a ruleset'}>")  # kept by `advise` (cache)
     exec(code, namespace)  # noqa: S102 - our own code, from checked names; values are bound, not written
 
 

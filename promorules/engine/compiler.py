@@ -29,6 +29,7 @@ from ..errors import Location, Problem, PromorulesError, RulesetError
 from ..ruleset import conditions as c
 from ..facts.derive import FACTS
 from ..ruleset.model import Ruleset
+from .cache import stored_network
 
 GROUP_SIZE = 40
 MAX_SIMULTANEOUS_CHILDREN = 60
@@ -53,6 +54,9 @@ def fitted_network(ruleset: Ruleset) -> "Network":
     Asked of every ruleset an advisor uses, even on the Python engine, so a ruleset that works here works
     wherever durable-rules is installed.
     """
+    known = stored_network(ruleset)  # `promorules advise` keeps it with the ruleset (engine/cache.py)
+    if known is not None:
+        return known
     try:
         return compile_ruleset(ruleset)
     except NetworkError as exc:

@@ -1,0 +1,200 @@
+"""A compiled ruleset kept between runs of `promorules advise`, so a run does not read and compile it again.
+
+Reading, checking and compiling the bundled ruleset is about a quarter of a
+cold `advise` (docs/performance.md). `compiled_ruleset` keeps what that work
+makes (the loaded ruleset, its durable network, and the code objects of its
+conditions written out as Python) in one file per ruleset, under
+``$XDG_CACHE_HOME/promorules`` (``~/.cache/promorules`` by default).
+``PROMORULES_CACHE=off`` turns it off; ``PROMORULES_CACHE=/a/folder`` puts it there.
+
+It never serves a stale ruleset. An entry is found by the ruleset's path as
+given and resolved, the thresholds set, the Python version, and a digest of
+every module of this package (which changes with the package version and with
+any edit of its code); it is used only if every file of every layer (the
+``*.yaml`` and ``*.yml`` the loader reads, in the ruleset's directory and in
+each one it extends) still has the content recorded, and no such file came or
+went. A file changed in the two seconds before the run began, or during it,
+keeps that run from writing an entry (the content read may predate the change:
+the "racy" case of stat-based caches). An entry that cannot be read, is not the user's own, is writable by
+others, or does not unpickle is ignored and written again. Entries are written
+whole or not at all (`outfile.replacing`). A ruleset with mistakes is never
+kept: its problems are found afresh on every run.
+
+Only the `advise` command uses this, in one thread: a library caller's
+`Advisor` reads its ruleset as before, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import pickle
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Union
+
+if TYPE_CHECKING:
+    from ..ruleset.model import Ruleset
+    from .compiler import Network
+
+FORMAT = 1  # raised when what an entry holds changes shape
+SUFFIXES = (".yaml", ".yml")  # the files of a layer the loader reads (ruleset.schema.RULE_SUFFIXES)
+PACKAGE = Path(__file__).resolve().parents[1]
+SETTLED_NS = 2_000_000_000  # a layer file changed this recently before a load is not trusted to match what was read
+
+# What this process holds from an entry (or is recording for one): networks by the id of their ruleset
+# (the ruleset is held with it, so the id stays its own), and code objects by the digest of their source.
+_networks: dict[int, tuple[Any, Any]] = {}
+_code: dict[str, Any] = {}
+_recording: Optional[dict[str, bytes]] = None
+
+
+def stored_network(ruleset: "Ruleset") -> Optional["Network"]:
+    """The network kept with ``ruleset`` when it came from (or goes to) the cache; None otherwise."""
+    held = _networks.get(id(ruleset))
+    return held[1] if held is not None and held[0] is ruleset else None
+
+
+def compiled(source: str, filename: str):
+    """``compile(source, filename, "exec")``, or the code object kept for exactly this source."""
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    code = _code.get(digest)
+    if code is None:
+        code = compile(source, filename, "exec")
+        if _recording is not None:
+            _recording[digest] = marshal.dumps(code)
+    return code
+
+
+def cache_folder() -> Optional[Path]:
+    """Where entries live, or None when PROMORULES_CACHE is off."""
+    setting = os.environ.get("PROMORULES_CACHE", "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "promorules"
+
+
+@contextmanager
+def compiled_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]] = None) -> Iterator["Ruleset"]:
+    """The ruleset at ``path`` with ``thresholds`` set: from the cache, or read (raising on its mistakes).
+
+    Build the advisor inside the block: what it compiles there is kept with the ruleset when the block ends.
+    """
+    global _recording
+    folder = cache_folder()
+    key = _key(path, thresholds) if folder is not None else {}
+    entry = folder / f"{hashlib.sha256(json.dumps(key).encode()).hexdigest()[:40]}.pickle" if folder else None
+    found = _read(entry, key) if entry is not None else None
+    if found is not None:
+        _networks[id(found["ruleset"])] = (found["ruleset"], found["network"])
+        _code.update((digest, marshal.loads(code)) for digest, code in found["code"].items())
+        yield found["ruleset"]
+        return
+    from ..ruleset.loader import inspect_ruleset
+    from ..errors import RulesetError
+    from .compiler import fitted_network
+
+    started = time.time_ns()
+    report = inspect_ruleset(path, thresholds)
+    if report.problems:
+        raise RulesetError(report.problems)
+    ruleset = report.ruleset
+    assert ruleset is not None, "a load without problems gives a ruleset"
+    layers = [Path(manifest).parent for manifest in report.layers]
+    recorded: dict[str, bytes] = {}
+    _recording = recorded if entry is not None else None
+    try:
+        _networks[id(ruleset)] = (ruleset, fitted_network(ruleset))
+        yield ruleset
+    finally:
+        _recording = None
+    if entry is not None and _newest_change(layers) < started - SETTLED_NS:
+        _write(entry, key, layers, ruleset, _networks[id(ruleset)][1], recorded)
+
+
+def _key(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]) -> dict:
+    return {
+        "format": FORMAT,
+        "path": str(path),
+        "resolved": os.path.abspath(path),
+        "thresholds": json.dumps(dict(thresholds or {}), sort_keys=True, default=repr),
+        "python": f"{sys.version} {sys.implementation.cache_tag}",
+        "package": _package_digest(),
+    }
+
+
+def _package_digest() -> str:
+    """A digest of every module of this package: its code, whatever version it calls itself."""
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(PACKAGE):
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()
+
+
+def _layer_files(layers: list[Path]) -> dict[str, str]:
+    """Each file the loader reads in these layer folders, by path: the digest of its content."""
+    files = {}
+    for layer in layers:
+        for file in sorted(layer.iterdir()):
+            if file.suffix in SUFFIXES:
+                files[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return files
+
+
+def _newest_change(layers: list[Path]) -> int:
+    """The latest modification time (ns) of the layer folders and their files; the far future if unreadable."""
+    try:
+        times = [layer.stat().st_mtime_ns for layer in layers]
+        times += [file.stat().st_mtime_ns for layer in layers for file in layer.iterdir() if file.suffix in SUFFIXES]
+    except OSError:
+        return sys.maxsize
+    return max(times, default=0)
+
+
+def _read(entry: Path, key: dict) -> Optional[dict]:
+    """The entry's contents if it is ours, whole, and its layers are unchanged; None otherwise."""
+    try:
+        with open(entry, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return None  # another user's file, or one others could have written: never unpickled
+            found = pickle.load(handle)
+        if not isinstance(found, dict) or found.get("key") != key:
+            return None
+        if _layer_files([Path(layer) for layer in found["layers"]]) != found["files"]:
+            return None
+        return found
+    except Exception:  # noqa: BLE001 - absent, unreadable, truncated or from another layout: read afresh
+        return None
+
+
+def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: dict[str, bytes]) -> None:
+    from ..errors import PromorulesError
+    from ..outfile import replacing
+
+    try:
+        contents = {
+            "key": key,
+            "layers": [str(layer) for layer in layers],
+            "files": _layer_files(layers),
+            "ruleset": ruleset,
+            "network": network,
+            "code": code,
+        }
+        data = pickle.dumps(contents, protocol=pickle.HIGHEST_PROTOCOL)
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with replacing(str(entry)) as handle:
+            handle.write(data)
+    except (OSError, PromorulesError, pickle.PicklingError, TypeError, AttributeError):
+        pass  # a cache that cannot be written costs the next run its compile, nothing more
