@@ -15,8 +15,11 @@ from ..facts.derive import FACTS, derive, fact_in_words
 from ..errors import InputError, Location, Problem, did_you_mean
 from ..facts.model import Facts
 from ..text import fill, show
-from ..ruleset.model import Rule
+from ..ruleset import model as rules
+from ..ruleset.model import Rule, Ruleset
 from ..text_safety import one_line, visible
+from ..advice.model import Citation
+from ..advice.render import citation_text
 from ..advice.wording import atom_words, condition_lines, truth_mark
 
 
@@ -86,12 +89,25 @@ def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> st
     if rule.rationale:
         lines += ["Why it is written this way:", f"  {rule.rationale.strip()}", ""]
     lines.append("Sources:")
-    for cite in rule.sources:
-        source = ruleset.sources[cite.source]
-        lines.append(f'  - {source.title}, section "{cite.section}" ({source.file})')
+    lines += [f"  - {citation_text(_citation(ruleset, cite))}" for cite in rule.sources]
     if facts is not None:
         lines += ["", _verdict(advisor, rule, facts, derived, signals)]
     return visible("\n".join(lines) + "\n")
+
+
+def _citation(ruleset: Ruleset, cite: rules.Citation) -> Citation:
+    """A rule's source as the advice cites it (title, author or publisher, section, link): the file it was read
+    from is a coach's detail, shown by `ruleset doc` and lint, not to the person asking."""
+    source = ruleset.sources[cite.source]
+    return Citation(
+        source=cite.source,
+        title=source.title,
+        author=source.author,
+        publisher=source.publisher,
+        published=source.published,
+        link=source.link,
+        section=cite.section,
+    )
 
 
 def _verdict(advisor: Advisor, rule: Rule, facts: Facts, derived: dict, signals: dict) -> str:

@@ -93,7 +93,7 @@ def test_explain_a_rule_in_plain_language():
     assert result.exit_code == 0, result.output
     assert "months in role is under 12 (min_months_in_role)" in result.output
     assert "min_months_in_role = 12 months" in result.output
-    assert 'When and how to ask for a promotion (checklists and scripts), section "Bad timing"' in result.output
+    assert '- When and how to ask for a promotion (checklists and scripts), "Bad timing"\n' in result.output
 
 
 def test_explain_with_facts_marks_each_condition(tmp_path):
