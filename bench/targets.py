@@ -23,6 +23,6 @@ class Target:
 
     def line(self) -> str:
         if self.ratio is None:
-            return f"    {self.label:62s} not measured: {self.why}"
+            return f"    {self.label:68s} not measured: {self.why}"
         detail = f" ({self.detail})" if self.detail else ""
-        return f"    {self.label:62s} {'met' if self.met else 'MISSED'}: {self.ratio:.2f}x{detail}"
+        return f"    {self.label:68s} {'met' if self.met else 'MISSED'}: {self.ratio:.2f}x{detail}"
