@@ -6,6 +6,8 @@
     fuller = full_advice(Advisor(), {"as_of": "2026-11-24", "role_start_date": "2026-05-01"})  # + plan, misses
 
 docs/embedding.md describes the API, the JSON Schemas, batch runs and the HTTP service.
+Everything raised on purpose is a `PromorulesError`; bad input (facts that do not fit, a wrong argument) is
+an `InputError` whose problems name each field, worded as the command line words them.
 
 Each name below is imported from its module on first use, not when the package is: `promorules --version`
 and `--help` import this package too, and must start as fast as click alone (docs/performance.md).
