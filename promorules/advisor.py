@@ -40,6 +40,7 @@ from .engine.durable import DurableMatcher, durable_available
 from .engine.python import PythonMatcher
 from .errors import InputError, Location, Problem, RulesetError, argument_error
 from .facts.derive import derive
+from .facts.files import first_problems
 from .facts.model import Facts
 from .yamlsource import Located
 from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
@@ -252,6 +253,7 @@ class Advisor:
 
 
 def _cannot_reload(why: str) -> InputError:
+    """A reload this advisor cannot do: a mistake of the calling code, refused like any other bad input."""
     return InputError([Problem(Location("Advisor.reload"), why)])
 
 
@@ -340,8 +342,7 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
     if not isinstance(facts, (Facts, Mapping)):
         raise argument_error(
             "facts",
-            "facts must be a promorules.Facts or a mapping of facts, "
-            f"not {'None' if facts is None else type(facts).__name__}",
+            f"facts must be a promorules.Facts or a mapping of facts, not {_kind(facts)}",
         )
     if isinstance(facts, Facts):
         if as_of is None and facts.as_of is not None:
@@ -358,8 +359,6 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
     try:
         return Facts.model_validate(data)
     except ValidationError as exc:
-        from .facts.files import first_problems  # only for facts that do not fit: YAML is not needed otherwise
-
         raise first_problems(Located(data, FACTS_PLACE), exc.errors(include_url=False)) from None
 
 
