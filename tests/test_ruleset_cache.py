@@ -120,3 +120,13 @@ def test_a_ruleset_with_mistakes_is_refused_every_time(ruleset, tmp_path):
     for _ in range(2):
         result = CliRunner().invoke(main, ["advise", EXAMPLE, "--ruleset", str(ruleset)])
         assert result.exit_code == 2 and "stage.yaml" in result.output
+
+
+def test_an_entry_written_under_a_group_writable_umask_is_still_used(ruleset, tmp_path, monkeypatch):
+    old = os.umask(0o002)
+    try:
+        first = _titles(ruleset)
+    finally:
+        os.umask(old)
+    _without_reading(monkeypatch)
+    assert _titles(ruleset) == first

@@ -78,7 +78,12 @@ def cache_folder() -> Optional[Path]:
     if setting:
         return Path(setting)
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "promorules"
+    if os.path.isabs(base):
+        return Path(base) / "promorules"
+    try:
+        return Path.home() / ".cache" / "promorules"
+    except RuntimeError:  # no home folder to keep it in: advise as if it were off
+        return None
 
 
 @contextmanager
@@ -196,5 +201,6 @@ def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: d
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with replacing(str(entry)) as handle:
             handle.write(data)
+        os.chmod(entry, 0o600)  # whatever the umask: an entry others could write is never read (see _read)
     except (OSError, PromorulesError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a cache that cannot be written costs the next run its compile, nothing more
