@@ -91,21 +91,58 @@ def test_a_replacing_rule_without_when_or_hold_back_is_warned_about_at_its_own_l
     code, lines = validate(root)
     assert code == 1
     assert len(lines) == 1, lines
-    assert lines[0].startswith(f'{root / "rules.yaml"}:3:5: warning: rule "timing.avoid-freeze" leaves out when:, ')
-    assert "so it applies to everyone, holds nothing back (it held back ask-now)" in lines[0]
-    assert f"(at {BUNDLED}/timing.yaml:" in lines[0]
-    assert 'write "when: []" or "hold_back: []"' in lines[0]
+    assert lines[0].startswith(f'{root / "rules.yaml"}:3:5: warning: rule "timing.avoid-freeze" leaves out when:')
+    assert f"of the rule it replaces (at {BUNDLED}/timing.yaml:" in lines[0]
+    assert "so it applies to everyone" in lines[0] and "holds nothing back (it held back ask-now" in lines[0]
+    assert '"when: []"' in lines[0] and '"hold_back: []"' in lines[0]
     assert validate(root, strict=False)[0] == 0  # a warning: only --strict fails
 
 
-def test_a_replacing_rule_that_keeps_its_keys_or_empties_them_on_purpose_is_not_warned_about(tmp_path):
-    kept = FREEZE.replace("  priority: 10\n", "  priority: 10\n  when: freeze_active\n  hold_back: [ask-now]\n")
-    root = layer(tmp_path, rules=kept)
-    _, lines = validate(root)
-    assert len(lines) == 1 and "leaves out stages: of the rule it replaces" in lines[0], lines
-    on_purpose = kept.replace("  sources:", "  stages: []\n  sources:")
-    (root / "rules.yaml").write_text("category: timing\nrules:\n" + textwrap.indent(on_purpose, "  "))
-    assert validate(root) == (0, [])
+TEAM_RULE = """\
+category: timing
+rules:
+  - id: team.wait
+    priority: 10
+    title: Wait
+    when: frustrated
+    hold_back: [ask-now]
+    tags: [team-wait]
+    stages: [make_the_case]
+    recommend: Wait a little.
+    sources:
+      - S3: Bad timing
+"""
+
+
+@pytest.mark.parametrize(
+    "written, left_out",
+    [
+        ("", "when:, hold_back:, tags: and stages:"),
+        ("  when: frustrated\n  hold_back: [ask-now]\n  tags: [team-wait]\n", "stages:"),
+        ("  when: frustrated\n  hold_back: [ask-now]\n  tags: [team-wait]\n  stages: [make_the_case]\n", None),
+        ("  when: frustrated\n  hold_back: [ask-now]\n  tags: []\n  stages: []\n", None),  # emptied on purpose
+    ],
+)
+def test_each_key_a_replacing_rule_leaves_out_is_named_and_an_empty_one_is_taken_as_meant(tmp_path, written, left_out):
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "ruleset.yaml").write_text("extends: default\nname: team\nversion: '1'\n")
+    (team / "rules.yaml").write_text(TEAM_RULE)
+    top = tmp_path / "top"
+    top.mkdir()
+    (top / "ruleset.yaml").write_text("extends: ../team\nname: top\nversion: '1'\n")
+    rule = "- id: team.wait\n  replaces: true\n  priority: 10\n  title: Wait\n" + written
+    rule += "  recommend: Wait a while.\n  sources:\n    - S3: Bad timing\n"
+    (top / "rules.yaml").write_text("category: timing\nrules:\n" + textwrap.indent(rule, "  "))
+    code, lines = validate(top)
+    if left_out is None:
+        assert (code, lines) == (0, [])
+    else:
+        assert code == 1 and len(lines) == 1, lines
+        assert lines[0].startswith(
+            f'{top / "rules.yaml"}:3:5: warning: rule "team.wait" leaves out {left_out} of the rule it replaces '
+            f"(at {team / 'rules.yaml'}:3:5), so it "
+        )
 
 
 # ------------------------------------------------------------------ 3. a rule a choice threshold switches off
