@@ -158,7 +158,7 @@ def _indentation_slip(lines: list, mark, reason: str) -> Optional[tuple[Any, str
             f'this key is indented more than "{match.group(3).strip()}" on line {number + 1} ({spaces} spaces, '
             f"not {_key_column(previous)}), which already has a value; line it up with the keys it belongs with"
         )
-    if spaces not in starts:
+    if starts and spaces not in starts:
         nearest = min(abs(start - spaces) for start in starts)
         shown = " or ".join(str(start) for start in starts if abs(start - spaces) == nearest)
         return start, (
