@@ -101,14 +101,14 @@ Feature: The example people get the advice a coach would give them
     And the advice does not include "negotiate.negotiate-after-approval"
 
   Scenario: P8, Sam's "Tell us more" is about the new role, not his readiness for the job he just won
-    # S0 (Step into your new role and do it again): the first year is for the new role, with a
-    # fresh log of results (S3, Build your case), and the relationships around it (S0, Tap into
-    # your relationships: dig the well early). How ready he is for the promotion just
-    # approved (S0, Crush it in your current role) is no question for him now; asked first, it
-    # told him the advice still hung on it.
+    # S0 (Step into your new role and do it again): the first year is for the new role. What can
+    # still change his advice comes first: a setback not dealt with (S0, Getting the Full Story),
+    # then the relationships around the new role (S0, Tap into your relationships: dig the well
+    # early). How ready he is for the promotion just approved (S0, Crush it in your current role)
+    # is no question for him now; asked first, it told him the advice still hung on it.
     Given the person described in "examples/sam-just-promoted.yaml"
     When they ask for advice
-    Then the first missing fact is "manager_relationship"
+    Then the first missing fact is "setbacks"
 
   # ---------------------------------------------------------------- new people, written from the sources
   # Each expectation below was written from the five sources before the ruleset was changed
@@ -589,3 +589,21 @@ Feature: The example people get the advice a coach would give them
     Then the stage is "make_the_case"
     And "timing.avoid-under-12-months" is ranked 1
     And "timing.avoid-casual-setting" is held back by "timing.avoid-under-12-months"
+
+  Scenario: N17, Rae, ten months into a new role, has critical feedback she has not dealt with
+    # S0 (Step into your new role): the first year is for excelling in the new job. S0 (Getting
+    # the Full Story): acting on criticism where it can be seen shows you take it seriously; the
+    # catalogue: address the issue first. An open setback is not only a pre-promotion matter.
+    Given a person with these facts:
+      | fact                | value      |
+      | as_of               | 2026-11-24 |
+      | role_start_date     | 2026-01-20 |
+      | last_promotion_date | 2026-01-20 |
+    And their setbacks are:
+      | date       | kind              | addressed | given_by |
+      | 2026-10-02 | critical_feedback | false     | manager  |
+    When they ask for advice
+    Then the stage is "new_in_role"
+    And "after.crush-new-role-first-year" is ranked 1
+    And "readiness.address-setback-first" is ranked 2
+    And the text of "readiness.address-setback-first" mentions "critical feedback from your manager on 2026-10-02"
