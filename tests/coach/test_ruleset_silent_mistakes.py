@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from promorules.advisor import Advisor
 from promorules.cli import main
 from promorules.coach import lint
 from promorules.errors import MAX_PROBLEMS
+from promorules.facts.files import read_facts
 from promorules.ruleset.loader import bundled_ruleset_path
 
 BUNDLED = str(bundled_ruleset_path())
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def layer(tmp_path: Path, manifest: str = "", rules: str = "") -> Path:
@@ -292,6 +295,28 @@ def test_a_new_rule_declared_to_contradict_asking_now_is_reported_at_the_layers_
     assert code == 1 and lines
     assert all(line.startswith(f"{root / 'ruleset.yaml'}:5:5: warning: pair: ") for line in lines), lines
     assert any('"acme.see-manager-first" and "timing.tenure-window-with-scope" can both apply' in x for x in lines)
+
+
+def test_a_layers_new_ask_now_rule_is_never_shown_beside_a_reason_to_wait(tmp_path):
+    """Every reason to wait holds back the ask-now tag, so a new rule carrying it is held back, not contradicted:
+    validate has nothing to report, and the advice shows the reason to wait alone."""
+    rules = """\
+        - id: acme.ask-anyway
+          priority: 5
+          title: Ask anyway
+          tags: [ask-now]
+          when: months_in_role >= 1
+          recommend: Ask now.
+          sources:
+            - S3: Good timing
+        """
+    root = layer(tmp_path, rules=rules)
+    assert validate(root) == (0, [])
+    advice = Advisor(root).advise(read_facts(ROOT / "examples" / "priya-hiring-freeze.yaml"))
+    shown = [r.rule_id for r in advice.recommendations]
+    held = {h.rule_id: h.held_back_by for h in advice.held_back}
+    assert "timing.avoid-freeze" in shown and "acme.ask-anyway" not in shown
+    assert "timing.avoid-freeze" in held["acme.ask-anyway"]
 
 
 # ------------------------------------------------------------------ 5. a threshold a layer changes
