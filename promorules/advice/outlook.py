@@ -28,7 +28,9 @@ MAX_CHANGES = 3
 MISSES_SHOWN = 3
 HORIZON_MONTHS = 36
 REVISIT_MONTHS = 3
-HISTORY = {"promotion_requests", "setbacks", "last_promotion_date"}  # the past cannot be changed, only outgrown
+# The past cannot be changed, only outgrown: what was asked and answered, setbacks, promotions, and how far the
+# job has already changed (a scope that grew is no lever: "needs to be dramatic" is not advice anyone can take).
+HISTORY = {"promotion_requests", "setbacks", "last_promotion_date", "scope_change"}
 # Facts the person changes by acting, never by waiting: a setback not dealt with leaves the year's count only
 # by being dealt with (S0: act on criticism where it can be seen), so time is never offered as the way out.
 ACTED_ON = {"unaddressed_setback_count_12m"}
