@@ -130,3 +130,12 @@ def test_an_entry_written_under_a_group_writable_umask_is_still_used(ruleset, tm
         os.umask(old)
     _without_reading(monkeypatch)
     assert _titles(ruleset) == first
+
+
+def test_a_new_build_of_the_package_replaces_the_entry_of_the_old(ruleset, tmp_path, monkeypatch):
+    first = _titles(ruleset)
+    (old,) = _entries(tmp_path)
+    monkeypatch.setattr("promorules.engine.cache._package_digest", lambda: "the next release")
+    assert _titles(ruleset) == first
+    (new,) = _entries(tmp_path)  # one entry per ruleset: the cache does not grow with every upgrade
+    assert new != old

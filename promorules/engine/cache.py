@@ -95,7 +95,7 @@ def compiled_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, A
     global _recording
     folder = cache_folder()
     key = _key(path, thresholds) if folder is not None else {}
-    entry = folder / f"{hashlib.sha256(json.dumps(key).encode()).hexdigest()[:40]}.pickle" if folder else None
+    entry = folder / _entry_name(key) if folder is not None else None
     found = _read(entry, key) if entry is not None else None
     if found is not None:
         _networks[id(found["ruleset"])] = (found["ruleset"], found["network"])
@@ -133,6 +133,17 @@ def _key(path: Union[str, Path], thresholds: Optional[Mapping[str, Any]]) -> dic
         "python": f"{sys.version} {sys.implementation.cache_tag}",
         "package": _package_digest(),
     }
+
+
+def _entry_name(key: dict) -> str:
+    """``<the ruleset and thresholds>-<the package and Python>.pickle``: a new build replaces its ruleset's entry."""
+    place = {name: key[name] for name in ("path", "resolved", "thresholds")}
+    build = {name: value for name, value in key.items() if name not in place}
+    return f"{_digest(place)}-{_digest(build)}.pickle"
+
+
+def _digest(value: dict) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()[:24]
 
 
 def _package_digest() -> str:
@@ -202,5 +213,8 @@ def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: d
         with replacing(str(entry)) as handle:
             handle.write(data)
         os.chmod(entry, 0o600)  # whatever the umask: an entry others could write is never read (see _read)
+        for older in entry.parent.glob(entry.name.split("-")[0] + "-*.pickle"):
+            if older != entry:
+                older.unlink()  # the same ruleset under an earlier build of the package: never read again
     except (OSError, PromorulesError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a cache that cannot be written costs the next run its compile, nothing more
