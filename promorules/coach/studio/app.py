@@ -143,14 +143,15 @@ def create_app(root: Path, folders: list[Path], token: str, port: Optional[int] 
     @app.get("/scenarios")
     def scenario_page():
         try:
-            results = scenarios(root)
+            run = scenarios(root)
         except InputError as exc:
             return shell(
                 "Scenarios",
                 pages.message("The scenarios could not be run", [str(problem) for problem in exc.problems]),
                 200,
             )
-        return shell("Scenarios", f"<section><h2>Scenarios</h2>{pages.scenario_table(results)}</section>")
+        table = pages.scenario_table(run.results, run.warnings)
+        return shell("Scenarios", f"<section><h2>Scenarios</h2>{table}</section>")
 
     @app.get("/impact")
     def impact_page(request: Request):

@@ -203,7 +203,9 @@ def conflict(name: str, on_disk: Optional[str], yours: str, digest: str, token: 
     )
 
 
-def scenario_table(results: list) -> str:
+def scenario_table(results: list, warnings: Iterable[str] = ()) -> str:
+    """Each scenario PASS or FAIL, after a line for each feature file with no scenarios (as ``ruleset test``)."""
+    warned = list(warnings)
     rows = []
     for result in results:
         verdict = "PASS" if result.passed else "FAIL"
@@ -216,9 +218,12 @@ def scenario_table(results: list) -> str:
             f"</td><td>{esc(result.name)}{detail}</td></tr>"
         )
     failed = sum(not result.passed for result in results)
+    files = f"{len(warned)} feature file{'' if len(warned) == 1 else 's'}"
+    unchecked = f"; {files} without scenarios" if warned else ""
     return (
-        f'<p id="summary" class="{"fail" if failed else "pass"}">{len(results)} scenarios: '
-        f"{len(results) - failed} passed, {failed} failed</p>"
+        "".join(f'<p class="warning">{esc(line)}</p>' for line in warned)
+        + f'<p id="summary" class="{"fail" if failed else "pass"}">{len(results)} scenarios: '
+        f"{len(results) - failed} passed, {failed} failed{unchecked}</p>"
         f"<table><tr><th>result</th><th>where</th><th>scenario</th></tr>{''.join(rows)}</table>"
     )
 

@@ -19,13 +19,13 @@ from pathlib import Path
 from typing import Optional
 
 from ...advisor import Advisor
-from ...errors import InputError
+from ...errors import InputError, Location, Problem
 from ...facts.files import read_facts
 from ..lint import lint
 from ...ruleset.loader import LoadReport, inspect_ruleset
 from ...advice.render import to_text
 from ..diff import RulesetDiff, compare, facts_files
-from ..scenarios import Advisors, ScenarioResult, run_features
+from ..scenarios import NO_SCENARIOS, Advisors, ScenarioResult, run_features
 
 MAX_GENERATED = 2000  # generated people an impact table may ask for
 
@@ -130,8 +130,25 @@ def feature_files(root: Path) -> list[Path]:
     return _feature_files(root, ())
 
 
-def scenarios(root: Path) -> list[ScenarioResult]:
-    """Every scenario of the feature files, run as ``ruleset test`` runs them; InputError for a broken file."""
+@dataclass(frozen=True)
+class ScenarioRun:
+    """The scenarios run, and the feature files that had none: a file that checks nothing is named, never passed over."""
+
+    results: list  # ScenarioResult
+    empty: list  # the feature files with no scenarios, as ``ruleset test`` warns about them
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"{Location(file)}: warning: {NO_SCENARIOS}" for file in self.empty]
+
+
+def scenarios(root: Path) -> ScenarioRun:
+    """Every scenario of the feature files, run as ``ruleset test`` runs them; InputError for a broken file,
+    or when no file has a scenario (nothing was checked, so nothing may look passed)."""
     advisors = Advisors()
     advisors.get(root, "python", {})  # a broken ruleset is reported once, before any scenario
-    return run_features(feature_files(root), root, advisors)
+    empty: list = []
+    results: list[ScenarioResult] = run_features(feature_files(root), root, advisors, empty)
+    if not results and empty:
+        raise InputError([Problem(Location(file), NO_SCENARIOS) for file in empty])
+    return ScenarioRun(results, empty)
