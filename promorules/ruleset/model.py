@@ -21,10 +21,10 @@ ThresholdValue = Union[int, float, str]
 
 @dataclass(frozen=True)
 class Source:
-    """A published document the rules draw on: how a reader finds it, and the file a coach keeps it in."""
+    """A document the rules draw on: how a reader finds it, and the file a coach keeps it in, if any."""
 
     id: str
-    file: str
+    file: Optional[str]
     title: str
     author: Optional[str] = None
     publisher: Optional[str] = None

@@ -43,7 +43,8 @@ class _PairSpec(_Strict):
 
 
 class _SourceSpec(_Strict):
-    file: str = Field(min_length=1, max_length=200)
+    # A company's own policy or a talk a coach heard has no file to keep, so file: is optional.
+    file: Optional[str] = Field(default=None, min_length=1, max_length=200)
     title: str = Field(min_length=1, max_length=300)
     author: Optional[str] = Field(default=None, min_length=1, max_length=200)
     publisher: Optional[str] = Field(default=None, min_length=1, max_length=200)
@@ -164,7 +165,7 @@ class _RuleFileSpec(_Strict):
 
 _AS_MAPPING = {  # what goes under an entry that must be a mapping, by the model of the entry
     "_ThresholdSpec": "write default:, unit: and meaning: under it",
-    "_SourceSpec": "write file: and title: under it (author:, publisher:, published: and link: if known)",
+    "_SourceSpec": "write title: under it (file:, author:, publisher:, published: and link: if known)",
     "_StageSpec": "write name:, title: and signal: under it",
 }
 _AS_LIST = {  # what a list holds, by the key it is under

@@ -341,6 +341,37 @@ def test_a_layer_adds_categories_and_sources_and_refuses_to_redefine_a_source(tm
     ]
 
 
+def test_a_source_with_no_file_such_as_a_company_policy_is_cited_like_any_other(tmp_path):
+    root = layer(
+        tmp_path / "mine",
+        """\
+        extends: default
+        name: mine
+        version: '1'
+        sources:
+          ACME:
+            title: Acme's promotion policy
+            publisher: Acme HR
+    """,
+        acme="""\
+        category: case
+        rules:
+          - id: acme.read-the-policy
+            priority: 30
+            title: Read the promotion policy
+            recommend: Read Acme's promotion policy before anything else.
+            sources:
+              - ACME: Criteria
+    """,
+    )
+    assert load_ruleset(root).sources["ACME"].file is None
+    done = CliRunner().invoke(main, ["explain", "acme.read-the-policy", "--ruleset", str(root)])
+    assert done.exit_code == 0, done.output
+    assert "Acme's promotion policy" in done.output and "None" not in done.output
+    shown = CliRunner().invoke(main, ["ruleset", "show", str(root), "--effective"])
+    assert "ACME:\n    title: Acme's promotion policy\n    publisher: Acme HR\n" in shown.output
+
+
 def test_a_folder_called_default_is_reached_with_a_path(tmp_path):
     layer(tmp_path / "default", "extends: default\nname: team\nversion: '1'\n", relationships=NEW_RULE)
     top = layer(tmp_path / "mine", "extends: ../default\nname: mine\nversion: '1'\n")
