@@ -130,11 +130,12 @@ class Advisor:
         self._loaded = self._build(ruleset)
 
     def _build(self, ruleset: Ruleset) -> _Loaded:
-        evaluator = PythonMatcher(ruleset)
-        network = fitted_network(ruleset)  # checked against durable's limits even when not used
-        use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
-        matcher = DurableMatcher(network) if use_durable else evaluator
-        return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
+        with ruleset.facts_scope():  # the ruleset's own facts are facts to its rules
+            evaluator = PythonMatcher(ruleset)
+            network = fitted_network(ruleset)  # checked against durable's limits even when not used
+            use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
+            matcher = DurableMatcher(network) if use_durable else evaluator
+            return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
 
     @property
     def ruleset(self) -> Ruleset:
@@ -207,7 +208,7 @@ class Advisor:
         """
         check_view(view)
         facts, person_id = split_id(facts, id)
-        person = with_as_of(facts, as_of)
+        person = with_as_of(facts, as_of, self.ruleset.facts_model)
         return self._advise_derived(person, derive(person), view, person_id)
 
     def _advise_derived(
@@ -215,6 +216,11 @@ class Advisor:
     ) -> AnyView:
         """The advice for a person whose facts are already derived (``derive(person)``)."""
         loaded = self._loaded  # read once: a reload during this evaluation does not affect it
+        with loaded.ruleset.facts_scope():
+            return self._advice_of(loaded, person, derived, view, person_id)
+
+    @staticmethod
+    def _advice_of(loaded: _Loaded, person: Facts, derived: dict, view: ViewName, person_id: Optional[str]) -> AnyView:
         match = loaded.matcher.match(derived)
         if view == "summary":
             return from_parts(
@@ -266,8 +272,13 @@ def full_advice(advisor: Advisor, facts: Union[Facts, Mapping], as_of: Optional[
     (a subclass that overrides ``advise`` gets the facts, and derives them itself).
     """
     advisor = advisor.pinned()
-    person = with_as_of(facts, as_of)
+    person = with_as_of(facts, as_of, advisor.ruleset.facts_model)
     derived = derive(person)
+    with advisor.ruleset.facts_scope():
+        return _with_outlook(advisor, person, derived)
+
+
+def _with_outlook(advisor: Advisor, person: Facts, derived: dict) -> Advice:
     if type(advisor).advise is Advisor.advise:
         advice = cast(Advice, advisor._advise_derived(person, derived))  # the full view
     else:
@@ -331,8 +342,10 @@ def split_id(facts: Any, given: Optional[str] = None) -> tuple[Any, Optional[str
     return facts, person_id
 
 
-def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Facts:
+def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None, model: type[Facts] = Facts) -> Facts:
     """Validated facts with ``as_of`` set (re-checking dates against it).
+
+    ``model`` is the facts model of the ruleset (`Ruleset.facts_model`: `Facts` with the ruleset's own facts).
 
     Anything but a `Facts` or a mapping is an InputError naming what was given:
     a JSON string or a list of pairs would otherwise fail deep inside, or pass.
@@ -345,7 +358,7 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
             f"facts must be a promorules.Facts or a mapping of facts, not {_kind(facts)}",
         )
     if isinstance(facts, Facts):
-        if as_of is None and facts.as_of is not None:
+        if as_of is None and facts.as_of is not None and isinstance(facts, model):
             return facts  # already validated; nothing to change
         data = facts.model_dump(exclude_none=True)
     else:
@@ -354,12 +367,12 @@ def with_as_of(facts: Union[Facts, Mapping], as_of: Optional[date] = None) -> Fa
         data["as_of"] = as_of
     elif data.get("as_of") is None:
         data["as_of"] = date.today()
-    if isinstance(facts, Facts) and facts.as_of == data["as_of"]:
+    if isinstance(facts, model) and facts.as_of == data["as_of"]:
         return facts
     try:
-        return Facts.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise first_problems(Located(data, FACTS_PLACE), exc.errors(include_url=False)) from None
+        raise first_problems(Located(data, FACTS_PLACE), exc.errors(include_url=False), model) from None
 
 
 FACTS_PLACE = "facts"  # where the API's facts problems are: "facts: frustrated: must be true or false (got 'maybe')"

@@ -144,7 +144,8 @@ def advise(facts, ruleset_path, as_of, output, everything, thresholds):
     # The ruleset compiled by an earlier run when nothing it was made from changed (engine/cache.py).
     with compiled_ruleset(ruleset_path or bundled_ruleset_path(), thresholds) as ruleset:
         advisor = sys.modules[__name__].Advisor(ruleset)  # see __getattr__ below
-    print_advice(full_advice(advisor, read_facts(facts, as_of=as_of)), output, everything)
+    person = read_facts(facts, as_of=as_of, model=advisor.ruleset.facts_model)  # with the ruleset's own facts
+    print_advice(full_advice(advisor, person), output, everything)
 
 
 def __getattr__(name: str):

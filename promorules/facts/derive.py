@@ -18,6 +18,9 @@ function in measures.py, named by its row at the end of this file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
@@ -49,7 +52,60 @@ class FactInfo:
     label: str = ""
 
 
-FACTS: dict[str, FactInfo] = {}
+class _Catalogue(MutableMapping):
+    """The facts rules may use: promorules' own, and while a ruleset is worked with (`facts_in_scope`), the
+    facts that ruleset declares. Declared facts belong to one ruleset, so they are never added for good:
+    another ruleset loaded in the same process must not see them."""
+
+    def __init__(self) -> None:
+        self._own: dict[str, FactInfo] = {}
+
+    def __getitem__(self, name: str) -> FactInfo:
+        found = self._own.get(name)
+        return found if found is not None else _DECLARED.get()[name]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        found = self._own.get(name)
+        return found if found is not None else _DECLARED.get().get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._own or name in _DECLARED.get()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._own
+        yield from _DECLARED.get()
+
+    def __len__(self) -> int:
+        return len(self._own) + len(_DECLARED.get())
+
+    def __setitem__(self, name: str, info: FactInfo) -> None:
+        self._own[name] = info
+
+    def __delitem__(self, name: str) -> None:
+        del self._own[name]
+
+    def built_in(self, name: str) -> bool:
+        """One of promorules' own facts, whatever ruleset is in scope."""
+        return name in self._own
+
+
+_DECLARED: ContextVar[Mapping[str, FactInfo]] = ContextVar("declared_facts", default={})
+FACTS = _Catalogue()
+
+
+@contextmanager
+def facts_in_scope(declared: Mapping[str, FactInfo]):
+    """`FACTS` with ``declared`` (a ruleset's own facts) in it, for the work done inside the block."""
+    if not declared:
+        yield
+        return
+    token = _DECLARED.set(declared)
+    try:
+        yield
+    finally:
+        _DECLARED.reset(token)
+
+
 _OWN, _ORG, _COMPUTED = "own", "org", "computed"
 # How each fact in `FACTS` is got: (_OWN or _ORG, the field read as it is) or (_COMPUTED, its function).
 # Input fields are read directly, without a call each: most facts are inputs, and derive runs per person.
@@ -84,7 +140,7 @@ def derive(facts: Facts) -> dict[str, Any]:
     org = facts.org
     token = _EVALUATION.set({})  # what several facts of this one person share (see `_past_requests`)
     try:
-        return {
+        derived = {
             name: (
                 getattr(facts, source)
                 if how is _OWN
@@ -94,13 +150,42 @@ def derive(facts: Facts) -> dict[str, Any]:
             )
             for name, (how, source) in _HOW.items()
         }
+        for name in type(facts).DECLARED:  # a ruleset's own facts, read as they are given
+            derived[name] = getattr(facts, name)
+        return derived
+    finally:
+        _EVALUATION.reset(token)
+
+
+def derive_some(facts: Facts, as_of: date, names: Iterable[str]) -> dict[str, Any]:
+    """The facts ``names`` as `derive` gives them for this person on the day ``as_of``, and no others.
+
+    A reason to wait is checked on many days to find the first one it no longer holds
+    (`resolve.first_day_free`); its condition reads a handful of the facts `derive` works out, so
+    working out all of them, on a copy of the person for each day, was most of a compact view's time.
+    Every fact is a function of the person's inputs and the day alone, so the values are the same.
+    """
+    org = facts.org
+    token = _EVALUATION.set({})
+    try:
+        found: dict[str, Any] = {}
+        for name in names:
+            how, source = _HOW.get(name, (_OWN, name))  # a name not listed: a ruleset's own fact, read as given
+            found[name] = (
+                getattr(facts, source)
+                if how is _OWN
+                else (None if org is None else getattr(org, source))
+                if how is _ORG
+                else source(facts, as_of)
+            )
+        return found
     finally:
         _EVALUATION.reset(token)
 
 
 def is_input(name: str) -> bool:
     """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
-    return name in _HOW and _HOW[name][0] is not _COMPUTED
+    return (name in _HOW and _HOW[name][0] is not _COMPUTED) or (name in FACTS and not FACTS.built_in(name))
 
 
 # ------------------------------------------------------------ registration

@@ -23,14 +23,15 @@ from ..yamlsource import MAX_DEPTH, MAX_NUMBER_LENGTH, Located, load_yaml
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-def read_facts(source: str, as_of: Optional[date] = None) -> Facts:
+def read_facts(source: str, as_of: Optional[date] = None, model: type[Facts] = Facts) -> Facts:
     """Load facts from a path, or from standard input when ``source`` is ``-``.
 
-    The facts' day is ``as_of`` if given, else the file's own ``as_of``, else today.
+    The facts' day is ``as_of`` if given, else the file's own ``as_of``, else today. ``model`` is the
+    ruleset's facts model (`Ruleset.facts_model`), for a ruleset that declares facts of its own.
     """
     if not isinstance(source, (str, os.PathLike)):
         raise argument_error("source", f'source must be a file\'s path or "-", not {type(source).__name__}')
-    return validate_facts(load_facts(os.fspath(source)), as_of=as_of)
+    return validate_facts(load_facts(os.fspath(source)), as_of=as_of, model=model)
 
 
 def load_facts(source: str) -> Located:
@@ -74,13 +75,13 @@ def open_regular_file(source: str):
     return os.fdopen(descriptor, "rb")
 
 
-def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None) -> Facts:
+def parse_facts(raw: Union[bytes, str], name: str, as_of: Optional[date] = None, model: type[Facts] = Facts) -> Facts:
     """Parse facts from bytes or text; JSON when the name ends in .json or the text starts with '{'."""
     if not isinstance(raw, (bytes, str)):
         raise argument_error("raw", f"raw must be the facts' text or bytes, not {type(raw).__name__}")
     if not isinstance(name, str):
         raise argument_error("name", f"name must be text (the name the problems give), not {type(name).__name__}")
-    return validate_facts(_located(raw, name), as_of=as_of)
+    return validate_facts(_located(raw, name), as_of=as_of, model=model)
 
 
 def _located(raw: Union[bytes, str], name: str) -> Located:
@@ -113,7 +114,7 @@ def _located(raw: Union[bytes, str], name: str) -> Located:
     return located
 
 
-def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
+def validate_facts(located: Located, as_of: Optional[date] = None, model: type[Facts] = Facts) -> Facts:
     """Facts for the day ``as_of``, else the data's own ``as_of``, else today.
 
     The day is set before the model checks the data, so a date after it is
@@ -130,12 +131,12 @@ def validate_facts(located: Located, as_of: Optional[date] = None) -> Facts:
     elif data.get("as_of") is None:
         data = {**data, "as_of": date.today()}
     try:
-        return Facts.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise first_problems(located, exc.errors(include_url=False)) from None
+        raise first_problems(located, exc.errors(include_url=False), model) from None
 
 
-def first_problems(located: Located, errors: list) -> InputError:
+def first_problems(located: Located, errors: list, model: type[Facts] = Facts) -> InputError:
     """The InputError for pydantic's ``errors``: the first `MAX_PROBLEMS` by place, worded, and a count of the rest.
 
     Only the problems shown are worded: a "did you mean" costs about 250 µs,
@@ -144,8 +145,8 @@ def first_problems(located: Located, errors: list) -> InputError:
     if len(errors) > MAX_PROBLEMS:
         places = [located.where(error["loc"]) for error in errors]  # sorting is stable: ties stay in pydantic's order
         shown = [errors[i] for i in sorted(range(len(errors)), key=places.__getitem__)[:MAX_PROBLEMS]]
-        return InputError([_problem(located, error) for error in shown], more=len(errors) - len(shown))
-    return InputError([_problem(located, error) for error in errors])
+        return InputError([_problem(located, error, model) for error in shown], more=len(errors) - len(shown))
+    return InputError([_problem(located, error, model) for error in errors])
 
 
 def worked_out(name: str, describe: Callable[[str], str] = lambda path: f'"{path}"') -> Optional[str]:
@@ -171,12 +172,12 @@ def _loc(error: dict) -> tuple:
     return tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
 
 
-def _problem(located: Located, error: dict) -> Problem:
+def _problem(located: Located, error: dict, facts_model: type[Facts] = Facts) -> Problem:
     loc = _loc(error)
     path = field_path(loc)
     kind = error["type"]
     if kind == "extra_forbidden":
-        model = model_at(field_path(loc[:-1]))
+        model = facts_model if len(loc) == 1 else model_at(field_path(loc[:-1]))  # a ruleset's own facts too
         known = list(model.model_fields) if model is not None else []
         derived = worked_out(path) if len(loc) == 1 else None
         message = derived or f'unknown fact "{path}"{did_you_mean(str(loc[-1]), known)}'

@@ -16,7 +16,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Optional, Union, get_args, get_origin
+from typing import Annotated, Any, ClassVar, Literal, Optional, Union, get_args, get_origin
 
 from pydantic import (
     AfterValidator,
@@ -476,7 +476,12 @@ class Facts(Strict):
     Two rules join fields, beyond what each field says alone: a date of something
     that has already happened (its description says "Not after as_of") must not
     lie after as_of, and org.review_end must not come before org.next_review_start.
+
+    A ruleset may declare facts of its own (facts.declared): they extend this model for that ruleset
+    only, and ``DECLARED`` names them on the extended model (empty here).
     """
+
+    DECLARED: ClassVar[tuple[str, ...]] = ()
 
     as_of: Optional[Date] = fact("The day the advice is for; today if not given.")
 

@@ -23,7 +23,8 @@ from pydantic import BaseModel, ValidationError
 from . import conditions as c
 from ..facts.derive import FACTS
 from ..errors import MAX_PROBLEMS, InputError, Location, Problem, RulesetError, did_you_mean
-from ..facts.model import field_path
+from ..facts.declared import LIMITS, NUMBERS, TYPES, WHOLE, DeclaredFact, declared_scope
+from ..facts.model import Facts, field_path
 from ..text import show
 from .model import GATE, MOMENT_TAG, Pair, Rule, Ruleset, Source, Stage, Threshold
 from .rulecheck import RuleFindings, check_rule
@@ -45,6 +46,7 @@ from .schema import (  # noqa: F401  (MANIFEST, RULE_SUFFIXES, number_problem: i
     _StageSpec,
     _ThresholdPatch,
     _ThresholdSpec,
+    _FactSpec,
     _what_to_write,
     number_problem,
 )
@@ -234,10 +236,12 @@ class _Loader:
         for layer in self.layers[1:]:
             categories += [name for name in layer.spec.categories if name not in categories]
         thresholds = self.thresholds()
+        facts = self.declared_facts(thresholds)
         specs = self.merged_rule_specs(categories)
         self.rule_count = len(specs)
         stage_names = {raw.get("name") for raw in base.spec.stages if isinstance(raw, dict)}
-        rules = self.rules(specs, sources, thresholds, stage_names)
+        with declared_scope(facts):
+            rules = self.rules(specs, sources, thresholds, stage_names)
         stages = self.stages(base.spec, base.located, {rule.derive for rule in rules if rule.derive})
         self.report_lost_signals()
         # Names as written, so a rule dropped for a mistake reported elsewhere is not reported again here.
@@ -259,6 +263,111 @@ class _Loader:
             settings={name: thresholds[name].value for name in sorted(self.overrides) if name in thresholds},
             pairs=pairs,
             of_the_moment=of_the_moment,
+            facts=facts,
+        )
+
+    def declared_facts(self, thresholds: dict) -> tuple[DeclaredFact, ...]:
+        """The facts the layers declare (``facts:``), base first; a name may be declared once, and never
+        as one of promorules' own facts or a threshold."""
+        found: dict[str, DeclaredFact] = {}
+        columns = set(Facts.model_fields)  # a CSV column names a fact: the built-in facts' columns are taken
+        for layer in self.layers:
+            for name, raw in layer.spec.facts.items():
+                where = layer.located.where(("facts", name))
+                fact = self.declared_fact(str(name), raw, layer.located)
+                if fact is None:
+                    continue
+                if not re.match(NAME, fact.name):
+                    self.fail(where, f'fact name "{fact.name}": use lower-case letters, digits and "_"')
+                elif fact.name in FACTS or fact.name in Facts.model_fields:
+                    self.fail(
+                        where, f'the fact "{fact.name}" is one of promorules\' own facts; give yours another name'
+                    )
+                elif fact.name in found:
+                    self.fail(
+                        where,
+                        f'the fact "{fact.name}" is already declared by the ruleset this one extends '
+                        f"(at {found[fact.name].location}); give yours another name",
+                    )
+                elif fact.name in thresholds:
+                    self.fail(
+                        where,
+                        f'the fact "{fact.name}" has the same name as a threshold '
+                        f"(at {thresholds[fact.name].location}); give one of them another name",
+                    )
+                elif fact.column in columns:
+                    self.fail(
+                        layer.located.where(("facts", name, "column")),
+                        f'fact "{fact.name}": the CSV column "{fact.column}" is already taken; give it another column:',
+                    )
+                else:
+                    found[fact.name] = fact
+                    columns.add(fact.column)
+                    continue
+                self.broken.add(fact.name)  # rules using it are not blamed again
+        return tuple(found.values())
+
+    def declared_fact(self, name: str, raw: Any, located: Located) -> Optional[DeclaredFact]:
+        """One entry of ``facts:``, its type, choices and bounds checked together."""
+        item = self.validate(_FactSpec, raw, located, ("facts", name))
+        if item is None:
+            self.broken.add(name)
+            return None
+
+        def fail(key: str, message: str) -> None:
+            self.fail(located.where(("facts", name, key)), f'fact "{name}": {message}')
+            self.broken.add(name)
+
+        if item.type not in TYPES:
+            fail("type", f'unknown type "{item.type}"{self.hint(item.type, TYPES)}; use one of {", ".join(TYPES)}')
+            return None
+        if item.type == "choice":
+            if not item.choices:
+                fail("type", "a choice lists its choices:, e.g. [sales, engineering]")
+                return None
+            bad = [choice for choice in item.choices if not re.match(r"^[a-z0-9][a-z0-9_-]{0,63}$", choice)]
+            repeated = sorted({choice for choice in item.choices if item.choices.count(choice) > 1})
+            if bad or repeated:
+                fail(
+                    "choices",
+                    f'the choice "{bad[0]}": use lower-case letters, digits, "_" and "-"'
+                    if bad
+                    else f'the choice "{repeated[0]}" is listed twice',
+                )
+                return None
+        elif item.choices is not None:
+            fail("choices", f"choices: only go with type: choice, not {item.type}")
+            return None
+        if item.type not in NUMBERS:
+            for key in ("min", "max"):
+                if getattr(item, key) is not None:
+                    fail(key, f"{key}: only goes with a number ({', '.join(NUMBERS)}), not {item.type}")
+                    return None
+        else:
+            widest = LIMITS[item.type]
+            for key, bound in (("min", item.min), ("max", item.max)):
+                if bound is None:
+                    continue
+                if item.type in WHOLE and not float(bound).is_integer():
+                    fail(key, f"{bound} is not a whole number ({item.type} are counted whole)")
+                    return None
+                if not widest[0] <= bound <= widest[1]:
+                    fail(key, f"{bound} is out of range for {item.type}: from {widest[0]:g} to {widest[1]:g}")
+                    return None
+            if item.min is not None and item.max is not None and item.min > item.max:
+                fail("max", f"max: {item.max} is below min: {item.min}")
+                return None
+        return DeclaredFact(
+            name,
+            item.type,
+            item.label,
+            item.question,
+            item.description,
+            item.column or name,
+            tuple(item.choices or ()),
+            item.min,
+            item.max,
+            located.where(("facts", name)),
         )
 
     def of_the_moment(self, names: set[str]) -> tuple[str, ...]:

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, timedelta
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from .conditions import Condition
+from ..facts.declared import DeclaredFact, declared_scope, facts_model
+from ..facts.model import Facts
 from ..dates import add_months
 from ..errors import Location
 
@@ -152,6 +154,16 @@ class Ruleset:
     settings: dict = field(default_factory=dict)  # thresholds set when loading, beyond the files: name -> value
     pairs: tuple[Pair, ...] = ()  # advice that contradicts, or needs a word on how it fits (ruleset.yaml pairs:)
     of_the_moment: tuple[str, ...] = ()  # advice without stages: that ranks with the stage's own (ids, tags, gate)
+    facts: tuple[DeclaredFact, ...] = ()  # facts the ruleset declares beside promorules' own (ruleset.yaml facts:)
+
+    @property
+    def facts_model(self) -> type[Facts]:
+        """The facts a person gives for this ruleset: `Facts` with the ruleset's declared facts in it."""
+        return facts_model(self.facts)
+
+    def facts_scope(self) -> Any:
+        """A block in which the rules' facts (`FACTS`) include the ruleset's declared ones."""
+        return declared_scope(self.facts)
 
     @property
     def signals(self) -> tuple[str, ...]:

@@ -98,6 +98,24 @@ class _ThresholdPatch(_Strict):
         return None if value is None else _finite_default(value)
 
 
+class _FactSpec(_Strict):
+    """A fact the ruleset declares (facts.declared): its type is checked by the loader, with a did-you-mean."""
+
+    type: str = Field(min_length=1, max_length=40)
+    label: str = Field(min_length=1, max_length=100)
+    question: str = Field(min_length=1, max_length=300)
+    description: str = Field(min_length=1, max_length=500)
+    column: Optional[str] = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+    choices: Optional[list[str]] = Field(default=None, min_length=2, max_length=50)
+    min: Optional[Union[int, float]] = None
+    max: Optional[Union[int, float]] = None
+
+    @field_validator("min", "max", mode="before")
+    @classmethod
+    def _finite(cls, value):
+        return None if value is None else _finite_default(value)
+
+
 class _StageSpec(_Strict):
     name: str = Field(pattern=NAME)
     title: str = Field(min_length=1, max_length=100)
@@ -115,6 +133,7 @@ class _ManifestSpec(_Strict):
     stages: list[Any] = Field(default_factory=list, max_length=30)  # hide the rule files' mistakes
     pairs: list[Any] = Field(default_factory=list, max_length=200)
     of_the_moment: list[str] = Field(default_factory=list, max_length=200)
+    facts: dict[str, Any] = Field(default_factory=dict)  # facts the ruleset declares, checked one by one
 
 
 class _LayerSpec(_Strict):
@@ -131,6 +150,7 @@ class _LayerSpec(_Strict):
     stages: Any = None  # refused with a message: stages come from the base
     pairs: list[Any] = Field(default_factory=list, max_length=200)  # added to the base's
     of_the_moment: list[str] = Field(default_factory=list, max_length=200)  # added to the base's
+    facts: dict[str, Any] = Field(default_factory=dict)  # new facts, added to the base's
 
 
 class _RuleSpec(_Strict):
@@ -167,6 +187,7 @@ _AS_MAPPING = {  # what goes under an entry that must be a mapping, by the model
     "_ThresholdSpec": "write default:, unit: and meaning: under it",
     "_SourceSpec": "write title: under it (file:, author:, publisher:, published: and link: if known)",
     "_StageSpec": "write name:, title: and signal: under it",
+    "_FactSpec": "write type:, label:, question: and description: under it",
 }
 _AS_LIST = {  # what a list holds, by the key it is under
     "disable": "write a list of rule ids, e.g. [after.share-and-lift-others]",
