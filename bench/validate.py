@@ -32,7 +32,8 @@ def layer(folder: Path) -> Path:
     )
     (root / "ruleset.yaml").write_text(f"extends: default\nname: acme\nversion: '1'\nthresholds:\n{thresholds}")
     rules = "".join(
-        f"  - id: acme.r{n}{value}\n    priority: 50\n    title: T\n    when: [acme_policy_{n} == {value}, frustrated]\n"
+        f"  - id: acme.r{n}{value}\n    priority: 50\n    title: T\n"
+        f"    when: [acme_policy_{n} == {value}, frustrated]\n"
         "    recommend: R.\n    sources:\n      - S3: Good timing\n"
         for n in range(CHOICES)
         for value in "abcd"
@@ -57,7 +58,8 @@ def main() -> None:
             one = best_of(5, lambda: (check_ruleset(path), lint.warnings(report)))
             every = best_of(5, lambda: (check_ruleset(path), lint.lint(report)))
             print(
-                f"{name}: load and warnings {one * 1000:.0f} ms; with every choice {every * 1000:.0f} ms ({every / one:.1f}x)"
+                f"{name}: load and warnings {one * 1000:.0f} ms; "
+                f"with every choice {every * 1000:.0f} ms ({every / one:.1f}x)"
             )
 
 
