@@ -57,13 +57,14 @@ def warnings(report: LoadReport, varied: str = "") -> list[LintWarning]:
     assert ruleset is not None
     blame = Blame(report, varied)
     found: list[LintWarning] = []
-    for rule in ruleset.rules:
-        found += never_true(rule, blame)
-        if rule.recommend is not None and not rule.sources:
-            found.append(LintWarning(rule.location, f'rule "{rule.id}" gives advice but names no source'))
-    found += always_held_back(ruleset, blame)
-    found += shown_together(ruleset, blame)
-    found += left_pairs(report)
+    with ruleset.facts_scope():  # a fact the ruleset declares is reasoned about by its kind, as promorules' own
+        for rule in ruleset.rules:
+            found += never_true(rule, blame)
+            if rule.recommend is not None and not rule.sources:
+                found.append(LintWarning(rule.location, f'rule "{rule.id}" gives advice but names no source'))
+        found += always_held_back(ruleset, blame)
+        found += shown_together(ruleset, blame)
+        found += left_pairs(report)
     found += [LintWarning(where, message) for where, message in left_out(report) + out_of_order(blame)]
     for name, threshold in ruleset.thresholds.items():
         if name not in report.threshold_uses:

@@ -3,6 +3,7 @@
 Each test writes a layer on the bundled guidance and runs `promorules ruleset validate` as a coach would.
 """
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -375,6 +376,35 @@ def test_a_minimum_raised_above_its_target_is_reported_at_the_layers_threshold(t
 def test_a_minimum_and_its_target_raised_together_are_fine(tmp_path):
     root = layer(tmp_path, "thresholds:\n  min_sponsors: {default: 4}\n  target_sponsors: {default: 4}\n")
     assert validate(root) == (0, [])
+
+
+# ------------------------------------------------------------------ facts a ruleset declares
+
+
+@pytest.mark.parametrize(
+    "when, never",
+    [
+        ("[department == sales, department == finance]", "department == sales and department == finance"),
+        ("[talked_to_manager, not talked_to_manager]", "talked_to_manager and not talked_to_manager"),
+        ("[missed_quota_count >= 3, missed_quota_count < 2]", "missed_quota_count >= 3 and missed_quota_count < 2"),
+        ("[department != sales, department != finance]", None),
+    ],
+)
+def test_conditions_on_a_rulesets_own_facts_are_checked_by_their_kind(tmp_path, when, never):
+    root = tmp_path / "company"
+    shutil.copytree(ROOT / "tests" / "coach" / "fixtures" / "company", root)
+    rule = f"- id: company.check\n  priority: 50\n  title: T\n  when: {when}\n  recommend: R.\n"
+    (root / "check.yaml").write_text(
+        "category: company\nrules:\n" + textwrap.indent(rule + "  sources:\n    - C1: x\n", "  ")
+    )
+    code, lines = validate(root)
+    if never is None:
+        assert (code, lines) == (0, [])
+    else:
+        assert lines == [
+            f'{root / "check.yaml"}:6:5: warning: rule "company.check": the condition can never be true '
+            f"({never} cannot all hold)"
+        ]
 
 
 # ------------------------------------------------------------------ the list is capped
