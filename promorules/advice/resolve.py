@@ -7,6 +7,7 @@ then rule id.
 
 from __future__ import annotations
 
+import heapq
 import math
 from datetime import date, timedelta
 from typing import Any, Callable, Optional, Sequence
@@ -15,7 +16,7 @@ from . import model as out
 from ..dates import add_months
 from ..ruleset import conditions as c
 from ..engine.codegen import compile_undecided
-from ..facts.derive import FACTS, derive, fact_in_words, input_description, is_input
+from ..facts.derive import FACTS, derive_some, fact_in_words, input_description, is_input
 from ..engine.base import Match
 from ..facts.model import Facts
 from ..facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS, PAST_THE_ASK_STAGES
@@ -44,6 +45,8 @@ class Resolver:
         self._recommending = [rule for rule in rules if rule.recommend]
         self._gates = frozenset(rule.id for rule in rules if ruleset.is_gate(rule))
         self._moment = frozenset(rule.id for rule in rules if ruleset.of_the_moment_rule(rule))
+        # The facts each reason to wait compares: all its dates are searched on (see `_earliest`).
+        self._reads = {rule.id: tuple(sorted(_fact_names(rule.condition))) for rule in rules if rule.id in self._gates}
         # Declared pairs (ruleset.yaml pairs:): (winners, losers, reason) and (one side, other side, how they fit).
         self._yielding = [
             (ruleset.named(p.second), ruleset.named(p.first), p.reason)
@@ -358,8 +361,10 @@ class Resolver:
         written date, a day to look again.
         """
 
+        names = self._reads[rule.id]
+
         def holds(when: date) -> bool:
-            return c.evaluate(rule.condition, derive(person.model_copy(update={"as_of": when})), signals) is True
+            return c.evaluate(rule.condition, derive_some(person, when, names), signals) is True
 
         if not holds(day) or holds(add_months(day, HORIZON_MONTHS)):
             return day  # gone on the written day, or never lifted by time alone (a stressed manager): two checks
@@ -506,30 +511,33 @@ class Resolver:
         for holder, held in self._held_by.items():
             if holder in fired:
                 shown &= ~held
-        counted = {path: rules & shown & ~after_a_refusal for path, rules in needed.items()}
         basics_lead = stage not in PAST_THE_ASK_STAGES
-        leading = {path: bool(counted[path]) or (basics_lead and path in basics) for path in needed}
-        ordered = sorted(  # what this moment hangs on first: basics in a coach's order, the deciding, the most rules
-            (
-                0 if leading[path] else 1,
-                basics.get(path, last) if leading[path] else last,
-                -(counted[path] & deciding).bit_count(),
-                -counted[path].bit_count(),
-                -(rules & ~after_a_refusal).bit_count(),
-                path,
-                rules,
-            )
-            for path, rules in needed.items()
-            if (refused or path in basics or rules & ~after_a_refusal) and self._about_a_listed_item(path, person)
-        )
+        applies = ~after_a_refusal
+        counting = shown & applies
+        ordered = []  # what this moment hangs on first: basics in a coach's order, the deciding, the most rules
+        for path, rules in needed.items():
+            others = rules & applies
+            if not (refused or path in basics or others) or not self._about_a_listed_item(path, person):
+                continue
+            counted = rules & counting
+            if counted or (basics_lead and path in basics):
+                rank = basics.get(path, last)
+                ordered.append(
+                    (0, rank, -(counted & deciding).bit_count(), -counted.bit_count(), -others.bit_count(), path, rules)
+                )
+            else:  # nothing counted: no rule of the moment waits on it
+                ordered.append((1, last, 0, 0, -others.bit_count(), path, rules))
         if limit is None:
+            ordered.sort()
             return [(path, rules) for *_, path, rules in ordered]
+        # The first few of the order only: a heap gives them without sorting the rest (paths are unique,
+        # so no two keys are equal and the order is the sort's).
+        heapq.heapify(ordered)
         first: list[tuple[int, int]] = []
-        for *_, path, rules in ordered:
+        while ordered and len(first) < limit:
+            *_, path, rules = heapq.heappop(ordered)
             if path not in given or person is None or not given[path](person):
                 first.append((path, rules))
-                if len(first) == limit:
-                    break
         return first
 
     def _about_a_listed_item(self, path: int, person: Optional[Facts]) -> bool:
