@@ -183,32 +183,6 @@ def derive_some(facts: Facts, as_of: date, names: Iterable[str]) -> dict[str, An
         _EVALUATION.reset(token)
 
 
-def derive_some(facts: Facts, as_of: date, names: Iterable[str]) -> dict[str, Any]:
-    """The facts ``names`` as `derive` gives them for this person on the day ``as_of``, and no others.
-
-    A reason to wait is checked on many days to find the first one it no longer holds
-    (`resolve.first_day_free`); its condition reads a handful of the facts `derive` works out, so
-    working out all of them, on a copy of the person for each day, was a third of the ids view's time.
-    Every fact is a function of the person's inputs and the day alone, so the values are the same.
-    """
-    org = facts.org
-    token = _EVALUATION.set({})
-    try:
-        found: dict[str, Any] = {}
-        for name in names:
-            how, source = _HOW.get(name, (_OWN, name))  # a name not listed: a ruleset's own fact, read as given
-            found[name] = (
-                getattr(facts, source)
-                if how is _OWN
-                else (None if org is None else getattr(org, source))
-                if how is _ORG
-                else source(facts, as_of)
-            )
-        return found
-    finally:
-        _EVALUATION.reset(token)
-
-
 def is_input(name: str) -> bool:
     """The fact is an input field read as it is: it is unknown exactly when that field was not given."""
     return (name in _HOW and _HOW[name][0] is not _COMPUTED) or (name in FACTS and not FACTS.built_in(name))
