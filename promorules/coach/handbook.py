@@ -28,6 +28,7 @@ from ..text import counted, show
 from ..ruleset.model import Rule, Ruleset
 from ..text_safety import cell, one_line, visible
 from ..advice.wording import condition_lines
+from ..facts.declared import type_in_words
 from ..facts.derive import fact_in_words
 
 
@@ -58,6 +59,11 @@ def handbook(report: LoadReport) -> str:
     ruleset = report.ruleset
     if ruleset is None:
         raise ValueError("the ruleset has problems; fix them first")
+    with ruleset.facts_scope():  # the ruleset's own facts are named by their labels
+        return _handbook(report, ruleset)
+
+
+def _handbook(report: LoadReport, ruleset: Ruleset) -> str:
     lines = [f"# {ruleset.name} {ruleset.version}", "", _one_line(ruleset.description), ""]
     counts = f"{len(ruleset.rules)} rules in {len(ruleset.categories)} categories"
     lines += [f"{counts}, {len(ruleset.thresholds)} thresholds, {len(ruleset.sources)} sources.", ""]
@@ -70,7 +76,7 @@ def handbook(report: LoadReport) -> str:
     groups = _groups(ruleset)
     toc = [("Stages", 0)] * bool(ruleset.stages) + [("Rules", 0)] + [(_category(name), 1) for name in categories]
     toc += [("Groups of advice", 0)] * bool(groups) + [("Thresholds", 0)] * bool(ruleset.thresholds)
-    toc += [("Sources", 0)] * bool(ruleset.sources)
+    toc += [("Sources", 0)] * bool(ruleset.sources) + [(OWN_FACTS, 0)] * bool(ruleset.facts)
     lines += ["## Contents", ""] + [f"{'  ' * depth}- [{title}](#{slug(title)})" for title, depth in toc] + [""]
     lines += _stages(ruleset)
     lines += [
@@ -87,6 +93,7 @@ def handbook(report: LoadReport) -> str:
     lines += _group_lists(groups)
     lines += _thresholds(ruleset)
     lines += _sources(ruleset)
+    lines += _own_facts(ruleset)
     return visible("\n".join(lines).rstrip("\n") + "\n")
 
 
@@ -252,6 +259,31 @@ def _thresholds(ruleset: Ruleset) -> list[str]:
     return lines + [""]
 
 
+OWN_FACTS = "The ruleset's own facts"
+
+
+def _own_facts(ruleset: Ruleset) -> list[str]:
+    """The facts the ruleset declares beside promorules' own: what a facts file or a CSV column gives."""
+    if not ruleset.facts:
+        return []
+    lines = [
+        f"## {OWN_FACTS}",
+        "",
+        "Beside promorules' own facts, this ruleset asks about these (docs/facts.md lists the others).",
+        "",
+        "| fact | label | what it holds | question | CSV column |",
+        "|---|---|---|---|---|",
+    ]
+    for fact in ruleset.facts:
+        held = type_in_words(fact)
+        if fact.low is not None or fact.high is not None:
+            low, high = fact.bounds
+            held += f", from {show(low)} to {show(high)}"
+        cells = [f"`{fact.name}`", fact.label, f"{held}: {fact.description}", fact.question, f"`{fact.column}`"]
+        lines.append("| " + " | ".join(_cell(text) for text in cells) + " |")
+    return lines + [""]
+
+
 def _sources(ruleset: Ruleset) -> list[str]:
     if not ruleset.sources:
         return []
@@ -297,7 +329,8 @@ def client_handbook(report: LoadReport, output: str = "markdown") -> str:
     ruleset = report.ruleset
     if ruleset is None:
         raise ValueError("the ruleset has problems; fix them first")
-    blocks = client_blocks(ruleset, company_rules(report))
+    with ruleset.facts_scope():  # the ruleset's own facts are named by their labels
+        blocks = client_blocks(ruleset, company_rules(report))
     return to_html(blocks, ruleset.name) if output == "html" else to_markdown(blocks)
 
 

@@ -9,6 +9,9 @@ A cell is read as the field expects: text, a number, a yes/no (``true``,
 group fields (``achievements``, ``people``, ``case_document``, ...) hold JSON
 (``[{"title": "Launch", "date": "2026-03-01"}]``). An empty cell means
 unknown, exactly like a fact left out of a facts file.
+
+A fact the ruleset declares (facts.declared) is read from its own column (``column:``, else its name),
+as a built-in fact of its kind is.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any, Optional, Union, get_args, get_origin
 from pydantic import BaseModel
 
 from ..errors import did_you_mean
+from .declared import DeclaredFact
 from .model import Facts, FieldKind, field_at, field_kind
 from .files import loads_strict
 
@@ -35,15 +39,16 @@ class CellError(ValueError):
         self.message = message
 
 
-def check_header(columns: list[str], separator: str = ",") -> list[str]:
+def check_header(columns: list[str], separator: str = ",", declared: tuple[DeclaredFact, ...] = ()) -> list[str]:
     """Problems with the header row (unknown or repeated columns), one message each.
 
     ``separator`` is the one the file is read with: ``,`` for a ``.csv``
     file, a tab for a ``.tsv`` one. A header that is one cell holding
     another separator is a file separated by that (a spreadsheet's export in
     many locales): said so, with how to read it, instead of a "did you mean"
-    for a column named after the whole row.
+    for a column named after the whole row. ``declared`` are the ruleset's own facts, each with its column.
     """
+    own_columns = {fact.column for fact in declared}
     if len(columns) == 1:
         name = columns[0].strip()
         found = next((char for char in _SEPARATORS if char != separator and char in name), None)
@@ -62,12 +67,15 @@ def check_header(columns: list[str], separator: str = ",") -> list[str]:
         if not name:
             problems.append("a column has no name")
             continue
+        if name in own_columns:
+            continue
         model: Any = Facts
         parts = name.split(".")
         for depth, part in enumerate(parts):
             fields = model.model_fields
             if part not in fields:
                 known = [f"{'.'.join(parts[:depth])}.{f}" if depth else f for f in fields]
+                known += [] if depth else sorted(own_columns)
                 problems.append(f'unknown column "{name}"{did_you_mean(name, known)}')
                 break
             model = _model_of(fields[part].annotation)
@@ -94,9 +102,13 @@ def _how_to_read(found: str, separator: str) -> str:
     return save
 
 
-def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
-    """The facts of one row (header already checked); raises CellError for a cell that is not JSON where JSON is due."""
+def row_facts(row: dict[str, Optional[str]], declared: tuple[DeclaredFact, ...] = ()) -> dict[str, Any]:
+    """The facts of one row (header already checked); raises CellError for a cell that is not JSON where JSON is due.
+
+    ``declared`` are the ruleset's own facts: a cell of a declared fact's column is that fact, of its kind.
+    """
     facts: dict[str, Any] = {}
+    own = {fact.column: fact for fact in declared}
     for column, cell in row.items():
         if column is None:
             raise CellError("", "the row has more cells than the header has columns")
@@ -104,6 +116,9 @@ def row_facts(row: dict[str, Optional[str]]) -> dict[str, Any]:
             continue  # empty: unknown
         name = column.strip()
         value: Any = cell.strip()
+        if name in own:
+            facts[own[name].name] = _scalar(value, own[name].kind)
+            continue
         kind = _column_kind(name)
         if kind not in (None, "enums", "texts"):  # lists, mappings and groups hold JSON
             value = _scalar(value, kind)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Optional
 
-from .model import words_of, field_at, field_kind
+from .model import Facts, words_of, field_at, field_kind
 
 
 # What a coach asks first, in this order: what decides the person's stage and the reasons to wait (when the
@@ -119,8 +119,11 @@ class Question:
         return "a few words"
 
 
-def question_for(path: str) -> Optional[Question]:
-    """The question for an input path, or None when the interview does not ask it."""
+def question_for(path: str, model: type[Facts] = Facts) -> Optional[Question]:
+    """The question for an input path, or None when the interview does not ask it.
+
+    ``model`` is the ruleset's facts model (`Ruleset.facts_model`): a fact the ruleset declares is asked
+    with the question it declares."""
     if path in UNASKED:
         return None
     special = {
@@ -133,7 +136,7 @@ def question_for(path: str) -> Optional[Question]:
         "case_document": "case",
         "external_offer": "offer",
     }
-    info = field_at(path)
+    info = field_at(path) or model.model_fields.get(path)
     text = words_of(info).question if info is not None else ""
     if path in special:
         kind = special[path]

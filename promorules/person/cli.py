@@ -38,7 +38,8 @@ def explain(rule_id, facts_path, as_of, ruleset_path):
     from .explain import explain as explain_rule
 
     advisor = Advisor(ruleset_path)
-    facts = read_facts(facts_path, as_of=as_of) if facts_path else None
+    model = advisor.ruleset.facts_model  # with the ruleset's own facts
+    facts = read_facts(facts_path, as_of=as_of, model=model) if facts_path else None
     click.echo(explain_rule(advisor, rule_id, facts), nl=False)
 
 
@@ -69,7 +70,8 @@ def case(facts, output_path, force, as_of, ruleset_path):
 
     if output_path:
         check_target(output_path, [facts], force)  # before the work, so a mistake costs nothing
-    text = draft_case(Advisor(ruleset_path), read_facts(facts, as_of=as_of))
+    advisor = Advisor(ruleset_path)
+    text = draft_case(advisor, read_facts(facts, as_of=as_of, model=advisor.ruleset.facts_model))
     if output_path:
         write_file(output_path, text, [facts], force)
         click.echo(f"Draft written to {output_path}.", err=True)
@@ -151,7 +153,8 @@ def interview(output_path, facts_path, force, as_of, max_questions, output, ever
     known, keep_day = {}, as_of is not None
     if facts_path:
         located = load_facts(facts_path)
-        known = validate_facts(located, as_of=as_of).model_dump(mode="json", exclude_none=True)
+        model = advisor.ruleset.facts_model  # with the ruleset's own facts
+        known = validate_facts(located, as_of=as_of, model=model).model_dump(mode="json", exclude_none=True)
         if not keep_day and located.data.get("as_of") is not None:
             keep_day = True
             click.echo(

@@ -32,6 +32,11 @@ def find_rule(advisor: Advisor, rule_id: str) -> Rule:
 
 def explain(advisor: Advisor, rule_id: str, facts: Optional[Facts] = None) -> str:
     advisor = advisor.pinned()
+    with advisor.ruleset.facts_scope():  # the ruleset's own facts are read, and named by their labels
+        return _explained(advisor, rule_id, facts)
+
+
+def _explained(advisor: Advisor, rule_id: str, facts: Optional[Facts]) -> str:
     ruleset = advisor.ruleset
     rule = find_rule(advisor, rule_id)
     lines = [f"{rule.title} ({rule.id})", ""]

@@ -46,7 +46,7 @@ class Interview:
         for missing in advice.missing_facts:
             if missing.fact in self.asked:
                 continue
-            question = question_for(missing.fact)
+            question = question_for(missing.fact, self.advisor.ruleset.facts_model)
             if question is not None and self._can_hold(missing.fact):
                 return question
         return None
@@ -64,7 +64,7 @@ class Interview:
         return self.advisor.advise(self.validated())
 
     def validated(self) -> Facts:
-        return Facts.model_validate({**self.facts, "as_of": self.as_of})
+        return self.advisor.ruleset.facts_model.model_validate({**self.facts, "as_of": self.as_of})
 
     def run(self, read_line: Callable[[], Optional[str]], say: Callable[[str], None]) -> Advice:
         say = _shown_by(say)

@@ -137,13 +137,14 @@ def run_batch(
         check_view(view),
         id_column or "id",
     )
-    Advisor(ruleset, thresholds=thresholds)  # a broken ruleset stops the batch here, once, with its file and line
+    # A broken ruleset stops the batch here, once, with its file and line; its own facts have columns of their own.
+    declared = Advisor(ruleset, thresholds=thresholds).ruleset.facts
     blank = 0
 
     def records() -> Iterator[Record]:
         nonlocal blank
         passed = 0
-        for record in read_records(source, input_format, id_column):
+        for record in read_records(source, input_format, id_column, declared):
             if record[1] == "blank":
                 blank += 1
             elif passed < done.records:
@@ -308,11 +309,14 @@ def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 # ------------------------------------------------------------------ reading
 
 
-def read_records(source: str, input_format: Format = "auto", id_column: Optional[str] = None) -> Iterator[Record]:
+def read_records(
+    source: str, input_format: Format = "auto", id_column: Optional[str] = None, declared: tuple = ()
+) -> Iterator[Record]:
     """The records of a JSONL, CSV or TSV file, lazily; InputError (raised on first use) if the file cannot be read.
 
     A CSV/TSV row's id cell (``id_column``, else `DEFAULT_ID_COLUMN` when the header has it) is kept
-    under `ID_CELL`, apart from the facts; a JSONL record keeps its id in its JSON.
+    under `ID_CELL`, apart from the facts; a JSONL record keeps its id in its JSON. ``declared`` are the
+    ruleset's own facts (`Ruleset.facts`), whose columns a CSV/TSV header may have.
     """
     from ..facts.files import open_regular_file
 
@@ -325,7 +329,7 @@ def read_records(source: str, input_format: Format = "auto", id_column: Optional
     if kind == "jsonl":
         _refuse_json_array(path, handle, source)
         return _jsonl_records(handle, source)
-    return _csv_records(handle, source, "\t" if kind == "tsv" else ",", id_column)
+    return _csv_records(handle, source, "\t" if kind == "tsv" else ",", id_column, declared)
 
 
 def _guess_format(path: Path, handle) -> str:
@@ -401,7 +405,9 @@ def _jsonl_records(handle, source: str) -> Iterator[Record]:
                 yield number, "error", (not_utf8, None)
 
 
-def _csv_records(handle, source: str, separator: str, id_column: Optional[str] = None) -> Iterator[Record]:
+def _csv_records(
+    handle, source: str, separator: str, id_column: Optional[str] = None, declared: tuple = ()
+) -> Iterator[Record]:
     """The data rows of a CSV file (``separator`` ",") or a TSV one ("\\t"); the header is checked now, before any row.
 
     TSV is read as spreadsheets write it: a cell holding a tab, a quote or a
@@ -432,7 +438,7 @@ def _csv_records(handle, source: str, separator: str, id_column: Optional[str] =
                 ]
             )
         id_at = names.index(id_column or DEFAULT_ID_COLUMN) if (id_column or DEFAULT_ID_COLUMN) in names else None
-        problems = check_header([c for i, c in enumerate(header) if i != id_at], separator)
+        problems = check_header([c for i, c in enumerate(header) if i != id_at], separator, declared)
         if problems:
             raise InputError([Problem(Location(source, 1), message) for message in problems])
     except BaseException:
@@ -604,7 +610,8 @@ class _Worker:
                 data = parse_json(payload)
             else:
                 person_id = _row_id(payload)
-                data = row_facts({column: cell for column, cell in payload.items() if column != ID_CELL})
+                row = {column: cell for column, cell in payload.items() if column != ID_CELL}
+                data = row_facts(row, self.advisor.ruleset.facts)
         except RecordError as exc:
             return error_line(number, exc.problems, person_id), False
         except CellError as exc:

@@ -15,8 +15,9 @@ from ..cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
 
 @click.command()
 @click.argument("kind", type=click.Choice(["facts", "advice", "summary", "ids"]))
+@RULESET_OPTION
 @friendly
-def schema(kind):
+def schema(kind, ruleset_path):
     """Print the JSON Schema of the facts (input), or of the advice (output) in full or as its summary or ids view.
 
     It is generated from the very models that validate the input and build
@@ -26,10 +27,16 @@ def schema(kind):
     \b
     Example:
       promorules schema facts > facts.schema.json
+      promorules schema facts --ruleset company/   (with the facts the ruleset declares)
     """
     from .schema import schema_text
 
-    click.echo(schema_text(kind), nl=False)
+    model = None
+    if ruleset_path is not None:
+        from ..ruleset.loader import read_ruleset
+
+        model = read_ruleset(ruleset_path).facts_model
+    click.echo(schema_text(kind, model), nl=False)
 
 
 def _local_cluster(ctx, param, value):

@@ -53,7 +53,7 @@ def advise_line(
                 raise RecordError([record_problem(exc.message, id_key)]) from None
         if override or data.get("as_of") is None:
             data = {**data, "as_of": as_of}
-        facts = validate_facts(Located(data, "record"))
+        facts = validate_facts(Located(data, "record"), model=advisor.ruleset.facts_model)
         if outlook:
             advice: Any = view_of(full_advice(advisor, facts).model_copy(update={"id": person_id}), view)  # type: ignore[arg-type]
         else:

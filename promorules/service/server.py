@@ -203,7 +203,7 @@ def create_app(
         chosen: Advisor, label: str, request: Request, as_of: Optional[date], outlook: bool, view: View
     ) -> Response:
         body = await _json_body(request)
-        facts, person_id = await checked(len(body), _facts, body, as_of)
+        facts, person_id = await checked(len(body), _facts, body, as_of, chosen.ruleset.facts_model)
         if outlook:  # many evaluations: worked out off the loop, so other requests are answered meanwhile
             advice = await anyio.to_thread.run_sync(_outlook, chosen, facts, person_id, view, limiter=one_worker)
         else:  # well under a millisecond: a trip to a worker thread would cost more than it spares
@@ -314,8 +314,8 @@ def create_app(
 
     @app.get("/v1/schema/facts")
     async def facts_schema() -> JSONResponse:
-        """The JSON Schema of a facts object, as /v1/advice validates it."""
-        return JSONResponse(json_schema("facts"))
+        """The JSON Schema of a facts object, as /v1/advice validates it (with the default ruleset's own facts)."""
+        return JSONResponse(json_schema("facts", default.ruleset.facts_model if default is not None else None))
 
     @app.get("/v1/schema/advice")
     async def advice_schema() -> JSONResponse:
@@ -558,7 +558,7 @@ async def _json_body(request: Request) -> bytes:
     return await request.body()
 
 
-def _facts(body: bytes, as_of: Optional[date]) -> tuple[Facts, Optional[str]]:
+def _facts(body: bytes, as_of: Optional[date], model: type[Facts] = Facts) -> tuple[Facts, Optional[str]]:
     """The facts a request body holds and the caller's id (its ``id`` key, never a fact); _Refused with each
     problem named, and no value refused quoted."""
     data = _parsed(body)
@@ -569,7 +569,7 @@ def _facts(body: bytes, as_of: Optional[date]) -> tuple[Facts, Optional[str]]:
     except IdError as exc:
         raise _Refused([record_problem(exc.message, "id")], 422) from None
     try:
-        return validate_facts(Located(data, "request"), as_of=as_of), person_id
+        return validate_facts(Located(data, "request"), as_of=as_of, model=model), person_id
     except InputError as exc:
         problems = [record_problem(_unquoted(p.field, p.message), p.field) for p in exc.problems]
         raise _Refused(problems, 422, person_id) from None

@@ -5,6 +5,8 @@ missed_quota_count and talked_to_manager, and the plain rule "people in sales wh
 talk to their manager first".
 """
 
+import asyncio
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -115,13 +117,13 @@ WORDS = "  label: l\n  question: q?\n  description: d.\n"
 def test_a_fact_named_as_a_built_in_one_is_refused_at_its_line(tmp_path):
     root = company_with(tmp_path, "months_in_role:\n  type: count\n" + WORDS)
     assert problems(root) == [
-        '9:3: the fact "months_in_role" is one of promorules\' own facts; give yours another name'
+        '13:3: the fact "months_in_role" is one of promorules\' own facts; give yours another name'
     ]
 
 
 def test_a_group_name_is_a_built_in_fact_too(tmp_path):
     root = company_with(tmp_path, "org:\n  type: yes_no\n" + WORDS)
-    assert problems(root) == ['9:3: the fact "org" is one of promorules\' own facts; give yours another name']
+    assert problems(root) == ['13:3: the fact "org" is one of promorules\' own facts; give yours another name']
 
 
 def test_a_fact_declared_again_by_a_layer_is_refused_there(tmp_path):
@@ -135,14 +137,14 @@ def test_a_fact_declared_again_by_a_layer_is_refused_there(tmp_path):
     found = [f"{p.location}: {p.message}" for p in inspect_ruleset(top).problems]
     assert found == [
         f'{top / "ruleset.yaml"}:5:3: the fact "department" is already declared by the ruleset this one '
-        f"extends (at {base / 'ruleset.yaml'}:9:3); give yours another name"
+        f"extends (at {base / 'ruleset.yaml'}:13:3); give yours another name"
     ]
 
 
 def test_an_unknown_type_says_what_was_meant(tmp_path):
     root = company_with(tmp_path, "quota:\n  type: cuont\n" + WORDS)
     assert problems(root) == [
-        '10:5: fact "quota": unknown type "cuont" (did you mean "count"?); '
+        '14:5: fact "quota": unknown type "cuont" (did you mean "count"?); '
         "use one of yes_no, choice, date, count, months, years, number, money"
     ]
 
@@ -150,21 +152,21 @@ def test_an_unknown_type_says_what_was_meant(tmp_path):
 @pytest.mark.parametrize(
     "declaration, expected",
     [
-        ("type: choice\n", '10:5: fact "f": a choice lists its choices:, e.g. [sales, engineering]'),
-        ("type: choice\n  choices: [a, a]\n", '11:5: fact "f": the choice "a" is listed twice'),
+        ("type: choice\n", '14:5: fact "f": a choice lists its choices:, e.g. [sales, engineering]'),
+        ("type: choice\n  choices: [a, a]\n", '15:5: fact "f": the choice "a" is listed twice'),
         (
             "type: choice\n  choices: [Sales, b]\n",
-            '11:5: fact "f": the choice "Sales": use lower-case letters, digits, "_" and "-"',
+            '15:5: fact "f": the choice "Sales": use lower-case letters, digits, "_" and "-"',
         ),
-        ("type: yes_no\n  choices: [a, b]\n", '11:5: fact "f": choices: only go with type: choice, not yes_no'),
+        ("type: yes_no\n  choices: [a, b]\n", '15:5: fact "f": choices: only go with type: choice, not yes_no'),
         (
             "type: yes_no\n  max: 3\n",
-            '11:5: fact "f": max: only goes with a number (count, months, years, number, money), not yes_no',
+            '15:5: fact "f": max: only goes with a number (count, months, years, number, money), not yes_no',
         ),
-        ("type: count\n  min: 5\n  max: 2\n", '12:5: fact "f": max: 2 is below min: 5'),
-        ("type: count\n  max: 2.5\n", '11:5: fact "f": 2.5 is not a whole number (count are counted whole)'),
-        ("type: money\n  min: -3\n", '11:5: fact "f": -3 is out of range for money: from 0 to 1e+12'),
-        ("type: count\n  max: true\n", "11:5: facts.f.max: true is yes/no, not a number; write a number, or a choice"),
+        ("type: count\n  min: 5\n  max: 2\n", '16:5: fact "f": max: 2 is below min: 5'),
+        ("type: count\n  max: 2.5\n", '15:5: fact "f": 2.5 is not a whole number (count are counted whole)'),
+        ("type: money\n  min: -3\n", '15:5: fact "f": -3 is out of range for money: from 0 to 1e+12'),
+        ("type: count\n  max: true\n", "15:5: facts.f.max: true is yes/no, not a number; write a number, or a choice"),
     ],
 )
 def test_bad_choices_and_bounds_are_refused_at_their_line(tmp_path, declaration, expected):
@@ -175,9 +177,9 @@ def test_bad_choices_and_bounds_are_refused_at_their_line(tmp_path, declaration,
 def test_a_declaration_without_its_words_is_refused(tmp_path):
     root = company_with(tmp_path, "f:\n  type: yes_no\n")
     assert problems(root) == [
-        '9:3: "description" is required',
-        '9:3: "label" is required',
-        '9:3: "question" is required',
+        '13:3: "description" is required',
+        '13:3: "label" is required',
+        '13:3: "question" is required',
     ]
 
 
@@ -197,3 +199,148 @@ def test_a_rule_compares_a_choice_with_its_choices_only(tmp_path):
         "- id: co.x\n  priority: 5\n  title: T\n  when: department == marketing\n  recommend: Talk.\n",
     )
     assert any("marketing" in p and "sales" in p for p in problems(root)), problems(root)
+
+
+# ------------------------------------------------------------ batch, schema, interview, explain, handbook, service
+
+
+def test_batch_reads_the_declared_facts_from_their_csv_columns(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "employee_id,Department,missed_quota_count,talked_to_manager,as_of\n"
+        "e1,sales,2,no,2026-11-01\n"
+        "e2,engineering,3,no,2026-11-01\n"
+        "e3,sales,2,yes,2026-11-01\n"
+        "e4,salse,30,maybe,2026-11-01\n"
+    )
+    output = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        main, ["batch", str(people), "--ruleset", str(COMPANY), "--view", "ids", "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    first = [[item["rule_id"] for item in line["advice"]["recommendations"]][:1] for line in lines[:3]]
+    assert first[0] == [RULE] and first[1] != [RULE] and first[2] != [RULE]
+    problems = {error["field"]: error["message"] for error in lines[3]["errors"]}
+    assert problems["department"].startswith("department: must be one of 'sales', 'engineering'")
+    assert problems["missed_quota_count"].startswith("missed_quota_count: must be at most 20")
+    assert set(problems) == {"department", "missed_quota_count", "talked_to_manager"}
+
+
+def test_batch_names_a_misspelt_declared_column(tmp_path):
+    people = tmp_path / "people.csv"
+    people.write_text("Departmnt\nsales\n")
+    result = CliRunner().invoke(main, ["batch", str(people), "--ruleset", str(COMPANY), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert f'{people}:1:1: unknown column "Departmnt" (did you mean "Department"?)' in result.output
+
+
+def test_the_json_schema_of_the_ruleset_has_its_own_facts():
+    result = CliRunner().invoke(main, ["schema", "facts", "--ruleset", str(COMPANY)])
+    assert result.exit_code == 0, result.output
+    properties = json.loads(result.output)["properties"]
+    department = properties["department"]["anyOf"][0]
+    assert department["enum"] == ["sales", "engineering", "support", "finance", "operations"]
+    assert properties["missed_quota_count"]["anyOf"][0] == {"maximum": 20, "minimum": 0, "type": "integer"}
+    assert properties["talked_to_manager"]["description"].startswith("The person has talked to their manager")
+    plain = json.loads(CliRunner().invoke(main, ["schema", "facts"]).output)["properties"]
+    assert "department" not in plain
+
+
+def test_the_interview_asks_the_declared_facts_with_their_questions(tmp_path):
+    from datetime import date
+
+    from promorules.person.interview import Interview
+
+    session = Interview(Advisor(COMPANY, engine="python"), {"department": "sales"}, date(2026, 11, 1), 40)
+    said: list[str] = []
+    answers = {
+        "How many times did you miss your quota this year?": "2",
+        "Have you talked to your manager about the missed quota?": "no",
+    }
+
+    def read_line():
+        last = said[-1]
+        return next((answer for question, answer in answers.items() if question in last), "")
+
+    advice = session.run(read_line, said.append)
+    assert session.facts["missed_quota_count"] == 2
+    assert session.facts["talked_to_manager"] is False
+    assert advice.recommendations[0].rule_id == RULE
+    assert "(yes/no)" in next(text for text in said if "talked to your manager about the missed" in text)
+
+
+def test_the_interview_refuses_an_answer_out_of_bounds(tmp_path):
+    from datetime import date
+
+    from promorules.person.interview import Interview
+
+    session = Interview(Advisor(COMPANY, engine="python"), {"department": "sales"}, date(2026, 11, 1), 40)
+    said: list[str] = []
+
+    def read_line():
+        return "25" if "miss your quota" in said[-1] else ""
+
+    session.run(read_line, said.append)
+    assert "missed_quota_count" not in session.facts
+    assert any("That answer cannot be used" in text and "20" in text for text in said)
+
+
+def test_explain_shows_the_declared_facts_with_their_labels(tmp_path):
+    person = tmp_path / "sam.yaml"
+    person.write_text("as_of: 2026-11-01\ndepartment: sales\nmissed_quota_count: 3\ntalked_to_manager: false\n")
+    result = CliRunner().invoke(main, ["explain", RULE, "--facts", str(person), "--ruleset", str(COMPANY)])
+    assert result.exit_code == 0, result.output
+    assert "[yes] department is sales  (department; yours: sales)" in result.output
+    assert "(times quota was missed this year; yours: 3)" in result.output
+    assert "(has talked to the manager about it; yours: no)" in result.output
+    assert "For you: it applies; it is recommendation 1 of" in result.output
+
+
+def test_explain_asks_for_the_declared_facts_still_unknown(tmp_path):
+    person = tmp_path / "sam.yaml"
+    person.write_text("as_of: 2026-11-01\ndepartment: sales\n")
+    result = CliRunner().invoke(main, ["explain", RULE, "--facts", str(person), "--ruleset", str(COMPANY)])
+    assert result.exit_code == 0, result.output
+    assert "For you: cannot tell yet. Tell us: missed_quota_count, talked_to_manager." in result.output
+
+
+def test_the_handbook_lists_the_rulesets_own_facts_and_words_the_rule_with_their_labels():
+    result = CliRunner().invoke(main, ["ruleset", "doc", str(COMPANY)])
+    assert result.exit_code == 0, result.output
+    assert "- [The ruleset's own facts](#the-rulesets-own-facts)" in result.output
+    assert (
+        "| `missed_quota_count` | times quota was missed this year | a count, from 0 to 20: Times the person "
+        "missed their quota in the last twelve months. | How many times did you miss your quota this year? "
+        "| `missed_quota_count` |"
+    ) in result.output
+    assert "| `department` | department | one of sales, engineering, support, finance, operations:" in result.output
+    assert "  - times quota was missed this year: at least 2\n  - has talked to the manager about it: no" in (
+        result.output
+    )
+    plain = CliRunner().invoke(main, ["ruleset", "doc", "default"]).output
+    assert "own facts" not in plain
+
+
+def test_the_service_validates_and_uses_the_declared_facts():
+    httpx = pytest.importorskip("httpx")
+    pytest.importorskip("fastapi")
+    from promorules.service.server import create_app
+
+    async def ask(advisor):
+        transport = httpx.ASGITransport(app=create_app(advisor))
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            advice = await client.post("/v1/advice", params={"view": "ids"}, json=SALES)
+            refused = await client.post("/v1/advice", json={**SALES, "missed_quota_count": 21})
+            schema = await client.get("/v1/schema/facts")
+            return advice, refused, schema
+
+    advice, refused, schema = asyncio.run(ask(Advisor(COMPANY, engine="python")))
+    assert advice.status_code == 200, advice.text
+    assert advice.json()["recommendations"][0]["rule_id"] == RULE
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "missed_quota_count"
+    assert "talked_to_manager" in schema.json()["properties"]
+    plain, _, plain_schema = asyncio.run(ask(Advisor(engine="python")))
+    assert plain.status_code == 422
+    assert "talked_to_manager" not in plain_schema.json()["properties"]
