@@ -7,6 +7,7 @@ talk to their manager first".
 
 import asyncio
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -344,3 +345,16 @@ def test_the_service_validates_and_uses_the_declared_facts():
     plain, _, plain_schema = asyncio.run(ask(Advisor(engine="python")))
     assert plain.status_code == 422
     assert "talked_to_manager" not in plain_schema.json()["properties"]
+
+
+def test_the_example_of_the_format_guide_loads_and_advises(tmp_path):
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "rulesets.md").read_text()
+    section = doc.split("## Facts of your own", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(# company/(\S+)\n.*?)```", section, re.S)
+    assert [name for _, name in blocks] == ["ruleset.yaml", "company.yaml"]
+    root = tmp_path / "company"
+    root.mkdir()
+    for text, name in blocks:
+        (root / name).write_text(text)
+    advice = Advisor(root, engine="python").advise(SALES)
+    assert advice.recommendations[0].rule_id == RULE
