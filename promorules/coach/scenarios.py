@@ -156,6 +156,14 @@ class Advisors:
                 self._disabled[str(ruleset)] = {}  # the step that loads it says why it cannot be used
         return self._disabled[str(ruleset)]
 
+    def facts_model(self, ruleset: Path, thresholds: dict) -> type[Facts]:
+        """The facts model of ``ruleset``, with the facts it declares; `Facts` while the ruleset cannot be
+        loaded (that problem is reported when the advice is asked for)."""
+        try:
+            return self.get(ruleset, "python", thresholds).ruleset.facts_model
+        except InputError:
+            return Facts
+
     def get(self, ruleset: Path, engine: Engine, thresholds: dict) -> Advisor:
         setting = (str(ruleset), tuple(sorted(thresholds.items())))
         if setting + (engine,) not in self._cache:
@@ -330,7 +338,8 @@ def threshold_is(scenario: Scenario, name: str, value: str) -> None:
 def person_from_file(scenario: Scenario, path: str) -> None:
     """A facts file (YAML or JSON); later tables add to it."""
     try:
-        facts = read_facts(str(scenario.path(path)))
+        model = scenario.advisors.facts_model(scenario.ruleset, scenario.thresholds)  # with the ruleset's own facts
+        facts = read_facts(str(scenario.path(path)), model=model)
     except InputError as exc:
         fail(f"the facts file is not valid:\n{exc}")
     scenario.facts = facts.model_dump(exclude_none=True)
@@ -343,7 +352,8 @@ def person_facts(scenario: Scenario, table: list) -> None:
         fail(f'{scenario.where(0)}the facts table needs the columns "fact" and "value"')
     for index, (name, value) in enumerate(rows, start=1):
         name, where = name.strip(), scenario.where(index)
-        reason = worked_out(name)
+        declared = scenario.advisors.facts_model(scenario.ruleset, scenario.thresholds).DECLARED
+        reason = None if name in declared else worked_out(name)  # a fact of the ruleset's own is given as it is
         if reason:
             fail(where + reason)
         put(scenario.facts, name, cell(value, where), where)
@@ -376,8 +386,9 @@ def person_list(scenario: Scenario, kind: str, table: list) -> None:
 def ask(scenario: Scenario, on: Optional[date] = None) -> None:
     """Validate the facts as a facts file is validated, each mistake at the table row that made it."""
     located = Located(scenario.facts, scenario.file, scenario.positions)
+    model = scenario.advisors.facts_model(scenario.ruleset, scenario.thresholds)  # with the ruleset's own facts
     try:
-        facts = validate_facts(located, as_of=on)
+        facts = validate_facts(located, as_of=on, model=model)
     except InputError as exc:
         shown = [str(problem) if problem.location.line else problem.message for problem in exc.problems]
         fail("the facts are not valid:\n" + "\n".join(shown))

@@ -50,6 +50,11 @@ def _deciding(node: c.Condition, derived: dict, signals: dict, wanted: Optional[
 def rule_reason(advisor: Advisor, rule_id: str, facts: Facts) -> str:
     """Why ``rule_id``'s conditions hold, do not hold, or cannot be decided for this person; one line each."""
     advisor = advisor.pinned()
+    with advisor.ruleset.facts_scope():  # the ruleset's own facts are read, and named by their labels
+        return _reason(advisor, rule_id, facts)
+
+
+def _reason(advisor: Advisor, rule_id: str, facts: Facts) -> str:
     rule = advisor.ruleset.rule(rule_id)
     derived = derive(with_as_of(facts))
     signals = advisor.evaluator.signals(derived)

@@ -358,3 +358,18 @@ def test_the_example_of_the_format_guide_loads_and_advises(tmp_path):
         (root / name).write_text(text)
     advice = Advisor(root, engine="python").advise(SALES)
     assert advice.recommendations[0].rule_id == RULE
+
+
+def test_scenarios_give_the_declared_facts_in_a_table_and_check_the_company_rule():
+    feature = COMPANY.parent / "company.feature"
+    result = CliRunner().invoke(main, ["ruleset", "test", str(COMPANY), str(feature)])
+    assert result.exit_code == 0, result.output
+    assert "2 scenarios: 2 passed, 0 failed" in result.output
+
+
+def test_a_scenario_with_a_bad_declared_value_names_its_row(tmp_path):
+    feature = tmp_path / "bad.feature"
+    feature.write_text((COMPANY.parent / "company.feature").read_text().replace("| sales      |", "| salse      |", 1))
+    result = CliRunner().invoke(main, ["ruleset", "test", str(COMPANY), str(feature)])
+    assert result.exit_code == 1, result.output
+    assert f"{feature}:8:" in result.output and "department: must be one of 'sales'" in result.output
