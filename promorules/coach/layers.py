@@ -31,6 +31,8 @@ def effective_yaml(report: LoadReport) -> str:
         lines += _dump({"of_the_moment": list(ruleset.of_the_moment)})
     if ruleset.pairs:
         lines += _dump({"pairs": [_pair(pair) for pair in ruleset.pairs]})
+    if ruleset.facts:
+        lines += _dump({"facts": {fact.name: _fact(fact) for fact in ruleset.facts}})
     if report.disabled:
         lines.append("# Disabled by a layer, so not in force:")
         lines += [f"#   {rule_id} (at {where})" for rule_id, where in report.disabled.items()]
@@ -62,6 +64,18 @@ def _thresholds(ruleset: Ruleset, changes: dict) -> list[str]:
             entry["at_most"] = threshold.at_most
         lines += _indent(_dump({name: entry}), "  ")
     return lines
+
+
+def _fact(fact) -> dict:
+    """A declared fact as its manifest writes it: the keys left out are left out here too."""
+    data: dict = {"type": fact.type}
+    if fact.choices:
+        data["choices"] = list(fact.choices)
+    data.update({key: value for key, value in (("min", fact.low), ("max", fact.high)) if value is not None})
+    data.update(label=fact.label, question=fact.question, description=fact.description)
+    if fact.column != fact.name:
+        data["column"] = fact.column
+    return data
 
 
 def _stage(stage) -> dict:

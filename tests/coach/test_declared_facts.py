@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -373,3 +374,19 @@ def test_a_scenario_with_a_bad_declared_value_names_its_row(tmp_path):
     result = CliRunner().invoke(main, ["ruleset", "test", str(COMPANY), str(feature)])
     assert result.exit_code == 1, result.output
     assert f"{feature}:8:" in result.output and "department: must be one of 'sales'" in result.output
+
+
+def test_the_effective_ruleset_keeps_the_declared_facts_and_loads_back_to_the_same_advice(tmp_path):
+    result = CliRunner().invoke(main, ["ruleset", "show", str(COMPANY), "--effective"])
+    assert result.exit_code == 0, result.output
+    manifest, rules = result.output.split("\nrules:\n", 1)
+    root = tmp_path / "flat"
+    root.mkdir()
+    (root / "ruleset.yaml").write_text(manifest + "\n")
+    (root / "rules.yaml").write_text("rules:\n" + rules)
+    flat = Advisor(root, engine="python")
+    assert flat.ruleset.facts == tuple(
+        replace(fact, location=found.location)
+        for fact, found in zip(Advisor(COMPANY).ruleset.facts, flat.ruleset.facts)
+    )
+    assert flat.advise(SALES) == Advisor(COMPANY, engine="python").advise(SALES)
