@@ -118,6 +118,14 @@ def make_job(
     return Job(settings, ruleset_digest(path, thresholds))
 
 
+def _declared(job: Job) -> tuple:
+    """The facts the job's ruleset declares, whose CSV/TSV columns a header may have."""
+    from ..ruleset.loader import bundled_ruleset_path, read_ruleset
+
+    settings = job.settings
+    return read_ruleset(settings.ruleset or bundled_ruleset_path(), settings.thresholds).facts
+
+
 # ------------------------------------------------------------------ in a worker process
 
 
@@ -271,10 +279,10 @@ def advise_partitions(
     id_name = (
         columns[names.index(id_column or DEFAULT_ID_COLUMN)] if (id_column or DEFAULT_ID_COLUMN) in names else None
     )
-    problems = check_header([column for column in columns if column != id_name])
+    job = make_job(ruleset, thresholds, as_of, outlook, view=view, id_column=id_column)
+    problems = check_header([column for column in columns if column != id_name], declared=_declared(job))
     if problems:
         raise InputError([Problem(Location("columns"), message) for message in problems])
-    job = make_job(ruleset, thresholds, as_of, outlook, view=view, id_column=id_column)
     advised, start = [], 0
     for part in ddf.to_delayed():
         advised.append(dask.delayed(_advise_frame_partition, pure=True)(part, start, job, id_name))
@@ -352,7 +360,7 @@ def run_on_cluster(
     """
     started = time.perf_counter()
     job = make_job(ruleset, thresholds, as_of, outlook, day, view, id_column)
-    records = _Unread(read_records(source, input_format, id_column), done, source)
+    records = _Unread(read_records(source, input_format, id_column, _declared(job)), done, source)
     threads = sum(worker["nthreads"] for worker in client.scheduler_info()["workers"].values())
     in_flight = max(4, IN_FLIGHT_PER_THREAD * threads)
     name = f"promorules-batch-{uuid.uuid4().hex}"

@@ -390,3 +390,31 @@ def test_the_effective_ruleset_keeps_the_declared_facts_and_loads_back_to_the_sa
         for fact, found in zip(Advisor(COMPANY).ruleset.facts, flat.ruleset.facts)
     )
     assert flat.advise(SALES) == Advisor(COMPANY, engine="python").advise(SALES)
+
+
+COMPANY_CSV = (
+    "employee_id,Department,missed_quota_count,talked_to_manager,as_of\n"
+    "e1,sales,2,no,2026-11-01\n"
+    "e2,engineering,3,no,2026-11-01\n"
+)
+
+
+def test_a_cluster_reads_the_declared_columns_as_the_local_batch_does(tmp_path):
+    pytest.importorskip("distributed", reason="needs the dask extra: pip install 'promorules[dask]'")
+    dd = pytest.importorskip("dask.dataframe", reason="needs the dask extra: pip install 'promorules[dask]'")
+    from distributed import Client
+
+    from promorules.service import distributed as cluster_batch
+
+    source = tmp_path / "people.csv"
+    source.write_text(COMPANY_CSV)
+    local = tmp_path / "local.jsonl"
+    result = CliRunner().invoke(
+        main, ["batch", str(source), "--ruleset", str(COMPANY), "--view", "summary", "-o", str(local)]
+    )
+    assert result.exit_code == 0, result.output
+    frame = dd.read_csv(source, dtype=str, keep_default_na=False)
+    with cluster_batch.local_cluster(1) as running, Client(running):
+        lines = cluster_batch.advise_partitions(frame, str(COMPANY)).compute()["line"]
+    assert "".join(line + "\n" for line in lines) == local.read_text()
+    assert '"rule_id":"company.sales-quota-talk-first"' in lines[0]
