@@ -514,10 +514,16 @@ class Resolver:
         basics_lead = stage not in PAST_THE_ASK_STAGES
         applies = ~after_a_refusal
         counting = shown & applies
+        # A question about the latest request or setback only once the person has listed one.
+        unlisted = (
+            {path for path, listed in self._item_of.items() if not getattr(person, listed, None)}
+            if person is not None
+            else ()
+        )
         ordered = []  # what this moment hangs on first: basics in a coach's order, the deciding, the most rules
         for path, rules in needed.items():
             others = rules & applies
-            if not (refused or path in basics or others) or not self._about_a_listed_item(path, person):
+            if not (refused or path in basics or others) or path in unlisted:
                 continue
             counted = rules & counting
             if counted or (basics_lead and path in basics):
@@ -539,11 +545,6 @@ class Resolver:
             if path not in given or person is None or not given[path](person):
                 first.append((path, rules))
         return first
-
-    def _about_a_listed_item(self, path: int, person: Optional[Facts]) -> bool:
-        """A question about the latest request or setback only once the person has listed one."""
-        listed = self._item_of.get(path)
-        return listed is None or person is None or bool(getattr(person, listed, None))
 
     def _signal(self, name: str, value, ids: tuple[str, ...], fired: frozenset) -> out.Signal:
         """The same signal state is one record, shared by every advice that has it."""
