@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[2]
 TUTORIAL = ROOT / "docs" / "coaching.md"
 BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.M | re.S)
@@ -90,6 +92,55 @@ def test_the_tutorial_runs_as_written(tmp_path):
         actual = done.stdout.splitlines()
         assert output_matches(shown, actual), f"$ {command}\nshown:\n" + "\n".join(shown) + "\nactual:\n" + done.stdout
     assert (tmp_path / "handbook.md").read_text().startswith("# acme-coaching 1.0.0\n")
+    client = (tmp_path / "guidance.md").read_text()
+    assert "(company rule)" in client and "Talk the missed quotas over with your manager first" in client
+    assert "acme.sales-talk-to-manager-first" not in client  # no rule ids for a client
+    page = (tmp_path / "guidance.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and "(company rule)" in page
+
+
+def written_files() -> dict[str, str]:
+    """Each file the tutorial has the coach write, as it last reads."""
+    return {step[1]: step[2] for step in steps(TUTORIAL.read_text()) if step[0] == "file"}
+
+
+def test_the_tutorial_does_the_company_job_without_a_workaround():
+    """Acme's policy, as the tutorial's opening states it, is each done the direct way, and then checked."""
+    files = written_files()
+    manifest = yaml.safe_load(files["my-ruleset/ruleset.yaml"])
+    assert manifest["thresholds"]["min_months_in_role"]["default"] == 18
+    assert set(manifest["facts"]) == {"department", "missed_quota_count", "talked_to_manager"}
+    assert manifest["disable"] == ["negotiate.know-market-rate"]
+    assert "file" not in manifest["sources"]["ACME"]  # a company's policy has no file to keep
+    rules = {
+        rule["id"]: rule
+        for name, text in files.items()
+        if name.startswith("my-ruleset/") and name.endswith(".yaml") and name != "my-ruleset/ruleset.yaml"
+        for rule in yaml.safe_load(text)["rules"]
+    }
+    sales = rules["acme.sales-talk-to-manager-first"]
+    assert sales["when"] == ["department == sales", "missed_quota_count >= 2", "not talked_to_manager"]
+    assert "ask-now" in sales["hold_back"]
+    reworded = rules["timing.avoid-under-12-months"]
+    assert reworded["replaces"] is True and "Acme" in reworded["title"]
+    scenarios = files["my-ruleset/features/acme-policy.feature"]
+    for step in (
+        'Then "negotiate.know-market-rate" is disabled',
+        'Then "acme.sales-talk-to-manager-first" does not fire',
+    ):
+        assert step in scenarios
+    assert re.search(r'is held back by "acme\.sales-talk-to-manager-first"', scenarios)
+    commands = [step[1] for step in steps(TUTORIAL.read_text()) if step[0] == "run"]
+    for needed in (
+        r"ruleset validate my-ruleset --strict$",
+        r"ruleset test my-ruleset$",
+        r"explain acme\.sales-talk-to-manager-first .*--facts ",
+        r"ruleset diff default my-ruleset .*--people \d+",
+        r"ruleset diff .*--person ",
+        r"ruleset doc my-ruleset --audience client -o guidance\.md$",
+        r"ruleset doc my-ruleset --audience client --format html -o guidance\.html$",
+    ):
+        assert any(re.search(needed, command) for command in commands), needed
 
 
 def test_the_output_matching_is_strict_where_the_tutorial_is_literal():
