@@ -222,12 +222,13 @@ class Advisor:
     @staticmethod
     def _advice_of(loaded: _Loaded, person: Facts, derived: dict, view: ViewName, person_id: Optional[str]) -> AnyView:
         match = loaded.matcher.match(derived)
+        resolver = loaded.resolver
         if view == "summary":
-            return from_parts(
-                loaded.resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full), view, person_id
-            )
+            parts = resolver.brief(derived, match, person, MISSING_IN_SUMMARY, in_full)
+            return from_parts(parts, view, person_id, resolver.view_records)
         if view == "ids":
-            return from_parts(loaded.resolver.brief(derived, match, person, 0, every, texts=False), view, person_id)
+            parts = resolver.brief(derived, match, person, 0, every, texts=False)
+            return from_parts(parts, view, person_id, resolver.view_records)
         advice = loaded.resolver.advice(derived, match, person)
         return advice if person_id is None else advice.model_copy(update={"id": person_id})
 

@@ -70,6 +70,7 @@ class Resolver:
         self._records: dict[tuple, Any] = {}  # signal states and missing facts, shared between advices
         self._bits: dict[int, tuple[int, ...]] = {}  # mask -> its bits; the same masks come back person after person
         self._recommendations: dict[tuple, out.Recommendation] = {}  # see `_recommendation`
+        self.view_records: dict[tuple, Any] = {}  # the compact views' items, shared (see `views.from_parts`)
         # Records made only of strings are immutable, so one instance serves every advice
         # (validation takes a record of the right class as it is).
         self._static: dict[str, dict[str, Any]] = {

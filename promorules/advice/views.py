@@ -28,6 +28,9 @@ VIEWS: tuple[str, ...] = ("full", "summary", "ids")
 MISSING_IN_SUMMARY = 5  # the missing facts most worth asking for, by the advice's own order
 IN_FULL_IN_SUMMARY = 3  # the first screen: advice for this moment given in full, as `promorules advise` leads
 MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Resolver._order)
+# Items of the views kept for the people after (see `from_parts`): a few hundred rules and their dates
+# repeat person after person; a store this size holds under 2 MiB and starts afresh when full.
+MAX_SHARED_ITEMS = 4_096
 
 
 class StageBrief(_Out):
@@ -123,30 +126,58 @@ def view_of(advice: Advice, view: ViewName) -> AnyView:
     )
 
 
-def from_parts(parts: dict[str, Any], view: ViewName, person_id: Optional[str]) -> AnyView:
-    """A compact view from the parts `resolve.Resolver.brief` (or `view_of`) gives."""
+def from_parts(
+    parts: dict[str, Any], view: ViewName, person_id: Optional[str], shared: Optional[dict] = None
+) -> AnyView:
+    """A compact view from the parts `resolve.Resolver.brief` (or `view_of`) gives.
+
+    ``shared`` (`resolve.Resolver.view_records`) keeps the items made for earlier people. An item is frozen
+    and holds nothing but its values, so the same values can be one record for everyone; making a pydantic
+    record costs more than the rest of the ids view's work on it, and most people share their items.
+    """
+    items: dict = {} if shared is None else shared
+    if len(items) >= MAX_SHARED_ITEMS:
+        items.clear()  # bounded memory: a long-running service starts afresh
     stage = parts["stage"]
     if view == "ids":
+        recommendations = []
+        for item in parts["recommendations"]:
+            key: tuple = ("ids", item[1], item[4])
+            record = items.get(key)
+            if record is None:
+                record = items[key] = IdsItem.model_construct(rule_id=item[1], date=item[4])
+            recommendations.append(record)
         return IdsView.model_construct(
             id=person_id,
             ruleset=parts["ruleset"],
             as_of=parts["as_of"],
             stage=stage.name if stage else None,
-            recommendations=[
-                IdsItem.model_construct(rule_id=item[1], date=item[4]) for item in parts["recommendations"]
-            ],
+            recommendations=recommendations,
         )
-    recommendations = parts["recommendations"]
+    ranked = parts["recommendations"]
+    first = []
+    for rank, rule_id, title, text, when, label, _ in ranked[: parts["in_full"]]:
+        key = ("summary", rank, rule_id, title, text, when, label)
+        record = items.get(key)
+        if record is None:
+            record = items[key] = SummaryItem.model_construct(
+                rank=rank, rule_id=rule_id, title=title, text=text, date=when, date_label=label
+            )
+        first.append(record)
+    brief = None
+    if stage:
+        brief = items.get(("stage", stage.name, stage.title))
+        if brief is None:
+            brief = items[("stage", stage.name, stage.title)] = StageBrief.model_construct(
+                name=stage.name, title=stage.title
+            )
     return SummaryView.model_construct(
         id=person_id,
         ruleset=parts["ruleset"],
         as_of=parts["as_of"],
-        stage=StageBrief.model_construct(name=stage.name, title=stage.title) if stage else None,
-        ranked=[item[1] for item in recommendations],
-        recommendations=[
-            SummaryItem.model_construct(rank=rank, rule_id=rule_id, title=title, text=text, date=when, date_label=label)
-            for rank, rule_id, title, text, when, label, _ in recommendations[: parts["in_full"]]
-        ],
+        stage=brief,
+        ranked=[item[1] for item in ranked],
+        recommendations=first,
         held_back=parts["held_back"],
         missing_facts=parts["missing_facts"],
     )
