@@ -22,7 +22,7 @@ from ..facts.files import read_facts
 from .handbook import client_handbook, handbook
 from .lint import lint
 from ..ruleset.loader import BUNDLED
-from .diff import compare, facts_files, to_json, to_markdown, to_text, why_changed, why_text
+from .diff import compare, facts_files, person_model, to_json, to_markdown, to_text, why_changed, why_text
 from .scenarios import NO_SCENARIOS, Advisors, run_features
 
 
@@ -324,7 +324,8 @@ def diff(old, new, facts_dir, generated, seed, thresholds, person_file, as_of, o
     render = {"json": to_json, "markdown": to_markdown, "text": to_text}[output]
     click.echo(render(result), nl=False)
     if person_file is not None:
-        whys = why_changed(old_advisor, new_advisor, read_facts(person_file, as_of=as_of))
+        person = read_facts(person_file, as_of=as_of, model=person_model(old_advisor, new_advisor))
+        whys = why_changed(old_advisor, new_advisor, person)
         if output == "json":
             click.echo(json.dumps({"person": person_file, "rules": [why.model_dump() for why in whys]}, indent=2))
         else:

@@ -16,6 +16,7 @@ to a client whose advice changed.
 from __future__ import annotations
 
 import json
+import random
 from datetime import date
 from pathlib import Path
 from typing import Optional
@@ -30,7 +31,7 @@ from ..errors import InputError, Location, Problem
 from ..facts.model import Facts
 from ..facts.files import read_facts
 from ..ruleset.loader import inspect_ruleset
-from .population import covering
+from .population import covering, declared_values
 from ..text import show
 from ..ruleset.model import Rule, Ruleset
 from ..text_safety import cell, markdown, one_line, visible
@@ -145,9 +146,10 @@ def compare(
     unreadable: list[Unreadable] = []
     for number, person in enumerate(population(old, new, generated, seed), start=1):
         people.append(person_change(f"generated #{number}", old.advise(person, as_of), new.advise(person, as_of)))
+    model = person_model(old, new)
     for path in files:
         try:
-            facts = read_facts(str(path), as_of=as_of)
+            facts = read_facts(str(path), as_of=as_of, model=model)
         except InputError as exc:
             unreadable.append(Unreadable(file=str(path), problems=[str(problem) for problem in exc.problems]))
             continue
@@ -176,15 +178,41 @@ def compare(
     )
 
 
-def population(old: Advisor, new: Advisor, count: int, seed: int) -> list[dict]:
-    """``count`` generated people who between them reach every stage and gate of both rulesets, if any can."""
+def person_model(old: Advisor, new: Advisor) -> type[Facts]:
+    """The facts model a person is read with for both rulesets: the one of the ruleset that declares the other's
+    facts too, so a company's own facts (a department) are read, and the ruleset without them has no rule that
+    reads them. Rulesets that each declare facts the other lacks read a person as the new one does."""
+    names = [{fact.name for fact in advisor.ruleset.facts} for advisor in (old, new)]
+    return old.ruleset.facts_model if names[1] < names[0] else new.ruleset.facts_model
+
+
+def population(old: Advisor, new: Advisor, count: int, seed: int) -> list:
+    """``count`` generated people who between them reach every stage and gate of both rulesets, if any can.
+
+    With facts a ruleset declares, each person also gets values for them (drawn from the person's own facts,
+    so the same seed gives the same crowd) and is a `Facts` of `person_model`; otherwise the plain mappings."""
     if count <= 0:
         return []
+    model = person_model(old, new)
+    declared = getattr(model, "DECLARED", ())
+    if declared:
+        facts = {fact.name: fact for advisor in (old, new) for fact in advisor.ruleset.facts}
+
+        def with_declared(person: dict):
+            rng = random.Random(json.dumps(person, sort_keys=True))
+            return model.model_validate({**person, **declared_values(rng, [facts[name] for name in declared])})
+
+    else:
+
+        def with_declared(person: dict):
+            return person
+
     goals = {f"stage:{s.name}" for s in old.ruleset.stages + new.ruleset.stages}
     goals |= {f"rule:{r.id}" for ruleset in (old.ruleset, new.ruleset) for r in ruleset.rules if ruleset.is_gate(r)}
 
-    def reached(facts: dict) -> set[str]:
+    def reached(person: dict) -> set[str]:
         found = set()
+        facts = with_declared(person)
         for advisor in (old, new):
             advice = advisor.advise(facts)
             found.add(f"stage:{advice.stage.name}" if advice.stage else "")
@@ -192,7 +220,7 @@ def population(old: Advisor, new: Advisor, count: int, seed: int) -> list[dict]:
             found.update(f"rule:{held.rule_id}" for held in advice.held_back)
         return found
 
-    return covering(count, seed, reached, goals)
+    return [with_declared(person) for person in covering(count, seed, reached, goals)]
 
 
 WORDING = ("title", "recommend", "rationale", "date_label")

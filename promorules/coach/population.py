@@ -64,6 +64,30 @@ def covering(
     return (chosen + rest)[:count]
 
 
+def declared_values(rng: random.Random, declared: Iterable) -> dict:
+    """Values for the facts a ruleset declares (`DeclaredFact`), each unknown for some people, so a company's own
+    rule (people in sales who missed quota twice) is reached by generated people too. Numbers stay small (near
+    their lower bound), where a rule on a count or a number of months draws its line."""
+    values: dict = {}
+    for fact in declared:
+        if rng.random() < 0.25:
+            continue
+        if fact.type == "yes_no":
+            values[fact.name] = rng.random() < 0.5
+        elif fact.type == "choice":
+            values[fact.name] = rng.choice(fact.choices)
+        elif fact.type == "date":
+            values[fact.name] = (AS_OF - timedelta(days=rng.randint(0, 730))).isoformat()
+        else:
+            low, high = fact.bounds
+            top = min(high, low + 24)
+            number = (
+                rng.randint(int(low), int(top)) if fact.type in ("count", "months", "years") else rng.uniform(low, top)
+            )
+            values[fact.name] = number
+    return values
+
+
 def person(rng: random.Random) -> dict:
     """One person; each fact group appears with its own probability, so most people know only part."""
 

@@ -219,3 +219,75 @@ def test_person_names_the_condition_that_flipped_with_their_value(tmp_path):
 def test_nobody_to_compare_is_bad_input():
     result = diff("default", "default")
     assert result.exit_code == 2 and "give --facts DIR, --people N or --person FILE" in result.output
+
+
+SALES_MANIFEST = """\
+extends: default
+name: acme-sales
+version: '1'
+facts:
+  department:
+    type: choice
+    choices: [sales, engineering]
+    label: department
+    question: Which department do you work in?
+    description: The department the person works in.
+  missed_quota_count:
+    type: count
+    max: 12
+    label: quotas missed in the last year
+    question: How many times did you miss your quota in the last year?
+    description: Times the quota was missed in the last twelve months.
+"""
+SALES_RULE = """\
+category: timing
+rules:
+  - id: acme.sales-quota-first
+    priority: 14
+    title: Talk the missed quotas over first
+    when: [department == sales, missed_quota_count >= 2]
+    hold_back: [ask-now, at-the-ask]
+    recommend: Talk the missed quotas over with your manager before you ask.
+    sources:
+      - S3: Bad timing
+"""
+
+
+def sales(tmp_path: Path) -> tuple[Path, Path]:
+    """A layer with facts of its own and a reason to wait on them, and a folder with one salesperson."""
+    root = tmp_path / "acme-sales"
+    root.mkdir()
+    (root / "ruleset.yaml").write_text(SALES_MANIFEST)
+    (root / "sales.yaml").write_text(SALES_RULE)
+    people = tmp_path / "people"
+    people.mkdir()
+    dana = "as_of: 2027-06-14\nrole_start_date: 2025-09-01\ndepartment: sales\nmissed_quota_count: 2\n"
+    (people / "dana.yaml").write_text(dana)
+    return root, people
+
+
+def test_a_person_with_the_new_rulesets_own_facts_is_compared_and_why_is_said(tmp_path):
+    root, people = sales(tmp_path)
+    result = diff("default", str(root), "--facts", str(people), "--person", str(people / "dana.yaml"))
+    assert result.exit_code == 0, result.output
+    assert f"{people / 'dana.yaml'}:\n  + acme.sales-quota-first at rank " in result.output
+    assert "0 files could not be read" in result.output
+    assert "department: sales: was not there, now yes (theirs: sales)" in result.output
+    back = diff(str(root), "default", "--facts", str(people))  # the other way round, the same person is read
+    assert back.exit_code == 0 and "  - acme.sales-quota-first (was rank " in back.output, back.output
+
+
+def test_generated_people_are_given_the_rulesets_own_facts_and_reach_its_rule(tmp_path):
+    from promorules.coach.diff import population
+
+    root, _ = sales(tmp_path)
+    old, new = Advisor(), Advisor(root)
+    crowd = population(old, new, 60, 2026)
+    departments = {person.department for person in crowd}
+    assert departments == {"sales", "engineering", None}
+    reached = [p for p in crowd if "acme.sales-quota-first" in {r.rule_id for r in new.advise(p).recommendations}]
+    assert reached, "no generated person reaches the rule on the ruleset's own facts"
+    assert [p.model_dump() for p in population(old, new, 60, 2026)] == [p.model_dump() for p in crowd]
+    table = diff("default", str(root), "--people", "60")
+    row = re.search(r"acme\.sales-quota-first \(Talk the missed quotas over first\)\s+added\s+(\d+)", table.output)
+    assert row and int(row[1]) >= 1, table.output

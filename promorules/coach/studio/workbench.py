@@ -132,7 +132,7 @@ def feature_files(root: Path) -> list[Path]:
 
 @dataclass(frozen=True)
 class ScenarioRun:
-    """The scenarios run, and the feature files that had none: a file that checks nothing is named, never passed over."""
+    """The scenarios run, and the feature files that had none: a file that checks nothing is named, not passed over."""
 
     results: list  # ScenarioResult
     empty: list  # the feature files with no scenarios, as ``ruleset test`` warns about them
