@@ -1,4 +1,4 @@
-"""The benchmark: every figure in docs/performance.md, as ratios measured in one run.
+"""The wider benchmark: cold start, advice per second, a large batch and the HTTP service, in one run.
 
     .venv/bin/python bench/run.py            # the full run (a few minutes on 2 cores)
     .venv/bin/python bench/run.py --quick    # smaller counts, for a quick look
