@@ -79,6 +79,7 @@ def test_the_tutorial_runs_as_written(tmp_path):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     env.pop("PROMORULES_DEBUG", None)
+    outputs = {}
     for step in steps(TUTORIAL.read_text()):
         if step[0] == "file":
             path = tmp_path / step[1]
@@ -90,7 +91,12 @@ def test_the_tutorial_runs_as_written(tmp_path):
         done = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
         assert done.returncode == exit_code, f"$ {command}\n{done.stdout}{done.stderr}"
         actual = done.stdout.splitlines()
+        outputs[command] = done.stdout
         assert output_matches(shown, actual), f"$ {command}\nshown:\n" + "\n".join(shown) + "\nactual:\n" + done.stdout
+    impact = next(text for command, text in outputs.items() if "--people" in command)
+    for rule in ("acme.sales-talk-to-manager-first", "timing.avoid-under-12-months"):  # Acme's rules meet people
+        row = re.search(rf"^{re.escape(rule)} \(.*?\s\s+(added|reworded \([^)]*\))\s+(\d+)", impact, re.M)
+        assert row and int(row[2]) >= 1, impact
     assert (tmp_path / "handbook.md").read_text().startswith("# acme-coaching 1.0.0\n")
     client = (tmp_path / "guidance.md").read_text()
     assert "(company rule)" in client and "Talk the missed quotas over with your manager first" in client
