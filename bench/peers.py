@@ -1,7 +1,7 @@
 """promorules side by side with its peers, zen-engine and json-rules-engine, on the same rules and people.
 
     pip install -e '.[bench]'                 # zen-engine; Node and npm for json-rules-engine (optional)
-    .venv/bin/python bench/peers.py           # every target: about 6 minutes on 2 quiet cores
+    .venv/bin/python bench/peers.py           # every target: 8 to 15 minutes on 2 busy cores
     .venv/bin/python bench/peers.py --quick   # 2,000 people for the agreement check, shorter timings
 
 The default ruleset is written out, by this script, as the peers' own models:
