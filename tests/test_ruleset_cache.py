@@ -139,3 +139,14 @@ def test_a_new_build_of_the_package_replaces_the_entry_of_the_old(ruleset, tmp_p
     assert _titles(ruleset) == first
     (new,) = _entries(tmp_path)  # one entry per ruleset: the cache does not grow with every upgrade
     assert new != old
+
+
+def test_an_entry_unused_for_a_month_is_removed_by_the_next_write(ruleset, tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    gone = cache / "0123456789abcdef01234567-0123456789abcdef01234567.pickle"  # a ruleset folder since deleted
+    gone.write_bytes(b"old")
+    month = time.time() - 31 * 86_400
+    os.utime(gone, (month, month))
+    _titles(ruleset)
+    assert not gone.exists() and len(_entries(tmp_path)) == 1

@@ -21,7 +21,8 @@ change: the "racy" case of stat-based caches). An entry that cannot be read,
 is not the user's own, is writable by others, or does not unpickle is ignored
 and written again. Entries are written whole or not at all
 (`outfile.replacing`), one per ruleset and thresholds: the entry of a new
-build replaces the old build's. A ruleset with mistakes is never kept: its
+build replaces the old build's, and an entry not written for 30 days is
+removed by the next write. A ruleset with mistakes is never kept: its
 problems are found afresh on every run.
 
 Only the `advise` command uses this, in one thread: a library caller's
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 FORMAT = 1  # raised when what an entry holds changes shape
 SUFFIXES = (".yaml", ".yml")  # the files of a layer the loader reads (ruleset.schema.RULE_SUFFIXES)
 PACKAGE = Path(__file__).resolve().parents[1]
+UNUSED_DAYS = 30  # an entry not written for this long (its ruleset moved or gone) is removed by the next write
 SETTLED_NS = 2_000_000_000  # a layer file changed this recently before a load is not trusted to match what was read
 
 # What this process holds from an entry (or is recording for one): networks by the id of their ruleset
@@ -217,8 +219,10 @@ def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: d
         with replacing(str(entry)) as handle:
             handle.write(data)
         os.chmod(entry, 0o600)  # whatever the umask: an entry others could write is never read (see _read)
-        for older in entry.parent.glob(entry.name.split("-")[0] + "-*.pickle"):
-            if older != entry:
-                older.unlink()  # the same ruleset under an earlier build of the package: never read again
+        stale = time.time() - UNUSED_DAYS * 86_400
+        for older in entry.parent.glob("*-*.pickle"):
+            same_ruleset = older.name.split("-")[0] == entry.name.split("-")[0]
+            if older != entry and (same_ruleset or older.stat().st_mtime < stale):
+                older.unlink()  # an earlier build's entry for this ruleset, or one unused for a month
     except (OSError, PromorulesError, pickle.PicklingError, TypeError, AttributeError):
         pass  # a cache that cannot be written costs the next run its compile, nothing more
