@@ -34,6 +34,9 @@ HISTORY = {"promotion_requests", "setbacks", "last_promotion_date", "scope_chang
 # Facts the person changes by acting, never by waiting: a setback not dealt with leaves the year's count only
 # by being dealt with (S0: act on criticism where it can be seen), so time is never offered as the way out.
 ACTED_ON = {"unaddressed_setback_count_12m"}
+# Advice for the moment of asking that warns rather than invites ("not in passing"): held back with the ask,
+# but nothing a person should change their facts to unlock.
+CAUTION = "caution"
 
 
 def earliest_day(evaluator: PythonMatcher, facts: Facts, rule: Rule, start: date) -> Optional[date]:
@@ -82,7 +85,7 @@ def nearest_misses(
     active = {r.rule_id for r in advice.recommendations}
     found: dict[tuple, list[Rule]] = {}
     for rule in ruleset.rules:
-        if ASK_NOW not in rule.tags or not rule.recommend or rule.id in active:
+        if ASK_NOW not in rule.tags or CAUTION in rule.tags or not rule.recommend or rule.id in active:
             continue
         needed = search.unlock(rule)
         if needed is None or not needed or len(needed) > MAX_CHANGES:

@@ -58,12 +58,17 @@ def gave(person, path: str) -> bool:
 def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluator: PythonMatcher, person=None) -> list:
     """The missing facts as first defined: one tree walk per deciding rule; none the person gave."""
     stage_rules = []
+    possible = set()  # the person's stage, and earlier ones still undecided
+    current = None
     for stage in ruleset.stages:
         value = signals.get(stage.signal) if stage.signal else True
         if value is True:
+            current = stage.name
+            possible.add(stage.name)
             break
         if value is None:
             stage_rules += [r.id for r in ruleset.rules if r.derive == stage.signal]
+            possible.add(stage.name)
     needed: dict = {}
     descriptions: dict = {}
     memo: dict = {}
@@ -78,6 +83,7 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
     # A coach's order: the basics first (questions.BASICS); for someone never refused, no question that
     # only advice after a refusal waits on, and such advice does not count towards a question's place.
     from promorules.facts.questions import AFTER_A_REFUSAL_CATEGORIES, AFTER_A_REFUSAL_STAGES, BASICS
+    from promorules.facts.questions import PAST_THE_ASK_STAGES
 
     refusal_signals = {s.signal for s in ruleset.stages if s.name in AFTER_A_REFUSAL_STAGES}
     after = {
@@ -89,9 +95,35 @@ def plain_missing(ruleset, facts: dict, signals: dict, fired: frozenset, evaluat
     }
     if (facts.get("denied_request_count") or 0) >= 1:
         after = set()
-    kept = [p for p in needed if not gave(person, p) and (p in BASICS or needed[p] - after)]
-    rank = {p: BASICS.index(p) if p in BASICS else len(BASICS) for p in kept}
-    ordered = sorted(kept, key=lambda path: (rank[path], -len(needed[path] - after), path))
+    # The person's moment: a question counts only rules that could be shown in a possible stage (no stages:,
+    # or one listed; stage rules everywhere) and that no holding rule holds back; what decides the stage or
+    # a reason to wait before details; no question about the latest item of a list the person left empty.
+    every_stage_rule = {r.id for r in ruleset.rules for s in ruleset.stages if s.signal and r.derive == s.signal}
+    held = {target for r in ruleset.rules if r.id in fired and r.hold_back for target in ruleset.held_back_by(r)}
+    shown = {
+        r.id
+        for r in ruleset.rules
+        if (not r.stages or set(r.stages) & possible or r.id in every_stage_rule) and r.id not in held
+    }
+    if current is None:
+        shown = {r.id for r in ruleset.rules if r.id not in held}
+    deciding = every_stage_rule | {r.id for r in ruleset.rules if ruleset.is_gate(r)}
+
+    def listed(path: str) -> bool:
+        head = path.split("[-1].", 1)[0] if "[-1]." in path else None
+        return head is None or person is None or bool(getattr(person, head, None))
+
+    kept = [p for p in needed if not gave(person, p) and (p in BASICS or needed[p] - after) and listed(p)]
+    counted = {p: (needed[p] & shown) - after for p in kept}
+    leads = {p: bool(counted[p]) or (current not in PAST_THE_ASK_STAGES and p in BASICS) for p in kept}
+
+    def key(path: str) -> tuple:
+        if not leads[path]:
+            return (1, len(BASICS), 0, 0, -len(needed[path] - after), path)
+        rank = BASICS.index(path) if path in BASICS else len(BASICS)
+        return (0, rank, -len(counted[path] & deciding), -len(counted[path]), -len(needed[path] - after), path)
+
+    ordered = sorted(kept, key=key)
     return [{"fact": p, "description": descriptions[p], "rules": sorted(needed[p])} for p in ordered]
 
 

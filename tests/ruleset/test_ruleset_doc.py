@@ -43,7 +43,7 @@ def test_every_rule_stage_threshold_and_source_is_in_the_handbook():
 def test_a_rule_reads_in_plain_english_with_its_hold_backs_advice_and_sources():
     text = doc("default").output
     rule = section(text, "Give the role 12 months first")
-    assert "`timing.avoid-under-12-months` · priority 12 · stages: every stage" in rule
+    assert "`timing.avoid-under-12-months` · priority 12 · stages: step_up, make_the_case" in rule
     assert "- months in the current role: under 12 (min_months_in_role)" in rule  # the label advice uses
     assert "- growth of the role's scope: not dramatic" in rule
     assert "Holds back the `ask-now` advice (see [Groups of advice](#groups-of-advice))." in rule
