@@ -354,3 +354,19 @@ def test_without_an_extra_the_command_names_what_to_install(missing):
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"({missing} is missing); install them with: pip install 'promorules[server,coach]'" in result.stderr
+
+
+def test_a_person_with_facts_the_ruleset_declares_gets_its_advice(tmp_path):
+    """A company ruleset's own facts (department, missed quota) are read from a saved person, not refused."""
+    root = tmp_path / "company"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "company", root)
+    people = tmp_path / "people"
+    people.mkdir()
+    text = (ROOT / "examples" / PRIYA).read_text(encoding="utf-8")
+    extra = "department: sales\nmissed_quota_count: 2\ntalked_to_manager: false\n"
+    (people / "dana.yaml").write_text(text.rstrip("\n") + "\n" + extra, encoding="utf-8")
+    with running(root, people) as served, httpx.Client(timeout=60) as client:
+        params = {"token": served.token, "file": "company.yaml", "person": [str(people / "dana.yaml")]}
+        advice = advice_in(client.get(served.page("/edit"), params=params).text)
+    assert "unknown fact" not in advice
+    assert "Talk to your manager about the missed quota first" in advice

@@ -94,7 +94,7 @@ def advice_for(checked: Checked, names: list[str]) -> list[PersonAdvice]:
     shown = []
     for name in names:
         try:
-            facts = read_facts(name)
+            facts = read_facts(name, model=checked.report.ruleset.facts_model)
         except InputError as exc:
             shown.append(PersonAdvice(name, problems=[str(problem) for problem in exc.problems]))
             continue
