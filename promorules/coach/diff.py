@@ -367,7 +367,8 @@ def why_changed(old: Advisor, new: Advisor, facts: Facts) -> list[RuleWhy]:
     what = [(r.rule_id, "gained") for r in change.added] + [(r.rule_id, "lost") for r in change.removed]
     what += [(m.rule_id, "moved up" if m.new_rank < m.old_rank else "moved down") for m in change.moved]
     for rule_id, how in what:
-        flips = _flips(rule_id, sides, derived, labels, set())
+        with new.ruleset.facts_scope():  # a ruleset's own facts are named by the labels it declares
+            flips = _flips(rule_id, sides, derived, labels, set())
         was, now = held[0].get(rule_id), held[1].get(rule_id)
         note = (
             (f"held back by {', '.join(was)} before" if was else "")

@@ -273,6 +273,7 @@ def test_a_person_with_the_new_rulesets_own_facts_is_compared_and_why_is_said(tm
     assert f"{people / 'dana.yaml'}:\n  + acme.sales-quota-first at rank " in result.output
     assert "0 files could not be read" in result.output
     assert "department: sales: was not there, now yes (theirs: sales)" in result.output
+    assert "quotas missed in the last year: at least 2: was not there, now yes (theirs: 2)" in result.output
     back = diff(str(root), "default", "--facts", str(people))  # the other way round, the same person is read
     assert back.exit_code == 0 and "  - acme.sales-quota-first (was rank " in back.output, back.output
 
