@@ -32,11 +32,14 @@ def connect(server: Server) -> socket.socket:
 
 
 def until_closed(sock: socket.socket) -> bytes:
-    """Everything the server sends, until it closes the connection."""
+    """Everything the server sends, until it closes the connection; the socket is closed also when the
+    server resets it (left open, it is reported unclosed by whichever later test collects it)."""
     received = b""
-    while chunk := sock.recv(65536):
-        received += chunk
-    sock.close()
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    finally:
+        sock.close()
     return received
 
 
