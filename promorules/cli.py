@@ -12,7 +12,7 @@ import sys
 
 import click
 
-from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
+from .cli_support import RULESET_OPTION, THRESHOLD_OPTION, advice_format_option, as_of_option, friendly
 
 # Command families defined in their own modules, imported only when used, each with the first paragraph of its
 # help: `promorules --help` lists the commands from these lines alone, so it and `--version` import nothing but
@@ -101,21 +101,10 @@ def main():
 @main.command()
 @click.argument("facts", metavar="FACTS|-")
 @RULESET_OPTION
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    default=None,
-    metavar="DATE",
-    help="The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.",
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people (laid out in colour on a terminal, plain when piped), "
-    "markdown to share with a coach, json for programs (see `promorules schema advice`).",
+@as_of_option("The day to advise for (YYYY-MM-DD). Default: the facts' as_of, or today.")
+@advice_format_option(
+    "text for people (laid out in colour on a terminal, plain when piped), "
+    "markdown to share with a coach, json for programs (see `promorules schema advice`)."
 )
 @click.option(
     "--all",

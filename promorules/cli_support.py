@@ -47,6 +47,23 @@ def threshold_settings(ctx, param, values):
     return settings
 
 
+def as_of_option(help: str):
+    """The ``--as-of DATE`` option every command that advises takes; only its help differs by command."""
+    return click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help=help)
+
+
+def advice_format_option(help: str):
+    """The ``--format text|markdown|json`` option of the commands that show advice (parameter ``output``)."""
+    return click.option(
+        "--format",
+        "output",
+        type=click.Choice(["text", "markdown", "json"]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
 RULESET_OPTION = click.option(
     "--ruleset",
     "ruleset_path",

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..advisor import Advisor, bundled_ruleset_path, check_ruleset
-from ..cli_support import THRESHOLD_OPTION, friendly, iso_date
+from ..cli_support import THRESHOLD_OPTION, advice_format_option, as_of_option, friendly
 from .layers import effective_yaml
 from ..errors import MAX_PROBLEMS, InputError, Location, Problem
 from ..facts.files import read_facts
@@ -282,21 +282,8 @@ def _feature_files(root: Path, given: tuple) -> list[Path]:
     metavar="FILE",
     help="Also say why this person's advice changed: the conditions that flipped, with their values.",
 )
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    default=None,
-    metavar="DATE",
-    help="Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.",
-)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="A table for the terminal, Markdown for a report, JSON for programs.",
-)
+@as_of_option("Advise everyone for this day (YYYY-MM-DD). Default: each file's as_of.")
+@advice_format_option("A table for the terminal, Markdown for a report, JSON for programs.")
 @friendly
 def diff(old, new, facts_dir, generated, seed, thresholds, person_file, as_of, output):
     """How advice changes from the OLD ruleset to the NEW one (with --threshold settings applied to NEW).

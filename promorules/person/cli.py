@@ -10,7 +10,7 @@ from typing import Optional
 import click
 
 from ..advisor import Advisor
-from ..cli_support import RULESET_OPTION, friendly, iso_date
+from ..cli_support import RULESET_OPTION, advice_format_option, as_of_option, friendly
 from ..errors import InputError, Location, Problem
 from ..facts.files import load_facts, read_facts, validate_facts
 
@@ -25,7 +25,7 @@ from ..facts.files import load_facts, read_facts, validate_facts
     metavar="FILE",
     help="A facts file: show, for each condition, your value and whether it held.",
 )
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help="The day to explain for.")
+@as_of_option("The day to explain for.")
 @RULESET_OPTION
 @friendly
 def explain(rule_id, facts_path, as_of, ruleset_path):
@@ -55,7 +55,7 @@ def explain(rule_id, facts_path, as_of, ruleset_path):
     "replaced without --force, and the facts file never.",
 )
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
-@click.option("--as-of", callback=iso_date, default=None, metavar="DATE", help="The day to draft for.")
+@as_of_option("The day to draft for.")
 @RULESET_OPTION
 @friendly
 def case(facts, output_path, force, as_of, ruleset_path):
@@ -99,13 +99,9 @@ def case(facts, output_path, force, as_of, ruleset_path):
     help="Start from an existing facts file (and only ask what is still missing).",
 )
 @click.option("--force", is_flag=True, help="Replace the output file even if it exists.")
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    default=None,
-    metavar="DATE",
-    help="The day to advise for, saved in the file. Default: the as_of of the --facts file if it has "
-    "one, else today, which is not saved, so the file is advised for the day it is used.",
+@as_of_option(
+    "The day to advise for, saved in the file. Default: the as_of of the --facts file if it has "
+    "one, else today, which is not saved, so the file is advised for the day it is used."
 )
 @click.option(
     "--max-questions",
@@ -114,14 +110,7 @@ def case(facts, output_path, force, as_of, ruleset_path):
     show_default=True,
     help="Stop asking after this many questions.",
 )
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["text", "markdown", "json"]),
-    default="text",
-    show_default=True,
-    help="How to show the advice at the end.",
-)
+@advice_format_option("How to show the advice at the end.")
 @click.option(
     "--all",
     "everything",

@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from ..cli_support import RULESET_OPTION, THRESHOLD_OPTION, friendly, iso_date
+from ..cli_support import RULESET_OPTION, THRESHOLD_OPTION, as_of_option, friendly
 
 
 @click.command()
@@ -61,13 +61,7 @@ def _local_cluster(ctx, param, value):
 )
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes. Default: one per CPU.")
 @RULESET_OPTION
-@click.option(
-    "--as-of",
-    callback=iso_date,
-    default=None,
-    metavar="DATE",
-    help="Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.",
-)
+@as_of_option("Advise everyone for this day (YYYY-MM-DD). Default: each record's as_of, or today.")
 @THRESHOLD_OPTION
 @click.option(
     "--format",
