@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, Mapping, Optional, Union, overload, cast
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Optional, Union, overload, cast
 
 from pydantic import ValidationError
 
@@ -43,8 +43,11 @@ from .facts.derive import derive
 from .facts.files import first_problems
 from .facts.model import Facts
 from .yamlsource import Located
-from .ruleset.loader import LoadReport, bundled_ruleset_path, inspect_ruleset, read_ruleset
+from .ruleset.bundled import bundled_ruleset_path
 from .ruleset.model import Ruleset
+
+if TYPE_CHECKING:
+    from .ruleset.loader import LoadReport
 
 Engine = Literal["auto", "durable", "python"]
 Thresholds = Mapping[str, Union[int, float, str]]
@@ -69,6 +72,8 @@ def check_ruleset(path: Union[str, Path], thresholds: Optional[Thresholds] = Non
     The loader only reads and checks the files; the engine is asked here, one layer up, so `ruleset validate`
     and an advisor refuse the same rulesets.
     """
+    from .ruleset.loader import inspect_ruleset  # here, not above: `advise` from the cache never reads YAML
+
     report = inspect_ruleset(path, thresholds)
     if report.ruleset is not None:
         try:
@@ -121,6 +126,8 @@ class Advisor:
                 "ruleset", f"ruleset must be a promorules.Ruleset or the path of a ruleset folder, not {_kind(ruleset)}"
             )
         else:
+            from .ruleset.loader import read_ruleset
+
             self._path = Path(ruleset) if ruleset is not None else bundled_ruleset_path()
             ruleset = read_ruleset(self._path, thresholds)  # fitted to the engine once, in _build
         self._thresholds = dict(thresholds) if thresholds else None
@@ -255,6 +262,8 @@ class Advisor:
             raise _cannot_reload("a pinned advisor cannot reload; reload the advisor it was pinned from")
         if self._path is None:
             raise _cannot_reload("this advisor was given a loaded Ruleset, so it has no path to reload from")
+        from .ruleset.loader import read_ruleset
+
         with self._reload_lock:  # two reloads at once still end on the newest file
             self._loaded = self._build(read_ruleset(self._path, self._thresholds))
 

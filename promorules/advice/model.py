@@ -8,8 +8,6 @@ this version does not know (written by a newer promorules) is ignored, not
 refused, so a consumer pinned to an older promorules still reads newer advice.
 """
 
-from __future__ import annotations
-
 from datetime import date as Date
 from typing import Optional, Union
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date as Date
 from typing import Any, Literal, Optional, Union
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from ..errors import argument_error
 from .model import MAX_ID_LENGTH, SCHEMA_VERSION, Advice, RulesetInfo, _Out
@@ -33,14 +33,20 @@ MOMENT = ("wait", "stage")  # the fits of advice for this moment (see resolve.Re
 MAX_SHARED_ITEMS = 4_096
 
 
-class StageBrief(_Out):
+class _ViewOut(_Out):
+    """A compact view's record: its schema is built on first use, since `promorules advise` shows none."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class StageBrief(_ViewOut):
     """Where the person is in the promotion cycle, in two words."""
 
     name: str = Field(description="The stage's name in the ruleset, e.g. make_the_case.")
     title: str = Field(description="The stage in a few words.")
 
 
-class SummaryItem(_Out):
+class SummaryItem(_ViewOut):
     """One recommendation as a person reads it."""
 
     rank: int = Field(description="1 for the first thing to do.")
@@ -51,14 +57,14 @@ class SummaryItem(_Out):
     date_label: Optional[str] = Field(default=None, description="What the date means.")
 
 
-class IdsItem(_Out):
+class IdsItem(_ViewOut):
     """One recommendation as a program joins on it."""
 
     rule_id: str = Field(description="The id of the rule that gives this advice (ranked by position).")
     date: Optional[Date] = Field(default=None, description="A date that goes with the advice, if any.")
 
 
-class _View(_Out):
+class _View(_ViewOut):
     schema_version: str = Field(default=SCHEMA_VERSION, description="The shape of this output, MAJOR.MINOR.")
     id: Optional[str] = Field(
         default=None,

@@ -2,8 +2,9 @@
 
 Reading, checking and compiling the bundled ruleset is about a quarter of a
 cold `advise` (docs/performance.md). `compiled_ruleset` keeps what that work
-makes (the loaded ruleset, its durable network, and the code objects of its
-conditions written out as Python) in one file per ruleset, under
+makes (the loaded ruleset, its durable network, and its conditions written
+out as Python: the code objects and the constants they read) in one file per
+ruleset, under
 ``$XDG_CACHE_HOME/promorules`` (``~/.cache/promorules`` by default).
 ``PROMORULES_CACHE=off`` turns it off; ``PROMORULES_CACHE=/a/folder`` puts it there.
 
@@ -40,23 +41,24 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Union
 
 if TYPE_CHECKING:
     from ..ruleset.model import Ruleset
     from .compiler import Network
 
-FORMAT = 1  # raised when what an entry holds changes shape
+FORMAT = 2  # raised when what an entry holds changes shape
 SUFFIXES = (".yaml", ".yml")  # the files of a layer the loader reads (ruleset.schema.RULE_SUFFIXES)
 PACKAGE = Path(__file__).resolve().parents[1]
 UNUSED_DAYS = 30  # an entry not written for this long (its ruleset moved or gone) is removed by the next write
 SETTLED_NS = 2_000_000_000  # a layer file changed this recently before a load is not trusted to match what was read
 
-# What this process holds from an entry (or is recording for one): networks by the id of their ruleset
-# (the ruleset is held with it, so the id stays its own), and code objects by the digest of their source.
+# What this process holds from an entry, by the id of its ruleset (the ruleset is held with it, so the id stays
+# its own): the network, and each kind of generated code with the constants it reads. And what is being recorded
+# for a new entry: the ruleset, and its generated code by kind (marshalled).
 _networks: dict[int, tuple[Any, Any]] = {}
-_code: dict[str, Any] = {}
-_recording: Optional[dict[str, bytes]] = None
+_generated: dict[tuple[int, str], tuple[Any, Any, dict]] = {}
+_recording: Optional[tuple[Any, dict[str, tuple[bytes, dict]]]] = None
 
 
 def stored_network(ruleset: "Ruleset") -> Optional["Network"]:
@@ -65,14 +67,21 @@ def stored_network(ruleset: "Ruleset") -> Optional["Network"]:
     return held[1] if held is not None and held[0] is ruleset else None
 
 
-def compiled(source: str, filename: str):
-    """``compile(source, filename, "exec")``, or the code object kept for exactly this source."""
-    digest = hashlib.sha256(source.encode()).hexdigest()
-    code = _code.get(digest)
-    if code is None:
-        code = compile(source, filename, "exec")
-        if _recording is not None:
-            _recording[digest] = marshal.dumps(code)
+def generated(ruleset: "Ruleset", kind: str, namespace: dict, write: Callable[[], str], filename: str):
+    """The compiled code of ``kind`` (one of `engine.codegen`'s programs) for ``ruleset``, its constants put in
+    ``namespace``: kept with a ruleset from the cache, else written (``write`` adds the constants) and compiled.
+
+    Writing the source walks every condition (about 10 ms for the bundled ruleset); the code and the constants
+    are a function of the ruleset alone, so an entry keeps them.
+    """
+    held = _generated.get((id(ruleset), kind))
+    if held is not None and held[0] is ruleset:
+        namespace.update(held[2])
+        return held[1]
+    before = set(namespace)
+    code = compile(write() + "\n", filename, "exec")
+    if _recording is not None and _recording[0] is ruleset:
+        _recording[1][kind] = (marshal.dumps(code), {name: namespace[name] for name in namespace if name not in before})
     return code
 
 
@@ -104,9 +113,11 @@ def compiled_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, A
     entry = folder / _entry_name(key) if folder is not None else None
     found = _read(entry, key) if entry is not None else None
     if found is not None:
-        _networks[id(found["ruleset"])] = (found["ruleset"], found["network"])
-        _code.update((digest, marshal.loads(code)) for digest, code in found["code"].items())
-        yield found["ruleset"]
+        ruleset = found["ruleset"]
+        _networks[id(ruleset)] = (ruleset, found["network"])
+        for kind, (code, names) in found["code"].items():
+            _generated[id(ruleset), kind] = (ruleset, marshal.loads(code), names)
+        yield ruleset
         return
     from ..ruleset.loader import inspect_ruleset
     from ..errors import RulesetError
@@ -119,8 +130,8 @@ def compiled_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, A
     ruleset = report.ruleset
     assert ruleset is not None, "a load without problems gives a ruleset"
     layers = [Path(manifest).parent for manifest in report.layers]
-    recorded: dict[str, bytes] = {}
-    _recording = recorded if entry is not None else None
+    recorded: dict[str, tuple[bytes, dict]] = {}
+    _recording = (ruleset, recorded) if entry is not None else None
     try:
         _networks[id(ruleset)] = (ruleset, fitted_network(ruleset))
         yield ruleset
@@ -201,7 +212,7 @@ def _read(entry: Path, key: dict) -> Optional[dict]:
         return None
 
 
-def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: dict[str, bytes]) -> None:
+def _write(entry: Path, key: dict, layers: list[Path], ruleset, network, code: dict[str, tuple[bytes, dict]]) -> None:
     from ..errors import PromorulesError
     from ..outfile import replacing
 

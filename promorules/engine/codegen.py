@@ -25,7 +25,7 @@ from typing import Any, Callable, Container
 
 from ..ruleset import conditions as c
 from ..ruleset.model import Rule, Ruleset
-from .cache import compiled
+from .cache import generated
 
 FALSE, UNKNOWN, TRUE = 0, 1, 2
 DECODE = (False, None, True)
@@ -39,20 +39,22 @@ class Program:
     """Every signal, in dependency order: True, False or None (unknown)."""
     truths: Callable[[dict, dict], tuple]
     """Each rule's condition (in ruleset order) as 0/1/2, given the signals."""
-    source: str
 
 
 def compile_program(ruleset: Ruleset, signal_order: list[str]) -> Program:
     namespace: dict[str, Any] = {"DECODE": DECODE}
     constants: dict[tuple, str] = {}
-    source = "\n\n".join(
-        [
-            _signals_function(ruleset, signal_order, namespace, constants),
-            _truths_function(ruleset, namespace, constants),
-        ]
-    )
-    _run(source, ruleset, namespace)
-    return Program(namespace["signals"], namespace["truths"], source)
+
+    def write() -> str:
+        return "\n\n".join(
+            [
+                _signals_function(ruleset, signal_order, namespace, constants),
+                _truths_function(ruleset, namespace, constants),
+            ]
+        )
+
+    _run("program", write, ruleset, namespace)
+    return Program(namespace["signals"], namespace["truths"])
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def compile_undecided(
     signals = tuple(sorted({atom.name for atom in atoms if atom.signal} | derived))
     masks = _Masks(rules, paths, signals, report)
     namespace: dict[str, Any] = {"DECODE": DECODE, "defaultdict": defaultdict}
-    _run(_undecided_function(ruleset, namespace, {}, masks, deciding), ruleset, namespace)
+    _run("undecided", lambda: _undecided_function(ruleset, namespace, {}, masks, deciding), ruleset, namespace)
     return Undecided(namespace["undecided"], rules, paths, signals)
 
 
@@ -117,8 +119,10 @@ class _Masks:
         return mask
 
 
-def _run(source: str, ruleset: Ruleset, namespace: dict) -> None:
-    code = compiled(source + "\n", f"<conditions of {ruleset.name or 'a ruleset'}>")  # kept by `advise` (cache)
+def _run(kind: str, write: Callable[[], str], ruleset: Ruleset, namespace: dict) -> None:
+    """Write the source of ``kind`` (binding its constants in ``namespace``) and run it, or run the code kept by
+    `advise`'s cache for this ruleset."""
+    code = generated(ruleset, kind, namespace, write, f"<conditions of {ruleset.name or 'a ruleset'}>")
     exec(code, namespace)  # noqa: S102 - our own code, from checked names; values are bound, not written
 
 

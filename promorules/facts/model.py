@@ -10,8 +10,6 @@ foundation, stepping up, evidence and case, relationships, organisation and
 context, promotion-request history, offers and outcomes.
 """
 
-from __future__ import annotations
-
 import functools
 import re
 from dataclasses import dataclass

@@ -27,6 +27,7 @@ from ..facts.declared import LIMITS, NUMBERS, TYPES, WHOLE, DeclaredFact, declar
 from ..facts.model import Facts, field_path
 from ..text import show
 from .model import GATE, MOMENT_TAG, Pair, Rule, Ruleset, Source, Stage, Threshold
+from .bundled import bundled_ruleset_path  # noqa: F401  (imported from here too)
 from .rulecheck import RuleFindings, check_rule
 from .schema import (  # noqa: F401  (MANIFEST, RULE_SUFFIXES, number_problem: imported from here too)
     MANIFEST,
@@ -116,15 +117,6 @@ def inspect_ruleset(path: Union[str, Path], thresholds: Optional[Mapping[str, An
         switches=loader.switches,
         disabled=dict(loader.removed),
     )
-
-
-def bundled_ruleset_path() -> Path:
-    """The default ruleset: inside the installed package, or beside it in a source checkout."""
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "rulesets" / "default", package.parent / "rulesets" / "default"):
-        if (candidate / MANIFEST).is_file():
-            return candidate
-    raise FileNotFoundError("the bundled ruleset is missing from this installation")
 
 
 def resolve_extends(target: str, root: Path) -> Path:

@@ -12,7 +12,8 @@ from typing import Any, Literal, Mapping, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-MANIFEST = "ruleset.yaml"
+from .bundled import MANIFEST  # noqa: F401  (the loader and the coach commands read it from here)
+
 RULE_SUFFIXES = (".yaml", ".yml")  # both are common for YAML; a rule file of either is read
 MAX_LAYERS = 16
 MAX_RULES = 1000
