@@ -7,6 +7,7 @@ traceback (set PROMORULES_DEBUG=1 to see one).
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -125,14 +126,20 @@ def advise(facts, ruleset_path, as_of, output, everything, thresholds):
     Example:
       promorules advise examples/priya-hiring-freeze.yaml --format json
     """
-    from .advice.render import print_advice
-    from .advisor import bundled_ruleset_path, full_advice
-    from .engine.cache import compiled_ruleset
-    from .facts.files import read_facts
+    # Python's cyclic collector would run dozens of times while the models and the advisor are built, and find
+    # nothing to free: what they build lives until the process ends. It runs again before the facts are read.
+    gc.disable()
+    try:
+        from .advice.render import print_advice
+        from .advisor import bundled_ruleset_path, full_advice
+        from .engine.cache import compiled_ruleset
+        from .facts.files import read_facts
 
-    # The ruleset compiled by an earlier run when nothing it was made from changed (engine/cache.py).
-    with compiled_ruleset(ruleset_path or bundled_ruleset_path(), thresholds) as ruleset:
-        advisor = sys.modules[__name__].Advisor(ruleset)  # see __getattr__ below
+        # The ruleset compiled by an earlier run when nothing it was made from changed (engine/cache.py).
+        with compiled_ruleset(ruleset_path or bundled_ruleset_path(), thresholds) as ruleset:
+            advisor = sys.modules[__name__].Advisor(ruleset)  # see __getattr__ below
+    finally:
+        gc.enable()
     person = read_facts(facts, as_of=as_of, model=advisor.ruleset.facts_model)  # with the ruleset's own facts
     print_advice(full_advice(advisor, person), output, everything)
 
