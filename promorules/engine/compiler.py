@@ -22,6 +22,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Optional
 
@@ -80,6 +81,21 @@ class Network:
     actions: dict  # durable rule name -> Action
     facts: tuple[str, ...]  # the facts a person fact carries
     groups: int
+
+    @cached_property
+    def signals_read(self) -> frozenset:
+        """The (signal, value) pairs some pattern tests; asserting any other would match nothing.
+
+        Worked out once per network from its definition, and kept with it by `advise`'s cache.
+        """
+        read = set()
+        for rule in json.loads(self.definition).values():
+            for pattern in rule["all"]:
+                steps = next(iter(pattern.values()))["$and"]
+                if steps[0] == {"__type": "signal"}:
+                    fields = {key: value for step in steps[1:] for key, value in step.items()}
+                    read.add((fields["name"], fields["value"]))
+        return frozenset(read)
 
 
 def compile_ruleset(ruleset: Ruleset) -> Network:

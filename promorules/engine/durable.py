@@ -107,7 +107,7 @@ class DurableMatcher:
             for name in signals
             for value in (True, False)
         }
-        self._read = _signals_read(network)
+        self._read = network.signals_read
         self._person = PersonFact(network)
         self._names: dict[str, Action] = {}  # a frame's opening '{"name"' -> the action, once decoded
         self._state: Optional[_Process] = None
@@ -227,18 +227,6 @@ def _release(handle: int, pid: int, settled: set[str]) -> None:
         _durable.delete_ruleset(handle)
     except _durable.error:
         pass
-
-
-def _signals_read(network: Network) -> frozenset:
-    """The (signal, value) pairs some pattern of the network tests; asserting any other would match nothing."""
-    read = set()
-    for rule in json.loads(network.definition).values():
-        for pattern in rule["all"]:
-            steps = next(iter(pattern.values()))["$and"]
-            if steps[0] == {"__type": "signal"}:
-                fields = {key: value for step in steps[1:] for key, value in step.items()}
-                read.add((fields["name"], fields["value"]))
-    return frozenset(read)
 
 
 def _stored(outcome: tuple, text: str, stored: list[str]) -> int:
