@@ -21,7 +21,6 @@ command line, the batch and the service give too, and a wrong argument (a view, 
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
@@ -124,6 +123,8 @@ def closest(word: str, choices: Iterable[str]) -> Optional[str]:
     """The choice ``word`` is most likely a misspelling of, or None when nothing is close (or it is too long)."""
     if len(word) > MAX_HINT_LENGTH:
         return None
+    import difflib  # here: only a mistake needs it, and every command imports this module
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return close[0] if close else None
 
