@@ -71,6 +71,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -383,13 +384,21 @@ def create_app(
             """Prometheus's text format: counts and timings by route, status class and stage; no person's value."""
             return Response(counters.text(), media_type=counters.media_type)
 
+    described_facts: list[type[Facts]] = []  # the facts model the cached description was made with
+
     def openapi() -> dict[str, Any]:
-        """FastAPI's description, plus the Facts schema the request bodies refer to, and the views."""
-        if app.openapi_schema is None:
+        """FastAPI's description, plus the Facts schema the request bodies refer to, and the views.
+
+        Facts are the default ruleset's, with its own facts (as /v1/schema/facts gives them); a reload
+        that changes them describes them afresh.
+        """
+        facts_model = default.ruleset.facts_model if default is not None else Facts
+        if app.openapi_schema is None or described_facts != [facts_model]:
+            described_facts[:] = [facts_model]
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             components = schema.setdefault("components", {}).setdefault("schemas", {})
-            described_models = (
-                ("Facts", Facts),
+            described_models: tuple[tuple[str, type[BaseModel]], ...] = (
+                ("Facts", facts_model),
                 ("Advice", Advice),
                 ("SummaryView", SummaryView),
                 ("IdsView", IdsView),
@@ -397,7 +406,7 @@ def create_app(
             for title, model in described_models:
                 described = model.model_json_schema(
                     ref_template="#/components/schemas/{model}",
-                    mode="validation" if model is Facts else "serialization",
+                    mode="validation" if model is facts_model else "serialization",
                 )
                 components.update(described.pop("$defs", {}))
                 components[title] = described

@@ -418,3 +418,22 @@ def test_a_cluster_reads_the_declared_columns_as_the_local_batch_does(tmp_path):
         lines = cluster_batch.advise_partitions(frame, str(COMPANY)).compute()["line"]
     assert "".join(line + "\n" for line in lines) == local.read_text()
     assert '"rule_id":"company.sales-quota-talk-first"' in lines[0]
+
+
+def test_the_services_openapi_describes_the_rulesets_own_facts():
+    """An HR platform generating its client from /openapi.json gets the facts the service's ruleset takes."""
+    import httpx
+
+    from promorules.service.server import create_app
+
+    async def facts_described(advisor: Advisor) -> dict:
+        transport = httpx.ASGITransport(app=create_app(advisor))
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            openapi = (await client.get("/openapi.json")).json()
+        return openapi["components"]["schemas"]["Facts"]["properties"]
+
+    company = asyncio.run(facts_described(Advisor(COMPANY)))
+    assert {"department", "missed_quota_count", "talked_to_manager"} <= set(company)
+    assert "role_start_date" in company
+    plain = asyncio.run(facts_described(Advisor()))
+    assert "department" not in plain and "role_start_date" in plain
