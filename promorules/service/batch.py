@@ -15,8 +15,9 @@ The input is streamed: records are read lazily in chunks, at most a few
 chunks per worker (and `IN_FLIGHT_BYTES` of records) are in flight, and
 results are written as soon as they are next in order, so memory stays flat
 however long the file is and however long its lines. Workers are processes
-(durable-rules holds the GIL), each loading the ruleset once, and leave
-Ctrl-C to this process, which stops them.
+(durable-rules holds the GIL), forked with the advisor this process loaded
+(elsewhere each loads the ruleset once), and leave Ctrl-C to this process,
+which stops them.
 
 A stopped run can be resumed: `Done` says how many records its output
 already holds, and those are read past, not advised again.
@@ -25,10 +26,12 @@ already holds, and those are read past, not advised again.
 from __future__ import annotations
 
 import csv
+import errno
 import gc
 import io
 import json
 import multiprocessing
+import os
 import re
 import shlex
 import signal
@@ -39,7 +42,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Literal, Optional, TextIO, Union
 
 from ..errors import InputError, Location, Problem, did_you_mean
 from .records import RecordError, advise_line, error_line, parse_json, record_problem
@@ -124,7 +127,6 @@ def run_batch(
     the JSONL key) holding each record's id (default: ``employee_id`` for
     CSV/TSV when the header has it, ``id`` for JSONL).
     """
-    from ..advisor import Advisor
     from ..advice.views import check_view
 
     started = time.perf_counter()
@@ -138,7 +140,8 @@ def run_batch(
         id_column or "id",
     )
     # A broken ruleset stops the batch here, once, with its file and line; its own facts have columns of their own.
-    declared = Advisor(ruleset, thresholds=thresholds).ruleset.facts
+    worker = _Worker(settings)
+    declared = worker.advisor.ruleset.facts
     blank = 0
 
     def records() -> Iterator[Record]:
@@ -157,8 +160,14 @@ def run_batch(
             raise _not_resumable(source, f"it has {passed:,} records, fewer than the {done.records:,} already written")
 
     total, advised = done.records, done.advised
-    for lines, count, good in _advise_all(records(), settings, workers):
-        output.write(lines)
+    copy = getattr(output, "copy_lines", None)  # BatchOutput's: the kernel copies a worker's lines to the file
+    for lines, count, good in _advise_all(records(), settings, workers, worker):
+        if isinstance(lines, bytes):
+            output.write(lines)
+        elif copy is not None:
+            copy(lines.fd, lines.size, count)
+        else:
+            output.write(bytes(lines))
         total += count
         advised += good
         if progress is not None:
@@ -173,56 +182,129 @@ def _not_resumable(source: str, why: str) -> InputError:
     )
 
 
-def _advise_all(records: Iterator[Record], settings: Settings, workers: int) -> Iterator[tuple[bytes, int, int]]:
-    """Chunks of output, in input order: (the lines as UTF-8, records, records advised).
+def _advise_all(
+    records: Iterator[Record], settings: Settings, workers: int, worker: Optional[_Worker] = None
+) -> Iterator[tuple[Lines, int, int]]:
+    """Chunks of output, in input order: (the lines, records, records advised).
 
-    In this process for one worker, else in a pool of processes. A chunk's
-    lines travel as one bytes object, which costs the pool next to nothing
-    to pass on however long the advice.
+    In this process for one worker, else in a pool of processes. ``worker``
+    is this process's, when it has one already: it advises in this process,
+    and forked workers start with a copy of it instead of loading the ruleset
+    again. A chunk's lines are bytes, or, from a forked worker, `LinesInFile`,
+    valid until the next chunk is asked for.
     """
     chunks = _chunked(records, CHUNK)
     if workers <= 1:
-        worker = _Worker(settings)
+        worker = worker or _Worker(settings)
         for chunk in chunks:
             yield worker.advise_chunk(chunk)
         return
     window = _Window(workers * IN_FLIGHT_PER_WORKER, IN_FLIGHT_BYTES)
     stopped = threading.Event()
     failure: list[BaseException] = []
+    context = multiprocessing.get_context()
+    forked = context.get_start_method() == "fork"
+    files = _chunk_files(window.chunks) if forked else ()
 
-    def bounded() -> Iterator[list[Record]]:
+    def bounded() -> Iterator[tuple[Optional[int], list[Record]]]:
         """Chunks for the pool, never more than the window ahead of the writer; read errors kept for later.
 
+        Each goes with the in-memory file its lines are to be left in (None:
+        they come back through the pool): chunk k takes file k mod the window,
+        whose chunk has been written, as the window lets chunk k in only then.
         The pool reads this in a thread of its own, which must end when the
         writer stops early (an error, Ctrl-C), or closing the pool would wait
         for it forever.
         """
         try:
-            for chunk in chunks:
+            for number, chunk in enumerate(chunks):
                 if not window.enter(_chunk_bytes(chunk), stopped):
                     return
-                yield chunk
+                yield (number % len(files) if files else None), chunk
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread below
             failure.append(exc)
 
-    pool = _pool_deaf_to_stops(workers, settings)
     try:
-        for lines in pool.imap(_advise_in_worker, bounded()):
-            window.leave()
-            yield lines
+        pool = _pool_deaf_to_stops(context, workers, settings, worker if forked else None, files)
+        try:
+            for number, (lines, count, good) in enumerate(pool.imap(_advise_in_worker, bounded())):
+                if isinstance(lines, int):
+                    fd = files[number % len(files)]
+                    yield LinesInFile(fd, lines), count, good
+                    os.ftruncate(fd, 0)  # its memory freed: only the chunks in flight hold any
+                else:
+                    yield lines, count, good
+                window.leave()  # only now: the chunk's file may be written again
+        finally:
+            stopped.set()
+            pool.close()  # the workers finish the chunks they were given (at most the window), then leave
+            pool.join()
     finally:
-        stopped.set()
-        pool.close()  # the workers finish the chunks they were given (at most the window), then leave
-        pool.join()
+        for fd in files:
+            os.close(fd)
     if failure:
         raise failure[0]
+
+
+@dataclass(frozen=True)
+class LinesInFile:
+    """A chunk's lines, left by a worker in an in-memory file: its first ``size`` bytes."""
+
+    fd: int
+    size: int
+
+    def __bytes__(self) -> bytes:
+        return read_part(self.fd, 0, self.size)
+
+
+Lines = Union[bytes, LinesInFile]
+
+
+def read_part(fd: int, offset: int, size: int) -> bytes:
+    """``size`` bytes of the file ``fd`` from ``offset``; OSError if it ends before."""
+    data = b""
+    while len(data) < size:
+        more = os.pread(fd, size - len(data), offset + len(data))
+        if not more:
+            raise OSError(errno.EIO, f"the lines ended at byte {offset + len(data):,}, not {offset + size:,}")
+        data += more
+    return data
+
+
+def _chunk_files(count: int) -> tuple[int, ...]:
+    """In-memory files for forked workers to leave chunks' lines in; none where Linux's memfd is missing.
+
+    A chunk's lines (about 4.6 MB in the full view) sent back through the
+    pool's pipe cost the worker a pickled copy and waits on a 64 KiB pipe,
+    and this process a read, an unpickled copy and a write. Left in a file
+    the workers inherit, they are one write there and a copy by the kernel
+    into the output here. With them and the advisor inherited, two workers
+    advising 20,000 people in the full view took 1.0 to 1.9 s of this
+    process's CPU time instead of 2.8, and 16.0 s of theirs instead of 17.0.
+    Anonymous files: whatever stops the run, nothing is left on disk.
+    """
+    if not hasattr(os, "memfd_create") or not hasattr(os, "sendfile"):
+        return ()
+    files: list[int] = []
+    try:
+        for number in range(count):
+            files.append(os.memfd_create(f"promorules-batch-{number}", os.MFD_CLOEXEC))
+    except OSError:
+        for fd in files:
+            os.close(fd)
+        return ()
+    return tuple(files)
 
 
 _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _pool_deaf_to_stops(workers: int, settings: Settings):
+def _pool_deaf_to_stops(context, workers: int, settings: Settings, worker: Optional[_Worker], files: tuple[int, ...]):
     """A pool whose workers ignore Ctrl-C and SIGTERM: this process alone stops, and then lets them leave.
+
+    Each worker starts with ``worker`` (forked, so not pickled) or builds its
+    own from ``settings``, and leaves its chunks' lines in ``files`` (see
+    `_chunk_files`) when there are any.
 
     Ctrl-C reaches every process of the terminal's group, and a service
     manager sends SIGTERM to all of them. A worker that raised would print
@@ -234,7 +316,7 @@ def _pool_deaf_to_stops(workers: int, settings: Settings):
     main = threading.current_thread() is threading.main_thread()
     previous = [signal.signal(number, signal.SIG_IGN) for number in _STOPS] if main else []
     try:
-        return multiprocessing.get_context().Pool(workers, initializer=_start_worker, initargs=(settings,))
+        return context.Pool(workers, initializer=_start_worker, initargs=(settings, worker, files))
     finally:
         for number, handler in zip(_STOPS, previous):
             signal.signal(number, handler)
@@ -594,7 +676,8 @@ class _Worker:
 
     def advise_chunk(self, chunk: list[Record]) -> tuple[bytes, int, int]:
         lines = [self.advise_record(record) for record in chunk]
-        return b"".join(line + b"\n" for line, _ in lines), len(lines), sum(advised for _, advised in lines)
+        text = b"\n".join([line for line, _ in lines] + [b""])  # each line ends with "\n", copied once
+        return text, len(lines), sum(advised for _, advised in lines)
 
     def advise_record(self, record: Record) -> tuple[bytes, bool]:
         from ..facts.csvrow import CellError, row_facts
@@ -646,14 +729,16 @@ def _row_id(row: dict) -> Optional[str]:
 
 
 _WORKER: Optional[_Worker] = None  # the advisor of this worker process
+_FILES: tuple[int, ...] = ()  # the in-memory files this worker leaves its chunks' lines in (see `_chunk_files`)
 
 
-def _start_worker(settings: Settings) -> None:
-    global _WORKER
+def _start_worker(settings: Settings, worker: Optional[_Worker], files: tuple[int, ...]) -> None:
+    global _WORKER, _FILES
     for number in _STOPS:  # also where workers are not forked (see _pool_deaf_to_stops)
         signal.signal(number, signal.SIG_IGN)
     _die_with_parent()
-    _WORKER = _Worker(settings)
+    _WORKER = worker or _Worker(settings)  # a forked one's durable-rules network is rebuilt on first use
+    _FILES = files
     gc.freeze()  # the advisor lives as long as the worker: keep it out of every garbage collection
 
 
@@ -670,9 +755,21 @@ def _die_with_parent() -> None:
         pass
 
 
-def _advise_in_worker(chunk: list[Record]) -> tuple[bytes, int, int]:
+def _advise_in_worker(task: tuple[Optional[int], list[Record]]) -> tuple[Union[bytes, int], int, int]:
+    """A chunk's (lines, records, records advised); the lines left in the chunk's file give their size instead."""
     assert _WORKER is not None, "the worker was not started"
-    return _WORKER.advise_chunk(chunk)
+    file, chunk = task
+    lines, count, good = _WORKER.advise_chunk(chunk)
+    if file is None:
+        return lines, count, good
+    fd = _FILES[file]
+    try:
+        view = memoryview(lines)
+        while view:  # into an empty file: this process's parent empties it once written
+            view = view[os.pwrite(fd, view, len(lines) - len(view)) :]
+    except OSError:
+        return lines, count, good  # no memory left for it there: the pool passes it on
+    return len(lines), count, good
 
 
 # ------------------------------------------------------------------ progress

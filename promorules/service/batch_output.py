@@ -15,13 +15,14 @@ ruleset or an unreadable input leaves no file behind.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
 from datetime import date
 from typing import Any, BinaryIO, Optional
 
-from .batch import Done
+from .batch import Done, read_part
 from ..outfile import check_target, is_stream, refuse, sync_folder, write_file
 
 PARTIAL = ".partial"  # OUT + this: the lines written so far
@@ -103,13 +104,46 @@ class BatchOutput:
         try:
             if self.handle is None:
                 self.handle = self._open()
-            view = memoryview(data)
-            while view:  # the file is unbuffered, so that what is counted written is on its way to disk
-                view = view[self.handle.write(view) or 0 :]
+            self._write_all(data)
         except OSError as exc:
             raise refuse(self._shown_target(), f"cannot write the file: {exc.strerror or exc}") from None
         size, lines = self.written
         self.written = (size + len(data), lines + data.count(b"\n"))  # one store: a signal sees both or neither
+
+    def copy_lines(self, fd: int, size: int, lines: int) -> None:
+        """Append the first ``size`` bytes of the file ``fd``: ``lines`` whole lines (one chunk of results).
+
+        Into a file the kernel copies them (sendfile), so they never pass
+        through this process's memory; what the output's file system cannot
+        take that way is read and written.
+        """
+        if self.stream:
+            self.write(read_part(fd, 0, size))
+            return
+        sent = 0
+        try:
+            if self.handle is None:
+                self.handle = self._open()
+            try:
+                while sent < size:
+                    copied = os.sendfile(self.handle.fileno(), fd, sent, size - sent)
+                    if not copied:
+                        raise OSError(errno.EIO, f"the lines ended at byte {sent:,}, not {size:,}")
+                    sent += copied
+            except OSError as exc:
+                if exc.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+                    raise
+                self._write_all(read_part(fd, sent, size - sent))
+        except OSError as exc:
+            raise refuse(self._shown_target(), f"cannot write the file: {exc.strerror or exc}") from None
+        written, counted = self.written
+        self.written = (written + size, counted + lines)  # one store: a signal sees both or neither
+
+    def _write_all(self, data: bytes) -> None:
+        assert self.handle is not None, "opened by the caller"
+        view = memoryview(data)
+        while view:  # the file is unbuffered, so that what is counted written is on its way to disk
+            view = view[self.handle.write(view) or 0 :]
 
     def flush(self) -> None:
         pass  # flushed where it matters: when finished or stopped
