@@ -673,6 +673,8 @@ class _Worker:
 
         self.settings = settings
         self.advisor = Advisor(settings.ruleset, thresholds=settings.thresholds)
+        # A ruleset's own fact read from a CSV column of another name: its problems name the column.
+        self.columns = {fact.name: fact.column for fact in self.advisor.ruleset.facts if fact.column != fact.name}
 
     def advise_chunk(self, chunk: list[Record]) -> tuple[bytes, int, int]:
         lines = [self.advise_record(record) for record in chunk]
@@ -712,6 +714,7 @@ class _Worker:
             view=settings.view,
             id_key=settings.id_key,
             person_id=person_id,
+            columns=self.columns if kind == "row" else None,
         )
 
 

@@ -8,8 +8,9 @@ below both, so the service does not borrow the batch's internals.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
-from typing import Any, Optional, Sequence
+from typing import Any, Mapping, Optional, Sequence
 
 from ..errors import InputError, Location, Problem
 
@@ -27,6 +28,7 @@ def advise_line(
     view: str = "full",
     id_key: str = "id",
     person_id: Optional[str] = None,
+    columns: Optional[Mapping[str, str]] = None,
 ) -> tuple[bytes, bool]:
     """The output line (UTF-8 JSON) for one record of parsed JSON, and whether it was advised.
 
@@ -34,7 +36,9 @@ def advise_line(
     ``outlook`` adds the nearest misses and the plan. ``view`` is the view
     written; the record's id is ``person_id``, else its ``id_key`` key, which
     is taken out before the facts are read. Problems become an error line
-    naming each field; nothing raises.
+    naming each field; nothing raises. ``columns`` maps a ruleset's own fact
+    to the CSV column it was read from, where the two names differ: its
+    problems name the column, as the person's file does.
     """
     from ..advice.views import view_of
     from ..advisor import IdError, check_id, full_advice
@@ -61,7 +65,7 @@ def advise_line(
     except RecordError as exc:
         return error_line(number, exc.problems, person_id), False
     except InputError as exc:
-        return error_line(number, exc.problems, person_id), False
+        return error_line(number, [_by_column(p, columns) for p in exc.problems], person_id), False
     except Exception as exc:  # noqa: BLE001 - one record's internal problem must not stop the others
         return error_line(number, [record_problem(f"internal problem ({type(exc).__name__}: {exc})")], person_id), False
     return b'{"record":%d%s,"advice":%s}' % (
@@ -132,3 +136,14 @@ def error_line(number: int, problems: Sequence[Problem], person_id: Optional[str
         line["id"] = person_id
     line.update(error=errors[0], errors=errors)
     return json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _by_column(problem: Problem, columns: Optional[Mapping[str, str]]) -> Problem:
+    """The problem of a fact read from a column of another name, worded with the column's name."""
+    column = columns.get(problem.field) if columns else None
+    if column is None:
+        return problem
+    message = problem.message
+    if message.startswith(f"{problem.field}:"):
+        message = column + message[len(problem.field) :]
+    return replace(problem, field=column, message=message)

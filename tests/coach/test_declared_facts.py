@@ -224,9 +224,10 @@ def test_batch_reads_the_declared_facts_from_their_csv_columns(tmp_path):
     first = [[item["rule_id"] for item in line["advice"]["recommendations"]][:1] for line in lines[:3]]
     assert first[0] == [RULE] and first[1] != [RULE] and first[2] != [RULE]
     problems = {error["field"]: error["message"] for error in lines[3]["errors"]}
-    assert problems["department"].startswith("department: must be one of 'sales', 'engineering'")
+    # named as the file names them: Department is the column of the fact "department"
+    assert problems["Department"].startswith("Department: must be one of 'sales', 'engineering'")
     assert problems["missed_quota_count"].startswith("missed_quota_count: must be at most 20")
-    assert set(problems) == {"department", "missed_quota_count", "talked_to_manager"}
+    assert set(problems) == {"Department", "missed_quota_count", "talked_to_manager"}
 
 
 def test_batch_names_a_misspelt_declared_column(tmp_path):

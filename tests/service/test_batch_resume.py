@@ -97,7 +97,7 @@ def test_ctrl_c_or_sigterm_stops_with_one_line_and_the_run_resumes(workforce, tm
     wait_for_output(partial, batch)
     (os.killpg if whole_group else os.kill)(batch.pid, stop)
     _, stderr = batch.communicate(timeout=60)  # also waits for the workers, which share standard error
-    assert batch.returncode == code
+    assert batch.returncode == code, stderr
     kept = partial.read_bytes()
     records = kept.count(b"\n")
     assert stderr == f"stopped after {records:,} records; output kept in {partial} (resume with --resume)\n"
