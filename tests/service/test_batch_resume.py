@@ -45,10 +45,11 @@ def wait_for_output(partial: Path, process: subprocess.Popen) -> None:
 
 @contextmanager
 def on_time():
-    """This process's garbage collector paused between seeing the first output and stopping the batch.
+    """This process's garbage collector paused from starting the batch to stopping it.
 
-    The batch ends about a second after its first output; late in a long test session this process has a
-    large heap, and one full collection of it let the batch finish before it was stopped (twice in 30 runs).
+    The batch ends about a second after its first output. Late in a full test session this process has a
+    heap of several gigabytes, and one full collection of it took long enough for the batch to finish
+    before it was stopped (in two full runs out of two, never when tests/service ran alone).
     """
     gc.disable()
     try:
@@ -77,8 +78,8 @@ def test_a_batch_killed_at_a_random_point_resumes_to_the_bytes_of_an_unbroken_ru
     out = tmp_path / "advice.jsonl"
     partial = Path(f"{out}.partial")
     seed = random.randrange(1 << 30)
-    batch = start("batch", source, "-o", out, "--workers", "2")
     with on_time():
+        batch = start("batch", source, "-o", out, "--workers", "2")
         wait_for_output(partial, batch)
         time.sleep(random.Random(seed).uniform(0, 0.5))
         os.kill(batch.pid, signal.SIGKILL)
@@ -110,8 +111,8 @@ def test_ctrl_c_or_sigterm_stops_with_one_line_and_the_run_resumes(workforce, tm
     source, unbroken = workforce
     out = tmp_path / "advice.jsonl"
     partial = Path(f"{out}.partial")
-    batch = start("batch", source, "-o", out, "--workers", "2")
     with on_time():
+        batch = start("batch", source, "-o", out, "--workers", "2")
         wait_for_output(partial, batch)
         (os.killpg if whole_group else os.kill)(batch.pid, stop)
     _, stderr = batch.communicate(timeout=60)  # also waits for the workers, which share standard error
