@@ -9,7 +9,9 @@
    advisor; every result must equal the serial one byte for byte and name only
    its own person (tests/engine/test_isolation.py runs 16 x 500 of the same).
 3. failures: evaluations that fail inside durable-rules (simulated, as durable
-   reports errors), then good ones on the same advisor.
+   reports errors), then good ones on the same advisor; after
+   `MAX_RETIRED_SESSIONS` failures the Python evaluator decides, and memory
+   stays within what those sessions hold.
 4. http: `promorules serve` on loopback (when the server extra is installed),
    8 client threads sending good facts, bad facts, malformed JSON, oversized
    bodies and batches; every answer must be the expected one (good advice
@@ -132,18 +134,23 @@ def isolation(threads: int, per_thread: int, tmp: Path) -> None:
 
 
 def failures(count: int) -> None:
+    """durable keeps a failed session's memory for good, so after a few the Python evaluator must take over."""
     print(f"failures: {count:,} evaluations failing inside durable, then 1,000 good ones on the same advisor")
     people = list(bench_people(50))
     advisor = Advisor(engine="durable")
     expected = [Advisor(engine="python").advise(p).model_dump_json() for p in people]
+    for p in people:  # warm up, so the memory below is what the failures cost
+        advisor.advise(p)
+    start = rss_mib()
     failing = FailingDurable("complete_and_start_action", every=1)
     durable_engine._durable = failing
+    raised = 0
     try:
         for n in range(count):
             try:
                 advisor.advise(people[n % len(people)])
-            except Exception:  # noqa: BLE001 - every one is meant to fail
-                pass
+            except Exception:  # noqa: BLE001 - counted: only the first few reach durable
+                raised += 1
     finally:
         durable_engine._durable = failing.real
     outcomes: collections.Counter = collections.Counter()
@@ -153,7 +160,14 @@ def failures(count: int) -> None:
             outcomes["right" if same else "wrong"] += 1
         except Exception as exc:  # noqa: BLE001 - counted
             outcomes[type(exc).__name__] += 1
-    print(f"  afterwards: {dict(outcomes)}")
+    grown = rss_mib() - start
+    engine = advisor.engine
+    durable_engine.retired_sessions = durable_engine.RetiredSessions()  # the parts below measure durable itself
+    print(f"  raised: {raised:,}; afterwards: {dict(outcomes)}; engine: {engine}; memory {grown:+.1f} MiB")
+    limit = durable_engine.MAX_RETIRED_SESSIONS
+    check(raised == min(count, limit), f"the first {limit} failures raise, then the Python evaluator answers")
+    check(engine == "python", "the advisor says it now decides with the Python evaluator")
+    check(grown < limit * 8, f"memory grew by at most {limit} retired sessions (about 6.5 MiB each)")
     check(outcomes["right"] == 1000, f"after {count:,} failed evaluations the advisor still advises everyone")
 
 

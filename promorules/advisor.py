@@ -96,7 +96,12 @@ class _Loaded:
 
 
 class Advisor:
-    """Gives advice from one ruleset. ``engine="auto"`` uses durable-rules where it is installed."""
+    """Gives advice from one ruleset. ``engine="auto"`` uses durable-rules where it is installed.
+
+    ``engine="durable"`` insists on durable-rules being installed. With either,
+    the Python evaluator takes over once durable has failed too often in the
+    process (see `engine`).
+    """
 
     def __init__(
         self,
@@ -141,7 +146,7 @@ class Advisor:
             evaluator = PythonMatcher(ruleset)
             network = fitted_network(ruleset)  # checked against durable's limits even when not used
             use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
-            matcher = DurableMatcher(network) if use_durable else evaluator
+            matcher = DurableMatcher(network, fallback=evaluator) if use_durable else evaluator
             return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
 
     @property
@@ -155,8 +160,17 @@ class Advisor:
 
     @property
     def engine(self) -> str:
-        """The engine deciding the rules: "durable" or "python"."""
-        return self._loaded.engine
+        """The engine deciding the rules: "durable" or "python".
+
+        "python" also once durable-rules is set aside: after
+        `durable.MAX_RETIRED_SESSIONS` failed evaluations in one process,
+        whose memory durable never gives back, the Python evaluator (which
+        agrees with it on every rule) decides for every advisor of the process.
+        """
+        loaded = self._loaded
+        if isinstance(loaded.matcher, DurableMatcher) and loaded.matcher.set_aside:
+            return "python"
+        return loaded.engine
 
     @property
     def path(self) -> Optional[Path]:

@@ -31,3 +31,15 @@ def skip_module_without_durable() -> None:
     """For a module that builds durable networks as it is imported."""
     if not durable_available():
         pytest.skip(DURABLE_MISSING, allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def durable_in_use_again(monkeypatch):
+    """Each test starts with durable-rules deciding: one test's simulated failures set it aside for itself only.
+
+    The memory those failures retired stays with the test process (durable never frees it); the budget
+    does not, so a test run cannot drift onto the Python evaluator half-way.
+    """
+    from promorules.engine import durable as durable_engine
+
+    monkeypatch.setattr(durable_engine, "retired_sessions", durable_engine.RetiredSessions())

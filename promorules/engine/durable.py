@@ -10,11 +10,12 @@ The driver follows what was measured about durable-rules 2.0.28:
   is retracted after the evaluation instead, so memory stays flat;
 * every started action is completed, or abandoned on error (an abandoned lease
   silently blocks the session for 30 s); a session that saw any error is
-  quarantined and replaced, never reused;
+  retired and replaced, never reused;
 * one lock per engine around each evaluation; after ``fork`` a process builds
   its own network on first use;
-* after `MAX_QUARANTINED` quarantined sessions the handle is replaced, since
-  durable holds a limited number of sessions and never frees one;
+* a retired session's memory is never freed (deleting it can crash), so after
+  `MAX_RETIRED_SESSIONS` in one process the matchers hand their people to the
+  fallback evaluator they were given (see `RetiredSessions`);
 * a network no advisor can reach any more is given back to durable (see
   `_release`): its sessions, then the ruleset itself.
 
@@ -42,7 +43,7 @@ from typing import Optional
 
 from ..errors import EngineError
 from .compiler import Action, Network, PersonFact
-from .base import Match
+from .base import Match, Matcher
 
 try:
     import durable_rules_engine as _durable
@@ -50,7 +51,7 @@ except ImportError:  # pragma: no cover - durable-rules does not build on Python
     _durable = None
 
 POOL_SIZE = 4
-MAX_QUARANTINED = 100  # sessions retired after errors before the handle is replaced (durable holds 1,024)
+MAX_RETIRED_SESSIONS = 16  # sessions one process retires after errors before durable is set aside (~6.5 MB each)
 MAX_FIRINGS = 20_000
 FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 16777619
 
@@ -67,6 +68,39 @@ def fnv1a32(text: str) -> int:
     return value
 
 
+class RetiredSessions:
+    """How many sessions this process has retired after an error, across every network.
+
+    durable keeps a retired session's memory for good: with the default
+    ruleset about 6.5 MB each (its Rete memory), and neither `_release` nor
+    ``delete_ruleset`` gives it back. Counting them per process, not per
+    network, is what bounds the memory: a reload starts a new network but not
+    a new budget. A forked child starts at zero, since what its parent retired
+    costs it nothing (those pages are shared, never touched again).
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def add(self) -> None:
+        with self._lock:
+            self.count += 1
+
+    def spent(self) -> bool:
+        return self.count >= MAX_RETIRED_SESSIONS
+
+    def restart(self) -> None:
+        """In a forked child: nothing retired yet, and no lock held by a thread that is gone."""
+        self.count = 0
+        self._lock = threading.Lock()
+
+
+retired_sessions = RetiredSessions()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=lambda: retired_sessions.restart())
+
+
 class _Process:
     """Per-process durable state: the handle, the session pool and the lock."""
 
@@ -76,7 +110,6 @@ class _Process:
         self.handle = _durable.create_ruleset(f"{network.name}-{id(self)}", network.definition)
         self.max_facts = max_facts
         self.hashes: set[int] = set()
-        self.quarantined = 0
         self.names = (f"w{n}" for n in itertools.count())
         self.pool = deque(self.new_sid() for _ in range(POOL_SIZE))
         self.settled: set[str] = set()  # sessions durable has freed an action context in: safe to delete
@@ -93,12 +126,18 @@ class _Process:
 
 
 class DurableMatcher:
-    """Matches facts with durable-rules. Safe to share between threads and across fork."""
+    """Matches facts with durable-rules. Safe to share between threads and across fork.
 
-    def __init__(self, network: Network):
+    ``fallback`` decides instead once this process has retired
+    `MAX_RETIRED_SESSIONS` sessions after errors (`set_aside`); without one,
+    every evaluation from then on raises `EngineError`.
+    """
+
+    def __init__(self, network: Network, fallback: Optional[Matcher] = None):
         if _durable is None:
             raise EngineError("durable-rules is not installed (it does not build on Python 3.13 or newer)")
         self.network = network
+        self._fallback = fallback
         signals = {a.signal for a in network.actions.values() if a.signal}
         self._max_facts = 1 + len(signals)
         # A signal fact's JSON up to its session id, for each signal and value (see `_signal_text`).
@@ -125,38 +164,36 @@ class DurableMatcher:
                 self._state = _Process(self.network, self._max_facts)
             return self._state
 
+    @property
+    def set_aside(self) -> bool:
+        """True once this process has retired too many sessions: the fallback decides from then on."""
+        return retired_sessions.spent()
+
     def match(self, facts: dict) -> Match:
-        person, floats = self._person.fact(facts)  # refuses what durable cannot read, before taking a session
-        process = self._process()
-        with process.lock:
-            sid = process.pool.popleft()
-            try:
-                match = self._run(process, sid, PersonFact.text(person, floats, sid, f"{sid}.0"))
-            except BaseException:
-                process.settled.discard(sid)  # it may have stopped mid-action: never delete it either
-                process.pool.append(process.new_sid())  # quarantine: never reuse a session that failed
-                process.quarantined += 1
-                if process.quarantined >= MAX_QUARANTINED:
-                    self._replace(process)
-                raise
-            process.pool.appendleft(sid)  # the lock runs one evaluation at a time: one warm session serves all
-            return match
+        if not retired_sessions.spent():
+            person, floats = self._person.fact(facts)  # refuses what durable cannot read, before taking a session
+            process = self._process()
+            with process.lock:
+                if not retired_sessions.spent():  # again: a failure while this waited for the lock may have spent it
+                    return self._match_on(process, person, floats)
+        if self._fallback is None:
+            raise EngineError(
+                f"durable-rules is set aside in this process after {retired_sessions.count} failed evaluations"
+            )
+        return self._fallback.match(facts)
 
-    def _replace(self, process: _Process) -> None:
-        """Go on with a fresh handle once many sessions are quarantined.
-
-        durable keeps at most 1,024 sessions per ruleset and a quarantined
-        one is never released, so without this a long-running service would
-        fail every evaluation after about a thousand errors. The old handle
-        is given back by `_release` once the evaluations under way on it end;
-        its quarantined sessions are not deleted (see there).
-        """
-        with self._build_lock:
-            if self._state is process:
-                try:
-                    self._state = _Process(self.network, self._max_facts)
-                except Exception:  # noqa: BLE001 - keep the old handle; the error being raised says enough
-                    pass
+    def _match_on(self, process: _Process, person: dict, floats: bool) -> Match:
+        """One evaluation on a pooled session, under the process's lock; a session that fails is retired."""
+        sid = process.pool.popleft()
+        try:
+            match = self._run(process, sid, PersonFact.text(person, floats, sid, f"{sid}.0"))
+        except BaseException:
+            process.settled.discard(sid)  # it may have stopped mid-action: never delete it either
+            process.pool.append(process.new_sid())  # retire it: never reuse a session that failed
+            retired_sessions.add()
+            raise
+        process.pool.appendleft(sid)  # the lock runs one evaluation at a time: one warm session serves all
+        return match
 
     def _run(self, process: _Process, sid: str, person: str) -> Match:
         """Assert the person, run the agenda to its end, retract every fact asserted."""
@@ -212,7 +249,7 @@ def _release(handle: int, pid: int, settled: set[str]) -> None:
     context uninitialised, and deleting one that never finished an action
     frees garbage (a crash); finishing an action sets the context to NULL. A
     session never settled (no rule ever fired in it, or it failed) keeps its
-    memory, which is bounded by the pool and `MAX_QUARANTINED`. Nothing is
+    memory, which is bounded by the pool and `MAX_RETIRED_SESSIONS`. Nothing is
     done in a forked child, whose copy of the network shares its pages with
     the parent, nor at interpreter exit (``atexit`` is off).
     """
@@ -252,11 +289,11 @@ def _rule_name(messages: str) -> str:
 
 
 def _clean_up_after_failure(handle: int, offset: Optional[int], stored: list[str]) -> None:
-    """Best effort: release the action lease and the facts, so a quarantined session holds little memory."""
+    """Best effort: release the action lease and the facts, so a retired session holds less memory."""
     try:
         if offset is not None:
             _durable.abandon_action(handle, offset)
         for text in stored:
             _durable.retract_fact(handle, text)
     except _durable.error:
-        pass  # the session is quarantined by the caller either way
+        pass  # the caller retires the session either way

@@ -867,7 +867,7 @@ class _Metrics:
     """
 
     def __init__(self) -> None:
-        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+        from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 
         self.registry = CollectorRegistry()
         self.media_type = CONTENT_TYPE_LATEST
@@ -889,6 +889,15 @@ class _Metrics:
             ["ruleset", "view", "stage"],
             registry=self.registry,
         )
+        from ..engine import durable as durable_engine
+
+        retired = Gauge(
+            "promorules_durable_sessions_retired",
+            "durable-rules sessions this process retired after a failed evaluation (memory never given back); "
+            f"at {durable_engine.MAX_RETIRED_SESSIONS} the Python evaluator decides instead.",
+            registry=self.registry,
+        )
+        retired.set_function(lambda: durable_engine.retired_sessions.count)
 
     def answered(self, method: str, route: str, status: Optional[int], seconds: float) -> None:
         status_class = f"{status // 100}xx" if status else "none"

@@ -21,11 +21,15 @@ from promorules.engine.durable import durable_available
 
 pytestmark = pytest.mark.skipif(not durable_available(), reason="durable-rules is not installed")
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
 # One network with the default ruleset and its session take about 8 MB; a leak of even a fifth
 # of one per advisor crosses these bounds, while the allocator's own noise stays well inside.
 NEW_ADVISORS, NEW_ADVISORS_BOUND_MB = 200, 24.0
 RELOADS, RELOADS_BOUND_MB = 30, 12.0
+# A session that failed is never freed (about 6.5 MB each): once durable is set aside, a thousand more failing
+# people may not cost even one more session's worth.
+FAILURES, FAILURES_FIRST_ROUND, AFTER_FIRST_ROUND_BOUND_MB = 1000, 50, 6.0
 
 CHILD = r"""
 import gc, json, os, sys
@@ -71,9 +75,54 @@ print(json.dumps({"engine": advisor.engine, "done": done, "wrong": wrong, "growt
 """
 
 
+FAILING_CHILD = r"""
+import gc, json, os, sys
+from pathlib import Path
+import yaml
+from promorules import Advisor, EngineError
+from promorules.engine import durable as durable_engine
+from tests.support.isolation_kit import FailingDurable
+
+first_round, count, bound, examples = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4])
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_mb():
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE / 2**20
+
+
+people = [yaml.safe_load(path.read_text()) for path in sorted(examples.glob("*.yaml"))]
+expected = [Advisor(engine="python").advise(person).model_dump_json() for person in people]
+advisor = Advisor(engine="durable")
+for person in people * 3:
+    advisor.advise(person)
+gc.collect()
+durable_engine._durable = FailingDurable("complete_and_start_action", every=1)
+raised = done = 0
+for done in range(1, count + 1):
+    try:
+        advisor.advise(people[done % len(people)])
+    except EngineError:
+        raised += 1
+    if done == first_round:
+        gc.collect()
+        after_first_round = rss_mb()
+    if done > first_round and rss_mb() - after_first_round > bound:
+        break
+durable_engine._durable = durable_engine._durable.real
+wrong = sum(advisor.advise(person).model_dump_json() != want for person, want in zip(people, expected))
+gc.collect()
+print(json.dumps({"engine": advisor.engine, "done": done, "raised": raised, "wrong": wrong,
+                  "growth_mb": rss_mb() - after_first_round}))
+"""
+
+
 def _grow(mode: str, count: int, bound_mb: float) -> dict:
+    child, arguments = (FAILING_CHILD, [str(FAILURES_FIRST_ROUND)]) if mode == "fail" else (CHILD, [mode])
     run = subprocess.run(
-        [sys.executable, "-c", CHILD, mode, str(count), str(bound_mb), str(EXAMPLES)],
+        [sys.executable, "-c", child, *arguments, str(count), str(bound_mb), str(EXAMPLES)],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=600,
@@ -100,3 +149,17 @@ def test_reloading_a_durable_advisor_keeps_memory_flat_and_advice_right():
     )
     assert result["done"] == RELOADS
     assert result["wrong"] == 0, "advice changed after reloads freed the old networks"
+
+
+def test_evaluations_failing_inside_durable_stop_costing_memory_once_it_is_set_aside():
+    """durable never frees a session that failed; after a few, the Python evaluator decides, and memory stops."""
+    from promorules.engine.durable import MAX_RETIRED_SESSIONS
+
+    result = _grow("fail", FAILURES, AFTER_FIRST_ROUND_BOUND_MB)
+    assert result["growth_mb"] <= AFTER_FIRST_ROUND_BOUND_MB, (
+        f"{result['growth_mb']:.0f} MB more over failing evaluations {FAILURES_FIRST_ROUND} to {result['done']}"
+    )
+    assert result["done"] == FAILURES
+    assert result["raised"] == MAX_RETIRED_SESSIONS, "only the failures that reached durable raise"
+    assert result["engine"] == "python", "the advisor says durable-rules is no longer what decides"
+    assert result["wrong"] == 0, "the advice after the failures is the Python evaluator's, as before them"

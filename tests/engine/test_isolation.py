@@ -162,6 +162,8 @@ def test_failed_evaluations_do_not_poison_the_next_ones(fail_on, ruleset_path, p
 
     assert run_threads(work, count=8) == []
     assert 0 < len(raised) <= failing.failures  # a failure while cleaning up after another raises nothing more
+    assert len(raised) <= durable_engine.MAX_RETIRED_SESSIONS  # then the Python evaluator decides
+    assert advisor.engine == ("python" if len(raised) == durable_engine.MAX_RETIRED_SESSIONS else "durable")
     assert wrong == []
     monkeypatch.setattr(durable_engine, "_durable", failing.real)
     assert [advisor.advise(p).model_dump_json() for p in people[:60]] == serial[:60]

@@ -340,3 +340,33 @@ def test_health_answers_while_an_outlook_is_being_worked_out():
     assert still_working, "/healthz waited for the outlook to be finished"
     assert advice.status_code == 200
     assert advice.content == full_advice(Advisor(), facts).model_dump_json().encode()
+
+
+@pytest.mark.durable
+def test_the_service_goes_on_with_the_python_evaluator_after_durable_fails_and_says_so(monkeypatch):
+    """durable never frees a session that failed: after a few, the service answers with the Python evaluator,
+    its /v1/ruleset says which engine decides, and /metrics counts the retired sessions."""
+    from promorules.engine import durable as durable_engine
+    from promorules.service.server import create_app
+    from tests.support.isolation_kit import FailingDurable
+
+    facts = example_json("priya-hiring-freeze")
+    expected = Advisor(engine="python").advise(facts).model_dump_json().encode()
+    limit = durable_engine.MAX_RETIRED_SESSIONS
+
+    async def scenario():
+        transport = httpx.ASGITransport(
+            app=create_app(Advisor(engine="durable"), metrics=True), raise_app_exceptions=False
+        )
+        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+            engines = [(await client.get("/v1/ruleset")).json()["engine"]]
+            monkeypatch.setattr(durable_engine, "_durable", FailingDurable("complete_and_start_action", every=1))
+            answers = [await client.post("/v1/advice", json=facts) for _ in range(limit + 5)]
+            engines.append((await client.get("/v1/ruleset")).json()["engine"])
+            return engines, answers, (await client.get("/metrics")).text
+
+    engines, answers, metrics = asyncio.run(scenario())
+    assert engines == ["durable", "python"]
+    assert [a.status_code for a in answers] == [500] * limit + [200] * 5
+    assert all(a.content == expected for a in answers[limit:])
+    assert f"promorules_durable_sessions_retired {float(limit)}" in metrics
