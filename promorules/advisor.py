@@ -92,7 +92,6 @@ class _Loaded:
     evaluator: PythonMatcher
     matcher: Matcher
     resolver: Resolver
-    engine: str
 
 
 class Advisor:
@@ -147,7 +146,7 @@ class Advisor:
             network = fitted_network(ruleset)  # checked against durable's limits even when not used
             use_durable = self._engine_choice == "durable" or (self._engine_choice == "auto" and durable_available())
             matcher = DurableMatcher(network, fallback=evaluator) if use_durable else evaluator
-            return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset), "durable" if use_durable else "python")
+            return _Loaded(ruleset, evaluator, matcher, Resolver(ruleset))
 
     @property
     def ruleset(self) -> Ruleset:
@@ -167,10 +166,7 @@ class Advisor:
         whose memory durable never gives back, the Python evaluator (which
         agrees with it on every rule) decides for every advisor of the process.
         """
-        loaded = self._loaded
-        if isinstance(loaded.matcher, DurableMatcher) and loaded.matcher.set_aside:
-            return "python"
-        return loaded.engine
+        return self._loaded.matcher.engine
 
     @property
     def path(self) -> Optional[Path]:

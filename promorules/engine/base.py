@@ -22,4 +22,9 @@ class Match:
 class Matcher(Protocol):
     """An engine: which rules of its ruleset match one person's derived facts (`facts.derive.derive`)."""
 
+    @property
+    def engine(self) -> str:
+        """The engine deciding now, as `Advisor.engine` reports it: "durable" or "python"."""
+        ...
+
     def match(self, facts: dict) -> Match: ...

@@ -129,8 +129,8 @@ class DurableMatcher:
     """Matches facts with durable-rules. Safe to share between threads and across fork.
 
     ``fallback`` decides instead once this process has retired
-    `MAX_RETIRED_SESSIONS` sessions after errors (`set_aside`); without one,
-    every evaluation from then on raises `EngineError`.
+    `MAX_RETIRED_SESSIONS` sessions after errors (`engine` then names it);
+    without one, every evaluation from then on raises `EngineError`.
     """
 
     def __init__(self, network: Network, fallback: Optional[Matcher] = None):
@@ -165,9 +165,11 @@ class DurableMatcher:
             return self._state
 
     @property
-    def set_aside(self) -> bool:
-        """True once this process has retired too many sessions: the fallback decides from then on."""
-        return retired_sessions.spent()
+    def engine(self) -> str:
+        """The engine deciding: "durable", or the fallback's once this process has retired too many sessions."""
+        if self._fallback is not None and retired_sessions.spent():
+            return self._fallback.engine
+        return "durable"
 
     def match(self, facts: dict) -> Match:
         if not retired_sessions.spent():

@@ -43,6 +43,8 @@ class PythonMatcher:
     plain tree walk of `conditions.evaluate` defines what they mean.
     """
 
+    engine = "python"
+
     def __init__(self, ruleset: Ruleset):
         self.ruleset = ruleset
         self._order = signal_order(ruleset)

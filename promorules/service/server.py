@@ -78,6 +78,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from ..advice.model import Advice
 from ..advice.views import IdsView, SummaryView, view_of
 from ..advisor import Advisor, IdError, full_advice, split_id
+from ..engine import durable as durable_engine
 from .records import (
     RecordError,
     advise_line,
@@ -889,8 +890,6 @@ class _Metrics:
             ["ruleset", "view", "stage"],
             registry=self.registry,
         )
-        from ..engine import durable as durable_engine
-
         retired = Gauge(
             "promorules_durable_sessions_retired",
             "durable-rules sessions this process retired after a failed evaluation (memory never given back); "

@@ -35,9 +35,12 @@ CHILD = r"""
 import gc, json, os, sys
 from pathlib import Path
 import yaml
-from promorules import Advisor, bundled_ruleset_path, load_ruleset
+from promorules import Advisor, EngineError, bundled_ruleset_path, load_ruleset
+from promorules.engine import durable as durable_engine
+from tests.support.isolation_kit import FailingDurable
 
-mode, count, bound, examples = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4])
+mode, warm_ups, count, bound = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+examples = Path(sys.argv[5])
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -50,10 +53,20 @@ people = [yaml.safe_load(path.read_text()) for path in sorted(examples.glob("*.y
 ruleset = load_ruleset(bundled_ruleset_path())
 advisor = Advisor(ruleset if mode == "new" else bundled_ruleset_path(), engine="durable")
 expected = [advisor.advise(person).model_dump_json() for person in people]
+turns = raised = 0
+if mode == "fail":  # every evaluation that reaches durable fails
+    durable_engine._durable = FailingDurable("complete_and_start_action", every=1)
 
 
 def turn():
-    global advisor
+    global advisor, turns, raised
+    turns += 1
+    if mode == "fail":
+        try:
+            advisor.advise(people[turns % len(people)])
+        except EngineError:
+            raised += 1
+        return False
     if mode == "new":
         advisor = Advisor(ruleset, engine="durable")
     else:
@@ -61,7 +74,7 @@ def turn():
     return [advisor.advise(person).model_dump_json() for person in people] != expected
 
 
-for _ in range(5):  # warm up: first-use caches and the allocator's arenas
+for _ in range(warm_ups):  # first-use caches and the allocator's arenas; for "fail", the failures durable sees
     turn()
 gc.collect()
 before = rss_mb()
@@ -70,58 +83,18 @@ for done in range(1, count + 1):
     wrong += turn()
     if rss_mb() - before > bound:
         break
-gc.collect()
-print(json.dumps({"engine": advisor.engine, "done": done, "wrong": wrong, "growth_mb": rss_mb() - before}))
-"""
-
-
-FAILING_CHILD = r"""
-import gc, json, os, sys
-from pathlib import Path
-import yaml
-from promorules import Advisor, EngineError
-from promorules.engine import durable as durable_engine
-from tests.support.isolation_kit import FailingDurable
-
-first_round, count, bound, examples = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4])
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def rss_mb():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[1]) * PAGE / 2**20
-
-
-people = [yaml.safe_load(path.read_text()) for path in sorted(examples.glob("*.yaml"))]
-expected = [Advisor(engine="python").advise(person).model_dump_json() for person in people]
-advisor = Advisor(engine="durable")
-for person in people * 3:
-    advisor.advise(person)
-gc.collect()
-durable_engine._durable = FailingDurable("complete_and_start_action", every=1)
-raised = done = 0
-for done in range(1, count + 1):
-    try:
-        advisor.advise(people[done % len(people)])
-    except EngineError:
-        raised += 1
-    if done == first_round:
-        gc.collect()
-        after_first_round = rss_mb()
-    if done > first_round and rss_mb() - after_first_round > bound:
-        break
-durable_engine._durable = durable_engine._durable.real
-wrong = sum(advisor.advise(person).model_dump_json() != want for person, want in zip(people, expected))
+if mode == "fail":
+    durable_engine._durable = durable_engine._durable.real
+    wrong = sum(advisor.advise(person).model_dump_json() != want for person, want in zip(people, expected))
 gc.collect()
 print(json.dumps({"engine": advisor.engine, "done": done, "raised": raised, "wrong": wrong,
-                  "growth_mb": rss_mb() - after_first_round}))
+                  "growth_mb": rss_mb() - before}))
 """
 
 
-def _grow(mode: str, count: int, bound_mb: float) -> dict:
-    child, arguments = (FAILING_CHILD, [str(FAILURES_FIRST_ROUND)]) if mode == "fail" else (CHILD, [mode])
+def _grow(mode: str, count: int, bound_mb: float, warm_ups: int = 5) -> dict:
     run = subprocess.run(
-        [sys.executable, "-c", child, *arguments, str(count), str(bound_mb), str(EXAMPLES)],
+        [sys.executable, "-c", CHILD, mode, str(warm_ups), str(count), str(bound_mb), str(EXAMPLES)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -155,9 +128,10 @@ def test_evaluations_failing_inside_durable_stop_costing_memory_once_it_is_set_a
     """durable never frees a session that failed; after a few, the Python evaluator decides, and memory stops."""
     from promorules.engine.durable import MAX_RETIRED_SESSIONS
 
-    result = _grow("fail", FAILURES, AFTER_FIRST_ROUND_BOUND_MB)
+    result = _grow("fail", FAILURES, AFTER_FIRST_ROUND_BOUND_MB, warm_ups=FAILURES_FIRST_ROUND)
     assert result["growth_mb"] <= AFTER_FIRST_ROUND_BOUND_MB, (
-        f"{result['growth_mb']:.0f} MB more over failing evaluations {FAILURES_FIRST_ROUND} to {result['done']}"
+        f"{result['growth_mb']:.0f} MB more over {result['done']} failing evaluations "
+        f"after the first {FAILURES_FIRST_ROUND}"
     )
     assert result["done"] == FAILURES
     assert result["raised"] == MAX_RETIRED_SESSIONS, "only the failures that reached durable raise"
